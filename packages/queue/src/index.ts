@@ -1,0 +1,2 @@
+export { freePort, startLocalRedis } from './local-redis.js';
+export type { LocalRedis, LocalRedisOptions } from './local-redis.js';
