@@ -1,1 +1,11 @@
-export {};
+export {
+  CONNECTION_STATUSES,
+  CONNECTION_TRANSITIONS,
+  REFRESHABLE_STATUSES,
+  canTransition,
+} from './connection-status.js';
+export type { ConnectionStatus } from './connection-status.js';
+export { EVENT_TYPES } from './events.js';
+export type { EventType } from './events.js';
+export { isUuid, newConnectionId, newEventId, newLinkSessionId } from './ids.js';
+export type { Brand, ConnectionId, EventId, LinkSessionId } from './ids.js';

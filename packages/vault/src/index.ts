@@ -1,1 +1,1 @@
-export {};
+export type { CipherContext, Ciphertext } from './ciphertext.js';
