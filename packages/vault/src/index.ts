@@ -1,1 +1,2 @@
 export type { CipherContext, Ciphertext } from './ciphertext.js';
+export { Secret } from './secret.js';
