@@ -94,7 +94,12 @@ export async function startLocalPostgres(port: number): Promise<LocalPostgres> {
   return {
     url,
     stop: async () => {
-      await stopChild(child);
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
+        // runuser does not forward signals to postgres: ask pg_ctl for a fast shutdown.
+        await run(...command('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']));
+        await exited;
+      }
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -116,12 +121,4 @@ async function waitForPostgres(url: string, child: ChildProcess, log: string[]):
       await sleep(50);
     }
   }
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  // SIGINT is Postgres's "fast shutdown": aborts sessions and exits cleanly.
-  child.kill('SIGINT');
-  await exited;
 }

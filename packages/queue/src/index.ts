@@ -1,2 +1,12 @@
+export { fullJitterBackoff } from './backoff.js';
+export type { BackoffOptions } from './backoff.js';
+export { BACKOFF_TYPE, JOB_CATALOG, JOB_NAMES, jobIdFor, parsePayload } from './catalog.js';
+export type { JobName, JobPayload } from './catalog.js';
 export { freePort, startLocalRedis } from './local-redis.js';
 export type { LocalRedis, LocalRedisOptions } from './local-redis.js';
+export { JobQueues, jobOptions } from './queues.js';
+export { startWorkers } from './workers.js';
+export type { JobHandlers, WorkerOptions } from './workers.js';
+export type { EnqueueOptions } from './queues.js';
+export { createRedis } from './redis.js';
+export type { RedisRole } from './redis.js';

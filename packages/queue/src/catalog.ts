@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import type { BackoffOptions } from './backoff.js';
+
+const uuid = z.uuid();
+
+/**
+ * Every queue tokenlane runs, as data (STYLE 3): payload schema (ids only — DESIGN rule 1),
+ * deterministic job id (DESIGN rule 7), attempts and backoff. Workers declare a handler per
+ * entry, so a queue without a handler does not compile.
+ */
+export const JOB_CATALOG = {
+  /** Trade an authorization code (or PIN, or OAuth 1.0a verifier) stored on a link session. */
+  exchange: {
+    payload: z.strictObject({ linkSessionId: uuid }),
+    jobId: (p: { linkSessionId: string }) => `exchange-${p.linkSessionId}`,
+    // Codes are single use and short-lived (Withings: 30 s): few, quick attempts.
+    attempts: 3,
+    backoff: { baseMs: 500, capMs: 2_000 },
+    // Kept an hour after completion so a replayed callback finds the job and adds nothing.
+    retention: { completed: { age: 3_600 }, failed: { age: 7 * 86_400 } },
+  },
+  /** Refresh one connection's tokens; one job per connection at a time (DESIGN rule 4). */
+  refresh: {
+    payload: z.strictObject({
+      connectionId: uuid,
+      trigger: z.enum(['schedule', 'api', 'reauth', 'operator']),
+    }),
+    jobId: (p: { connectionId: string }) => `refresh-${p.connectionId}`,
+    // ~16 attempts capped at 30 min: a provider outage of several hours is ridden out.
+    attempts: 16,
+    backoff: { baseMs: 2_000, capMs: 30 * 60_000 },
+    // Removed at once either way: a lingering job would block the next refresh's job id.
+    // Outcomes live on the connection row, in events and in metrics.
+    retention: { completed: true, failed: true },
+  },
+  /** A backend saw a 401 with the token of `tokenVersion`: force one refresh, else re-auth. */
+  reauth: {
+    payload: z.strictObject({ connectionId: uuid, tokenVersion: z.int().nonnegative() }),
+    jobId: (p: { connectionId: string; tokenVersion: number }) =>
+      `reauth-${p.connectionId}-${p.tokenVersion}`,
+    attempts: 5,
+    backoff: { baseMs: 1_000, capMs: 60_000 },
+    // Kept a day: more reports about the same token within it are deduplicated.
+    retention: { completed: { age: 86_400 }, failed: { age: 86_400 } },
+  },
+  /** Revoke at the provider (best effort), then wipe the tokens. */
+  revoke: {
+    payload: z.strictObject({
+      connectionId: uuid,
+      reason: z.enum(['api', 'provider_notice', 'operator']),
+    }),
+    jobId: (p: { connectionId: string }) => `revoke-${p.connectionId}`,
+    attempts: 6,
+    backoff: { baseMs: 1_000, capMs: 5 * 60_000 },
+    retention: { completed: true, failed: true },
+  },
+  /** Deliver one outbox event to the backend's webhook. */
+  notify: {
+    payload: z.strictObject({ eventId: uuid }),
+    jobId: (p: { eventId: string }) => `notify-${p.eventId}`,
+    attempts: 20,
+    backoff: { baseMs: 1_000, capMs: 60 * 60_000 },
+    retention: { completed: { age: 86_400, count: 10_000 }, failed: { age: 7 * 86_400 } },
+  },
+  /** Find connections due for refresh and enqueue their `refresh` jobs (a job scheduler). */
+  sweep: {
+    payload: z.strictObject({}),
+    jobId: () => 'sweep',
+    attempts: 1,
+    backoff: { baseMs: 1_000, capMs: 1_000 },
+    retention: { completed: { count: 10 }, failed: { count: 100 } },
+  },
+} as const satisfies Record<string, JobDefinition>;
+
+/** BullMQ's `removeOnComplete` / `removeOnFail`: true, or keep by age (s) and count. */
+type Keep = true | { age?: number; count?: number };
+
+interface JobDefinition {
+  payload: z.ZodType;
+  jobId: (payload: never) => string;
+  attempts: number;
+  backoff: BackoffOptions;
+  retention: { completed: Keep; failed: Keep };
+}
+
+export type JobName = keyof typeof JOB_CATALOG;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOB_CATALOG)[N]['payload']>;
+export const JOB_NAMES = Object.keys(JOB_CATALOG) as JobName[];
+
+/** BullMQ's custom backoff type name; workers register the strategy under it. */
+export const BACKOFF_TYPE = 'tokenlane-jitter';
+
+/** Validates a payload against its schema: job data is checked at enqueue and in the worker. */
+export function parsePayload<N extends JobName>(name: N, data: unknown): JobPayload<N> {
+  return JOB_CATALOG[name].payload.parse(data) as JobPayload<N>;
+}
+
+/** The deterministic id of a job: the same event enqueued twice is one job. */
+export function jobIdFor<N extends JobName>(name: N, payload: JobPayload<N>): string {
+  return (JOB_CATALOG[name].jobId as (p: JobPayload<N>) => string)(payload);
+}

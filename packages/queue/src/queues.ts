@@ -1,0 +1,97 @@
+import { Queue, QueueEvents, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
+import { BACKOFF_TYPE, JOB_CATALOG, JOB_NAMES, jobIdFor, parsePayload } from './catalog.js';
+import type { JobName, JobPayload } from './catalog.js';
+
+export interface EnqueueOptions {
+  /** Run no earlier than this many ms from now. */
+  delay?: number;
+}
+
+/** BullMQ job options derived from the catalog entry: attempts, backoff, retention, id. */
+export function jobOptions<N extends JobName>(
+  name: N,
+  payload: JobPayload<N>,
+  options: EnqueueOptions = {},
+): JobsOptions {
+  const entry = JOB_CATALOG[name];
+  return {
+    jobId: jobIdFor(name, payload),
+    attempts: entry.attempts,
+    backoff: { type: BACKOFF_TYPE },
+    removeOnComplete: entry.retention.completed,
+    removeOnFail: entry.retention.failed,
+    ...(options.delay === undefined ? {} : { delay: Math.max(0, Math.round(options.delay)) }),
+  };
+}
+
+/**
+ * Typed producers for every tokenlane queue, sharing one Redis connection. Payloads are
+ * validated against the catalog before they reach Redis, so only ids ever get there.
+ */
+export class JobQueues {
+  readonly #queues = new Map<JobName, Queue>();
+  readonly #events = new Map<JobName, QueueEvents>();
+
+  constructor(
+    private readonly connection: ConnectionOptions,
+    readonly prefix: string,
+    /** Separate blocking connection settings for QueueEvents (it uses XREAD BLOCK). */
+    private readonly eventsConnection: ConnectionOptions = connection,
+  ) {}
+
+  /** The BullMQ queue of `name` (created on first use). */
+  queue(name: JobName): Queue {
+    let queue = this.#queues.get(name);
+    if (queue === undefined) {
+      queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      this.#queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  /** Queue events of `name`, for callers that wait on a job (callback, token API). */
+  async events(name: JobName): Promise<QueueEvents> {
+    let events = this.#events.get(name);
+    if (events === undefined) {
+      events = new QueueEvents(name, { connection: this.eventsConnection, prefix: this.prefix });
+      this.#events.set(name, events);
+      await events.waitUntilReady();
+    }
+    return events;
+  }
+
+  /** Validates and adds one job; a job with the same deterministic id is not added twice. */
+  async enqueue<N extends JobName>(
+    name: N,
+    payload: JobPayload<N>,
+    options?: EnqueueOptions,
+  ): Promise<Job> {
+    const data = parsePayload(name, payload);
+    return this.queue(name).add(name, data, jobOptions(name, data, options));
+  }
+
+  /** Adds many jobs of one queue in one round trip (the sweeper's path). */
+  async enqueueBulk<N extends JobName>(
+    name: N,
+    jobs: { payload: JobPayload<N>; options?: EnqueueOptions }[],
+  ): Promise<Job[]> {
+    return this.queue(name).addBulk(
+      jobs.map(({ payload, options }) => {
+        const data = parsePayload(name, payload);
+        return { name, data, opts: jobOptions(name, data, options) };
+      }),
+    );
+  }
+
+  /** Every queue of the catalog, e.g. for the dashboard and metrics. */
+  all(): Queue[] {
+    return JOB_NAMES.map((name) => this.queue(name));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#events.values()].map((events) => events.close()));
+    await Promise.all([...this.#queues.values()].map((queue) => queue.close()));
+    this.#events.clear();
+    this.#queues.clear();
+  }
+}

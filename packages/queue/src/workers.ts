@@ -1,0 +1,57 @@
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { ZodError } from 'zod';
+import { fullJitterBackoff } from './backoff.js';
+import { BACKOFF_TYPE, JOB_CATALOG, JOB_NAMES, parsePayload } from './catalog.js';
+import type { JobName, JobPayload } from './catalog.js';
+
+/** One handler per queue of the catalog: a missing handler is a compile error (STYLE 3). */
+export type JobHandlers = {
+  [N in JobName]: (payload: JobPayload<N>, job: Job) => Promise<unknown>;
+};
+
+export interface WorkerOptions {
+  connection: ConnectionOptions;
+  prefix: string;
+  /** Parallel jobs per queue; defaults to 1 where unset. */
+  concurrency?: Partial<Record<JobName, number>>;
+  /** Start workers for these queues only (default: all). */
+  only?: readonly JobName[];
+  /** BullMQ's worker rate limiter, per queue. */
+  limiter?: Partial<Record<JobName, { max: number; duration: number }>>;
+}
+
+/**
+ * Starts one BullMQ worker per queue. Payloads are validated before the handler runs (a bad
+ * payload fails at once, unretried), and retries use full-jitter backoff honoring Retry-After.
+ */
+export function startWorkers(handlers: JobHandlers, options: WorkerOptions): Worker[] {
+  return (options.only ?? JOB_NAMES).map((name) => {
+    const handler = handlers[name] as (payload: unknown, job: Job) => Promise<unknown>;
+    const limiter = options.limiter?.[name];
+    return new Worker(
+      name,
+      async (job: Job) => {
+        let payload: unknown;
+        try {
+          payload = parsePayload(name, job.data);
+        } catch (error) {
+          if (error instanceof ZodError) throw new UnrecoverableError(`invalid ${name} payload`);
+          throw error;
+        }
+        return handler(payload, job);
+      },
+      {
+        connection: options.connection,
+        prefix: options.prefix,
+        concurrency: options.concurrency?.[name] ?? 1,
+        ...(limiter === undefined ? {} : { limiter }),
+        settings: {
+          backoffStrategy: (attemptsMade, type, error, job) =>
+            type === BACKOFF_TYPE && job !== undefined && job.name in JOB_CATALOG
+              ? fullJitterBackoff(attemptsMade, JOB_CATALOG[job.name as JobName].backoff, error)
+              : 1_000,
+        },
+      },
+    );
+  });
+}
