@@ -1,0 +1,32 @@
+import type { OAuth2Definition, ProviderUserInfo } from '../definition.js';
+import { userIdMember } from '../tokens.js';
+
+/** Fitbit's token answer names the user in `user_id`. */
+export function fitbitUserId(body: Readonly<Record<string, unknown>>): ProviderUserInfo {
+  const id = userIdMember(body, 'user_id');
+  return id === undefined ? {} : { providerUserId: id };
+}
+
+// Legacy Fitbit Web API, replaced by the Google Health API in 2026: kept for existing links
+// and migration (a fitbit connection cannot be converted; the user re-links google-health).
+// Sources: https://dev.fitbit.com/build/reference/web-api/authorization/
+//   https://dev.fitbit.com/build/reference/web-api/authorization/refresh-token/ (new pair, single use)
+//   https://dev.fitbit.com/build/reference/web-api/authorization/revoke-token/ (RFC 7009)
+//   https://dev.fitbit.com/build/reference/web-api/troubleshooting-guide/error-handling/ ({errors:[{errorType}]})
+export const fitbit = {
+  kind: 'oauth2',
+  id: 'fitbit',
+  displayName: 'Fitbit (legacy Web API)',
+  authorizationUrl: 'https://www.fitbit.com/oauth2/authorize',
+  tokenUrl: 'https://api.fitbit.com/oauth2/token',
+  revocationUrl: 'https://api.fitbit.com/oauth2/revoke',
+  scopes: ['activity', 'heartrate', 'sleep', 'profile'],
+  scopeSeparator: ' ',
+  tokenEndpointAuthMethod: 'client_secret_basic',
+  pkce: 'supported',
+  deprecated: {
+    note: 'The Fitbit Web API is deprecated in 2026 in favour of the Google Health API; users must re-consent there',
+    replacedBy: 'google-health',
+  },
+  hooks: { extractProviderUserId: fitbitUserId },
+} satisfies OAuth2Definition;

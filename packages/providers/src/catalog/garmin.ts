@@ -1,0 +1,48 @@
+import type { OAuth1Definition, OAuth1Provider } from '../definition.js';
+import type { CallOptions } from '../http.js';
+import { sendSignedRequest } from '../oauth1/client.js';
+import { withRetry } from '../retry.js';
+import type { OAuth1TokenSet } from '../tokens.js';
+import { GARMIN_API, GARMIN_USER_ID_PATH, processGarminUserId } from './garmin-oauth2.js';
+
+/** Looks up the Garmin userId with a signed request once the user has linked. */
+export async function garminOAuth1UserId(
+  provider: OAuth1Provider,
+  tokens: OAuth1TokenSet,
+  options: CallOptions,
+): Promise<OAuth1TokenSet> {
+  const url = `${provider.apiBaseUrl ?? GARMIN_API}${GARMIN_USER_ID_PATH}`;
+  const providerUserId = await withRetry('idempotent', options, async () =>
+    processGarminUserId(
+      provider.id,
+      await sendSignedRequest(
+        provider,
+        { method: 'GET', url, token: tokens.token, tokenSecret: tokens.tokenSecret },
+        options,
+      ),
+    ),
+  );
+  return { ...tokens, providerUserId };
+}
+
+// Garmin Connect, legacy OAuth 1.0a (HMAC-SHA1). Tokens do not expire (?). Garmin retires
+// OAuth 1.0a on 2026-12-31; new links should use garmin-oauth2. Deregistration is a signed
+// DELETE of the user registration (the default for an OAuth 1.0a revocationUrl).
+// Sources: https://developerportal.garmin.com/developer-programs/content/829/programs-docs
+//   (Garmin Connect API: User Authorization (OAuth), Developer Program Start Guide)
+export const garmin = {
+  kind: 'oauth1',
+  id: 'garmin',
+  displayName: 'Garmin Connect (OAuth 1.0a, legacy)',
+  requestTokenUrl: 'https://connectapi.garmin.com/oauth-service/oauth/request_token',
+  authorizationUrl: 'https://connect.garmin.com/oauthConfirm',
+  accessTokenUrl: 'https://connectapi.garmin.com/oauth-service/oauth/access_token',
+  revocationUrl: `${GARMIN_API}/wellness-api/rest/user/registration`,
+  apiBaseUrl: GARMIN_API,
+  deprecated: {
+    note: 'Garmin retires OAuth 1.0a; existing links keep working until then',
+    sunset: '2026-12-31',
+    replacedBy: 'garmin-oauth2',
+  },
+  hooks: { postLink: garminOAuth1UserId },
+} satisfies OAuth1Definition;

@@ -1,0 +1,28 @@
+import type { OAuth2Definition } from '../definition.js';
+
+const scope = (name: string) => `https://www.googleapis.com/auth/googlehealth.${name}`;
+
+// Fitbit data through the Google Health API, which replaces the Fitbit Web API in 2026.
+// Google OAuth 2.0; `openid` makes the token answer carry an id_token whose `sub` is the user.
+// Sources: https://developers.google.com/health/migration
+//   https://developers.google.com/health/scopes
+//   https://developers.google.com/identity/protocols/oauth2/web-server (access_type=offline,
+//   prompt=consent to get a refresh token again; revocation at oauth2.googleapis.com/revoke)
+export const googleHealth = {
+  kind: 'oauth2',
+  id: 'google-health',
+  displayName: 'Google Health API (Fitbit)',
+  authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+  tokenUrl: 'https://oauth2.googleapis.com/token',
+  revocationUrl: 'https://oauth2.googleapis.com/revoke',
+  scopes: [
+    'openid',
+    scope('activity_and_fitness.readonly'),
+    scope('health_metrics_and_measurements.readonly'),
+    scope('profile.readonly'),
+  ],
+  scopeSeparator: ' ',
+  authorizationParams: { access_type: 'offline', prompt: 'consent' },
+  tokenEndpointAuthMethod: 'client_secret_post',
+  pkce: 'supported',
+} satisfies OAuth2Definition;

@@ -1,0 +1,22 @@
+import type { OAuth2Definition } from '../definition.js';
+
+// Google Nest Device Access (Smart Device Management API). Authorization goes through the
+// Partner Connections Manager, whose URL carries the Device Access project id (`urlParams`).
+// Apps in "Testing" get refresh tokens that expire after 7 days; revoked → invalid_grant.
+// Sources: https://developers.google.com/nest/device-access/authorize
+//   https://developers.google.com/nest/device-access/reference/rest (scope sdm.service)
+//   https://developers.google.com/identity/protocols/oauth2/web-server (token, revoke)
+export const googleNest = {
+  kind: 'oauth2',
+  id: 'google-nest',
+  displayName: 'Google Nest (Device Access)',
+  authorizationUrl: 'https://nestservices.google.com/partnerconnections/{projectId}/auth',
+  urlParams: ['projectId'],
+  tokenUrl: 'https://oauth2.googleapis.com/token',
+  revocationUrl: 'https://oauth2.googleapis.com/revoke',
+  scopes: ['https://www.googleapis.com/auth/sdm.service'],
+  scopeSeparator: ' ',
+  authorizationParams: { access_type: 'offline', prompt: 'consent' },
+  tokenEndpointAuthMethod: 'client_secret_post',
+  pkce: 'supported',
+} satisfies OAuth2Definition;

@@ -1,0 +1,41 @@
+import type { OAuth2Provider, OAuth2Definition, RevokeInput, RevokeResult } from '../definition.js';
+import { errorFromResponse } from '../classify.js';
+import { send, type CallOptions } from '../http.js';
+import { withRetry } from '../retry.js';
+
+/** Oura revokes with the access token as a query parameter, as its docs show. */
+export async function ouraRevoke(
+  provider: OAuth2Provider,
+  input: RevokeInput,
+  options: CallOptions,
+): Promise<RevokeResult> {
+  const base = provider.revocationUrl;
+  if (base === undefined || input.accessToken === undefined) {
+    return { confirmed: false, reason: 'oura revocation needs an access token' };
+  }
+  const url = new URL(base);
+  url.searchParams.set('access_token', input.accessToken.reveal());
+  return withRetry('idempotent', options, async () => {
+    const response = await send({ method: 'POST', url: url.href }, options);
+    if (response.status >= 200 && response.status < 300) return { confirmed: true };
+    throw errorFromResponse(response, { providerId: provider.id, what: 'oura revocation' });
+  });
+}
+
+// Oura API v2: refresh tokens are single use; errors are RFC 7807 plus RFC 6749 members.
+// Sources: https://cloud.ouraring.com/docs/authentication
+//   https://cloud.ouraring.com/docs/error-handling
+//   client_id/client_secret as form members (?); revoke at /oauth/revoke?access_token= (?)
+export const oura = {
+  kind: 'oauth2',
+  id: 'oura',
+  displayName: 'Oura',
+  authorizationUrl: 'https://cloud.ouraring.com/oauth/authorize',
+  tokenUrl: 'https://api.ouraring.com/oauth/token',
+  revocationUrl: 'https://api.ouraring.com/oauth/revoke',
+  scopes: ['personal', 'daily', 'heartrate', 'workout', 'session', 'spo2'],
+  scopeSeparator: ' ',
+  tokenEndpointAuthMethod: 'client_secret_post',
+  pkce: 'none',
+  hooks: { revoke: ouraRevoke },
+} satisfies OAuth2Definition;

@@ -1,0 +1,31 @@
+import type { OAuth2Definition, TokenRequestDraft } from '../definition.js';
+import { bearerRevoke } from '../oauth2/revoke.js';
+
+/** Whoop issues a new refresh token only when the refresh request asks for `offline` again. */
+export function whoopRefreshScope(draft: TokenRequestDraft): TokenRequestDraft {
+  if (draft.grant === 'refresh_token') draft.params.set('scope', 'offline');
+  return draft;
+}
+
+// Whoop API v2: tokens rotate on each refresh; the `offline` scope yields refresh tokens.
+// Sources: https://developer.whoop.com/docs/developing/oauth
+//   https://developer.whoop.com/docs/developing/oauth#refreshing-access-tokens (scope=offline)
+//   https://developer.whoop.com/docs/api-changelog (2023-02-01: revokeUserOauthAccess)
+//   DELETE /developer/v2/user/access with the user's bearer token (?): path seen in
+//   open-source v2 clients, not in the reference page itself.
+export const whoop = {
+  kind: 'oauth2',
+  id: 'whoop',
+  displayName: 'WHOOP',
+  authorizationUrl: 'https://api.prod.whoop.com/oauth/oauth2/auth',
+  tokenUrl: 'https://api.prod.whoop.com/oauth/oauth2/token',
+  revocationUrl: 'https://api.prod.whoop.com/developer/v2/user/access',
+  scopes: ['offline', 'read:profile', 'read:recovery', 'read:cycles', 'read:sleep', 'read:workout'],
+  scopeSeparator: ' ',
+  tokenEndpointAuthMethod: 'client_secret_post',
+  pkce: 'none',
+  hooks: {
+    shapeTokenRequest: whoopRefreshScope,
+    revoke: bearerRevoke('DELETE', (provider) => provider.revocationUrl),
+  },
+} satisfies OAuth2Definition;

@@ -1,0 +1,157 @@
+import type { Secret } from '@tokenlane/vault';
+import type { ClassifyErrorHook } from './classify.js';
+import type { CallOptions } from './http.js';
+import type { OAuth1TokenSet, TokenMetadata, TokenSet } from './tokens.js';
+
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post';
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
+
+/** `required`: every authorization must carry a code_challenge (RFC 7636). */
+export type PkceSupport = 'required' | 'supported' | 'none';
+
+/** A provider retiring an API: existing links keep working, new ones should go elsewhere. */
+export interface Deprecation {
+  readonly note: string;
+  /** ISO date after which the provider stops answering. */
+  readonly sunset?: string;
+  /** The provider id users should re-link with. */
+  readonly replacedBy?: string;
+}
+
+/** How a provider tells us about revocations; verified by a later issue's webhook intake. */
+export interface NotificationSpec {
+  readonly events: readonly ('auth_revoked' | 'deregistration' | 'permissions_changed')[];
+  readonly verification: string;
+}
+
+/** The token request before it is sent; a `shapeTokenRequest` hook may change any part. */
+export interface TokenRequestDraft {
+  readonly grant: 'authorization_code' | 'pin' | 'refresh_token';
+  readonly url: string;
+  readonly params: URLSearchParams;
+  readonly headers: Record<string, string>;
+}
+
+/** What a token answer says about the user, besides the tokens. */
+export interface ProviderUserInfo {
+  readonly providerUserId?: string;
+  readonly metadata?: TokenMetadata;
+}
+
+export interface AuthorizationUrlInput {
+  readonly state: string;
+  readonly redirectUri?: string;
+  readonly scopes?: readonly string[];
+  readonly codeChallenge?: string;
+}
+
+export interface RevokeInput {
+  readonly accessToken?: Secret;
+  readonly refreshToken?: Secret;
+  readonly providerUserId?: string;
+}
+
+export interface RevokeResult {
+  /** The provider acknowledged the revocation. */
+  readonly confirmed: boolean;
+  /** Why not, when `confirmed` is false. */
+  readonly reason?: string;
+}
+
+export interface PostLinkContext {
+  /** Our id for the user at the provider (Polar's `member-id`). */
+  readonly memberId: string;
+}
+
+/** Quirks of one OAuth 2.0 provider, each a small named function beside its definition. */
+export interface OAuth2Hooks {
+  readonly authorizationUrlParams?: (
+    params: Record<string, string>,
+    input: AuthorizationUrlInput,
+  ) => Record<string, string>;
+  readonly shapeTokenRequest?: (draft: TokenRequestDraft) => TokenRequestDraft;
+  /** Unwraps a provider envelope into an RFC 6749 §5.1 object, or throws a ProviderError. */
+  readonly parseTokenResponse?: (body: unknown, providerId: string) => unknown;
+  readonly classifyError?: ClassifyErrorHook;
+  readonly extractProviderUserId?: (body: Readonly<Record<string, unknown>>) => ProviderUserInfo;
+  readonly postLink?: (
+    provider: OAuth2Provider,
+    tokens: TokenSet,
+    context: PostLinkContext,
+    options: CallOptions,
+  ) => Promise<TokenSet>;
+  readonly revoke?: (
+    provider: OAuth2Provider,
+    input: RevokeInput,
+    options: CallOptions,
+  ) => Promise<RevokeResult>;
+}
+
+interface DefinitionBase {
+  readonly id: string;
+  readonly displayName: string;
+  readonly authorizationUrl: string;
+  readonly revocationUrl?: string;
+  /** Base of provider API calls the hooks make (user registration, user id look-up). */
+  readonly apiBaseUrl?: string;
+  /** Names of `{placeholders}` in the URLs, filled from the providers file's `urlParams`. */
+  readonly urlParams?: readonly string[];
+  /** Out-of-band flow: the user types a PIN (OAuth 2.0) or verifier (OAuth 1.0a `oob`). */
+  readonly pin?: boolean;
+  readonly deprecated?: Deprecation;
+  readonly notifications?: NotificationSpec;
+}
+
+export interface OAuth2Definition extends DefinitionBase {
+  readonly kind: 'oauth2';
+  readonly tokenUrl: string;
+  readonly scopes: readonly string[];
+  readonly scopeSeparator: string;
+  readonly authorizationParams?: Readonly<Record<string, string>>;
+  readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  readonly pkce: PkceSupport;
+  readonly hooks?: OAuth2Hooks;
+}
+
+/** Quirks of one OAuth 1.0a provider. */
+export interface OAuth1Hooks {
+  readonly extractProviderUserId?: (body: Readonly<Record<string, string>>) => ProviderUserInfo;
+  readonly postLink?: (
+    provider: OAuth1Provider,
+    tokens: OAuth1TokenSet,
+    options: CallOptions,
+  ) => Promise<OAuth1TokenSet>;
+  readonly revoke?: (
+    provider: OAuth1Provider,
+    tokens: OAuth1TokenSet,
+    options: CallOptions,
+  ) => Promise<RevokeResult>;
+}
+
+export interface OAuth1Definition extends DefinitionBase {
+  readonly kind: 'oauth1';
+  readonly requestTokenUrl: string;
+  readonly accessTokenUrl: string;
+  readonly hooks?: OAuth1Hooks;
+}
+
+export type ProviderDefinition = OAuth2Definition | OAuth1Definition;
+
+interface Configured {
+  readonly configured: true;
+  /** Declared in the providers file rather than built in. */
+  readonly custom: boolean;
+  readonly clientId: string;
+  readonly clientSecret: Secret;
+  readonly webhookSecret?: Secret;
+  /** `${PUBLIC_URL}/oauth/callback`. */
+  readonly redirectUri: string;
+}
+
+/** A provider ready to use: definition, providers-file overrides and credentials. */
+export type OAuth2Provider = OAuth2Definition & Configured;
+export type OAuth1Provider = OAuth1Definition & Configured;
+export type Provider = OAuth2Provider | OAuth1Provider;
+
+/** A built-in listed without credentials: visible, but linking it is a clear 4xx. */
+export type UnconfiguredProvider = ProviderDefinition & { readonly configured: false };

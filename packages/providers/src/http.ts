@@ -1,0 +1,146 @@
+import { Agent, request, type Dispatcher } from 'undici';
+import { ProviderError } from './errors.js';
+
+export interface HttpAgentOptions {
+  readonly connectTimeoutMs?: number;
+  readonly headersTimeoutMs?: number;
+  readonly bodyTimeoutMs?: number;
+  readonly keepAliveTimeoutMs?: number;
+}
+
+/** A keep-alive undici Agent with connect, headers and body timeouts. */
+export function createHttpAgent(options: HttpAgentOptions = {}): Agent {
+  return new Agent({
+    connect: { timeout: options.connectTimeoutMs ?? 5_000 },
+    headersTimeout: options.headersTimeoutMs ?? 15_000,
+    bodyTimeout: options.bodyTimeoutMs ?? 15_000,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
+  });
+}
+
+let shared: Dispatcher | undefined;
+
+/** The dispatcher every provider call uses unless the call passes its own. */
+export function getHttpDispatcher(): Dispatcher {
+  shared ??= createHttpAgent();
+  return shared;
+}
+
+/** Replaces the shared dispatcher (tests inject a MockAgent; the worker tunes its Agent). */
+export function setHttpDispatcher(dispatcher: Dispatcher): void {
+  shared = dispatcher;
+}
+
+/** Options every network-facing function of this package accepts. */
+export interface CallOptions {
+  readonly dispatcher?: Dispatcher;
+  readonly retry?: Partial<RetryPolicy> | false;
+  readonly signal?: AbortSignal;
+  /** The provider this call is for, named in error messages. */
+  readonly providerId?: string;
+}
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  readonly retries: number;
+  readonly minTimeoutMs: number;
+  readonly maxTimeoutMs: number;
+  /** Wait for a provider's Retry-After up to this; longer, give up and let the queue back off. */
+  readonly maxRetryAfterMs: number;
+}
+
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST' | 'DELETE' | 'PUT';
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly text: string;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+const CONNECT_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+const TIMEOUT_ERROR_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
+
+const notSent = new WeakSet<ProviderError>();
+
+/** True when the request failed before any byte reached the provider (safe to re-send). */
+export function failedBeforeSending(error: unknown): boolean {
+  return error instanceof ProviderError && notSent.has(error);
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}
+
+/** Turns an undici/socket failure into `timeout` or `network`; the cause carries no body. */
+export function transportError(error: unknown, request: HttpRequest, providerId?: string) {
+  if (error instanceof ProviderError) return error;
+  const code = errorCode(error);
+  const what = `${request.method} ${new URL(request.url).origin}`;
+  const options = { cause: error, ...(providerId === undefined ? {} : { providerId }) };
+  const result =
+    code !== undefined && TIMEOUT_ERROR_CODES.has(code)
+      ? new ProviderError('timeout', `${what} timed out (${code})`, options)
+      : new ProviderError('network', `${what} failed (${code ?? 'network error'})`, options);
+  if (code !== undefined && CONNECT_ERROR_CODES.has(code)) notSent.add(result);
+  return result;
+}
+
+/** Sends one request and reads the whole (size-capped) body; transport failures throw. */
+export async function send(request_: HttpRequest, options: CallOptions = {}) {
+  try {
+    const response = await request(request_.url, {
+      method: request_.method,
+      headers: { 'user-agent': 'tokenlane', ...request_.headers },
+      body: request_.body ?? null,
+      dispatcher: options.dispatcher ?? getHttpDispatcher(),
+      signal: options.signal ?? null,
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      const buffer = chunk as Buffer;
+      size += buffer.length;
+      if (size > MAX_BODY_BYTES) {
+        response.body.destroy();
+        throw new ProviderError('invalid_response', 'provider answer exceeds 1 MiB', {
+          status: response.statusCode,
+          ...(options.providerId === undefined ? {} : { providerId: options.providerId }),
+        });
+      }
+      chunks.push(buffer);
+    }
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      text: Buffer.concat(chunks).toString('utf8'),
+    } satisfies HttpResponse;
+  } catch (error) {
+    throw transportError(error, request_, options.providerId);
+  }
+}
+
+/** The value of one response header, first occurrence. */
+export function header(response: HttpResponse, name: string): string | undefined {
+  const value = response.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}

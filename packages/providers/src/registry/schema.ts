@@ -1,0 +1,112 @@
+import { Secret } from '@tokenlane/vault';
+import { z } from 'zod';
+import { TOKEN_ENDPOINT_AUTH_METHODS } from '../definition.js';
+
+/** Provider ids end up in URLs (`/webhooks/:provider`) and logs: keep them plain. */
+export const PROVIDER_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+const isHttpUrl = (value: string) => {
+  if (!URL.canParse(value)) return false;
+  const { protocol } = new URL(value);
+  return protocol === 'https:' || protocol === 'http:';
+};
+
+const text = z.string().min(1, 'must not be empty');
+const url = z.string().refine(isHttpUrl, 'must be an absolute URL');
+// Wrapped the moment they are parsed: nothing downstream ever holds them as plain strings.
+const secret = text.transform((value) => new Secret(value));
+
+const common = {
+  displayName: text.optional(),
+  clientId: text.optional(),
+  clientSecret: secret.optional(),
+  webhookSecret: secret.optional(),
+  authorizationUrl: url.optional(),
+  revocationUrl: url.optional(),
+  apiBaseUrl: url.optional(),
+  urlParams: z.record(z.string(), text).optional(),
+  pin: z.boolean().optional(),
+};
+
+export const oauth2EntrySchema = z.strictObject({
+  kind: z.literal('oauth2').optional(),
+  ...common,
+  tokenUrl: url.optional(),
+  scopes: z.array(text).optional(),
+  scopeSeparator: text.optional(),
+  authorizationParams: z.record(z.string(), z.string()).optional(),
+  tokenEndpointAuthMethod: z.enum(TOKEN_ENDPOINT_AUTH_METHODS).optional(),
+  pkce: z.union([z.boolean(), z.enum(['required', 'supported', 'none'])]).optional(),
+});
+
+export const oauth1EntrySchema = z.strictObject({
+  kind: z.literal('oauth1').optional(),
+  ...common,
+  requestTokenUrl: url.optional(),
+  accessTokenUrl: url.optional(),
+});
+
+const credentials = { clientId: true, clientSecret: true } as const;
+
+/** A custom provider must say everything a built-in definition would. */
+export const customOAuth2Schema = oauth2EntrySchema.required({
+  kind: true,
+  authorizationUrl: true,
+  tokenUrl: true,
+  ...credentials,
+});
+
+export const customOAuth1Schema = oauth1EntrySchema.required({
+  kind: true,
+  requestTokenUrl: true,
+  authorizationUrl: true,
+  accessTokenUrl: true,
+  ...credentials,
+});
+
+export type OAuth2Entry = z.infer<typeof oauth2EntrySchema>;
+export type OAuth1Entry = z.infer<typeof oauth1EntrySchema>;
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('');
+}
+
+/**
+ * One zod issue as `<field> <problem>`: names the field, never echoes the value (which may
+ * be a secret).
+ */
+export function describeIssue(
+  issue: z.core.$ZodIssue,
+  entry: unknown,
+): { field: string; problem: string } {
+  const field = fieldPath(issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return { field: `${field}.${issue.keys[0] ?? '?'}`, problem: 'is not a known field' };
+    case 'invalid_type':
+      return valueAt(entry, issue.path) === undefined
+        ? { field, problem: 'is required' }
+        : {
+            field,
+            problem: `must be ${issue.expected === 'array' ? 'an array' : `a ${issue.expected}`}`,
+          };
+    case 'invalid_value':
+      return {
+        field,
+        problem: `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`,
+      };
+    case 'invalid_union':
+      return { field, problem: 'has an unsupported value' };
+    default:
+      return { field, problem: issue.message };
+  }
+}

@@ -1,0 +1,26 @@
+// Minimal typings for the two test-only libraries that ship none.
+
+declare module 'oidc-provider' {
+  import type { IncomingMessage, ServerResponse } from 'node:http';
+
+  /** oidc-provider's configuration object (https://github.com/panva/node-oidc-provider/blob/main/docs/README.md). */
+  export type Configuration = Record<string, unknown>;
+
+  export default class Provider {
+    constructor(issuer: string, configuration?: Configuration);
+    callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    on(event: string, listener: (...args: unknown[]) => void): this;
+  }
+}
+
+declare module 'oauth-sign' {
+  /** base64 HMAC-SHA1 over the RFC 5849 §3.4.1 signature base string. */
+  export function hmacsign(
+    httpMethod: string,
+    baseUri: string,
+    params: Record<string, string | string[]>,
+    consumerSecret: string,
+    tokenSecret?: string,
+  ): string;
+  export function rfc3986(value: string): string;
+}

@@ -1,0 +1,249 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hmacsign } from 'oauth-sign';
+import { Agent, request } from 'undici';
+
+export interface OAuth1PeerOptions {
+  /** Consumer key → consumer secret. */
+  readonly consumers: Readonly<Record<string, string>>;
+  /** The user every authorization approves as (default `garmin-user-7`). */
+  readonly userId?: string;
+  /** Accepted clock skew of `oauth_timestamp`, in seconds (default 300). */
+  readonly maxSkewSeconds?: number;
+}
+
+export interface OAuth1Peer {
+  readonly url: string;
+  readonly requestTokenUrl: string;
+  readonly authorizationUrl: string;
+  readonly accessTokenUrl: string;
+  /** Garmin-shaped API: GET `${url}/wellness-api/rest/user/id`, DELETE `…/user/registration`. */
+  readonly apiBaseUrl: string;
+  readonly revocationUrl: string;
+  readonly userId: string;
+  /** Plays the user approving at the authorization URL; returns the callback redirect (or `oob` page URL with `oauth_verifier`). */
+  approve(authorizationUrl: string): Promise<URL>;
+  /** Access tokens the peer considers live. */
+  liveAccessTokens(): number;
+  close(): Promise<void>;
+}
+
+interface RequestTokenState {
+  readonly secret: string;
+  readonly consumerKey: string;
+  readonly callback: string;
+  verifier?: string;
+}
+
+const random = () => randomBytes(16).toString('hex');
+
+/** `Authorization: OAuth k="v", …` → decoded protocol parameters (RFC 5849 §3.5.1). */
+function oauthHeader(req: IncomingMessage): Record<string, string> | undefined {
+  const header = req.headers.authorization;
+  if (header?.startsWith('OAuth ') !== true) return undefined;
+  const params: Record<string, string> = {};
+  for (const part of header.slice(6).split(/,\s*/)) {
+    const match = /^([^=]+)="([^"]*)"$/.exec(part.trim());
+    if (match?.[1] !== undefined && match[2] !== undefined) {
+      params[decodeURIComponent(match[1])] = decodeURIComponent(match[2]);
+    }
+  }
+  return params;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function reply(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  type = 'application/x-www-form-urlencoded',
+): ServerResponse {
+  return res.writeHead(status, { 'content-type': type }).end(body);
+}
+
+/**
+ * A small OAuth 1.0a server (RFC 5849): temporary credentials, authorization with a verifier,
+ * token credentials, and Garmin-shaped protected resources. Signatures are checked with
+ * `oauth-sign`, an implementation independent of the client's `oauth-1.0a`, plus nonce and
+ * timestamp checks.
+ */
+export async function startOAuth1Peer(options: OAuth1PeerOptions): Promise<OAuth1Peer> {
+  const userId = options.userId ?? 'garmin-user-7';
+  const maxSkew = options.maxSkewSeconds ?? 300;
+  const requestTokens = new Map<string, RequestTokenState>();
+  const accessTokens = new Map<string, { secret: string; consumerKey: string }>();
+  const nonces = new Set<string>();
+
+  /** The RFC 5849 §3.2 checks; a problem name for `oauth_problem`, or the verified params. */
+  function verify(
+    req: IncomingMessage,
+    body: string,
+    tokenSecretOf: (token: string) => string | undefined,
+  ) {
+    const oauth = oauthHeader(req);
+    if (oauth === undefined) return { problem: 'parameter_absent' } as const;
+    const signature = oauth.oauth_signature;
+    // Everything in the header but the signature and realm is signed (RFC 5849 §3.4.1.3.1).
+    const signed = Object.fromEntries(
+      Object.entries(oauth).filter(([key]) => key !== 'oauth_signature' && key !== 'realm'),
+    );
+    const consumerSecret = options.consumers[signed.oauth_consumer_key ?? ''];
+    if (consumerSecret === undefined) return { problem: 'consumer_key_unknown' } as const;
+    if (signed.oauth_signature_method !== 'HMAC-SHA1')
+      return { problem: 'signature_method_rejected' } as const;
+    if (signed.oauth_version !== undefined && signed.oauth_version !== '1.0')
+      return { problem: 'version_rejected' } as const;
+    const timestamp = Number(signed.oauth_timestamp);
+    if (!Number.isInteger(timestamp) || Math.abs(Date.now() / 1000 - timestamp) > maxSkew) {
+      return { problem: 'timestamp_refused' } as const;
+    }
+    const nonceKey = `${signed.oauth_consumer_key}:${timestamp}:${signed.oauth_nonce ?? ''}`;
+    if (signed.oauth_nonce === undefined || nonces.has(nonceKey))
+      return { problem: 'nonce_used' } as const;
+    const tokenSecret = signed.oauth_token === undefined ? '' : tokenSecretOf(signed.oauth_token);
+    if (tokenSecret === undefined) return { problem: 'token_rejected' } as const;
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    const form = req.headers['content-type']?.includes('x-www-form-urlencoded') ? body : '';
+    const params: Record<string, string> = {
+      ...Object.fromEntries(url.searchParams),
+      ...Object.fromEntries(new URLSearchParams(form)),
+      ...signed,
+    };
+    const expected = hmacsign(
+      req.method ?? 'GET',
+      `${url.origin}${url.pathname}`,
+      params,
+      consumerSecret,
+      tokenSecret,
+    );
+    const given = Buffer.from(signature ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
+      return { problem: 'signature_invalid' } as const;
+    }
+    nonces.add(nonceKey);
+    return { params: signed };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://peer');
+    const route = `${req.method ?? 'GET'} ${url.pathname}`;
+    const unauthorized = (problem: string) => reply(res, 401, `oauth_problem=${problem}`);
+    switch (route) {
+      case 'POST /oauth/request_token': {
+        const result = verify(req, body, () => undefined);
+        if ('problem' in result) return unauthorized(result.problem);
+        const callback = result.params.oauth_callback;
+        if (callback === undefined) return reply(res, 400, 'oauth_problem=parameter_absent');
+        const token = random();
+        const secret = random();
+        requestTokens.set(token, {
+          secret,
+          consumerKey: result.params.oauth_consumer_key ?? '',
+          callback,
+        });
+        return reply(
+          res,
+          200,
+          new URLSearchParams({
+            oauth_token: token,
+            oauth_token_secret: secret,
+            oauth_callback_confirmed: 'true',
+          }).toString(),
+        );
+      }
+      case 'GET /oauth/authorize': {
+        const state = requestTokens.get(url.searchParams.get('oauth_token') ?? '');
+        if (state === undefined) return reply(res, 400, 'unknown request token', 'text/plain');
+        state.verifier = random();
+        const token = url.searchParams.get('oauth_token') ?? '';
+        const target =
+          state.callback === 'oob' ? new URL('/oauth/pin', url) : new URL(state.callback);
+        target.searchParams.set('oauth_token', token);
+        target.searchParams.set('oauth_verifier', state.verifier);
+        return res
+          .writeHead(302, {
+            location: state.callback === 'oob' ? `${target.pathname}${target.search}` : target.href,
+          })
+          .end();
+      }
+      case 'POST /oauth/access_token': {
+        const result = verify(req, body, (token) => requestTokens.get(token)?.secret);
+        if ('problem' in result) return unauthorized(result.problem);
+        const token = result.params.oauth_token ?? '';
+        const state = requestTokens.get(token);
+        if (state?.verifier === undefined || state.verifier !== result.params.oauth_verifier) {
+          return unauthorized('verifier_invalid');
+        }
+        requestTokens.delete(token);
+        const access = random();
+        const secret = random();
+        accessTokens.set(access, { secret, consumerKey: state.consumerKey });
+        return reply(
+          res,
+          200,
+          new URLSearchParams({ oauth_token: access, oauth_token_secret: secret }).toString(),
+        );
+      }
+      case 'GET /wellness-api/rest/user/id':
+      case 'DELETE /wellness-api/rest/user/registration': {
+        const result = verify(req, body, (token) => accessTokens.get(token)?.secret);
+        if ('problem' in result) return unauthorized(result.problem);
+        if (req.method === 'DELETE') {
+          accessTokens.delete(result.params.oauth_token ?? '');
+          return res.writeHead(204).end();
+        }
+        return reply(res, 200, JSON.stringify({ userId }), 'application/json');
+      }
+      default:
+        return reply(res, 404, 'not found', 'text/plain');
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      res.writeHead(500).end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: base,
+    requestTokenUrl: `${base}/oauth/request_token`,
+    authorizationUrl: `${base}/oauth/authorize`,
+    accessTokenUrl: `${base}/oauth/access_token`,
+    apiBaseUrl: base,
+    revocationUrl: `${base}/wellness-api/rest/user/registration`,
+    userId,
+    async approve(authorizationUrl) {
+      const agent = new Agent();
+      try {
+        const response = await request(authorizationUrl, { dispatcher: agent });
+        await response.body.dump();
+        const location = response.headers.location;
+        if (typeof location !== 'string')
+          throw new Error(`peer did not redirect (${response.statusCode})`);
+        return new URL(location, base);
+      } finally {
+        await agent.close();
+      }
+    },
+    liveAccessTokens: () => accessTokens.size,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => {
+          if (error) reject(error);
+          else resolve();
+        });
+      });
+    },
+  };
+}
