@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+import {
+  LOG_LEVELS,
+  NODE_ENVS,
+  atLeast,
+  encryptionKeys,
+  httpUrl,
+  integer,
+  list,
+  oneOf,
+  port,
+  url,
+} from './fields.js';
+
+/**
+ * Every environment variable tokenlane reads (DESIGN §5 plus tunables), parsed once at boot.
+ *
+ * | variable | default | meaning |
+ * |---|---|---|
+ * | `TOKENLANE_DATA_DIR` | `./.tokenlane` | where dev mode keeps PGlite data and a generated key |
+ * | `TOKENLANE_WORKER_HEALTH_PORT` | `3001` | the worker's `/healthz` + `/readyz` port |
+ * | `TOKENLANE_CALLBACK_WAIT_MS` | `5000` (0–60000) | how long `/oauth/callback` waits for the exchange job before redirecting |
+ * | `TOKENLANE_LINK_TTL_SECONDS` | `900` (60–86400) | lifetime of a link session and its state (DESIGN rule 3) |
+ * | `TOKENLANE_SWEEP_INTERVAL_MS` | `5000` (100–3600000) | how often the sweeper looks for connections due a refresh |
+ * | `TOKENLANE_QUEUE_PREFIX` | `tokenlane` | BullMQ key prefix (use `{…}` hash tags on Redis Cluster) |
+ */
+export const envSchema = z.object({
+  NODE_ENV: oneOf(NODE_ENVS).default('development'),
+  LOG_LEVEL: oneOf(LOG_LEVELS).default('info'),
+  PORT: port().default(3000),
+  PUBLIC_URL: httpUrl('must be an http(s) URL', true).optional(),
+  DATABASE_URL: url({
+    protocols: ['postgres:', 'postgresql:'],
+    expected: 'must be a postgres:// or postgresql:// URL',
+  }).optional(),
+  REDIS_URL: url({
+    protocols: ['redis:', 'rediss:'],
+    expected: 'must be a redis:// or rediss:// URL',
+  }).optional(),
+  TOKENLANE_API_KEYS: list(atLeast(16)).default([]),
+  TOKENLANE_ENCRYPTION_KEYS: encryptionKeys().optional(),
+  TOKENLANE_PROVIDERS_FILE: z.string().optional(),
+  TOKENLANE_ALLOWED_RETURN_URLS: list(
+    httpUrl('must be an absolute http(s) URL prefix', true),
+  ).default([]),
+  TOKENLANE_WEBHOOK_URL: httpUrl('must be an http(s) URL').optional(),
+  TOKENLANE_WEBHOOK_SECRET: z.string().optional(),
+  TOKENLANE_ADMIN_PASSWORD: atLeast(12).optional(),
+  TOKENLANE_DATA_DIR: z.string().default('./.tokenlane'),
+  TOKENLANE_WORKER_HEALTH_PORT: port().default(3001),
+  TOKENLANE_CALLBACK_WAIT_MS: integer(0, 60_000).default(5000),
+  TOKENLANE_LINK_TTL_SECONDS: integer(60, 86_400).default(900),
+  TOKENLANE_SWEEP_INTERVAL_MS: integer(100, 3_600_000).default(5000),
+  TOKENLANE_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:{}-]{1,64}$/, 'must be 1-64 characters of letters, digits and _.:{}-')
+    .default('tokenlane'),
+});
+
+export type EnvVariable = keyof typeof envSchema.shape;
+export type ParsedEnv = z.output<typeof envSchema>;
+
+/** In schema order, so error lines come out in a stable, documented order. */
+export const ENV_VARIABLES = Object.keys(envSchema.shape) as EnvVariable[];
+
+/** Never echoed in an error, not even in part. */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set<EnvVariable>([
+  'TOKENLANE_API_KEYS',
+  'TOKENLANE_ENCRYPTION_KEYS',
+  'TOKENLANE_WEBHOOK_SECRET',
+  'TOKENLANE_ADMIN_PASSWORD',
+]);
+
+/** Echoed without userinfo, query or fragment: connection URLs carry passwords. */
+export const URL_VARIABLES: ReadonlySet<string> = new Set<EnvVariable>([
+  'PUBLIC_URL',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'TOKENLANE_ALLOWED_RETURN_URLS',
+  'TOKENLANE_WEBHOOK_URL',
+]);
+
+/** Variables that only make sense as a pair: `[a, b]` means each needs the other. */
+export const REQUIRED_TOGETHER: readonly (readonly [EnvVariable, EnvVariable])[] = [
+  ['TOKENLANE_WEBHOOK_URL', 'TOKENLANE_WEBHOOK_SECRET'],
+];

@@ -1,0 +1,90 @@
+import { KeyRing, VaultError } from '@tokenlane/vault';
+import { z } from 'zod';
+
+// Field schemas for env values. Each issue message states what is expected, written to
+// follow the variable name ("PORT must be …"). The value is echoed, safely, only by
+// `fromZodIssue` (config-error.ts), so no message here ever includes it.
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+
+/** A whole number in `[min, max]`. */
+export function integer(min: number, max: number) {
+  const expected = `must be an integer from ${min} to ${max}`;
+  return z
+    .string()
+    .regex(/^\d{1,15}$/, expected)
+    .transform(Number)
+    .pipe(z.number().min(min, expected).max(max, expected));
+}
+
+export const port = () => integer(1, 65_535);
+
+interface UrlRules {
+  readonly protocols: readonly string[];
+  readonly expected: string;
+  /**
+   * For URLs compared or concatenated as text (return-URL prefixes, the public URL): no
+   * userinfo, query or hash, and returned WHATWG-normalized (`https://a.b` → `https://a.b/`),
+   * so the prefix `https://app.example` cannot match `https://app.example.evil`.
+   */
+  readonly bare?: boolean;
+}
+
+/** A URL with one of `protocols`; connection URLs are returned exactly as written. */
+export function url({ protocols, expected, bare = false }: UrlRules) {
+  return z.string().transform((raw, ctx) => {
+    const parsed = parseUrl(raw);
+    if (parsed === undefined || !protocols.includes(parsed.protocol)) {
+      ctx.addIssue({ code: 'custom', message: expected });
+      return z.NEVER;
+    }
+    if (bare && (parsed.username || parsed.password || parsed.search || parsed.hash)) {
+      ctx.addIssue({ code: 'custom', message: `${expected} without credentials, query or #` });
+      return z.NEVER;
+    }
+    return bare ? parsed.href : raw;
+  });
+}
+
+export const httpUrl = (expected: string, bare = false) =>
+  url({ protocols: ['http:', 'https:'], expected, bare });
+
+/** A comma-separated list; issues on entry `i` get the path `[variable, i]`. */
+export function list<T extends z.ZodType<unknown, string>>(entry: T) {
+  return z
+    .string()
+    .transform((raw) => raw.split(',').map((item) => item.trim()))
+    .pipe(z.array(z.string().min(1, 'is empty (stray comma?)').pipe(entry)));
+}
+
+/** A key list as `KeyRing.parse` reads it; VaultError messages never carry key material. */
+export const encryptionKeys = () =>
+  z.string().transform((spec, ctx) => {
+    try {
+      return KeyRing.parse(spec);
+    } catch (error) {
+      if (!(error instanceof VaultError)) throw error;
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be comma-separated kid:base64(32 bytes) entries, newest first: ${error.message.replace(/^Invalid encryption key list: /, '')}`,
+      });
+      return z.NEVER;
+    }
+  });
+
+export function atLeast(length: number) {
+  return z.string().min(length, `must be at least ${length} characters long`);
+}
+
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `must be one of ${values.join(', ')}` });
+}
+
+function parseUrl(raw: string): URL | undefined {
+  try {
+    return new URL(raw);
+  } catch {
+    return undefined;
+  }
+}

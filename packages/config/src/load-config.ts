@@ -1,0 +1,145 @@
+import { inspect } from 'node:util';
+
+import type { KeyRing } from '@tokenlane/vault';
+
+import { ConfigError, configIssue, fromZodIssue, type ConfigIssue } from './config-error.js';
+import {
+  ENV_VARIABLES,
+  REQUIRED_TOGETHER,
+  envSchema,
+  type EnvVariable,
+  type ParsedEnv,
+} from './env-schema.js';
+import type { LOG_LEVELS, NODE_ENVS } from './fields.js';
+import { redactConfig } from './redact-config.js';
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/**
+ * Everything tokenlane reads from the environment, typed and deeply frozen. It holds
+ * secrets, but `JSON.stringify` and `util.inspect` show them as `[redacted]` (keep it that
+ * way: do not spread it into a plain object you then log). Unset dev-mode secrets stay
+ * visible as such (`apiKeys` empty, `encryptionKeys` undefined) for the startup code.
+ */
+export interface Config {
+  readonly nodeEnv: NodeEnv;
+  readonly logLevel: LogLevel;
+  readonly port: number;
+  /** Without a trailing slash; default `http://localhost:${port}`. */
+  readonly publicUrl: string;
+  /** `${publicUrl}/oauth/callback`, the redirect URI registered with providers. */
+  readonly callbackUrl: string;
+  /** Unset: embedded PGlite under `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  /** Unset: `npm start` launches a local redis-server. */
+  readonly redisUrl: string | undefined;
+  readonly apiKeys: readonly string[];
+  readonly encryptionKeys: KeyRing | undefined;
+  readonly providersFile: string | undefined;
+  /** Normalized URL prefixes; compare against `new URL(returnUrl).href`. */
+  readonly allowedReturnUrls: readonly string[];
+  readonly webhook: { readonly url: string; readonly secret: string } | undefined;
+  /** Unset: the queue dashboard is off. */
+  readonly adminPassword: string | undefined;
+  readonly dataDir: string;
+  readonly workerHealthPort: number;
+  readonly callbackWaitMs: number;
+  readonly linkTtlSeconds: number;
+  readonly sweepIntervalMs: number;
+  readonly queuePrefix: string;
+}
+
+/**
+ * Parses and checks the environment once at boot (DESIGN §5). Throws a ConfigError with
+ * one line per bad variable. An empty (or blank) value counts as unset, because
+ * docker-compose passes optional variables through as `${VAR:-}`.
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Config {
+  const present: Partial<Record<EnvVariable, string>> = {};
+  for (const name of ENV_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') present[name] = value;
+  }
+  const issues = missingPartners(present);
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) issues.push(...parsed.error.issues.map((i) => fromZodIssue(i, env)));
+  if (issues.length > 0 || !parsed.success) throw new ConfigError(firstPerVariable(issues));
+  return freezeConfig(toConfig(parsed.data));
+}
+
+/** For a service's main: print the ConfigError lines to stderr and exit 1. */
+export function loadConfigOrExit(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+function toConfig(env: ParsedEnv): Config {
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+  const { TOKENLANE_WEBHOOK_URL: url, TOKENLANE_WEBHOOK_SECRET: secret } = env;
+  return {
+    nodeEnv: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    port: env.PORT,
+    publicUrl,
+    callbackUrl: `${publicUrl}/oauth/callback`,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    apiKeys: env.TOKENLANE_API_KEYS,
+    encryptionKeys: env.TOKENLANE_ENCRYPTION_KEYS,
+    providersFile: env.TOKENLANE_PROVIDERS_FILE,
+    allowedReturnUrls: env.TOKENLANE_ALLOWED_RETURN_URLS,
+    webhook: url !== undefined && secret !== undefined ? { url, secret } : undefined,
+    adminPassword: env.TOKENLANE_ADMIN_PASSWORD,
+    dataDir: env.TOKENLANE_DATA_DIR,
+    workerHealthPort: env.TOKENLANE_WORKER_HEALTH_PORT,
+    callbackWaitMs: env.TOKENLANE_CALLBACK_WAIT_MS,
+    linkTtlSeconds: env.TOKENLANE_LINK_TTL_SECONDS,
+    sweepIntervalMs: env.TOKENLANE_SWEEP_INTERVAL_MS,
+    queuePrefix: env.TOKENLANE_QUEUE_PREFIX,
+  };
+}
+
+function missingPartners(present: Partial<Record<EnvVariable, string>>): ConfigIssue[] {
+  return REQUIRED_TOGETHER.flatMap((pair) =>
+    pair.flatMap((name, i) => {
+      const partner = pair[1 - i] as EnvVariable;
+      return present[name] === undefined && present[partner] !== undefined
+        ? [configIssue(name, `must be set too when ${partner} is set`)]
+        : [];
+    }),
+  );
+}
+
+/** Several zod issues may hit one variable; the first says enough. Schema order, stably. */
+function firstPerVariable(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  const first = new Map<string, ConfigIssue>();
+  for (const issue of issues) if (!first.has(issue.variable)) first.set(issue.variable, issue);
+  const rank = (name: string) => ENV_VARIABLES.indexOf(name as EnvVariable);
+  return [...first.values()].sort((x, y) => rank(x.variable) - rank(y.variable));
+}
+
+function freezeConfig(config: Config): Config {
+  // Non-enumerable, so they neither show up in Object.keys nor get frozen as data.
+  Object.defineProperties(config, {
+    toJSON: { value: () => redactConfig(config) },
+    [inspect.custom]: { value: () => redactConfig(config) },
+  });
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (typeof child === 'object' && child !== null && !Object.isFrozen(child)) deepFreeze(child);
+  }
+  return Object.freeze(value);
+}
