@@ -1,0 +1,137 @@
+import { join } from 'node:path';
+import type { Config, Logger } from '@tokenlane/config';
+import {
+  createDatabase,
+  migrateToLatest,
+  pendingMigrations,
+  type DatabaseHandle,
+} from '@tokenlane/db';
+import { loadProviders, type ProviderRegistry } from '@tokenlane/providers';
+import { JobQueues, createRedis, startLocalRedis, type LocalRedis } from '@tokenlane/queue';
+import type { KeyRing } from '@tokenlane/vault';
+import type { Redis, RedisOptions } from 'ioredis';
+import { resolveSecrets } from './dev-secrets.js';
+
+/** Which process is booting; only the all-in-one first run may start its own Redis. */
+export type ProcessRole = 'ingress' | 'worker' | 'standalone';
+
+/** Everything a tokenlane process shares: open connections and resolved configuration. */
+export interface Runtime {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: DatabaseHandle;
+  readonly keyRing: KeyRing;
+  readonly apiKeys: readonly string[];
+  readonly providers: ProviderRegistry;
+  readonly queues: JobQueues;
+  /** Connection settings for BullMQ workers (blocking, retry forever). */
+  readonly workerConnection: RedisOptions & { url: string };
+  readonly redisUrl: string;
+  /** Fast-fail connection used by producers and health checks. */
+  readonly redis: Redis;
+  readonly generatedApiKey: string | undefined;
+  readonly localRedis: LocalRedis | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the shared parts in order — secrets, providers file, Redis, database, migrations — and
+ * fails with one clear error if any is wrong. `close()` undoes it in reverse.
+ */
+export async function openRuntime(options: {
+  config: Config;
+  logger: Logger;
+  role: ProcessRole;
+}): Promise<Runtime> {
+  const { config, logger, role } = options;
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    const secrets = await resolveSecrets(config, logger);
+    const providers = loadProviders({
+      ...(config.providersFile === undefined ? {} : { file: config.providersFile }),
+      publicUrl: config.publicUrl,
+    });
+
+    let localRedis: LocalRedis | undefined;
+    let redisUrl = config.redisUrl;
+    if (redisUrl === undefined) {
+      if (role !== 'standalone') {
+        throw new Error(
+          `REDIS_URL must be set for the ${role} process (only npm start runs its own Redis)`,
+        );
+      }
+      localRedis = await startLocalRedis({ dataDir: join(config.dataDir, 'redis') });
+      closers.push(() => localRedis!.stop());
+      redisUrl = localRedis.url;
+      logger.info({ url: redisUrl }, 'started a local redis-server (REDIS_URL unset)');
+    }
+    const redis = createRedis(redisUrl, 'producer', { lazyConnect: true });
+    closers.push(() => redis.quit());
+    await redis.connect();
+
+    if (config.databaseUrl === undefined && role !== 'standalone') {
+      throw new Error(
+        `DATABASE_URL must be set for the ${role} process (embedded PGlite serves a single process: npm start)`,
+      );
+    }
+    const db = await createDatabase({
+      url: config.databaseUrl,
+      dataDir: join(config.dataDir, 'pglite'),
+      onError: (error) => logger.error({ err: error }, 'idle database connection failed'),
+    });
+    closers.push(() => db.close());
+    const applied = await migrateToLatest(db.db);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+
+    const workerConnection = { url: redisUrl, maxRetriesPerRequest: null };
+    const queues = new JobQueues(redis, config.queuePrefix, workerConnection);
+    closers.push(() => queues.close());
+
+    return {
+      config,
+      logger,
+      db,
+      keyRing: secrets.keyRing,
+      apiKeys: secrets.apiKeys,
+      providers,
+      queues,
+      workerConnection,
+      redisUrl,
+      redis,
+      generatedApiKey: secrets.generatedApiKey,
+      localRedis,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export interface Readiness {
+  readonly ready: boolean;
+  readonly checks: {
+    readonly redis: boolean;
+    readonly database: boolean;
+    readonly migrations: boolean;
+  };
+}
+
+/** `/readyz`: Redis answers, the database answers, and no migration is pending. */
+export async function checkReadiness(runtime: Runtime): Promise<Readiness> {
+  const [redis, migrations] = await Promise.all([
+    runtime.redis.ping().then(
+      (answer) => answer === 'PONG',
+      () => false,
+    ),
+    pendingMigrations(runtime.db.db).then(
+      (pending) => ({ database: true, migrations: pending.length === 0 }),
+      () => ({ database: false, migrations: false }),
+    ),
+  ]);
+  const checks = { redis, ...migrations };
+  return { ready: redis && migrations.database && migrations.migrations, checks };
+}
