@@ -1,1 +1,53 @@
-export {};
+export { createDatabase } from './database.js';
+export type { DatabaseHandle, DatabaseKind, DatabaseOptions } from './database.js';
+export { MigrationError, migrateToLatest, pendingMigrations } from './migrate.js';
+export { MIGRATIONS } from './migrations/index.js';
+export { LINK_METHODS, LINK_SESSION_STATUSES } from './schema.js';
+export type {
+  ConnectionsTable,
+  Database,
+  DbExecutor,
+  EventsTable,
+  JsonArray,
+  JsonObject,
+  JsonValue,
+  LinkMethod,
+  LinkSessionStatus,
+  LinkSessionsTable,
+} from './schema.js';
+export type { Connection, ConnectionPatch, NewConnection } from './connection-rows.js';
+export {
+  compareAndSetTokens,
+  countConnectionsByProviderAndStatus,
+  findByIdentity,
+  findByProviderUser,
+  findConnection,
+  findConnectionForUpdate,
+  findDueConnections,
+  insertConnection,
+  listConnections,
+  updateConnection,
+} from './connections.js';
+export type { ConnectionCount, ListConnectionsQuery } from './connections.js';
+export { iterateCiphertexts, listRowsNotUnderKey, reencryptConnection } from './key-rotation.js';
+export type { ConnectionCiphertexts, KeyRotationPage } from './key-rotation.js';
+export type { LinkSession, LinkSessionPatch, NewLinkSession } from './link-session-rows.js';
+export {
+  consumeRequestToken,
+  consumeState,
+  deleteExpiredLinkSessions,
+  findLinkSession,
+  insertLinkSession,
+  updateLinkSession,
+} from './link-sessions.js';
+export {
+  appendEvent,
+  findEvent,
+  listEvents,
+  listUndeliveredEvents,
+  markDelivered,
+  recordDeliveryFailure,
+} from './events.js';
+export type { EventRecord, ListEventsQuery, NewEvent } from './events.js';
+export { TRANSITION_ERROR_CODES, TransitionError, transitionConnection } from './transition.js';
+export type { TransitionErrorCode, TransitionEvent, TransitionResult } from './transition.js';

@@ -1,0 +1,108 @@
+import { isUuid } from '@tokenlane/core';
+import type { LinkSessionId } from '@tokenlane/core';
+import {
+  insertColumns,
+  linkPatchColumns,
+  toLinkSession,
+  type LinkSession,
+  type LinkSessionPatch,
+  type NewLinkSession,
+} from './link-session-rows.js';
+import type { DbExecutor } from './schema.js';
+
+/** Inserts a pending link session. */
+export async function insertLinkSession(
+  db: DbExecutor,
+  input: NewLinkSession,
+): Promise<LinkSession> {
+  const row = await db
+    .insertInto('link_sessions')
+    .values(insertColumns(input))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toLinkSession(row);
+}
+
+/** The link session, or undefined (also for a string that is not a tokenlane id). */
+export async function findLinkSession(
+  db: DbExecutor,
+  id: LinkSessionId,
+): Promise<LinkSession | undefined> {
+  if (!isUuid(id)) return undefined;
+  const row = await db
+    .selectFrom('link_sessions')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && toLinkSession(row);
+}
+
+/**
+ * Consumes a state in one atomic UPDATE: only the first callback with an unexpired,
+ * pending state for this provider gets the session. A replayed, expired, unknown or
+ * cross-provider state gets undefined and changes nothing (DESIGN.md §3 rule 3).
+ */
+export async function consumeState(
+  db: DbExecutor,
+  stateHash: string,
+  provider: string,
+  now: Date,
+): Promise<LinkSession | undefined> {
+  const row = await db
+    .updateTable('link_sessions')
+    .set({ callback_at: now })
+    .where('state_hash', '=', stateHash)
+    .where('provider', '=', provider)
+    .where('callback_at', 'is', null)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', now)
+    .returningAll()
+    .executeTakeFirst();
+  return row && toLinkSession(row);
+}
+
+/** The OAuth 1.0a counterpart of {@link consumeState}, keyed by the request token's hash. */
+export async function consumeRequestToken(
+  db: DbExecutor,
+  requestTokenHash: string,
+  now: Date,
+): Promise<LinkSession | undefined> {
+  const row = await db
+    .updateTable('link_sessions')
+    .set({ callback_at: now })
+    .where('request_token_hash', '=', requestTokenHash)
+    .where('callback_at', 'is', null)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', now)
+    .returningAll()
+    .executeTakeFirst();
+  return row && toLinkSession(row);
+}
+
+/** Applies `patch`; undefined when the session does not exist. */
+export async function updateLinkSession(
+  db: DbExecutor,
+  id: LinkSessionId,
+  patch: LinkSessionPatch,
+): Promise<LinkSession | undefined> {
+  if (!isUuid(id)) return undefined;
+  const columns = linkPatchColumns(patch);
+  // An empty SET is a syntax error; an empty patch is a read.
+  if (Object.keys(columns).length === 0) return findLinkSession(db, id);
+  const row = await db
+    .updateTable('link_sessions')
+    .set(columns)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  return row && toLinkSession(row);
+}
+
+/** Deletes sessions that expired before `now`; returns how many. */
+export async function deleteExpiredLinkSessions(db: DbExecutor, now: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('link_sessions')
+    .where('expires_at', '<=', now)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

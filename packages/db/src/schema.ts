@@ -1,0 +1,120 @@
+import type {
+  ConnectionId,
+  ConnectionStatus,
+  EventId,
+  EventType,
+  LinkSessionId,
+} from '@tokenlane/core';
+import type { Ciphertext } from '@tokenlane/vault';
+import type { ColumnType, Generated, GeneratedAlways, Kysely } from 'kysely';
+
+/** Any value jsonb can hold. */
+export type JsonValue = string | number | boolean | null | JsonArray | JsonObject;
+/** A jsonb array. */
+export type JsonArray = readonly JsonValue[];
+/** A jsonb object (event data, non-secret provider metadata). */
+export interface JsonObject {
+  readonly [key: string]: JsonValue;
+}
+
+/**
+ * A jsonb column: read as parsed JSON, written as JSON text. Text on the way in because pg
+ * turns a JS array parameter into a Postgres array literal, not JSON; both drivers pass a
+ * string through unchanged.
+ */
+type Jsonb<T, Insert = string> = ColumnType<T, Insert, string>;
+
+/** How a link session meets the user: a browser redirect or an out-of-band PIN. */
+export const LINK_METHODS = ['redirect', 'pin'] as const;
+export type LinkMethod = (typeof LINK_METHODS)[number];
+
+/** Lifecycle of a link session, from `POST /v1/links` to the code exchange. */
+export const LINK_SESSION_STATUSES = [
+  'pending',
+  'exchanging',
+  'completed',
+  'failed',
+  'expired',
+] as const;
+export type LinkSessionStatus = (typeof LINK_SESSION_STATUSES)[number];
+
+/** The `connections` table as kysely sees it. */
+export interface ConnectionsTable {
+  id: ColumnType<ConnectionId, ConnectionId, never>;
+  user_id: ColumnType<string, string, never>;
+  provider: ColumnType<string, string, never>;
+  provider_user_id: string | null;
+  status: ConnectionStatus;
+  access_token_enc: Ciphertext | null;
+  refresh_token_enc: Ciphertext | null;
+  token_secret_enc: Ciphertext | null;
+  token_type: string | null;
+  scopes: Jsonb<string[], string | undefined>;
+  expires_at: Date | null;
+  refresh_token_expires_at: Date | null;
+  refresh_due_at: Date | null;
+  token_version: Generated<number>;
+  refresh_attempts: Generated<number>;
+  last_error_code: string | null;
+  last_error_at: Date | null;
+  last_refreshed_at: Date | null;
+  metadata: Jsonb<JsonObject, string | undefined>;
+  revoked_at: Date | null;
+  revocation_confirmed: boolean | null;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: Generated<Date>;
+}
+
+/** The `link_sessions` table as kysely sees it. */
+export interface LinkSessionsTable {
+  id: ColumnType<LinkSessionId, LinkSessionId, never>;
+  provider: ColumnType<string, string, never>;
+  user_id: ColumnType<string, string, never>;
+  connection_id: ConnectionId | null;
+  method: ColumnType<LinkMethod, LinkMethod, never>;
+  state_hash: ColumnType<string, string, never>;
+  request_token_hash: string | null;
+  request_token_secret_enc: Ciphertext | null;
+  code_verifier_enc: Ciphertext | null;
+  code_enc: Ciphertext | null;
+  return_url: string | null;
+  scopes: Jsonb<string[], string | undefined>;
+  status: Generated<LinkSessionStatus>;
+  error_code: string | null;
+  result_connection_id: ConnectionId | null;
+  callback_at: Date | null;
+  expires_at: Date;
+  created_at: ColumnType<Date, never, never>;
+  completed_at: Date | null;
+}
+
+/** The `events` outbox as kysely sees it. */
+export interface EventsTable {
+  id: ColumnType<EventId, EventId, never>;
+  seq: GeneratedAlways<number>;
+  /** The writing transaction, so cursor readers never pass an event still being committed. */
+  tx_id: GeneratedAlways<string>;
+  type: ColumnType<EventType, EventType, never>;
+  connection_id: ColumnType<ConnectionId | null, ConnectionId | null | undefined, never>;
+  link_session_id: ColumnType<LinkSessionId | null, LinkSessionId | null | undefined, never>;
+  user_id: ColumnType<string | null, string | null | undefined, never>;
+  provider: ColumnType<string | null, string | null | undefined, never>;
+  data: ColumnType<JsonObject, string, never>;
+  created_at: ColumnType<Date, never, never>;
+  delivered_at: Date | null;
+  delivery_attempts: Generated<number>;
+  last_delivery_error: string | null;
+}
+
+/** Every table tokenlane owns. */
+export interface Database {
+  connections: ConnectionsTable;
+  link_sessions: LinkSessionsTable;
+  events: EventsTable;
+}
+
+/**
+ * What repositories accept: the root `Kysely<Database>` or a `Transaction<Database>` (which
+ * extends it), so several calls compose in one transaction.
+ */
+export type DbExecutor = Kysely<Database>;
