@@ -46,7 +46,7 @@ describe('JobQueues on real Redis', () => {
 
   it('runs handlers with validated payloads and retries with the catalog backoff', async () => {
     const seen: { eventId: string; attempt: number }[] = [];
-    const handlers = {
+    const handlers: Pick<JobHandlers, 'notify'> = {
       notify: async (payload, job) => {
         seen.push({ eventId: payload.eventId, attempt: job.attemptsMade });
         if (job.attemptsMade === 0) {
@@ -54,11 +54,11 @@ describe('JobQueues on real Redis', () => {
         }
         return 'delivered';
       },
-    } as Partial<JobHandlers> as JobHandlers;
+    };
     const [worker] = startWorkers(handlers, {
       connection: { url: testRedisUrl(), maxRetriesPerRequest: null },
       prefix,
-      only: ['notify'],
+      queues: ['notify'],
     });
     const events = await queues.events('notify');
     const started = Date.now();

@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { ZodError } from 'zod';
 import { fullJitterBackoff } from './backoff.js';
-import { BACKOFF_TYPE, JOB_CATALOG, JOB_NAMES, parsePayload } from './catalog.js';
+import { BACKOFF_TYPE, JOB_CATALOG, parsePayload } from './catalog.js';
 import type { JobName, JobPayload } from './catalog.js';
 
 /** One handler per queue of the catalog: a missing handler is a compile error (STYLE 3). */
@@ -9,13 +9,13 @@ export type JobHandlers = {
   [N in JobName]: (payload: JobPayload<N>, job: Job) => Promise<unknown>;
 };
 
-export interface WorkerOptions {
+export interface WorkerOptions<N extends JobName = JobName> {
   connection: ConnectionOptions;
   prefix: string;
   /** Parallel jobs per queue; defaults to 1 where unset. */
   concurrency?: Partial<Record<JobName, number>>;
-  /** Start workers for these queues only (default: all). */
-  only?: readonly JobName[];
+  /** The queues to serve; each needs its handler. */
+  queues: readonly N[];
   /** BullMQ's worker rate limiter, per queue. */
   limiter?: Partial<Record<JobName, { max: number; duration: number }>>;
 }
@@ -24,8 +24,11 @@ export interface WorkerOptions {
  * Starts one BullMQ worker per queue. Payloads are validated before the handler runs (a bad
  * payload fails at once, unretried), and retries use full-jitter backoff honoring Retry-After.
  */
-export function startWorkers(handlers: JobHandlers, options: WorkerOptions): Worker[] {
-  return (options.only ?? JOB_NAMES).map((name) => {
+export function startWorkers<N extends JobName>(
+  handlers: Pick<JobHandlers, N>,
+  options: WorkerOptions<N>,
+): Worker[] {
+  return options.queues.map((name) => {
     const handler = handlers[name] as (payload: unknown, job: Job) => Promise<unknown>;
     const limiter = options.limiter?.[name];
     return new Worker(

@@ -9,7 +9,8 @@ import {
 import { loadProviders, type ProviderRegistry } from '@tokenlane/providers';
 import { JobQueues, createRedis, startLocalRedis, type LocalRedis } from '@tokenlane/queue';
 import type { KeyRing } from '@tokenlane/vault';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { ConnectionOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { resolveSecrets } from './dev-secrets.js';
 
 /** Which process is booting; only the all-in-one first run may start its own Redis. */
@@ -25,7 +26,7 @@ export interface Runtime {
   readonly providers: ProviderRegistry;
   readonly queues: JobQueues;
   /** Connection settings for BullMQ workers (blocking, retry forever). */
-  readonly workerConnection: RedisOptions & { url: string };
+  readonly workerConnection: ConnectionOptions;
   readonly redisUrl: string;
   /** Fast-fail connection used by producers and health checks. */
   readonly redis: Redis;
@@ -63,9 +64,10 @@ export async function openRuntime(options: {
           `REDIS_URL must be set for the ${role} process (only npm start runs its own Redis)`,
         );
       }
-      localRedis = await startLocalRedis({ dataDir: join(config.dataDir, 'redis') });
-      closers.push(() => localRedis!.stop());
-      redisUrl = localRedis.url;
+      const started = await startLocalRedis({ dataDir: join(config.dataDir, 'redis') });
+      closers.push(() => started.stop());
+      localRedis = started;
+      redisUrl = started.url;
       logger.info({ url: redisUrl }, 'started a local redis-server (REDIS_URL unset)');
     }
     const redis = createRedis(redisUrl, 'producer', { lazyConnect: true });
@@ -80,13 +82,15 @@ export async function openRuntime(options: {
     const db = await createDatabase({
       url: config.databaseUrl,
       dataDir: join(config.dataDir, 'pglite'),
-      onError: (error) => logger.error({ err: error }, 'idle database connection failed'),
+      onError: (error) => {
+        logger.error({ err: error }, 'idle database connection failed');
+      },
     });
     closers.push(() => db.close());
     const applied = await migrateToLatest(db.db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
-    const workerConnection = { url: redisUrl, maxRetriesPerRequest: null };
+    const workerConnection: ConnectionOptions = { url: redisUrl, maxRetriesPerRequest: null };
     const queues = new JobQueues(redis, config.queuePrefix, workerConnection);
     closers.push(() => queues.close());
 
@@ -124,7 +128,7 @@ export interface Readiness {
 export async function checkReadiness(runtime: Runtime): Promise<Readiness> {
   const [redis, migrations] = await Promise.all([
     runtime.redis.ping().then(
-      (answer) => answer === 'PONG',
+      () => true,
       () => false,
     ),
     pendingMigrations(runtime.db.db).then(

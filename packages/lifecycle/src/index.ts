@@ -1,0 +1,11 @@
+export { LIFECYCLE_ERROR_CODES, LifecycleError } from './errors.js';
+export type { LifecycleErrorCode } from './errors.js';
+export { acceptCallback } from './links/callback.js';
+export type { CallbackQuery, CallbackResult } from './links/callback.js';
+export { exchangeLink } from './links/exchange.js';
+export type { ExchangeOutcome } from './links/exchange-job.js';
+export { submitPin } from './links/pin.js';
+export { checkReturnUrl, startLink } from './links/start-link.js';
+export type { LinkStarted, StartLinkInput } from './links/start-link.js';
+export { openTokens, sealOAuth1Tokens, sealTokenSet } from './sealing.js';
+export type { OpenTokens } from './sealing.js';

@@ -1,0 +1,104 @@
+import {
+  consumeRequestToken,
+  consumeState,
+  findLinkSession,
+  updateLinkSession,
+  type LinkSession,
+} from '@tokenlane/db';
+import type { Runtime } from '@tokenlane/runtime';
+import { Secret, hashState } from '@tokenlane/vault';
+import { LifecycleError } from '../errors.js';
+import { sealLinkSecret } from '../sealing.js';
+import { failLink } from './fail-link.js';
+import { runExchangeJob, type ExchangeOutcome } from './exchange-job.js';
+
+/** The provider redirect's query (OAuth 2.0 or OAuth 1.0a), already schema-checked. */
+export interface CallbackQuery {
+  readonly state?: string | undefined;
+  readonly code?: string | undefined;
+  readonly error?: string | undefined;
+  readonly iss?: string | undefined;
+  readonly oauth_token?: string | undefined;
+  readonly oauth_verifier?: string | undefined;
+}
+
+/** Where to send the user, and what happened. */
+export interface CallbackResult {
+  readonly session: LinkSession;
+  readonly outcome: ExchangeOutcome | { readonly status: 'pending' };
+}
+
+const invalidState = () =>
+  new LifecycleError('invalid_state', 'missing, unknown, expired or already used state');
+
+/**
+ * Accepts a provider redirect. The state (or OAuth 1.0a request token) is consumed atomically:
+ * a missing, unknown, expired, replayed or mismatched one is refused with `invalid_state` and
+ * nothing changes (DESIGN rule 3). The code is stored encrypted and exchanged by the
+ * `exchange` job, which the caller waits for up to TOKENLANE_CALLBACK_WAIT_MS.
+ * @see RFC 6749 §4.1.2, RFC 9700 §4.7, RFC 5849 §2.2
+ */
+export async function acceptCallback(rt: Runtime, query: CallbackQuery): Promise<CallbackResult> {
+  const now = new Date();
+  const consumed =
+    query.oauth_token !== undefined
+      ? await consumeOAuth1(rt, query, now)
+      : await consumeOAuth2(rt, query, now);
+  if (consumed === undefined) throw invalidState();
+  const { session, code } = consumed;
+
+  if (code === undefined) {
+    const reason = providerErrorCode(query.error);
+    const failed = await failLink(rt, session, reason);
+    return { session: failed, outcome: { status: 'failed', code: reason } };
+  }
+  await updateLinkSession(rt.db.db, session.id, {
+    status: 'exchanging',
+    codeEnc: sealLinkSecret(rt.keyRing, session.id, 'code', new Secret(code)),
+  });
+  const outcome = await runExchangeJob(rt, session.id, rt.config.callbackWaitMs);
+  return { session, outcome: outcome ?? { status: 'pending' } };
+}
+
+async function consumeOAuth2(rt: Runtime, query: CallbackQuery, now: Date) {
+  if (query.state === undefined || query.state === '') return undefined;
+  const stateHash = hashState(query.state);
+  // The state names its session and so its provider; the consume is bound to that provider,
+  // and a state issued for an OAuth 1.0a link is never valid on an OAuth 2.0 redirect.
+  const session = await findPendingByState(rt, stateHash);
+  if (session === undefined) return undefined;
+  const provider = rt.providers.get(session.provider);
+  if (provider?.kind !== 'oauth2') return undefined;
+  const consumed = await consumeState(rt.db.db, stateHash, session.provider, now);
+  if (consumed === undefined) return undefined;
+  return { session: consumed, code: query.error === undefined ? query.code : undefined };
+}
+
+async function consumeOAuth1(rt: Runtime, query: CallbackQuery, now: Date) {
+  if (query.oauth_token === undefined || query.oauth_token === '') return undefined;
+  const consumed = await consumeRequestToken(rt.db.db, hashState(query.oauth_token), now);
+  return consumed && { session: consumed, code: query.oauth_verifier };
+}
+
+async function findPendingByState(rt: Runtime, stateHash: string) {
+  const row = await rt.db.db
+    .selectFrom('link_sessions')
+    .select('id')
+    .where('state_hash', '=', stateHash)
+    .executeTakeFirst();
+  return row && findLinkSession(rt.db.db, row.id);
+}
+
+/** RFC 6749 §4.1.2.1 error codes pass through; anything else is reported generically. */
+function providerErrorCode(error: string | undefined): string {
+  const known = [
+    'access_denied',
+    'invalid_request',
+    'unauthorized_client',
+    'unsupported_response_type',
+    'invalid_scope',
+    'server_error',
+    'temporarily_unavailable',
+  ];
+  return error !== undefined && known.includes(error) ? error : 'authorization_failed';
+}

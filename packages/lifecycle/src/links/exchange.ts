@@ -1,0 +1,213 @@
+import {
+  refreshDueAt,
+  newConnectionId,
+  type ConnectionId,
+  type LinkSessionId,
+} from '@tokenlane/core';
+import {
+  appendEvent,
+  findByIdentity,
+  findConnection,
+  findLinkSession,
+  insertConnection,
+  transitionConnection,
+  updateLinkSession,
+  type ConnectionPatch,
+  type DbExecutor,
+  type LinkSession,
+} from '@tokenlane/db';
+import {
+  exchangeCode,
+  exchangePin,
+  getAccessToken,
+  ProviderError,
+  runOAuth1PostLink,
+  runPostLink,
+  type Provider,
+} from '@tokenlane/providers';
+import type { Runtime } from '@tokenlane/runtime';
+import { Secret, type Ciphertext } from '@tokenlane/vault';
+import pRetry from 'p-retry';
+import { openLinkSecret, sealOAuth1Tokens, sealTokenSet } from '../sealing.js';
+import type { ExchangeOutcome } from './exchange-job.js';
+import { failLink } from './fail-link.js';
+
+/** The provider's answer, ready to store: sealing needs the connection id first. */
+interface Exchanged {
+  readonly providerUserId: string | null;
+  readonly metadata: Record<string, string | number | boolean>;
+  seal(id: ConnectionId): ConnectionPatch;
+}
+
+/**
+ * The `exchange` job: trades the code (or PIN, or verifier) stored on a link session for tokens,
+ * runs the provider's post-link step, then writes the connection, consumes the session and
+ * writes `connection.created` in one transaction. A provider refusal ends the link; a code is
+ * never sent twice (DESIGN rule 5). Replays of a finished session return its outcome.
+ */
+export async function exchangeLink(rt: Runtime, id: LinkSessionId): Promise<ExchangeOutcome> {
+  const session = await findLinkSession(rt.db.db, id);
+  if (session === undefined) return { status: 'failed', code: 'link_not_found' };
+  if (session.status === 'completed' && session.resultConnectionId !== null) {
+    return { status: 'completed', connectionId: session.resultConnectionId };
+  }
+  if (session.status !== 'exchanging' || session.codeEnc === null) {
+    return { status: 'failed', code: session.errorCode ?? 'link_not_exchanging' };
+  }
+  const provider = rt.providers.require(session.provider);
+  let exchanged: Exchanged;
+  try {
+    exchanged = await callProvider(rt, provider, { ...session, codeEnc: session.codeEnc });
+  } catch (error) {
+    if (!(error instanceof ProviderError)) throw error;
+    if (session.method === 'pin' && ['invalid_grant', 'invalid_request'].includes(error.code)) {
+      await updateLinkSession(rt.db.db, id, { status: 'pending', codeEnc: null });
+      return { status: 'pin_rejected' };
+    }
+    await failLink(rt, session, error.code);
+    return { status: 'failed', code: error.code };
+  }
+  // The tokens exist only in memory now: retry the write here rather than lose them.
+  const connectionId = await pRetry(() => persist(rt, session, exchanged), {
+    retries: 4,
+    minTimeout: 200,
+  });
+  return { status: 'completed', connectionId };
+}
+
+async function callProvider(
+  rt: Runtime,
+  provider: Provider,
+  session: LinkSession & { codeEnc: Ciphertext },
+): Promise<Exchanged> {
+  const code = openLinkSecret(rt.keyRing, session.id, 'code', session.codeEnc);
+  if (provider.kind === 'oauth1') {
+    if (session.requestTokenSecretEnc === null)
+      throw new Error('OAuth 1.0a link without a request token');
+    const stored = openLinkSecret(
+      rt.keyRing,
+      session.id,
+      'request_token',
+      session.requestTokenSecretEnc,
+    );
+    const { token, secret } = JSON.parse(stored.reveal()) as { token: string; secret: string };
+    const tokens = await runOAuth1PostLink(
+      provider,
+      await getAccessToken(provider, {
+        requestToken: new Secret(token),
+        requestTokenSecret: new Secret(secret),
+        verifier: code,
+      }),
+    );
+    return {
+      providerUserId: tokens.providerUserId ?? null,
+      metadata: {},
+      seal: (id) => sealOAuth1Tokens(rt.keyRing, id, tokens),
+    };
+  }
+  const verifier =
+    session.codeVerifierEnc === null
+      ? undefined
+      : openLinkSecret(rt.keyRing, session.id, 'code_verifier', session.codeVerifierEnc);
+  const raw =
+    session.method === 'pin'
+      ? await exchangePin(provider, { pin: code })
+      : await exchangeCode(provider, {
+          code,
+          scopes: session.scopes,
+          ...(verifier === undefined ? {} : { codeVerifier: verifier }),
+        });
+  const tokens = await runPostLink(provider, raw, { memberId: session.userId });
+  const issuedAt = new Date();
+  return {
+    providerUserId: tokens.providerUserId ?? null,
+    metadata: { ...tokens.metadata },
+    seal: (id) => ({
+      ...sealTokenSet(rt.keyRing, id, tokens),
+      // Without a refresh token there is nothing to refresh on a timer.
+      refreshDueAt:
+        tokens.refreshToken === undefined ? null : refreshDueAt(issuedAt, tokens.expiresAt),
+    }),
+  };
+}
+
+async function persist(
+  rt: Runtime,
+  session: LinkSession,
+  exchanged: Exchanged,
+): Promise<ConnectionId> {
+  return rt.db.db.transaction().execute(async (trx) => {
+    const target = await relinkTarget(trx, session, exchanged.providerUserId);
+    const reset = {
+      providerUserId: exchanged.providerUserId,
+      metadata: exchanged.metadata,
+      refreshAttempts: 0,
+      lastErrorCode: null,
+      lastErrorAt: null,
+      revokedAt: null,
+      revocationConfirmed: null,
+    } satisfies ConnectionPatch;
+    let connectionId: ConnectionId;
+    if (target === undefined) {
+      connectionId = newConnectionId();
+      await insertConnection(trx, {
+        id: connectionId,
+        userId: session.userId,
+        provider: session.provider,
+        status: 'active',
+        ...reset,
+        ...exchanged.seal(connectionId),
+      });
+      await appendEvent(trx, {
+        type: 'connection.created',
+        connectionId,
+        linkSessionId: session.id,
+        userId: session.userId,
+        provider: session.provider,
+        data: {
+          connectionId,
+          userId: session.userId,
+          provider: session.provider,
+          status: 'active',
+          providerUserId: exchanged.providerUserId,
+          relinked: false,
+        },
+      });
+    } else {
+      connectionId = target;
+      await transitionConnection(
+        trx,
+        target,
+        'active',
+        { ...reset, ...exchanged.seal(target) },
+        {
+          type: 'connection.created',
+          linkSessionId: session.id,
+          data: { providerUserId: exchanged.providerUserId, relinked: true },
+        },
+      );
+    }
+    await updateLinkSession(trx, session.id, {
+      status: 'completed',
+      resultConnectionId: connectionId,
+      completedAt: new Date(),
+      codeEnc: null,
+      codeVerifierEnc: null,
+      requestTokenSecretEnc: null,
+    });
+    return connectionId;
+  });
+}
+
+/** The connection this link lands on: the re-link target, else the same (user, provider, account). */
+async function relinkTarget(
+  trx: DbExecutor,
+  session: LinkSession,
+  providerUserId: string | null,
+): Promise<ConnectionId | undefined> {
+  if (session.connectionId !== null) {
+    const existing = await findConnection(trx, session.connectionId);
+    if (existing !== undefined) return existing.id;
+  }
+  return (await findByIdentity(trx, session.userId, session.provider, providerUserId))?.id;
+}

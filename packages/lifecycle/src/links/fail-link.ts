@@ -1,0 +1,29 @@
+import { appendEvent, updateLinkSession, type LinkSession } from '@tokenlane/db';
+import type { Runtime } from '@tokenlane/runtime';
+
+/** Ends a link as failed, wipes its secrets and writes `link.failed`, in one transaction. */
+export async function failLink(
+  rt: Runtime,
+  session: LinkSession,
+  code: string,
+): Promise<LinkSession> {
+  return rt.db.db.transaction().execute(async (trx) => {
+    const failed = await updateLinkSession(trx, session.id, {
+      status: 'failed',
+      errorCode: code,
+      completedAt: new Date(),
+      codeEnc: null,
+      codeVerifierEnc: null,
+      requestTokenSecretEnc: null,
+    });
+    await appendEvent(trx, {
+      type: 'link.failed',
+      linkSessionId: session.id,
+      connectionId: session.connectionId ?? undefined,
+      userId: session.userId,
+      provider: session.provider,
+      data: { linkId: session.id, userId: session.userId, provider: session.provider, code },
+    });
+    return failed ?? session;
+  });
+}

@@ -1,0 +1,58 @@
+import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
+import { findLinkSession } from '@tokenlane/db';
+import { jobIdFor } from '@tokenlane/queue';
+import type { Runtime } from '@tokenlane/runtime';
+import { Secret } from '@tokenlane/vault';
+import { LifecycleError } from '../errors.js';
+import { sealLinkSecret } from '../sealing.js';
+import { runExchangeJob } from './exchange-job.js';
+
+/** How long the PIN route waits on the exchange; the user is looking at a prompt. */
+const PIN_WAIT_MS = 15_000;
+
+/**
+ * Completes an out-of-band (PIN) link through the same `exchange` job as a redirect. A PIN
+ * the provider refuses leaves the link usable until it expires.
+ */
+export async function submitPin(
+  rt: Runtime,
+  linkId: LinkSessionId,
+  pin: string,
+): Promise<{ connectionId: ConnectionId; status: 'active' }> {
+  const session = await findLinkSession(rt.db.db, linkId);
+  if (session === undefined || session.method !== 'pin') {
+    throw new LifecycleError('link_not_found', 'no PIN link with this id');
+  }
+  if (session.expiresAt.getTime() <= Date.now()) {
+    throw new LifecycleError('link_expired', 'the link expired; start a new one');
+  }
+  // Claim the session atomically: two PIN submissions at once exchange once.
+  const claimed = await rt.db.db
+    .updateTable('link_sessions')
+    .set({
+      status: 'exchanging',
+      code_enc: sealLinkSecret(rt.keyRing, linkId, 'code', new Secret(pin)),
+    })
+    .where('id', '=', linkId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (claimed.numUpdatedRows === 0n) {
+    throw new LifecycleError(
+      'link_not_pending',
+      'the link is completed, failed or being exchanged',
+    );
+  }
+  // A refused PIN left a finished job under this session's job id; clear it so this attempt runs.
+  await rt.queues.queue('exchange').remove(jobIdFor('exchange', { linkSessionId: linkId }));
+  const outcome = await runExchangeJob(rt, linkId, PIN_WAIT_MS);
+  switch (outcome?.status) {
+    case 'completed':
+      return { connectionId: outcome.connectionId, status: 'active' };
+    case 'pin_rejected':
+      throw new LifecycleError('invalid_pin', 'the provider refused this PIN');
+    case 'failed':
+      throw new LifecycleError('link_not_pending', `the link failed: ${outcome.code}`);
+    case undefined:
+      throw new LifecycleError('link_not_pending', 'the exchange is still running; retry shortly');
+  }
+}

@@ -1,0 +1,81 @@
+import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
+import type { Connection, ConnectionPatch } from '@tokenlane/db';
+import type { OAuth1TokenSet, TokenSet } from '@tokenlane/providers';
+import { Secret, type Ciphertext, type KeyRing } from '@tokenlane/vault';
+
+/** Secret fields of a link session, each bound to its row by the cipher's associated data. */
+export type LinkSecretField = 'code' | 'code_verifier' | 'request_token';
+
+export function sealLinkSecret(
+  ring: KeyRing,
+  id: LinkSessionId,
+  field: LinkSecretField,
+  value: Secret,
+): Ciphertext {
+  return ring.encrypt(value, { table: 'link_sessions', rowId: id, field });
+}
+
+export function openLinkSecret(
+  ring: KeyRing,
+  id: LinkSessionId,
+  field: LinkSecretField,
+  value: Ciphertext,
+): Secret {
+  return new Secret(ring.decrypt(value, { table: 'link_sessions', rowId: id, field }));
+}
+
+type TokenField = 'access_token' | 'refresh_token' | 'token_secret';
+
+const seal = (ring: KeyRing, id: ConnectionId, field: TokenField, value: Secret) =>
+  ring.encrypt(value, { table: 'connections', rowId: id, field });
+
+/** The connection columns for a fresh OAuth 2.0 token set (encrypted, bound to the row). */
+export function sealTokenSet(ring: KeyRing, id: ConnectionId, tokens: TokenSet): ConnectionPatch {
+  return {
+    accessTokenEnc: seal(ring, id, 'access_token', tokens.accessToken),
+    refreshTokenEnc:
+      tokens.refreshToken === undefined
+        ? null
+        : seal(ring, id, 'refresh_token', tokens.refreshToken),
+    tokenSecretEnc: null,
+    tokenType: tokens.tokenType,
+    expiresAt: tokens.expiresAt ?? null,
+    refreshTokenExpiresAt: tokens.refreshTokenExpiresAt ?? null,
+    ...(tokens.scopes === undefined ? {} : { scopes: tokens.scopes }),
+  };
+}
+
+/** The connection columns for OAuth 1.0a credentials, which never expire. */
+export function sealOAuth1Tokens(
+  ring: KeyRing,
+  id: ConnectionId,
+  tokens: OAuth1TokenSet,
+): ConnectionPatch {
+  return {
+    accessTokenEnc: seal(ring, id, 'access_token', tokens.token),
+    tokenSecretEnc: seal(ring, id, 'token_secret', tokens.tokenSecret),
+    refreshTokenEnc: null,
+    tokenType: 'OAuth',
+    expiresAt: null,
+    refreshTokenExpiresAt: null,
+  };
+}
+
+/** A connection's tokens, decrypted; undefined where the row holds none. */
+export interface OpenTokens {
+  readonly accessToken: Secret | undefined;
+  readonly refreshToken: Secret | undefined;
+  readonly tokenSecret: Secret | undefined;
+}
+
+export function openTokens(ring: KeyRing, connection: Connection): OpenTokens {
+  const open = (field: TokenField, value: Ciphertext | null) =>
+    value === null
+      ? undefined
+      : new Secret(ring.decrypt(value, { table: 'connections', rowId: connection.id, field }));
+  return {
+    accessToken: open('access_token', connection.accessTokenEnc),
+    refreshToken: open('refresh_token', connection.refreshTokenEnc),
+    tokenSecret: open('token_secret', connection.tokenSecretEnc),
+  };
+}
