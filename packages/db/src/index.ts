@@ -37,6 +37,7 @@ export {
   consumeState,
   deleteExpiredLinkSessions,
   findLinkSession,
+  findLinkSessionByStateHash,
   insertLinkSession,
   updateLinkSession,
 } from './link-sessions.js';

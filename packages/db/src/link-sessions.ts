@@ -37,6 +37,19 @@ export async function findLinkSession(
   return row && toLinkSession(row);
 }
 
+/** The link session a state was issued for (read only; consuming it is {@link consumeState}). */
+export async function findLinkSessionByStateHash(
+  db: DbExecutor,
+  stateHash: string,
+): Promise<LinkSession | undefined> {
+  const row = await db
+    .selectFrom('link_sessions')
+    .selectAll()
+    .where('state_hash', '=', stateHash)
+    .executeTakeFirst();
+  return row && toLinkSession(row);
+}
+
 /**
  * Consumes a state in one atomic UPDATE: only the first callback with an unexpired,
  * pending state for this provider gets the session. A replayed, expired, unknown or

@@ -1,7 +1,7 @@
 import {
   consumeRequestToken,
   consumeState,
-  findLinkSession,
+  findLinkSessionByStateHash,
   updateLinkSession,
   type LinkSession,
 } from '@tokenlane/db';
@@ -65,7 +65,7 @@ async function consumeOAuth2(rt: Runtime, query: CallbackQuery, now: Date) {
   const stateHash = hashState(query.state);
   // The state names its session and so its provider; the consume is bound to that provider,
   // and a state issued for an OAuth 1.0a link is never valid on an OAuth 2.0 redirect.
-  const session = await findPendingByState(rt, stateHash);
+  const session = await findLinkSessionByStateHash(rt.db.db, stateHash);
   if (session === undefined) return undefined;
   const provider = rt.providers.get(session.provider);
   if (provider?.kind !== 'oauth2') return undefined;
@@ -78,15 +78,6 @@ async function consumeOAuth1(rt: Runtime, query: CallbackQuery, now: Date) {
   if (query.oauth_token === undefined || query.oauth_token === '') return undefined;
   const consumed = await consumeRequestToken(rt.db.db, hashState(query.oauth_token), now);
   return consumed && { session: consumed, code: query.oauth_verifier };
-}
-
-async function findPendingByState(rt: Runtime, stateHash: string) {
-  const row = await rt.db.db
-    .selectFrom('link_sessions')
-    .select('id')
-    .where('state_hash', '=', stateHash)
-    .executeTakeFirst();
-  return row && findLinkSession(rt.db.db, row.id);
 }
 
 /** RFC 6749 §4.1.2.1 error codes pass through; anything else is reported generically. */
