@@ -1,1 +1,23 @@
-export {};
+export { TokenlaneClient } from './client.js';
+export type { TokenlaneClientOptions } from './client.js';
+export { parseApiError, TokenlaneApiError } from './errors.js';
+export { CONNECTION_STATUSES, EVENT_TYPES, isOAuth1Token } from './types.js';
+export type {
+  AccessToken,
+  Connection,
+  ConnectionStatus,
+  CreateLinkInput,
+  EventType,
+  GetTokenOptions,
+  Link,
+  ListConnectionsQuery,
+  ListEventsQuery,
+  OAuth1AccessToken,
+  OAuth2AccessToken,
+  Page,
+  PinResult,
+  ProviderInfo,
+  TokenlaneEvent,
+} from './types.js';
+export { verifyEventSignature, verifyWebhook } from './webhook.js';
+export type { VerifyEventSignatureOptions } from './webhook.js';

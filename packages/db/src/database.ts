@@ -57,7 +57,19 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
     application_name: 'tokenlane',
   });
   // Without a listener, an idle client's error (e.g. Postgres restarting) crashes the process.
-  pool.on('error', (error) => options.onError?.(error));
+  // pg-pool drops its own listener while a client is checked out: a connection cut mid-query
+  // would emit an unhandled 'error' and kill the process (the query itself still rejects).
+  // An idle client's error reaches both listeners as the same object: report it once.
+  const reported = new WeakSet<Error>();
+  const report = (error: Error) => {
+    if (reported.has(error)) return;
+    reported.add(error);
+    options.onError?.(error);
+  };
+  pool.on('error', report);
+  pool.on('connect', (client) => {
+    client.on('error', report);
+  });
   return handle(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
 }
 

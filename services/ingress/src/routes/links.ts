@@ -1,5 +1,155 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
+import {
+  acceptCallback,
+  LifecycleError,
+  startLink,
+  submitPin,
+  type CallbackResult,
+} from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { authedErrorResponses, errorResponses, HttpError, type ErrorCode } from '../errors.js';
 
-/** Link routes: POST /v1/links, GET /oauth/callback, POST /v1/links/:linkId/pin (in progress). */
-export const linkRoutes: FastifyPluginAsync<{ runtime: Runtime }> = async () => {};
+const linkBody = z.strictObject({
+  userId: z.string().min(1).max(256).describe('Your id for the end user'),
+  provider: z.string().min(1).max(64),
+  returnUrl: z.url().max(2048).optional().describe('Must match TOKENLANE_ALLOWED_RETURN_URLS'),
+  scopes: z.array(z.string().min(1).max(256)).max(50).optional(),
+  connectionId: z.uuid().optional().describe('Re-link this connection (after reauth_required)'),
+});
+
+const linkResponse = z
+  .object({
+    linkId: z.string(),
+    linkWebUrl: z.string().describe('Send the user here'),
+    method: z.enum(['redirect', 'pin']),
+    expiresAt: z.string().meta({ format: 'date-time' }),
+  })
+  .meta({ id: 'Link' });
+
+const callbackParam = z.string().max(4096).optional();
+const callbackQuery = z.looseObject({
+  state: callbackParam,
+  code: callbackParam,
+  error: callbackParam,
+  iss: callbackParam,
+  oauth_token: callbackParam,
+  oauth_verifier: callbackParam,
+});
+
+/** LifecycleError codes the API contract names differently. */
+const LIFECYCLE_TO_HTTP: Partial<Record<LifecycleError['code'], ErrorCode>> = {
+  link_not_found: 'not_found',
+  connection_not_found: 'not_found',
+  connection_mismatch: 'conflict',
+  link_not_pending: 'conflict',
+};
+
+function asHttpError(error: unknown): unknown {
+  if (!(error instanceof LifecycleError)) return error;
+  const code = LIFECYCLE_TO_HTTP[error.code] ?? (error.code as ErrorCode);
+  return new HttpError(error.status, code, error.message);
+}
+
+/**
+ * The link flow (DESIGN §2): `POST /v1/links` starts one, `GET /oauth/callback` receives every
+ * provider's redirect, `POST /v1/links/:linkId/pin` completes an out-of-band one.
+ */
+export const linkRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
+  app,
+  { runtime },
+  done,
+) => {
+  app.post(
+    '/v1/links',
+    {
+      schema: {
+        summary: 'Start linking a user to a provider',
+        tags: ['links'],
+        body: linkBody,
+        response: { 201: linkResponse, ...authedErrorResponses(404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { connectionId, ...input } = request.body;
+      const link = await startLink(runtime, {
+        ...input,
+        connectionId: connectionId as ConnectionId | undefined,
+      }).catch((error: unknown) => {
+        throw asHttpError(error);
+      });
+      return reply.code(201).send({ ...link, expiresAt: link.expiresAt.toISOString() });
+    },
+  );
+
+  app.get(
+    '/oauth/callback',
+    {
+      schema: {
+        summary: "The providers' redirect URI: completes a link and sends the user back",
+        tags: ['links'],
+        querystring: callbackQuery,
+        response: errorResponses(401),
+      },
+    },
+    async (request, reply) => {
+      // The URL carries a code: it must not be cached or leak through Referer.
+      void reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+      const result = await acceptCallback(runtime, request.query).catch((error: unknown) => {
+        throw asHttpError(error);
+      });
+      return sendUserBack(reply, result);
+    },
+  );
+
+  app.post(
+    '/v1/links/:linkId/pin',
+    {
+      schema: {
+        summary: 'Complete an out-of-band (PIN) link with the PIN the provider showed the user',
+        tags: ['links'],
+        params: z.object({ linkId: z.string().max(64) }),
+        body: z.strictObject({ pin: z.string().min(1).max(256) }),
+        response: {
+          200: z.object({ connectionId: z.string(), status: z.literal('active') }),
+          ...authedErrorResponses(404, 409, 410),
+        },
+      },
+    },
+    async (request) =>
+      submitPin(runtime, request.params.linkId as LinkSessionId, request.body.pin).catch(
+        (error: unknown) => {
+          throw asHttpError(error);
+        },
+      ),
+  );
+  done();
+};
+
+/** 302 to the link's returnUrl with the outcome, or a small page when it has none. */
+function sendUserBack(reply: FastifyReply, { session, outcome }: CallbackResult) {
+  const params: Record<string, string> =
+    outcome.status === 'completed'
+      ? { status: 'success', connectionId: outcome.connectionId }
+      : outcome.status === 'pending'
+        ? { status: 'pending', linkId: session.id }
+        : { status: 'error', code: outcome.status === 'failed' ? outcome.code : 'invalid_pin' };
+  if (session.returnUrl === null) {
+    const message =
+      params.status === 'success'
+        ? 'Your account is connected. You can close this window.'
+        : params.status === 'pending'
+          ? 'Almost done: your account is being connected. You can close this window.'
+          : 'The connection could not be completed. Please try again.';
+    return reply.type('text/html; charset=utf-8').send(page(message));
+  }
+  const target = new URL(session.returnUrl);
+  for (const [key, value] of Object.entries(params)) target.searchParams.set(key, value);
+  return reply.redirect(target.href, 302);
+}
+
+function page(message: string): string {
+  return `<!doctype html><html lang="en"><meta charset="utf-8"><title>tokenlane</title><body style="font-family:system-ui;margin:4rem auto;max-width:32rem"><p>${message}</p></body></html>`;
+}

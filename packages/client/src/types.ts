@@ -1,0 +1,124 @@
+/**
+ * The HTTP API's response shapes (DESIGN §5), declared here so the SDK does not depend on
+ * the ingress service. Timestamps are ISO 8601 strings, as on the wire.
+ */
+
+// The closed sets come from the domain model itself, so the SDK cannot drift from the server.
+import type { ConnectionStatus, EventType } from '@tokenlane/core';
+
+export { CONNECTION_STATUSES, EVENT_TYPES } from '@tokenlane/core';
+export type { ConnectionStatus, EventType } from '@tokenlane/core';
+
+/** A connection as the API shows it: never its tokens. */
+export interface Connection {
+  readonly id: string;
+  readonly userId: string;
+  readonly provider: string;
+  readonly providerUserId: string | null;
+  readonly status: ConnectionStatus;
+  readonly scopes: readonly string[];
+  readonly expiresAt: string | null;
+  readonly refreshDueAt: string | null;
+  readonly lastRefreshedAt: string | null;
+  readonly lastErrorCode: string | null;
+  readonly refreshAttempts: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly revokedAt: string | null;
+}
+
+/** One page of a list; pass `nextCursor` as `after` for the next one (null: last page). */
+export interface Page<T> {
+  readonly data: readonly T[];
+  readonly nextCursor: string | null;
+}
+
+export interface CreateLinkInput {
+  /** Your id for the end user. */
+  readonly userId: string;
+  readonly provider: string;
+  /** Where the user lands afterwards; must match `TOKENLANE_ALLOWED_RETURN_URLS`. */
+  readonly returnUrl?: string;
+  readonly scopes?: readonly string[];
+  /** Re-link this connection (after `reauth_required`) instead of creating one. */
+  readonly connectionId?: string;
+}
+
+/** A started link: send the user to `linkWebUrl` (or show it, for the PIN method). */
+export interface Link {
+  readonly linkId: string;
+  readonly linkWebUrl: string;
+  readonly method: 'redirect' | 'pin';
+  readonly expiresAt: string;
+}
+
+export interface PinResult {
+  readonly connectionId: string;
+  readonly status: string;
+}
+
+export interface ListConnectionsQuery {
+  readonly userId?: string;
+  readonly provider?: string;
+  readonly status?: ConnectionStatus;
+  /** `nextCursor` of the previous page. */
+  readonly after?: string;
+  /** 1–200; the server's default is 50. */
+  readonly limit?: number;
+}
+
+/** An OAuth 2.0 access token, valid for at least the requested `minValidity`. */
+export interface OAuth2AccessToken {
+  readonly accessToken: string;
+  readonly tokenType: string;
+  readonly expiresAt: string | null;
+}
+
+/** OAuth 1.0a credentials: sign requests with both. */
+export interface OAuth1AccessToken {
+  readonly token: string;
+  readonly tokenSecret: string;
+}
+
+export type AccessToken = OAuth2AccessToken | OAuth1AccessToken;
+
+export function isOAuth1Token(token: AccessToken): token is OAuth1AccessToken {
+  return 'tokenSecret' in token;
+}
+
+export interface GetTokenOptions {
+  /** Seconds the token must stay valid; tokenlane refreshes first if needed (default 30). */
+  readonly minValidity?: number;
+}
+
+/** A lifecycle event from `GET /v1/events`. */
+export interface TokenlaneEvent {
+  /** Stable across redeliveries: dedupe on it. */
+  readonly id: string;
+  /** Pass as `after` to list the events that follow this one. */
+  readonly cursor: string;
+  readonly type: EventType;
+  readonly createdAt: string;
+  readonly connectionId: string | null;
+  readonly linkId: string | null;
+  readonly userId: string | null;
+  readonly provider: string | null;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface ListEventsQuery {
+  /** A `cursor` (or `nextCursor`) already seen; omit to start at the beginning. */
+  readonly after?: string;
+  readonly limit?: number;
+}
+
+/** A provider this deployment knows. */
+export interface ProviderInfo {
+  readonly id: string;
+  readonly displayName: string;
+  readonly kind: 'oauth2' | 'oauth1';
+  readonly method: 'redirect' | 'pin';
+  readonly configured: boolean;
+  readonly custom: boolean;
+  readonly deprecated: { note: string; sunset?: string; replacedBy?: string } | null;
+}

@@ -1,0 +1,85 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from '@tokenlane/config';
+import type { Runtime } from '@tokenlane/runtime';
+import { apiKeyHook } from './auth.js';
+import { errorHandler, notFoundHandler } from './error-handler.js';
+import { HttpError } from './errors.js';
+import { genReqId, REQUEST_ID_HEADER, requestLogger } from './logging.js';
+import { registerDocRoutes, registerOpenApi } from './openapi.js';
+import { connectionRoutes } from './routes/connections.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { linkRoutes } from './routes/links.js';
+import { providerRoutes } from './routes/providers.js';
+
+/** Request bodies are small JSON documents; anything bigger is refused with 413. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface BuildAppOptions {
+  readonly runtime: Runtime;
+  /** Defaults to the runtime's logger; tests pass one writing to memory. */
+  readonly logger?: Logger;
+  /**
+   * Fastify's `trustProxy` (off by default): turn on only behind a proxy that sets
+   * `X-Forwarded-*`, or clients can spoof their address.
+   */
+  readonly trustProxy?: boolean | string | readonly string[];
+}
+
+/**
+ * The ingress HTTP app, not listening: schemas on every route (zod), one JSON error shape,
+ * API-key auth on `/v1/*`, health, OpenAPI. `main.ts` listens; tests use `app.inject`.
+ */
+export function buildApp(options: BuildAppOptions): FastifyInstance {
+  const { runtime } = options;
+  const trustProxy = options.trustProxy ?? false;
+  // Typed as fastify's logger interface: fastify's types reject pino's own `Logger` there.
+  const loggerInstance: FastifyBaseLogger = requestLogger(options.logger ?? runtime.logger);
+  const app = Fastify({
+    loggerInstance,
+    genReqId,
+    requestIdHeader: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: typeof trustProxy === 'object' ? [...trustProxy] : trustProxy,
+    // Answered by our own hook below, in our error shape.
+    return503OnClosing: false,
+    frameworkErrors: errorHandler,
+  });
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  // Only JSON bodies: anything else is a 415 before a route sees it.
+  app.removeContentTypeParser('text/plain');
+
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    if (closing) {
+      throw new HttpError(503, 'service_unavailable', 'The service is shutting down', {
+        headers: { connection: 'close' },
+      });
+    }
+    done();
+  });
+  app.addHook('onRequest', apiKeyHook(runtime.apiKeys));
+
+  // Swagger first: it collects the routes registered after it.
+  registerOpenApi(app);
+  app.register((scope, _options, done) => {
+    registerDocRoutes(scope);
+    done();
+  });
+  app.register(healthRoutes, { runtime });
+  app.register(providerRoutes, { runtime });
+  app.register(connectionRoutes, { runtime });
+  app.register(eventRoutes, { runtime });
+  app.register(linkRoutes, { runtime });
+  return app;
+}

@@ -1,0 +1,96 @@
+import { CONNECTION_STATUSES, EVENT_TYPES } from '@tokenlane/core';
+import type { Connection, EventRecord } from '@tokenlane/db';
+import { z } from 'zod';
+
+/** An ISO 8601 UTC timestamp; documented as `date-time`, not re-validated on the way out. */
+const timestamp = z.string().meta({ format: 'date-time' });
+const nullableTimestamp = timestamp.nullable();
+
+/** A connection as the API shows it: never a token, a ciphertext or the token version. */
+export const connectionViewSchema = z
+  .object({
+    id: z.string().describe('Connection id (a UUID)'),
+    userId: z.string(),
+    provider: z.string(),
+    providerUserId: z.string().nullable(),
+    status: z.enum(CONNECTION_STATUSES),
+    scopes: z.array(z.string()),
+    expiresAt: nullableTimestamp.describe('When the current access token expires'),
+    refreshDueAt: nullableTimestamp.describe('When tokenlane next refreshes the tokens'),
+    lastRefreshedAt: nullableTimestamp,
+    lastErrorCode: z.string().nullable(),
+    refreshAttempts: z.number().int(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    revokedAt: nullableTimestamp,
+  })
+  .meta({ id: 'Connection' });
+
+export type ConnectionView = z.output<typeof connectionViewSchema>;
+
+const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
+
+/**
+ * The one place a connection row becomes an API response. Fields are picked one by one,
+ * so a column added to the row (a new ciphertext) never leaks by default.
+ */
+export function toConnectionView(connection: Connection): ConnectionView {
+  return {
+    id: connection.id,
+    userId: connection.userId,
+    provider: connection.provider,
+    providerUserId: connection.providerUserId,
+    status: connection.status,
+    scopes: [...connection.scopes],
+    expiresAt: iso(connection.expiresAt),
+    refreshDueAt: iso(connection.refreshDueAt),
+    lastRefreshedAt: iso(connection.lastRefreshedAt),
+    lastErrorCode: connection.lastErrorCode,
+    refreshAttempts: connection.refreshAttempts,
+    createdAt: connection.createdAt.toISOString(),
+    updatedAt: connection.updatedAt.toISOString(),
+    revokedAt: iso(connection.revokedAt),
+  };
+}
+
+/** A lifecycle event as `GET /v1/events` lists it (the outbox row, minus delivery state). */
+export const eventViewSchema = z
+  .object({
+    id: z.string().describe('Event id (a UUID), stable across redeliveries: dedupe on it'),
+    cursor: z.string().describe('Pass as `after` to list the events that follow this one'),
+    type: z.enum(EVENT_TYPES),
+    createdAt: timestamp,
+    connectionId: z.string().nullable(),
+    linkId: z.string().nullable(),
+    userId: z.string().nullable(),
+    provider: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'Event' });
+
+export type EventView = z.output<typeof eventViewSchema>;
+
+export function toEventView(event: EventRecord): EventView {
+  return {
+    id: event.id,
+    cursor: String(event.seq),
+    type: event.type,
+    createdAt: event.createdAt.toISOString(),
+    connectionId: event.connectionId,
+    linkId: event.linkSessionId,
+    userId: event.userId,
+    provider: event.provider,
+    data: { ...event.data },
+  };
+}
+
+/** `{ data, nextCursor }`: `nextCursor` is null on the last page. */
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({
+    data: z.array(item),
+    nextCursor: z
+      .string()
+      .nullable()
+      .describe('Pass as `after` for the next page; null when this page is the last'),
+  });
+}

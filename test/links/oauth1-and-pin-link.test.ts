@@ -1,0 +1,127 @@
+import type { ConnectionId } from '@tokenlane/core';
+import { findConnection } from '@tokenlane/db';
+import { openTokens } from '@tokenlane/lifecycle';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOAuth1Peer, type OAuth1Peer } from '../peers/oauth1-peer.js';
+import { startPinPeer, type PinPeer } from '../peers/pin-peer.js';
+import { RETURN_URL, dumpRedis, startStack, type Stack } from '../support/stack.js';
+
+const GARMIN_SECRET = 'garmin-consumer-secret-91ab';
+const NEST_SECRET = 'nest-client-secret-5f2e';
+let oauth1: OAuth1Peer;
+let pinPeer: PinPeer;
+let stack: Stack;
+const secrets = new Set<string>([GARMIN_SECRET, NEST_SECRET]);
+
+beforeAll(async () => {
+  oauth1 = await startOAuth1Peer({ consumers: { 'garmin-key': GARMIN_SECRET } });
+  pinPeer = await startPinPeer({ clientId: 'nest-client', clientSecret: NEST_SECRET });
+  stack = await startStack({
+    // Built-ins pointed at local peers through the providers file.
+    providers: () => ({
+      garmin: {
+        clientId: 'garmin-key',
+        clientSecret: GARMIN_SECRET,
+        requestTokenUrl: oauth1.requestTokenUrl,
+        authorizationUrl: oauth1.authorizationUrl,
+        accessTokenUrl: oauth1.accessTokenUrl,
+        apiBaseUrl: oauth1.apiBaseUrl,
+        revocationUrl: oauth1.revocationUrl,
+      },
+      'nest-legacy': {
+        clientId: 'nest-client',
+        clientSecret: NEST_SECRET,
+        authorizationUrl: pinPeer.authorizationUrl,
+        tokenUrl: pinPeer.tokenUrl,
+        revocationUrl: pinPeer.revocationUrl,
+      },
+    }),
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await stack.stop();
+  await oauth1.close();
+  await pinPeer.close();
+});
+
+describe('OAuth 1.0a link (Garmin shape) through ingress and worker', () => {
+  it('links a user and stores token and secret encrypted', async () => {
+    const created = await stack.api('POST', '/v1/links', {
+      userId: 'user-g',
+      provider: 'garmin',
+      returnUrl: RETURN_URL,
+    });
+    expect(created.status).toBe(201);
+    const { linkWebUrl } = created.body as { linkWebUrl: string };
+    const back = await oauth1.approve(linkWebUrl);
+    secrets.add(back.searchParams.get('oauth_token')!);
+    secrets.add(back.searchParams.get('oauth_verifier')!);
+
+    const response = await fetch(`${stack.url}/oauth/callback${back.search}`, {
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get('location')!);
+    expect(location.searchParams.get('status')).toBe('success');
+    const connectionId = location.searchParams.get('connectionId')! as ConnectionId;
+
+    const row = (await findConnection(stack.db.db, connectionId))!;
+    expect(row).toMatchObject({
+      status: 'active',
+      providerUserId: oauth1.userId,
+      refreshDueAt: null,
+      expiresAt: null,
+    });
+    const tokens = openTokens(stack.keyRing, row);
+    expect(tokens.tokenSecret).toBeDefined();
+    secrets.add(tokens.accessToken!.reveal());
+    secrets.add(tokens.tokenSecret!.reveal());
+
+    const replay = await fetch(`${stack.url}/oauth/callback${back.search}`, { redirect: 'manual' });
+    expect(replay.status).toBe(401);
+  });
+});
+
+describe('PIN link (Works with Nest shape)', () => {
+  it('refuses a wrong PIN with 400, keeps the link usable, then completes with the right one', async () => {
+    const created = await stack.api('POST', '/v1/links', {
+      userId: 'user-n',
+      provider: 'nest-legacy',
+    });
+    expect(created.status).toBe(201);
+    const link = created.body as { linkId: string; linkWebUrl: string; method: string };
+    expect(link.method).toBe('pin');
+    const pin = pinPeer.approve(link.linkWebUrl);
+    secrets.add(pin);
+
+    const wrong = await stack.api('POST', `/v1/links/${link.linkId}/pin`, { pin: 'WRONG-PIN' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).toMatchObject({ error: { code: 'invalid_pin' } });
+
+    const right = await stack.api('POST', `/v1/links/${link.linkId}/pin`, { pin });
+    expect(right.status).toBe(200);
+    const { connectionId } = right.body as { connectionId: ConnectionId; status: string };
+    expect(right.body).toMatchObject({ status: 'active' });
+
+    const row = (await findConnection(stack.db.db, connectionId))!;
+    const accessToken = openTokens(stack.keyRing, row).accessToken!.reveal();
+    expect(pinPeer.issued).toContain(accessToken);
+    secrets.add(accessToken);
+    // Long-lived token without refresh token: never scheduled.
+    expect(row.refreshDueAt).toBeNull();
+
+    const again = await stack.api('POST', `/v1/links/${link.linkId}/pin`, { pin });
+    expect(again.status).toBe(409);
+  });
+
+  it('leaves no token, verifier, PIN or secret in Redis or the logs', async () => {
+    const redis = await dumpRedis(stack.redis, stack.prefix);
+    const logs = stack.logs().join('\n');
+    expect(redis.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      expect(redis.includes(secret), 'redis').toBe(false);
+      expect(logs.includes(secret), 'logs').toBe(false);
+    }
+  });
+});

@@ -1,0 +1,144 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDatabase, type DatabaseHandle } from '@tokenlane/db';
+import { freePort } from '@tokenlane/queue';
+import { KeyRing } from '@tokenlane/vault';
+import { Redis } from 'ioredis';
+import { createTestDatabase, testRedisUrl, uniquePrefix } from './harness.js';
+import { startService, type ServiceProcess } from './tokenlane-process.js';
+
+export const API_KEY = 'e2e-api-key-0123456789abcdef';
+export const RETURN_URL = 'http://127.0.0.1:9/app/linked';
+
+/** A running tokenlane: ingress and worker as separate processes on real Redis and Postgres. */
+export interface Stack {
+  readonly url: string;
+  readonly port: number;
+  readonly prefix: string;
+  readonly keyRing: KeyRing;
+  /** The same database the services use, for assertions. */
+  readonly db: DatabaseHandle;
+  readonly redis: Redis;
+  readonly services: readonly ServiceProcess[];
+  /** Calls the API with the API key; returns status, headers and parsed JSON body. */
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse>;
+  /** Every log line every service wrote so far. */
+  logs(): string[];
+  stop(): Promise<void>;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: unknown;
+  readonly text: string;
+}
+
+/**
+ * Starts ingress and worker from source with a providers file. `providers` receives the
+ * ingress URL first, because the peers' redirect URIs must name it.
+ */
+export async function startStack(options: {
+  providers: (ingressUrl: string) => Promise<object> | object;
+  env?: Record<string, string>;
+}): Promise<Stack> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const healthPort = await freePort();
+  const database = await createTestDatabase('e2e');
+  const prefix = uniquePrefix('e2e');
+  const dir = await mkdtemp(join(tmpdir(), 'tokenlane-e2e-'));
+  const providersFile = join(dir, 'providers.json');
+  await writeFile(providersFile, JSON.stringify(await options.providers(url)));
+  const keySpec = KeyRing.generateSpec('e2e1');
+  const env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: url,
+    DATABASE_URL: database.url,
+    REDIS_URL: testRedisUrl(),
+    TOKENLANE_API_KEYS: API_KEY,
+    TOKENLANE_ENCRYPTION_KEYS: keySpec,
+    TOKENLANE_PROVIDERS_FILE: providersFile,
+    TOKENLANE_ALLOWED_RETURN_URLS: 'http://127.0.0.1:9/app/',
+    TOKENLANE_QUEUE_PREFIX: prefix,
+    TOKENLANE_WORKER_HEALTH_PORT: String(healthPort),
+    TOKENLANE_DATA_DIR: join(dir, 'data'),
+    LOG_LEVEL: 'debug',
+    ...options.env,
+  };
+  const services: ServiceProcess[] = [];
+  const db = await createDatabase({ url: database.url });
+  const redis = new Redis(testRedisUrl());
+  const stop = async () => {
+    await Promise.all(services.map((service) => service.stop()));
+    await db.close();
+    await redis.quit();
+    await database.drop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    // The ingress migrates first; the worker then finds the schema ready.
+    services.push(await startService('ingress', env, `${url}/readyz`));
+    services.push(await startService('worker', env, `http://127.0.0.1:${healthPort}/readyz`));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    url,
+    port,
+    prefix,
+    keyRing: KeyRing.parse(keySpec),
+    db,
+    redis,
+    services,
+    api: async (method, path, body, headers = {}) => {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        redirect: 'manual',
+        headers: {
+          authorization: `Bearer ${API_KEY}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        ...(body === undefined
+          ? {}
+          : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      return { status: response.status, headers: response.headers, body: parsed, text };
+    },
+    logs: () => services.flatMap((service) => service.output),
+    stop,
+  };
+}
+
+/** Every key and value under `prefix` in Redis, as text, for secret scans. */
+export async function dumpRedis(redis: Redis, prefix: string): Promise<string> {
+  const keys = await redis.keys(`${prefix}:*`);
+  const parts: string[] = [];
+  for (const key of keys) {
+    parts.push(key);
+    const type = await redis.type(key);
+    if (type === 'string') parts.push((await redis.get(key)) ?? '');
+    else if (type === 'hash') parts.push(JSON.stringify(await redis.hgetall(key)));
+    else if (type === 'list') parts.push(JSON.stringify(await redis.lrange(key, 0, -1)));
+    else if (type === 'set') parts.push(JSON.stringify(await redis.smembers(key)));
+    else if (type === 'zset') parts.push(JSON.stringify(await redis.zrange(key, 0, -1)));
+    else if (type === 'stream') parts.push(JSON.stringify(await redis.xrange(key, '-', '+')));
+  }
+  return parts.join('\n');
+}
