@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Config, Logger } from '@tokenlane/config';
+import { redactUrl, type Config, type Logger } from '@tokenlane/config';
 import {
   createDatabase,
   migrateToLatest,
@@ -72,7 +72,17 @@ export async function openRuntime(options: {
     }
     const redis = createRedis(redisUrl, 'producer', { lazyConnect: true });
     closers.push(() => redis.quit());
-    await redis.connect();
+    let lastRedisError: Error | undefined;
+    // Without a listener ioredis prints every reconnect failure as "Unhandled error event".
+    redis.on('error', (error: Error) => {
+      lastRedisError = error;
+      logger.warn({ err: { message: error.message } }, 'redis connection error');
+    });
+    await redis.connect().catch((error: unknown) => {
+      const reason =
+        lastRedisError?.message ?? (error instanceof Error ? error.message : 'unknown');
+      throw new Error(`cannot reach Redis at ${redactUrl(redisUrl)}: ${reason}`);
+    });
 
     if (config.databaseUrl === undefined && role !== 'standalone') {
       throw new Error(
