@@ -1,0 +1,178 @@
+import { refreshDueAt, type ConnectionId } from '@tokenlane/core';
+import {
+  appendEvent,
+  compareAndSetTokens,
+  findConnection,
+  transitionConnection,
+  updateConnection,
+  type Connection,
+} from '@tokenlane/db';
+import { ProviderError, refreshTokens } from '@tokenlane/providers';
+import type { Runtime } from '@tokenlane/runtime';
+import { openTokens, sealTokenSet } from '../sealing.js';
+
+/** What one refresh attempt did (ids and codes only: it is a job's return value). */
+export type RefreshOutcome =
+  | { readonly status: 'refreshed'; readonly tokenVersion: number }
+  | { readonly status: 'skipped'; readonly reason: 'not_found' | 'not_refreshable' | 'not_due' }
+  /** Someone else rotated the tokens first (DESIGN rule 4): nothing to do. */
+  | { readonly status: 'lost_race' }
+  | { readonly status: 'reauth_required'; readonly code: string };
+
+export interface RefreshOptions {
+  /** Refresh even if not due yet (token API, 401 path, operator). */
+  readonly force?: boolean;
+  /** Only refresh if the stored tokens are still at this version. */
+  readonly expectedVersion?: number;
+  readonly now?: Date;
+}
+
+/**
+ * Refreshes one connection's tokens and writes them with compare-and-set on `token_version`,
+ * reschedules the next refresh and writes `connection.refreshed`. `invalid_grant` is a lost
+ * race when the version moved meanwhile, else `reauth_required`. Transient failures are
+ * recorded on the row (and `degraded` once the access token has expired), then rethrown for
+ * the job's backoff.
+ * @see RFC 6749 §6
+ */
+export async function refreshConnection(
+  rt: Runtime,
+  id: ConnectionId,
+  options: RefreshOptions = {},
+): Promise<RefreshOutcome> {
+  const now = options.now ?? new Date();
+  const connection = await findConnection(rt.db.db, id);
+  if (connection === undefined) return { status: 'skipped', reason: 'not_found' };
+  if (
+    options.expectedVersion !== undefined &&
+    connection.tokenVersion !== options.expectedVersion
+  ) {
+    return { status: 'lost_race' };
+  }
+  const provider = rt.providers.require(connection.provider);
+  const { refreshToken } = openTokens(rt.keyRing, connection);
+  if (
+    provider.kind !== 'oauth2' ||
+    refreshToken === undefined ||
+    !['active', 'degraded'].includes(connection.status)
+  ) {
+    return { status: 'skipped', reason: 'not_refreshable' };
+  }
+  if (options.force !== true && !isDue(connection, now)) {
+    return { status: 'skipped', reason: 'not_due' };
+  }
+  try {
+    const tokens = await refreshTokens(provider, { refreshToken });
+    return await storeRefreshed(rt, connection, {
+      ...sealTokenSet(rt.keyRing, connection.id, tokens),
+      refreshDueAt: refreshDueAt(now, tokens.expiresAt),
+      lastRefreshedAt: now,
+      refreshAttempts: 0,
+      lastErrorCode: null,
+      lastErrorAt: null,
+    });
+  } catch (error) {
+    if (!(error instanceof ProviderError)) throw error;
+    if (error.code === 'invalid_grant') return refused(rt, connection, error.code);
+    await recordFailure(rt, connection, error, now);
+    throw error;
+  }
+}
+
+function isDue(connection: Connection, now: Date): boolean {
+  return connection.refreshDueAt !== null && connection.refreshDueAt.getTime() <= now.getTime();
+}
+
+async function storeRefreshed(
+  rt: Runtime,
+  connection: Connection,
+  patch: Parameters<typeof compareAndSetTokens>[3],
+): Promise<RefreshOutcome> {
+  return rt.db.db.transaction().execute(async (trx) => {
+    const written = await compareAndSetTokens(trx, connection.id, connection.tokenVersion, patch);
+    if (written === undefined) return { status: 'lost_race' } as const;
+    const data = { expiresAt: written.expiresAt?.toISOString() ?? null };
+    if (written.status === 'degraded') {
+      await transitionConnection(
+        trx,
+        connection.id,
+        'active',
+        {},
+        { type: 'connection.refreshed', data },
+      );
+    } else {
+      await appendEvent(trx, {
+        type: 'connection.refreshed',
+        connectionId: connection.id,
+        userId: connection.userId,
+        provider: connection.provider,
+        data: {
+          connectionId: connection.id,
+          userId: connection.userId,
+          provider: connection.provider,
+          status: written.status,
+          ...data,
+        },
+      });
+    }
+    return { status: 'refreshed', tokenVersion: written.tokenVersion } as const;
+  });
+}
+
+/** `invalid_grant`: a lost race if the tokens moved since we read them, else re-auth. */
+async function refused(rt: Runtime, connection: Connection, code: string): Promise<RefreshOutcome> {
+  return rt.db.db.transaction().execute(async (trx) => {
+    const current = await findConnection(trx, connection.id);
+    if (current === undefined || current.tokenVersion !== connection.tokenVersion) {
+      return { status: 'lost_race' } as const;
+    }
+    await transitionConnection(
+      trx,
+      connection.id,
+      'reauth_required',
+      { refreshDueAt: null, lastErrorCode: code, lastErrorAt: new Date() },
+      { type: 'connection.reauth_required', data: { code } },
+    );
+    return { status: 'reauth_required', code } as const;
+  });
+}
+
+/** Records a transient failure; once the access token has expired the connection is degraded. */
+async function recordFailure(
+  rt: Runtime,
+  connection: Connection,
+  error: ProviderError,
+  now: Date,
+): Promise<void> {
+  await rt.db.db.transaction().execute(async (trx) => {
+    const patch = {
+      refreshAttempts: connection.refreshAttempts + 1,
+      lastErrorCode: error.code,
+      lastErrorAt: now,
+    };
+    const expired =
+      connection.expiresAt !== null && connection.expiresAt.getTime() <= now.getTime();
+    if (expired && connection.status === 'active') {
+      await transitionConnection(trx, connection.id, 'degraded', patch, {
+        type: 'connection.degraded',
+        data: { code: error.code },
+      });
+    } else {
+      await updateConnection(trx, connection.id, patch);
+    }
+    await appendEvent(trx, {
+      type: 'connection.refresh_failed',
+      connectionId: connection.id,
+      userId: connection.userId,
+      provider: connection.provider,
+      data: {
+        connectionId: connection.id,
+        userId: connection.userId,
+        provider: connection.provider,
+        code: error.code,
+        retryable: error.retryable,
+        attempt: connection.refreshAttempts + 1,
+      },
+    });
+  });
+}
