@@ -185,6 +185,22 @@ export async function findDueConnections(
   return rows.map(toConnection);
 }
 
+/**
+ * The sweeper's read: only ids and due times of refreshable connections due by `until`,
+ * oldest first, through the partial index (cost follows the due count, not the table size).
+ */
+export async function findDueRefreshes(
+  db: DbExecutor,
+  until: Date,
+  limit: number,
+): Promise<{ id: ConnectionId; refreshDueAt: Date }[]> {
+  const rows = await dueConnectionsQuery(db, until, limit)
+    .clearSelect()
+    .select(['id', 'refresh_due_at'])
+    .execute();
+  return rows.map((row) => ({ id: row.id, refreshDueAt: row.refresh_due_at ?? until }));
+}
+
 /** The sweeper's query, unexecuted, so tests can EXPLAIN exactly what runs. */
 export function dueConnectionsQuery(db: DbExecutor, until: Date, limit: number) {
   return db

@@ -24,6 +24,7 @@ export {
   findConnection,
   findConnectionForUpdate,
   findDueConnections,
+  findDueRefreshes,
   insertConnection,
   listConnections,
   updateConnection,

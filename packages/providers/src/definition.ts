@@ -18,8 +18,13 @@ export interface Deprecation {
   readonly replacedBy?: string;
 }
 
-/** How a provider tells us about revocations; verified by a later issue's webhook intake. */
+/** Which notification verifier serves a provider's `/webhooks/:provider` intake. */
+export type NotificationFormat =
+  'tokenlane' | 'fitbit' | 'whoop' | 'oura' | 'polar' | 'garmin' | 'strava';
+
+/** How a provider tells us about revocations; `notifications/` verifies them by `format`. */
 export interface NotificationSpec {
+  readonly format: NotificationFormat;
   readonly events: readonly ('auth_revoked' | 'deregistration' | 'permissions_changed')[];
   readonly verification: string;
 }
@@ -100,6 +105,8 @@ interface DefinitionBase {
   readonly pin?: boolean;
   readonly deprecated?: Deprecation;
   readonly notifications?: NotificationSpec;
+  /** Most token-endpoint calls tokenlane makes, across all replicas (providers file). */
+  readonly rateLimit?: { readonly requests: number; readonly perSeconds: number };
 }
 
 export interface OAuth2Definition extends DefinitionBase {

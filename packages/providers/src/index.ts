@@ -88,3 +88,18 @@ export type {
 export { DEFAULT_RETRY_POLICY } from './retry.js';
 export type { RetryMode } from './retry.js';
 export type { OAuth1TokenSet, TokenMetadata, TokenSet } from './tokens.js';
+export { NOTIFICATION_ERROR_CODES, NotificationError } from './notifications/errors.js';
+export type { NotificationErrorCode } from './notifications/errors.js';
+export {
+  answerNotificationChallenge,
+  notificationAckStatus,
+  notificationFormatOf,
+  verifyNotification,
+} from './notifications/intake.js';
+export type {
+  ChallengeAnswer,
+  ChallengeInput,
+  NotificationInput,
+  NotificationOutcome,
+} from './notifications/common.js';
+export type { NotificationFormat } from './definition.js';

@@ -70,6 +70,14 @@ export const JOB_CATALOG = {
     backoff: { baseMs: 1_000, capMs: 1_000 },
     retention: { completed: { count: 10 }, failed: { count: 100 } },
   },
+  /** Relay the events outbox: enqueue `notify` for each connection's oldest undelivered event. */
+  outbox: {
+    payload: z.strictObject({}),
+    jobId: () => 'outbox',
+    attempts: 1,
+    backoff: { baseMs: 1_000, capMs: 1_000 },
+    retention: { completed: { count: 10 }, failed: { count: 100 } },
+  },
 } as const satisfies Record<string, JobDefinition>;
 
 /** BullMQ's `removeOnComplete` / `removeOnFail`: true, or keep by age (s) and count. */

@@ -6,7 +6,7 @@ import type { JobName, JobPayload } from './catalog.js';
 
 /** One handler per queue of the catalog: a missing handler is a compile error (STYLE 3). */
 export type JobHandlers = {
-  [N in JobName]: (payload: JobPayload<N>, job: Job) => Promise<unknown>;
+  [N in JobName]: (payload: JobPayload<N>, job: Job, token?: string) => Promise<unknown>;
 };
 
 export interface WorkerOptions<N extends JobName = JobName> {
@@ -29,11 +29,15 @@ export function startWorkers<N extends JobName>(
   options: WorkerOptions<N>,
 ): Worker[] {
   return options.queues.map((name) => {
-    const handler = handlers[name] as (payload: unknown, job: Job) => Promise<unknown>;
+    const handler = handlers[name] as (
+      payload: unknown,
+      job: Job,
+      token?: string,
+    ) => Promise<unknown>;
     const limiter = options.limiter?.[name];
     return new Worker(
       name,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
         let payload: unknown;
         try {
           payload = parsePayload(name, job.data);
@@ -41,7 +45,7 @@ export function startWorkers<N extends JobName>(
           if (error instanceof ZodError) throw new UnrecoverableError(`invalid ${name} payload`);
           throw error;
         }
-        return handler(payload, job);
+        return handler(payload, job, token);
       },
       {
         connection: options.connection,

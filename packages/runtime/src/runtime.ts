@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import { redactUrl, type Config, type Logger } from '@tokenlane/config';
 import {
+  countConnectionsByProviderAndStatus,
   createDatabase,
   migrateToLatest,
   pendingMigrations,
   type DatabaseHandle,
 } from '@tokenlane/db';
+import { createMetrics, type Metrics } from '@tokenlane/metrics';
 import { loadProviders, type ProviderRegistry } from '@tokenlane/providers';
 import { JobQueues, createRedis, startLocalRedis, type LocalRedis } from '@tokenlane/queue';
 import type { KeyRing } from '@tokenlane/vault';
@@ -25,6 +27,8 @@ export interface Runtime {
   readonly apiKeys: readonly string[];
   readonly providers: ProviderRegistry;
   readonly queues: JobQueues;
+  /** This process's Prometheus registry and metric handles (`/metrics`). */
+  readonly metrics: Metrics;
   /** Connection settings for BullMQ workers (blocking, retry forever). */
   readonly workerConnection: ConnectionOptions;
   readonly redisUrl: string;
@@ -43,6 +47,8 @@ export async function openRuntime(options: {
   config: Config;
   logger: Logger;
   role: ProcessRole;
+  /** Providers-file entries added at boot (the dev demo provider); an id also in the file is an error. */
+  extraProviders?: Readonly<Record<string, object>>;
 }): Promise<Runtime> {
   const { config, logger, role } = options;
   const closers: (() => Promise<unknown>)[] = [];
@@ -54,6 +60,7 @@ export async function openRuntime(options: {
     const providers = loadProviders({
       ...(config.providersFile === undefined ? {} : { file: config.providersFile }),
       publicUrl: config.publicUrl,
+      ...(options.extraProviders === undefined ? {} : { extra: options.extraProviders }),
     });
 
     let localRedis: LocalRedis | undefined;
@@ -103,6 +110,14 @@ export async function openRuntime(options: {
     const workerConnection: ConnectionOptions = { url: redisUrl, maxRetriesPerRequest: null };
     const queues = new JobQueues(redis, config.queuePrefix, workerConnection);
     closers.push(() => queues.close());
+    const metrics = createMetrics({
+      queues: () => queues.all(),
+      connectionCounts: () => countConnectionsByProviderAndStatus(db.db),
+      onCollectError: (collector, error) => {
+        const message = error instanceof Error ? error.message : 'unknown';
+        logger.warn({ collector, err: { message } }, 'metrics collector failed');
+      },
+    });
 
     return {
       config,
@@ -112,6 +127,7 @@ export async function openRuntime(options: {
       apiKeys: secrets.apiKeys,
       providers,
       queues,
+      metrics,
       workerConnection,
       redisUrl,
       redis,

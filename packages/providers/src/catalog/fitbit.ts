@@ -28,5 +28,11 @@ export const fitbit = {
     note: 'The Fitbit Web API is deprecated in 2026 in favour of the Google Health API; users must re-consent there',
     replacedBy: 'google-health',
   },
+  notifications: {
+    format: 'fitbit',
+    events: ['auth_revoked'],
+    verification:
+      'X-Fitbit-Signature = base64 HMAC-SHA1(clientSecret&, body); verification GET ?verify=<webhookSecret>',
+  },
   hooks: { extractProviderUserId: fitbitUserId },
 } satisfies OAuth2Definition;

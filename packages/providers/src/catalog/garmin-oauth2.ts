@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errorFromResponse, parseBody } from '../classify.js';
-import type { OAuth2Definition, OAuth2Provider } from '../definition.js';
+import type { NotificationSpec, OAuth2Definition, OAuth2Provider } from '../definition.js';
 import { ProviderError } from '../errors.js';
 import type { CallOptions, HttpResponse } from '../http.js';
 import { bearerRevoke, sendBearerRequest } from '../oauth2/revoke.js';
@@ -9,6 +9,13 @@ import type { TokenSet } from '../tokens.js';
 
 export const GARMIN_API = 'https://apis.garmin.com';
 export const GARMIN_USER_ID_PATH = '/wellness-api/rest/user/id';
+
+/** Deregistration and permission pushes; unsigned, so the intake URL holds `webhookSecret`. */
+export const GARMIN_NOTIFICATIONS = {
+  format: 'garmin',
+  events: ['deregistration', 'permissions_changed'],
+  verification: 'unsigned (garmin-client-id header only): webhookSecret in the intake URL',
+} as const satisfies NotificationSpec;
 
 /** Garmin's `GET /wellness-api/rest/user/id` answer, `{ "userId": "…" }`. */
 export function processGarminUserId(providerId: string, response: HttpResponse): string {
@@ -59,6 +66,7 @@ export const garminOAuth2 = {
   scopeSeparator: ' ',
   tokenEndpointAuthMethod: 'client_secret_post',
   pkce: 'required',
+  notifications: GARMIN_NOTIFICATIONS,
   hooks: {
     postLink: garminOAuth2UserId,
     revoke: bearerRevoke('DELETE', (provider) => provider.revocationUrl),

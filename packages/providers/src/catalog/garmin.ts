@@ -3,7 +3,12 @@ import type { CallOptions } from '../http.js';
 import { sendSignedRequest } from '../oauth1/client.js';
 import { withRetry } from '../retry.js';
 import type { OAuth1TokenSet } from '../tokens.js';
-import { GARMIN_API, GARMIN_USER_ID_PATH, processGarminUserId } from './garmin-oauth2.js';
+import {
+  GARMIN_API,
+  GARMIN_NOTIFICATIONS,
+  GARMIN_USER_ID_PATH,
+  processGarminUserId,
+} from './garmin-oauth2.js';
 
 /** Looks up the Garmin userId with a signed request once the user has linked. */
 export async function garminOAuth1UserId(
@@ -44,5 +49,6 @@ export const garmin = {
     sunset: '2026-12-31',
     replacedBy: 'garmin-oauth2',
   },
+  notifications: GARMIN_NOTIFICATIONS,
   hooks: { postLink: garminOAuth1UserId },
 } satisfies OAuth1Definition;

@@ -37,5 +37,11 @@ export const oura = {
   scopeSeparator: ' ',
   tokenEndpointAuthMethod: 'client_secret_post',
   pkce: 'none',
+  notifications: {
+    format: 'oura',
+    events: [],
+    verification:
+      'x-oura-signature = hex HMAC-SHA256(clientSecret, x-oura-timestamp + body); GET ?verification_token=<webhookSecret>&challenge',
+  },
   hooks: { revoke: ouraRevoke },
 } satisfies OAuth2Definition;

@@ -70,6 +70,11 @@ export const polar = {
   scopeSeparator: ' ',
   tokenEndpointAuthMethod: 'client_secret_basic',
   pkce: 'none',
+  notifications: {
+    format: 'polar',
+    events: [],
+    verification: 'Polar-Webhook-Signature = hex HMAC-SHA256(webhookSecret, body)',
+  },
   hooks: {
     extractProviderUserId: polarUserId,
     postLink: registerPolarUser,

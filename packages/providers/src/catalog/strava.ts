@@ -36,6 +36,12 @@ export const strava = {
   authorizationParams: { approval_prompt: 'auto' },
   tokenEndpointAuthMethod: 'client_secret_post',
   pkce: 'none',
+  notifications: {
+    format: 'strava',
+    events: ['auth_revoked'],
+    verification:
+      'unsigned: webhookSecret in the intake URL; GET hub.verify_token=<webhookSecret> echoes hub.challenge',
+  },
   hooks: {
     extractProviderUserId: stravaAthlete,
     revoke: bearerRevoke('POST', (provider) => provider.revocationUrl),

@@ -24,6 +24,12 @@ export const whoop = {
   scopeSeparator: ' ',
   tokenEndpointAuthMethod: 'client_secret_post',
   pkce: 'none',
+  notifications: {
+    format: 'whoop',
+    events: [],
+    verification:
+      'X-WHOOP-Signature = base64 HMAC-SHA256(clientSecret, X-WHOOP-Signature-Timestamp + body), 5 min window',
+  },
   hooks: {
     shapeTokenRequest: whoopRefreshScope,
     revoke: bearerRevoke('DELETE', (provider) => provider.revocationUrl),

@@ -34,6 +34,8 @@ export interface ProviderRegistry {
 export interface LoadProvidersOptions {
   /** A path to the providers file (DESIGN.md §5), or its already-parsed content. */
   readonly file?: string | object;
+  /** Entries added beside the file's (the dev demo provider); an id in both is an error. */
+  readonly extra?: Readonly<Record<string, object>>;
   readonly builtins?: readonly ProviderDefinition[];
   /** `PUBLIC_URL`; the redirect URI is `${publicUrl}/oauth/callback`. */
   readonly publicUrl: string;
@@ -193,6 +195,21 @@ function resolve(
   });
 }
 
+function withExtra(
+  file: Record<string, unknown>,
+  extra: Readonly<Record<string, object>> | undefined,
+): Record<string, unknown> {
+  for (const id of Object.keys(extra ?? {})) {
+    if (Object.hasOwn(file, id)) {
+      throw new ProvidersFileError(
+        `"${id}" is in the providers file and also added at startup (the dev demo provider): rename one`,
+        { providerId: id },
+      );
+    }
+  }
+  return { ...file, ...extra };
+}
+
 /**
  * Builds the registry from the built-in catalog and the providers file, validated at boot:
  * a bad entry throws a ProvidersFileError whose one-line message names provider and field.
@@ -200,7 +217,7 @@ function resolve(
 export function loadProviders(options: LoadProvidersOptions): ProviderRegistry {
   if (!URL.canParse(options.publicUrl)) throw new TypeError('publicUrl must be an absolute URL');
   const redirectUri = `${options.publicUrl.replace(/\/+$/, '')}/oauth/callback`;
-  const file = readProvidersFile(options.file);
+  const file = withExtra(readProvidersFile(options.file), options.extra);
   const builtins = new Map((options.builtins ?? BUILTIN_PROVIDERS).map((d) => [d.id, d]));
   const providers = new Map<string, RegisteredProvider>();
   for (const [id, definition] of builtins) {

@@ -26,6 +26,9 @@ const common = {
   apiBaseUrl: url.optional(),
   urlParams: z.record(z.string(), text).optional(),
   pin: z.boolean().optional(),
+  rateLimit: z
+    .strictObject({ requests: z.int().positive(), perSeconds: z.number().positive() })
+    .optional(),
 };
 
 export const oauth2EntrySchema = z.strictObject({

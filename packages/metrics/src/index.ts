@@ -1,0 +1,11 @@
+export { WEBHOOK_DELIVERY_OUTCOMES, createMetrics } from './metrics.js';
+export type {
+  Collector,
+  ConnectionCountRow,
+  CreateMetricsOptions,
+  JobCountsSource,
+  Metrics,
+  WebhookDeliveryOutcome,
+} from './metrics.js';
+export { NO_CODE, observeExchange, observeRefresh, observeWebhookDelivery } from './observe.js';
+export type { Observation, OutcomeLike } from './observe.js';

@@ -1,0 +1,184 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** A queue whose job counts `tokenlane_jobs` reports (a BullMQ `Queue` fits). */
+export interface JobCountsSource {
+  readonly name: string;
+  getJobCounts(): Promise<Record<string, number>>;
+}
+
+/** One row of `tokenlane_connections` (db's `countConnectionsByProviderAndStatus` fits). */
+export interface ConnectionCountRow {
+  readonly provider: string;
+  readonly status: string;
+  readonly count: number;
+}
+
+/** Which collector failed during a scrape (its series are left out of that scrape). */
+export type Collector = 'jobs' | 'connections';
+
+export interface CreateMetricsOptions {
+  /** The queues counted on every scrape. */
+  readonly queues?: () => readonly JobCountsSource[];
+  /** Connection counts, read at most once per `connectionsCacheMs`. */
+  readonly connectionCounts?: () => Promise<readonly ConnectionCountRow[]>;
+  /** Default 5000: a busy scraper must not turn into a `GROUP BY` per second. */
+  readonly connectionsCacheMs?: number;
+  /** prom-client's process and Node.js metrics (default true). */
+  readonly defaultMetrics?: boolean;
+  /** A collector failed; the scrape still answers without its series. */
+  readonly onCollectError?: (collector: Collector, error: unknown) => void;
+}
+
+type ByProvider = 'provider';
+type Outcome = 'provider' | 'outcome' | 'code';
+
+/** The registry and a typed handle per tokenlane metric. */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly jobs: Gauge<'queue' | 'state'>;
+  readonly connections: Gauge<'provider' | 'status'>;
+  readonly exchangeTotal: Counter<Outcome>;
+  readonly refreshTotal: Counter<Outcome>;
+  readonly exchangeDuration: Histogram<ByProvider>;
+  readonly refreshDuration: Histogram<ByProvider>;
+  readonly refreshLeadTime: Histogram<ByProvider>;
+  readonly webhookDeliveries: Counter<'outcome'>;
+  /** The `Content-Type` of {@link Metrics.text}. */
+  readonly contentType: string;
+  /** The Prometheus text exposition of every metric. */
+  text(): Promise<string>;
+}
+
+/** Outcomes of one webhook delivery attempt (`tokenlane_webhook_deliveries_total`). */
+export const WEBHOOK_DELIVERY_OUTCOMES = ['delivered', 'failed', 'exhausted'] as const;
+export type WebhookDeliveryOutcome = (typeof WEBHOOK_DELIVERY_OUTCOMES)[number];
+
+/** Provider round trips: tens of ms to the 30 s of a slow token endpoint with retries. */
+const DURATION_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Seconds before expiry; `le="0"` counts refreshes made at or after expiry. */
+const LEAD_TIME_BUCKETS = [0, 30, 60, 120, 300, 600, 1_800, 3_600, 7_200, 21_600, 86_400];
+
+/**
+ * Creates a fresh registry with every tokenlane metric (names per Prometheus conventions:
+ * `tokenlane_` prefix, base units in names, `_total` on counters). The gauges are read on
+ * scrape from `queues` and `connectionCounts`; counters and histograms move through the
+ * `observe…` helpers. One registry per runtime, so tests never share series.
+ */
+export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const { onCollectError = () => undefined } = options;
+
+  const jobs = new Gauge({
+    name: 'tokenlane_jobs',
+    help: 'Jobs per queue and state (BullMQ getJobCounts, read on scrape).',
+    labelNames: ['queue', 'state'] as const,
+    registers,
+    async collect() {
+      const queues = options.queues?.() ?? [];
+      try {
+        const counts = await Promise.all(queues.map((queue) => queue.getJobCounts()));
+        this.reset();
+        queues.forEach((queue, i) => {
+          for (const [state, count] of Object.entries(counts[i] ?? {})) {
+            this.set({ queue: queue.name, state }, count);
+          }
+        });
+      } catch (error) {
+        this.reset();
+        onCollectError('jobs', error);
+      }
+    },
+  });
+
+  const readConnections = cached(options.connectionCounts, options.connectionsCacheMs ?? 5_000);
+  const connections = new Gauge({
+    name: 'tokenlane_connections',
+    help: 'Connections by provider and status (read on scrape, cached a few seconds).',
+    labelNames: ['provider', 'status'] as const,
+    registers,
+    async collect() {
+      try {
+        const rows = await readConnections();
+        this.reset();
+        for (const row of rows) this.set({ provider: row.provider, status: row.status }, row.count);
+      } catch (error) {
+        this.reset();
+        onCollectError('connections', error);
+      }
+    },
+  });
+
+  const outcomeLabels = ['provider', 'outcome', 'code'] as const;
+  const metrics: Metrics = {
+    registry,
+    jobs,
+    connections,
+    exchangeTotal: new Counter({
+      name: 'tokenlane_exchange_total',
+      help: 'Code exchanges (links) by provider, outcome and error code.',
+      labelNames: outcomeLabels,
+      registers,
+    }),
+    refreshTotal: new Counter({
+      name: 'tokenlane_refresh_total',
+      help: 'Token refreshes by provider, outcome and error code.',
+      labelNames: outcomeLabels,
+      registers,
+    }),
+    exchangeDuration: new Histogram({
+      name: 'tokenlane_exchange_duration_seconds',
+      help: 'Time to exchange a code at the provider and store the connection.',
+      labelNames: ['provider'] as const,
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    refreshDuration: new Histogram({
+      name: 'tokenlane_refresh_duration_seconds',
+      help: 'Time to refresh a token at the provider and store it.',
+      labelNames: ['provider'] as const,
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    refreshLeadTime: new Histogram({
+      name: 'tokenlane_refresh_lead_time_seconds',
+      help: 'Seconds before the access token expired that a refresh succeeded (0 bucket: at or after expiry).',
+      labelNames: ['provider'] as const,
+      buckets: LEAD_TIME_BUCKETS,
+      registers,
+    }),
+    webhookDeliveries: new Counter({
+      name: 'tokenlane_webhook_deliveries_total',
+      help: 'Webhook delivery attempts to the backend by outcome.',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    contentType: registry.contentType,
+    text: () => registry.metrics(),
+  };
+  // Zero series from the start, so `rate()` sees the first delivery and failure.
+  for (const outcome of WEBHOOK_DELIVERY_OUTCOMES) metrics.webhookDeliveries.inc({ outcome }, 0);
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  return metrics;
+}
+
+/** `read` at most once per `ttlMs`; concurrent scrapes share one query, failures are not kept. */
+function cached<T>(
+  read: (() => Promise<readonly T[]>) | undefined,
+  ttlMs: number,
+): () => Promise<readonly T[]> {
+  let last: { at: number; value: Promise<readonly T[]> } | undefined;
+  return () => {
+    if (read === undefined) return Promise.resolve([]);
+    const now = Date.now();
+    if (last === undefined || now - last.at >= ttlMs) {
+      const value = read();
+      const entry = { at: now, value };
+      last = entry;
+      value.catch(() => {
+        if (last === entry) last = undefined;
+      });
+    }
+    return last.value;
+  };
+}

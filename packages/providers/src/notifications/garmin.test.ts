@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { verifyNotification } from './intake.js';
+import {
+  WEBHOOK_SECRET,
+  expectRefused,
+  notification,
+  providerOf,
+} from './test-support/fixtures.js';
+
+const deregistrations = {
+  deregistrations: [
+    { userId: 'g-1', userAccessToken: 'uat-secret-1' },
+    { userId: 'g-2', userAccessToken: 'uat-secret-2' },
+  ],
+};
+
+describe.each(['garmin', 'garmin-oauth2'])('Garmin pushes (%s)', (id) => {
+  const garmin = providerOf(id);
+
+  it('reads deregistrations when the path segment holds the secret', () => {
+    const input = notification(deregistrations, {}, { pathSecret: WEBHOOK_SECRET });
+    expect(verifyNotification(garmin, input)).toEqual({
+      kind: 'revoked',
+      providerUserIds: ['g-1', 'g-2'],
+    });
+  });
+
+  it('accepts the secret as ?token= too', () => {
+    const input = notification(deregistrations, {}, { query: { token: WEBHOOK_SECRET } });
+    expect(verifyNotification(garmin, input)).toMatchObject({ kind: 'revoked' });
+  });
+
+  it('refuses a push without the secret or with a wrong one', () => {
+    const headers = { 'garmin-client-id': 'client-id' };
+    expectRefused(
+      () => verifyNotification(garmin, notification(deregistrations, headers)),
+      'invalid_signature',
+    );
+    const wrong = notification(deregistrations, headers, { pathSecret: 'guess' });
+    expectRefused(() => verifyNotification(garmin, wrong), 'invalid_signature');
+  });
+
+  it('treats a permission change leaving nothing as a revocation, other changes not', () => {
+    const change = {
+      userPermissionsChange: [
+        { userId: 'g-3', permissions: [], changeTimeInSeconds: 1 },
+        { userId: 'g-4', permissions: ['ACTIVITY_EXPORT'], changeTimeInSeconds: 1 },
+      ],
+    };
+    expect(
+      verifyNotification(garmin, notification(change, {}, { pathSecret: WEBHOOK_SECRET })),
+    ).toEqual({ kind: 'revoked', providerUserIds: ['g-3'] });
+    const kept = { userPermissionsChange: [change.userPermissionsChange[1]] };
+    expect(
+      verifyNotification(garmin, notification(kept, {}, { pathSecret: WEBHOOK_SECRET })),
+    ).toEqual({ kind: 'ignored' });
+  });
+
+  it('refuses a malformed push', () => {
+    const input = (body: string | object) => notification(body, {}, { pathSecret: WEBHOOK_SECRET });
+    expectRefused(() => verifyNotification(garmin, input('{')), 'invalid_payload');
+    expectRefused(
+      () => verifyNotification(garmin, input({ deregistrations: [{ user: 'x' }] })),
+      'invalid_payload',
+    );
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { answerNotificationChallenge, verifyNotification } from './intake.js';
+import {
+  WEBHOOK_SECRET,
+  expectRefused,
+  notification,
+  providerOf,
+} from './test-support/fixtures.js';
+
+const strava = providerOf('strava');
+const deauthorized = {
+  aspect_type: 'update',
+  event_time: 1516126040,
+  object_id: 134815,
+  object_type: 'athlete',
+  owner_id: 134815,
+  subscription_id: 120475,
+  updates: { authorized: 'false' },
+};
+const withSecret = (body: string | object) =>
+  notification(body, {}, { pathSecret: WEBHOOK_SECRET });
+
+describe('Strava webhooks', () => {
+  it('reads an athlete deauthorization', () => {
+    expect(verifyNotification(strava, withSecret(deauthorized))).toEqual({
+      kind: 'revoked',
+      providerUserIds: ['134815'],
+    });
+  });
+
+  it('ignores activity events and other athlete updates', () => {
+    const activity = { ...deauthorized, object_type: 'activity', updates: { title: 'Run' } };
+    expect(verifyNotification(strava, withSecret(activity))).toEqual({ kind: 'ignored' });
+    const renamed = { ...deauthorized, updates: { authorized: 'true' } };
+    expect(verifyNotification(strava, withSecret(renamed))).toEqual({ kind: 'ignored' });
+  });
+
+  it('refuses an event without the intake secret (Strava signs nothing)', () => {
+    expectRefused(
+      () => verifyNotification(strava, notification(deauthorized)),
+      'invalid_signature',
+    );
+    const wrong = notification(deauthorized, {}, { query: { token: 'guess' } });
+    expectRefused(() => verifyNotification(strava, wrong), 'invalid_signature');
+  });
+
+  it('refuses a malformed event', () => {
+    const noOwner: Partial<typeof deauthorized> = { ...deauthorized };
+    delete noOwner.owner_id;
+    expectRefused(() => verifyNotification(strava, withSecret(noOwner)), 'invalid_payload');
+  });
+
+  it('echoes hub.challenge for the right verify token only', () => {
+    const query = {
+      'hub.mode': 'subscribe',
+      'hub.verify_token': WEBHOOK_SECRET,
+      'hub.challenge': '15f7d1a91c1f40f8a748fd134752feb3',
+    };
+    expect(answerNotificationChallenge(strava, { query })).toEqual({
+      status: 200,
+      body: { 'hub.challenge': '15f7d1a91c1f40f8a748fd134752feb3' },
+    });
+    const wrong = { ...query, 'hub.verify_token': 'nope' };
+    expect(answerNotificationChallenge(strava, { query: wrong })).toBeUndefined();
+    const mode = { ...query, 'hub.mode': 'unsubscribe' };
+    expect(answerNotificationChallenge(strava, { query: mode })).toBeUndefined();
+  });
+});

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { Provider } from '../definition.js';
+import {
+  IGNORED,
+  assertPathSecret,
+  matchesSecret,
+  parseBody,
+  revokedUsers,
+  type ChallengeInput,
+  type NotificationInput,
+  type NotificationVerifier,
+} from './common.js';
+
+const event = z.looseObject({
+  object_type: z.string(),
+  aspect_type: z.string(),
+  owner_id: z.union([z.number().int(), z.string().regex(/^\d{1,20}$/)]),
+  updates: z.record(z.string(), z.unknown()).optional(),
+});
+
+/**
+ * A Strava webhook event; an athlete `update` with `updates.authorized = "false"` is a
+ * deauthorization. Strava signs nothing, so, as for Garmin, the intake URL carries
+ * `webhookSecret` (path segment or `?token=`).
+ * @see https://developers.strava.com/docs/webhooks/
+ */
+function verifyStrava(provider: Provider, input: NotificationInput) {
+  assertPathSecret(provider, input);
+  const notice = parseBody(input, event);
+  const authorized = notice.updates?.authorized;
+  if (
+    notice.object_type === 'athlete' &&
+    notice.aspect_type === 'update' &&
+    (authorized === 'false' || authorized === false)
+  ) {
+    return revokedUsers([String(notice.owner_id)]);
+  }
+  return IGNORED;
+}
+
+/**
+ * The subscription validation: `hub.mode=subscribe&hub.verify_token=<webhookSecret>&
+ * hub.challenge=…` is answered `{"hub.challenge": …}`.
+ */
+function stravaChallenge(provider: Provider, input: ChallengeInput) {
+  const query = input.query;
+  const challenge = query['hub.challenge'];
+  if (query['hub.mode'] !== 'subscribe' || challenge === undefined) return undefined;
+  if (!matchesSecret(query['hub.verify_token'], provider.webhookSecret)) return undefined;
+  return { status: 200, body: { 'hub.challenge': challenge } } as const;
+}
+
+export const stravaNotifications: NotificationVerifier = {
+  ready: (provider) => provider.webhookSecret !== undefined,
+  verify: verifyStrava,
+  challenge: stravaChallenge,
+  ackStatus: 200,
+};
