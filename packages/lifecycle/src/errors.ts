@@ -8,6 +8,9 @@ export const LIFECYCLE_ERROR_CODES = {
   connection_mismatch: 409,
   link_not_pending: 409,
   link_expired: 410,
+  reauth_required: 409,
+  connection_revoked: 409,
+  refresh_pending: 503,
 } as const;
 export type LifecycleErrorCode = keyof typeof LIFECYCLE_ERROR_CODES;
 

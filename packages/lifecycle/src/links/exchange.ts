@@ -16,6 +16,7 @@ import {
   type DbExecutor,
   type LinkSession,
 } from '@tokenlane/db';
+import { observeExchange } from '@tokenlane/metrics';
 import {
   exchangeCode,
   exchangePin,
@@ -55,24 +56,28 @@ export async function exchangeLink(rt: Runtime, id: LinkSessionId): Promise<Exch
     return { status: 'failed', code: session.errorCode ?? 'link_not_exchanging' };
   }
   const provider = rt.providers.require(session.provider);
+  const observed = observeExchange(rt.metrics, provider.id);
   let exchanged: Exchanged;
   try {
     exchanged = await callProvider(rt, provider, { ...session, codeEnc: session.codeEnc });
   } catch (error) {
-    if (!(error instanceof ProviderError)) throw error;
+    if (!(error instanceof ProviderError)) {
+      observed.failed('internal');
+      throw error;
+    }
     if (session.method === 'pin' && ['invalid_grant', 'invalid_request'].includes(error.code)) {
       await updateLinkSession(rt.db.db, id, { status: 'pending', codeEnc: null });
-      return { status: 'pin_rejected' };
+      return observed.done({ status: 'pin_rejected' });
     }
     await failLink(rt, session, error.code);
-    return { status: 'failed', code: error.code };
+    return observed.done({ status: 'failed', code: error.code });
   }
   // The tokens exist only in memory now: retry the write here rather than lose them.
   const connectionId = await pRetry(() => persist(rt, session, exchanged), {
     retries: 4,
     minTimeout: 200,
   });
-  return { status: 'completed', connectionId };
+  return observed.done({ status: 'completed', connectionId });
 }
 
 async function callProvider(

@@ -7,9 +7,11 @@ import {
   updateConnection,
   type Connection,
 } from '@tokenlane/db';
+import { observeRefresh } from '@tokenlane/metrics';
 import { ProviderError, refreshTokens } from '@tokenlane/providers';
 import type { Runtime } from '@tokenlane/runtime';
 import { openTokens, sealTokenSet } from '../sealing.js';
+import { requireReauth } from './relink.js';
 
 /** What one refresh attempt did (ids and codes only: it is a job's return value). */
 export type RefreshOutcome =
@@ -61,9 +63,10 @@ export async function refreshConnection(
   if (options.force !== true && !isDue(connection, now)) {
     return { status: 'skipped', reason: 'not_due' };
   }
+  const observed = observeRefresh(rt.metrics, provider.id, connection.expiresAt);
   try {
     const tokens = await refreshTokens(provider, { refreshToken });
-    return await storeRefreshed(rt, connection, {
+    const stored = await storeRefreshed(rt, connection, {
       ...sealTokenSet(rt.keyRing, connection.id, tokens),
       refreshDueAt: refreshDueAt(now, tokens.expiresAt),
       lastRefreshedAt: now,
@@ -71,9 +74,18 @@ export async function refreshConnection(
       lastErrorCode: null,
       lastErrorAt: null,
     });
+    return observed.done(stored);
   } catch (error) {
-    if (!(error instanceof ProviderError)) throw error;
-    if (error.code === 'invalid_grant') return refused(rt, connection, error.code);
+    if (!(error instanceof ProviderError)) {
+      observed.failed('internal');
+      throw error;
+    }
+    if (error.code === 'invalid_grant') {
+      return observed.done(
+        await requireReauth(rt, connection, error.code, connection.tokenVersion),
+      );
+    }
+    observed.failed(error.code);
     await recordFailure(rt, connection, error, now);
     throw error;
   }
@@ -116,24 +128,6 @@ async function storeRefreshed(
       });
     }
     return { status: 'refreshed', tokenVersion: written.tokenVersion } as const;
-  });
-}
-
-/** `invalid_grant`: a lost race if the tokens moved since we read them, else re-auth. */
-async function refused(rt: Runtime, connection: Connection, code: string): Promise<RefreshOutcome> {
-  return rt.db.db.transaction().execute(async (trx) => {
-    const current = await findConnection(trx, connection.id);
-    if (current === undefined || current.tokenVersion !== connection.tokenVersion) {
-      return { status: 'lost_race' } as const;
-    }
-    await transitionConnection(
-      trx,
-      connection.id,
-      'reauth_required',
-      { refreshDueAt: null, lastErrorCode: code, lastErrorAt: new Date() },
-      { type: 'connection.reauth_required', data: { code } },
-    );
-    return { status: 'reauth_required', code } as const;
   });
 }
 

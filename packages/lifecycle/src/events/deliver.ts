@@ -1,0 +1,81 @@
+import type { EventId } from '@tokenlane/core';
+import { findEvent, markDelivered, recordDeliveryFailure, type EventRecord } from '@tokenlane/db';
+import { observeWebhookDelivery } from '@tokenlane/metrics';
+import type { Runtime } from '@tokenlane/runtime';
+import type { Dispatcher } from 'undici';
+import { DeliveryError } from './errors.js';
+import { undeliveredPredecessor, undeliveredSuccessor } from './ordering.js';
+import { processWebhookResponse, sendWebhookRequest, webhookRequest } from './webhook.js';
+
+/** What one delivery attempt did (ids and codes only: it is a job's return value). */
+export type DeliveryOutcome =
+  | { readonly status: 'delivered'; readonly next: EventId | null }
+  | { readonly status: 'already_delivered'; readonly next: EventId | null }
+  /** No `TOKENLANE_WEBHOOK_URL`: the event stays undelivered, readable at `GET /v1/events`. */
+  | { readonly status: 'no_webhook' }
+  | { readonly status: 'not_found' }
+  /** An older event of the same connection is undelivered: retry later, do not send. */
+  | { readonly status: 'blocked'; readonly by: EventId };
+
+export interface DeliverOptions {
+  /** Overrides the webhook Agent (tests). */
+  readonly dispatcher?: Dispatcher;
+  readonly now?: () => number;
+}
+
+/**
+ * Delivers one outbox event to `TOKENLANE_WEBHOOK_URL` (DESIGN §5): POSTs `{id, type,
+ * createdAt, data}` signed with `Tokenlane-Signature`, marks it delivered on 2xx and enqueues
+ * the connection's next undelivered event (see ./ordering.ts for the order guarantee).
+ * Anything else is recorded on the event (`http_503`, `timeout`, `network`) and thrown as a
+ * DeliveryError carrying the receiver's `Retry-After` for the queue's backoff. At-least-once:
+ * a crash between the receiver's 2xx and `markDelivered` sends the event again.
+ */
+export async function deliverEvent(
+  rt: Runtime,
+  id: EventId,
+  options: DeliverOptions = {},
+): Promise<DeliveryOutcome> {
+  const event = await findEvent(rt.db.db, id);
+  if (event === undefined) return { status: 'not_found' };
+  if (event.deliveredAt !== null) {
+    // Still chain on: a crash after markDelivered may have left the successor unqueued.
+    return { status: 'already_delivered', next: await next(rt, event) };
+  }
+  const webhook = rt.config.webhook;
+  if (webhook === undefined) return { status: 'no_webhook' };
+  const blocker = await undeliveredPredecessor(rt.db.db, event);
+  if (blocker !== undefined) return { status: 'blocked', by: blocker };
+
+  const req = webhookRequest(webhook, event, (options.now ?? Date.now)());
+  try {
+    processWebhookResponse(await sendWebhookRequest(req, options.dispatcher), req.url);
+  } catch (error) {
+    if (!(error instanceof DeliveryError)) throw error;
+    await recordDeliveryFailure(rt.db.db, event.id, error.recordedAs);
+    observeWebhookDelivery(rt.metrics, 'failed');
+    rt.logger.debug(
+      {
+        eventId: event.id,
+        type: event.type,
+        code: error.recordedAs,
+        attempt: event.deliveryAttempts + 1,
+      },
+      'event delivery failed',
+    );
+    throw error;
+  }
+  await markDelivered(rt.db.db, event.id);
+  observeWebhookDelivery(rt.metrics, 'delivered');
+  rt.logger.debug({ eventId: event.id, type: event.type }, 'event delivered');
+  return { status: 'delivered', next: await next(rt, event) };
+}
+
+/** Enqueues the connection's next undelivered event; its job id makes a repeat a no-op. */
+async function next(rt: Runtime, event: EventRecord): Promise<EventId | null> {
+  if (rt.config.webhook === undefined) return null;
+  const successor = await undeliveredSuccessor(rt.db.db, event);
+  if (successor === undefined) return null;
+  await rt.queues.enqueue('notify', { eventId: successor });
+  return successor;
+}

@@ -1,0 +1,146 @@
+import type { ConnectionId } from '@tokenlane/core';
+import {
+  findConnection,
+  findConnectionForUpdate,
+  transitionConnection,
+  type Connection,
+} from '@tokenlane/db';
+import {
+  ProviderError,
+  revokeOAuth1Tokens,
+  revokeTokens,
+  type Provider,
+  type RevokeResult,
+} from '@tokenlane/providers';
+import type { Runtime } from '@tokenlane/runtime';
+import { VaultError } from '@tokenlane/vault';
+import { openTokens } from '../sealing.js';
+
+/** Who asked: the backend (DELETE), the provider (a verified notice), or an operator. */
+export type RevokeReason = 'api' | 'provider_notice' | 'operator';
+
+export interface RevokeOptions {
+  readonly reason: RevokeReason;
+  /**
+   * Call the provider's revocation endpoint first. False for a provider notice: the
+   * provider already knows, and its tokens are dead anyway.
+   */
+  readonly callProvider: boolean;
+  /** The job's last attempt: a transient provider failure no longer postpones the wipe. */
+  readonly finalAttempt: boolean;
+  readonly now?: Date;
+}
+
+/** What a revocation did (ids and codes only: it is a job's return value, kept in Redis). */
+export type RevokeOutcome =
+  | { readonly status: 'revoked'; readonly confirmed: boolean }
+  | { readonly status: 'already_revoked' }
+  | { readonly status: 'not_found' };
+
+/**
+ * Revokes a connection: asks the provider to revoke its tokens (RFC 7009, the provider's
+ * deregistration hook, or a signed OAuth 1.0a DELETE) when `callProvider`, then wipes every
+ * ciphertext and moves the connection to `revoked` with `connection.revoked` in one
+ * transaction, recording whether the provider confirmed. A transient provider failure is
+ * rethrown for the job's backoff until the final attempt; any other failure gives up on the
+ * provider and wipes anyway. A revoked connection is left alone, so replays do nothing.
+ * @see RFC 7009 §2
+ */
+export async function revokeConnection(
+  rt: Runtime,
+  id: ConnectionId,
+  options: RevokeOptions,
+): Promise<RevokeOutcome> {
+  const connection = await findConnection(rt.db.db, id);
+  if (connection === undefined) return { status: 'not_found' };
+  if (connection.status === 'revoked') return { status: 'already_revoked' };
+  const confirmed = options.callProvider
+    ? await revokeAtProvider(rt, connection, options.finalAttempt)
+    : options.reason === 'provider_notice';
+  return wipe(rt, id, options.reason, confirmed, options.now ?? new Date());
+}
+
+/** Whether the provider confirmed; throws only what the job should retry. */
+async function revokeAtProvider(
+  rt: Runtime,
+  connection: Connection,
+  finalAttempt: boolean,
+): Promise<boolean> {
+  const log = { connectionId: connection.id, provider: connection.provider };
+  const provider = rt.providers.get(connection.provider);
+  if (provider?.configured !== true) {
+    rt.logger.warn(log, 'provider not configured: revoking without calling it');
+    return false;
+  }
+  try {
+    const result = await callRevocation(rt, provider, connection);
+    if (result === undefined) return false;
+    if (!result.confirmed) rt.logger.info(log, 'provider revocation not confirmed');
+    return result.confirmed;
+  } catch (error) {
+    const code = errorCode(error);
+    const retryable = error instanceof ProviderError ? error.retryable : code !== 'vault';
+    if (retryable && !finalAttempt) throw error;
+    rt.logger.warn({ ...log, code }, 'provider revocation failed: wiping the tokens anyway');
+    return false;
+  }
+}
+
+async function callRevocation(
+  rt: Runtime,
+  provider: Provider,
+  connection: Connection,
+): Promise<RevokeResult | undefined> {
+  const tokens = openTokens(rt.keyRing, connection);
+  const providerUserId = connection.providerUserId ?? undefined;
+  const user = providerUserId === undefined ? {} : { providerUserId };
+  if (provider.kind === 'oauth1') {
+    const { accessToken: token, tokenSecret } = tokens;
+    if (token === undefined || tokenSecret === undefined) return undefined;
+    return revokeOAuth1Tokens(provider, { token, tokenSecret, ...user });
+  }
+  const { accessToken, refreshToken } = tokens;
+  if (accessToken === undefined && refreshToken === undefined) return undefined;
+  return revokeTokens(provider, {
+    ...(accessToken === undefined ? {} : { accessToken }),
+    ...(refreshToken === undefined ? {} : { refreshToken }),
+    ...user,
+  });
+}
+
+/** A log-safe code for a failure: never a message, which might quote a provider's answer. */
+function errorCode(error: unknown): string {
+  if (error instanceof ProviderError) return error.code;
+  if (error instanceof VaultError) return 'vault';
+  return 'unexpected';
+}
+
+async function wipe(
+  rt: Runtime,
+  id: ConnectionId,
+  reason: RevokeReason,
+  confirmed: boolean,
+  now: Date,
+): Promise<RevokeOutcome> {
+  return rt.db.db.transaction().execute(async (trx) => {
+    // Locked and re-read: a concurrent revocation may have finished meanwhile.
+    const current = await findConnectionForUpdate(trx, id);
+    if (current === undefined) return { status: 'not_found' } as const;
+    if (current.status === 'revoked') return { status: 'already_revoked' } as const;
+    await transitionConnection(
+      trx,
+      id,
+      'revoked',
+      {
+        accessTokenEnc: null,
+        refreshTokenEnc: null,
+        tokenSecretEnc: null,
+        refreshDueAt: null,
+        revokedAt: now,
+        revocationConfirmed: confirmed,
+      },
+      { type: 'connection.revoked', data: { reason, confirmed } },
+    );
+    return { status: 'revoked', confirmed } as const;
+  });
+}

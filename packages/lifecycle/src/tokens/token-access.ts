@@ -1,0 +1,97 @@
+import type { ConnectionId } from '@tokenlane/core';
+import { findConnection, type Connection } from '@tokenlane/db';
+import type { Runtime } from '@tokenlane/runtime';
+import type { Secret } from '@tokenlane/vault';
+import { LifecycleError } from '../errors.js';
+import { openTokens } from '../sealing.js';
+import { requestRefresh, waitForNewTokens } from './request-refresh.js';
+
+/** A token ready for the backend to use at the provider. */
+export type UsableToken =
+  | {
+      readonly kind: 'oauth2';
+      readonly accessToken: Secret;
+      readonly tokenType: string;
+      readonly expiresAt: Date | null;
+    }
+  | { readonly kind: 'oauth1'; readonly token: Secret; readonly tokenSecret: Secret };
+
+export interface TokenAccessOptions {
+  /** Seconds the token must stay valid; refreshed first when it would expire sooner. */
+  readonly minValiditySeconds: number;
+  /** How long to wait for the refresh before giving up with `refresh_pending`. */
+  readonly waitMs: number;
+}
+
+/**
+ * The token API's core: the stored token when it is valid long enough, else the result of
+ * the connection's single refresh job, joined and awaited. A connection needing re-auth is
+ * `reauth_required` (the caller offers a fresh link); a refresh still running when the wait
+ * ends is `refresh_pending`.
+ */
+export async function getUsableToken(
+  rt: Runtime,
+  id: ConnectionId,
+  options: TokenAccessOptions,
+): Promise<UsableToken> {
+  const stored = await findConnection(rt.db.db, id);
+  if (stored === undefined) {
+    throw new LifecycleError('connection_not_found', 'connection not found');
+  }
+  let connection = stored;
+  if (!validFor(connection, options.minValiditySeconds)) {
+    await requestRefresh(rt, id, 'api');
+    connection = (await waitForNewTokens(rt, connection, options.waitMs)) ?? connection;
+  }
+  checkUsable(connection);
+  // A token the refresh just issued is served even when the provider's lifetimes are shorter
+  // than minValidity; only a token that did not change (or expired) is not.
+  const fresh = connection.tokenVersion !== stored.tokenVersion && validFor(connection, 0);
+  if (!fresh && !validFor(connection, options.minValiditySeconds)) {
+    throw new LifecycleError('refresh_pending', 'the token is being refreshed; retry shortly');
+  }
+  return usable(rt, connection);
+}
+
+/**
+ * Whether the token stays valid for `seconds` more. The margin is capped at half the token's
+ * lifetime, so a provider issuing 20-second tokens does not make every call a refresh.
+ */
+function validFor(connection: Connection, seconds: number): boolean {
+  if (connection.status !== 'active' && connection.status !== 'degraded') return true;
+  if (connection.expiresAt === null) return true;
+  const expiresAt = connection.expiresAt.getTime();
+  const issuedAt = (connection.lastRefreshedAt ?? connection.createdAt).getTime();
+  const margin = Math.max(0, Math.min(seconds * 1000, (expiresAt - issuedAt) / 2));
+  return expiresAt - Date.now() > margin;
+}
+
+function checkUsable(connection: Connection): void {
+  switch (connection.status) {
+    case 'active':
+    case 'degraded':
+      return;
+    case 'reauth_required':
+      throw new LifecycleError('reauth_required', 'the user must re-authorize this connection');
+    case 'revoked':
+      throw new LifecycleError('connection_revoked', 'the connection was revoked');
+    case 'pending':
+      throw new LifecycleError('connection_not_found', 'connection not found');
+  }
+}
+
+function usable(rt: Runtime, connection: Connection): UsableToken {
+  const tokens = openTokens(rt.keyRing, connection);
+  if (tokens.accessToken === undefined) {
+    throw new LifecycleError('reauth_required', 'the connection holds no token');
+  }
+  if (tokens.tokenSecret !== undefined) {
+    return { kind: 'oauth1', token: tokens.accessToken, tokenSecret: tokens.tokenSecret };
+  }
+  return {
+    kind: 'oauth2',
+    accessToken: tokens.accessToken,
+    tokenType: connection.tokenType ?? 'Bearer',
+    expiresAt: connection.expiresAt,
+  };
+}
