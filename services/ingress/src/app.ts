@@ -7,11 +7,16 @@ import { errorHandler, notFoundHandler } from './error-handler.js';
 import { HttpError } from './errors.js';
 import { genReqId, REQUEST_ID_HEADER, requestLogger } from './logging.js';
 import { registerDocRoutes, registerOpenApi } from './openapi.js';
+import { adminRoutes } from './routes/admin.js';
+import { connectionActionRoutes } from './routes/connection-actions.js';
 import { connectionRoutes } from './routes/connections.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { linkRoutes } from './routes/links.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { tokenRoutes } from './routes/tokens.js';
 import { providerRoutes } from './routes/providers.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 /** Request bodies are small JSON documents; anything bigger is refused with 413. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -77,9 +82,14 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     done();
   });
   app.register(healthRoutes, { runtime });
+  app.register(metricsRoutes, { runtime });
+  app.register(adminRoutes, { runtime });
   app.register(providerRoutes, { runtime });
   app.register(connectionRoutes, { runtime });
+  app.register(connectionActionRoutes, { runtime });
+  app.register(webhookRoutes, { runtime });
   app.register(eventRoutes, { runtime });
   app.register(linkRoutes, { runtime });
+  app.register(tokenRoutes, { runtime });
   return app;
 }

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'provider_not_configured',
   'return_url_not_allowed',
   'invalid_state',
+  'invalid_signature',
   'invalid_pin',
   'link_expired',
   'reauth_required',

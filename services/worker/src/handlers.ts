@@ -1,13 +1,26 @@
-import type { LinkSessionId } from '@tokenlane/core';
-import { exchangeLink } from '@tokenlane/lifecycle';
 import type { JobHandlers } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
+import { exchangeHandler } from './jobs/exchange.js';
+import { notifyHandler } from './jobs/notify.js';
+import { outboxHandler } from './jobs/outbox.js';
+import { reauthHandler } from './jobs/reauth.js';
+import { refreshHandler } from './jobs/refresh.js';
+import { revokeHandler } from './jobs/revoke.js';
+import { sweepHandler } from './jobs/sweep.js';
 
-/** The queues this worker serves so far; each handler is a lifecycle operation. */
-export type ServedQueue = 'exchange';
-
-export function createHandlers(rt: Runtime): Pick<JobHandlers, ServedQueue> {
+/**
+ * One handler per queue of the job catalog, each a thin adapter from a job to a lifecycle
+ * operation (one file per queue under ./jobs). Typed as the full `JobHandlers` map: a queue
+ * added to the catalog without a handler here does not compile.
+ */
+export function createHandlers(rt: Runtime): JobHandlers {
   return {
-    exchange: ({ linkSessionId }) => exchangeLink(rt, linkSessionId as LinkSessionId),
+    exchange: exchangeHandler(rt),
+    refresh: refreshHandler(rt),
+    reauth: reauthHandler(rt),
+    revoke: revokeHandler(rt),
+    notify: notifyHandler(rt),
+    outbox: outboxHandler(rt),
+    sweep: sweepHandler(rt),
   };
 }

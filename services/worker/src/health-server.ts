@@ -5,7 +5,7 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-/** The worker's own `/healthz` and `/readyz` (it has no HTTP API otherwise). */
+/** The worker's own `/healthz`, `/readyz` and `/metrics` (it has no HTTP API otherwise). */
 export async function startHealthServer(
   rt: Runtime,
   port: number,
@@ -23,6 +23,13 @@ export async function startHealthServer(
         },
         () => {
           reply(res, 503, { ready: false });
+        },
+      );
+    } else if (req.url === '/metrics') {
+      rt.metrics.text().then(
+        (text) => res.writeHead(200, { 'content-type': rt.metrics.contentType }).end(text),
+        () => {
+          reply(res, 500, { error: { code: 'internal', message: 'metrics unavailable' } });
         },
       );
     } else {

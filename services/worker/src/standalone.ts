@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { createLogger, loadConfigOrExit, redactUrl } from '@tokenlane/config';
 import { buildApp } from '@tokenlane/ingress';
 import { openRuntime } from '@tokenlane/runtime';
+import { startDevDemo } from './demo/index.js';
 import { exitOnBootError, onShutdown } from './shutdown.js';
 import { startWorkerPool } from './worker.js';
 
@@ -13,7 +14,15 @@ import { startWorkerPool } from './worker.js';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
   const logger = createLogger({ level: config.logLevel, name: 'tokenlane' });
-  const runtime = await openRuntime({ config, logger, role: 'standalone' });
+  // The local demo provider (provider `demo`), unless production or TOKENLANE_DEMO=off.
+  const demo = await startDevDemo(config, logger);
+  const extraProviders = demo?.providers;
+  const runtime = await openRuntime({
+    config,
+    logger,
+    role: 'standalone',
+    ...(extraProviders === undefined ? {} : { extraProviders }),
+  });
   const pool = await startWorkerPool(runtime);
   const app = buildApp({ runtime });
   await app.listen({ port: config.port, host: process.env.HOST ?? '0.0.0.0' });
@@ -22,6 +31,7 @@ async function main(): Promise<void> {
     await app.close();
     await pool.close();
     await runtime.close();
+    await demo?.close();
   });
 }
 

@@ -1,9 +1,7 @@
-import { startWorkers } from '@tokenlane/queue';
+import { JOB_CATALOG, JOB_NAMES, startWorkers, type JobName } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
 import type { Worker } from 'bullmq';
-import { createHandlers, type ServedQueue } from './handlers.js';
-
-const QUEUES: readonly ServedQueue[] = ['exchange'];
+import { createHandlers } from './handlers.js';
 
 /** The running BullMQ workers of one process, and their orderly stop. */
 export interface WorkerPool {
@@ -13,20 +11,37 @@ export interface WorkerPool {
 }
 
 /**
- * Starts every worker. Exchange concurrency is high: authorization codes are short-lived
- * (Withings: 30 s), so a burst of callbacks must not queue behind each other.
+ * Parallel jobs per queue and process. Exchanges run wide: authorization codes are
+ * short-lived (Withings: 30 s), so a burst of callbacks must not queue behind each other.
+ * Refreshes are I/O bound (one provider call, one small transaction).
  */
+const CONCURRENCY: Record<JobName, number> = {
+  exchange: 50,
+  refresh: 50,
+  reauth: 10,
+  revoke: 10,
+  notify: 20,
+  outbox: 1,
+  sweep: 1,
+};
+
+/** Starts a worker per queue and the recurring jobs (one schedule shared by all replicas). */
 export async function startWorkerPool(rt: Runtime): Promise<WorkerPool> {
   const workers = startWorkers(createHandlers(rt), {
     connection: rt.workerConnection,
     prefix: rt.config.queuePrefix,
-    queues: QUEUES,
-    concurrency: { exchange: 50 },
+    queues: JOB_NAMES,
+    concurrency: CONCURRENCY,
   });
   for (const worker of workers) {
     worker.on('failed', (job, error) => {
       rt.logger.warn(
-        { queue: worker.name, jobId: job?.id, err: { message: error.message, name: error.name } },
+        {
+          queue: worker.name,
+          jobId: job?.id,
+          attempt: job?.attemptsMade,
+          err: { message: error.message, name: error.name },
+        },
         'job failed',
       );
     });
@@ -35,6 +50,7 @@ export async function startWorkerPool(rt: Runtime): Promise<WorkerPool> {
     });
   }
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  await scheduleRecurringJobs(rt);
   return {
     workers,
     close: async (timeoutMs = 20_000) => {
@@ -47,5 +63,34 @@ export async function startWorkerPool(rt: Runtime): Promise<WorkerPool> {
         await Promise.all(workers.map((worker) => worker.close(true)));
       }
     },
+  };
+}
+
+/** How often undelivered events are relayed to the `notify` queue. */
+const OUTBOX_INTERVAL_MS = 1_000;
+
+/**
+ * The recurring jobs: the refresh sweep, and the outbox relay when a webhook is configured.
+ * Upserting is idempotent: every replica may do it and the schedule stays one.
+ */
+async function scheduleRecurringJobs(rt: Runtime): Promise<void> {
+  await rt.queues
+    .queue('sweep')
+    .upsertJobScheduler('sweep', { every: rt.config.sweepIntervalMs }, template('sweep'));
+  const outbox = rt.queues.queue('outbox');
+  if (rt.config.webhook === undefined) {
+    await outbox.removeJobScheduler('outbox');
+  } else {
+    await outbox.upsertJobScheduler('outbox', { every: OUTBOX_INTERVAL_MS }, template('outbox'));
+  }
+}
+
+/** A scheduled job's template, with the catalog's retention (else BullMQ keeps every run). */
+function template(name: 'sweep' | 'outbox') {
+  const { retention } = JOB_CATALOG[name];
+  return {
+    name,
+    data: {},
+    opts: { removeOnComplete: retention.completed, removeOnFail: retention.failed },
   };
 }

@@ -1,0 +1,119 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import { parsePayload, type JobName } from '@tokenlane/queue';
+import type { Runtime } from '@tokenlane/runtime';
+import { timingSafeEqualString } from '@tokenlane/vault';
+import type { FastifyPluginCallback, onRequestHookHandler } from 'fastify';
+
+/** Where the dashboard lives; DESIGN §5. */
+export const ADMIN_PATH = '/admin/queues';
+export const ADMIN_USER = 'admin';
+
+/**
+ * True for `Authorization: Basic base64(admin:<password>)` (RFC 7617). Both the user and the
+ * password are compared in constant time, always both, so timing tells nothing.
+ */
+export function isAdmin(header: string | undefined, password: string): boolean {
+  const encoded = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(header ?? '')?.[1];
+  const decoded = encoded === undefined ? '' : Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const user = colon < 0 ? '' : decoded.slice(0, colon);
+  const presented = colon < 0 ? '' : decoded.slice(colon + 1);
+  const userOk = timingSafeEqualString(user, ADMIN_USER);
+  const passwordOk = timingSafeEqualString(presented, password);
+  return colon >= 0 && userOk && passwordOk;
+}
+
+/**
+ * Answers 401 itself rather than throwing: bull-board sets its own error handler on the
+ * routes, which would turn a thrown 401 into its 500 page.
+ */
+function basicAuth(password: string): onRequestHookHandler {
+  return (request, reply, done) => {
+    if (isAdmin(request.headers.authorization, password)) {
+      done();
+      return;
+    }
+    void reply
+      .code(401)
+      .header('www-authenticate', 'Basic realm="tokenlane admin", charset="UTF-8"')
+      .header('cache-control', 'no-store')
+      .send({
+        error: { code: 'unauthorized', message: 'The queue dashboard needs the admin password' },
+      });
+  };
+}
+
+/** Job data shown only when it is exactly a catalog payload (ids and enums), else a notice. */
+export function formatJobData(queue: JobName, data: unknown): unknown {
+  try {
+    return parsePayload(queue, data);
+  } catch {
+    return { hidden: 'job data does not match the job catalog' };
+  }
+}
+
+/** Fields of a job's return value that may be shown as text; numbers and booleans always are. */
+const SHOWN_RESULT_TEXT = new Set([
+  'status',
+  'code',
+  'reason',
+  'connectionId',
+  'linkSessionId',
+  'eventId',
+]);
+
+/** A job's return value reduced to flat, known, secret-free fields (lifecycle outcomes are). */
+export function formatReturnValue(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return typeof value === 'number' || typeof value === 'boolean' ? value : null;
+  }
+  return Object.fromEntries(
+    Object.entries(value).filter(
+      ([key, field]) =>
+        typeof field === 'number' ||
+        typeof field === 'boolean' ||
+        field === null ||
+        (typeof field === 'string' && SHOWN_RESULT_TEXT.has(key)),
+    ),
+  );
+}
+
+/**
+ * The queue dashboard (bull-board) at `/admin/queues` over every queue of the job catalog,
+ * behind HTTP basic auth (user `admin`, `TOKENLANE_ADMIN_PASSWORD`). Without the password the
+ * plugin registers nothing: the path is a 404, never an open dashboard.
+ */
+export const adminRoutes: FastifyPluginCallback<{ runtime: Runtime }> = (
+  app,
+  { runtime },
+  done,
+) => {
+  const password = runtime.config.adminPassword;
+  if (password === undefined) {
+    done();
+    return;
+  }
+  const serverAdapter = new FastifyAdapter().setBasePath(ADMIN_PATH);
+  createBullBoard({
+    queues: runtime.queues.all().map((queue) => {
+      const adapter = new BullMQAdapter(queue, { allowRetries: true });
+      adapter.setFormatter('data', (data) => formatJobData(queue.name as JobName, data));
+      adapter.setFormatter('returnValue', formatReturnValue);
+      return adapter;
+    }),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'tokenlane' } },
+  });
+  // A scope of its own: the auth hook covers the board's pages, assets and API, nothing else.
+  app.register(
+    (scope, _options, registered) => {
+      scope.addHook('onRequest', basicAuth(password));
+      void scope.register(serverAdapter.registerPlugin());
+      registered();
+    },
+    { prefix: ADMIN_PATH },
+  );
+  done();
+};

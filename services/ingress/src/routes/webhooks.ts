@@ -1,0 +1,172 @@
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { findByProviderUser } from '@tokenlane/db';
+import {
+  answerNotificationChallenge,
+  NotificationError,
+  notificationAckStatus,
+  notificationFormatOf,
+  verifyNotification,
+  type NotificationInput,
+  type NotificationOutcome,
+  type Provider,
+} from '@tokenlane/providers';
+import type { Runtime } from '@tokenlane/runtime';
+import { z } from 'zod';
+import { errorResponses, HttpError } from '../errors.js';
+
+/** Notifications are signed over their exact bytes, so bodies stay raw; batches can be big. */
+export const WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
+
+const providerParams = z.object({ provider: z.string().max(64) });
+const secretParams = providerParams.extend({ secret: z.string().max(512) });
+const query = z.record(z.string(), z.string().max(4096));
+const received = z.object({ received: z.literal(true) });
+const noContent = z.null().describe('No content');
+
+/** The path of a `/:secret` route as logs show it: the segment is a credential. */
+function redactedRequest(request: FastifyRequest) {
+  const { provider } = request.params as { provider?: string };
+  return {
+    method: request.method,
+    route: request.routeOptions.url,
+    path: `/webhooks/${provider ?? '?'}/[redacted]`,
+  };
+}
+
+/** A configured provider with a notification intake, or 404. */
+function intakeProvider(rt: Runtime, id: string): Provider {
+  const provider = rt.providers.get(id);
+  if (provider?.configured !== true) {
+    throw new HttpError(404, 'unknown_provider', 'Unknown provider');
+  }
+  if (notificationFormatOf(provider) === undefined) {
+    throw new HttpError(404, 'not_found', 'This provider has no notification intake configured');
+  }
+  return provider;
+}
+
+/** verifyNotification, its refusals as 401 (signature) and 400 (payload). */
+function verified(provider: Provider, input: NotificationInput): NotificationOutcome {
+  try {
+    return verifyNotification(provider, input);
+  } catch (error) {
+    if (!(error instanceof NotificationError)) throw error;
+    const message = `Notification refused: ${error.message}`;
+    throw error.code === 'invalid_signature'
+      ? new HttpError(401, 'invalid_signature', message)
+      : new HttpError(400, 'invalid_request', message);
+  }
+}
+
+/**
+ * One `revoke` job per connection of the revoked provider users; the provider already
+ * knows, so the job only wipes. Job ids are per connection, and revoked connections are
+ * skipped: a replayed notice adds nothing.
+ */
+async function enqueueRevocations(rt: Runtime, provider: string, userIds: readonly string[]) {
+  const found = await Promise.all(userIds.map((id) => findByProviderUser(rt.db.db, provider, id)));
+  const live = found.flat().filter((connection) => connection.status !== 'revoked');
+  await Promise.all(
+    live.map((connection) =>
+      rt.queues.enqueue('revoke', { connectionId: connection.id, reason: 'provider_notice' }),
+    ),
+  );
+  return live.length;
+}
+
+/**
+ * Provider notifications (DESIGN §5): `POST /webhooks/:provider` verifies a notice over its
+ * raw bytes (signature, or the secret path segment `/webhooks/:provider/:secret` for unsigned
+ * pushes) and enqueues revocations; `GET` answers subscription handshakes. No API key: the
+ * providers call these. Answers fast (enqueue only): Fitbit allows 5 s. Bodies are never logged.
+ */
+export const webhookRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
+  app,
+  { runtime },
+  done,
+) => {
+  // This plugin's own scope: JSON stays a Buffer here, the rest of the app parses it.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES },
+    (_request, body, parsed) => {
+      parsed(null, body);
+    },
+  );
+
+  for (const withSecret of [false, true]) {
+    const url = withSecret ? '/webhooks/:provider/:secret' : '/webhooks/:provider';
+    const params = withSecret ? secretParams : providerParams;
+    const logSerializers = withSecret ? { req: redactedRequest } : undefined;
+    const pathSecret = (request: FastifyRequest) => {
+      const { secret } = request.params as { secret?: string };
+      return secret === undefined ? {} : { pathSecret: secret };
+    };
+
+    app.post(
+      url,
+      {
+        bodyLimit: WEBHOOK_BODY_LIMIT_BYTES,
+        ...(logSerializers === undefined ? {} : { logSerializers }),
+        schema: {
+          summary: 'Receive a provider notification (revocation, deregistration)',
+          tags: ['webhooks'],
+          params,
+          querystring: query,
+          response: { 200: received, 204: noContent, ...errorResponses(401, 404, 413, 415) },
+        },
+      },
+      async (request, reply) => {
+        const provider = intakeProvider(runtime, request.params.provider);
+        const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const outcome = verified(provider, {
+          headers: request.headers,
+          rawBody,
+          query: request.query,
+          ...pathSecret(request),
+        });
+        const enqueued =
+          outcome.kind === 'revoked'
+            ? await enqueueRevocations(runtime, provider.id, outcome.providerUserIds)
+            : 0;
+        request.log.info(
+          { provider: provider.id, outcome: outcome.kind, enqueued },
+          'provider notification accepted',
+        );
+        if (notificationAckStatus(provider) === 204) return reply.code(204).send(null);
+        return reply.code(200).send({ received: true as const });
+      },
+    );
+
+    app.get(
+      url,
+      {
+        ...(logSerializers === undefined ? {} : { logSerializers }),
+        schema: {
+          summary: "Answer a provider's subscription handshake (Fitbit, Strava, Oura)",
+          tags: ['webhooks'],
+          params,
+          querystring: query,
+          response: {
+            200: z.record(z.string(), z.string()),
+            204: noContent,
+            ...errorResponses(404),
+          },
+        },
+      },
+      async (request, reply) => {
+        const provider = intakeProvider(runtime, request.params.provider);
+        const answer = answerNotificationChallenge(provider, {
+          query: request.query,
+          ...pathSecret(request),
+        });
+        if (answer === undefined) throw new HttpError(404, 'not_found', 'Not found');
+        if (answer.status === 204) return reply.code(204).send(null);
+        return reply.code(200).send(answer.body);
+      },
+    );
+  }
+  done();
+};
