@@ -4,6 +4,8 @@
 #   2. redis-server and the PostgreSQL server binaries (Debian packages `redis-server` and
 #      `postgresql`, installed with apt-get when missing and we are root; elsewhere we say what
 #      to install). Tests start their own throwaway Redis and Postgres from these binaries.
+#   3. Chromium (Debian package `chromium`), which the dashboard and demo tests drive headless
+#      through playwright-core; without it those tests skip, so elsewhere it is only advised.
 # Idempotent: a second run does nothing and takes about a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,9 +24,13 @@ have_postgres() {
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1
 }
 
+have_chromium() { [[ -x ${CHROMIUM_PATH:-/usr/bin/chromium} ]]; }
+
 missing=()
 have_redis || missing+=(redis-server)
 have_postgres || missing+=(postgresql)
+required=${#missing[@]}
+have_chromium || missing+=(chromium)
 
 if ((${#missing[@]} > 0)); then
   if [[ -f /etc/debian_version ]] && command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]]; then
@@ -40,10 +46,12 @@ if ((${#missing[@]} > 0)); then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     ((had_policy)) || rm -f /usr/sbin/policy-rc.d
     rm -f /usr/sbin/policy-rc.d.tokenlane
+  elif ((required == 0)); then
+    say "chromium not found: the browser tests will skip (Debian/Ubuntu: sudo apt-get install chromium)" >&2
   else
     say "missing: ${missing[*]}" >&2
     say "install them with your package manager, for example:" >&2
-    say "  Debian/Ubuntu: sudo apt-get install redis-server postgresql" >&2
+    say "  Debian/Ubuntu: sudo apt-get install redis-server postgresql chromium" >&2
     say "  macOS:         brew install redis postgresql@16" >&2
     say "or run the whole stack with: docker compose up" >&2
     say "(tests can also use your own servers: set REDIS_URL and DATABASE_URL)" >&2
@@ -51,6 +59,7 @@ if ((${#missing[@]} > 0)); then
   fi
 fi
 have_redis && say "redis-server: $(redis-server --version | awk '{print $3}')"
+have_chromium && say "chromium: $("${CHROMIUM_PATH:-/usr/bin/chromium}" --version 2>/dev/null | awk '{print $2}')"
 have_postgres && say "postgres: $(ls -d /usr/lib/postgresql/*/ 2>/dev/null | xargs -n1 basename | sort -n | tail -1 || initdb --version)"
 
 # npm dependencies: reinstall only when the lockfile changed since the last install.

@@ -137,7 +137,12 @@ describe('refreshConnection against oidc-provider with rotation', () => {
       refreshDueAt: null,
       lastErrorCode: 'invalid_grant',
     });
-    expect(await eventTypes(id)).toEqual(['connection.created', 'connection.reauth_required']);
+    // The re-link invitation is a link of its own, announced in the reauth_required event.
+    expect(await eventTypes(id)).toEqual([
+      'connection.created',
+      'link.created',
+      'connection.reauth_required',
+    ]);
   });
 
   it('lands a second link of the same account on the same connection', async () => {
