@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 /** What the proxy does with the next requests. */
 export type FaultMode =
   | { readonly kind: 'pass' }
+  /** Pass through, but only after holding the request this long (a slow provider). */
+  | { readonly kind: 'delay'; readonly ms: number }
   | { readonly kind: 'status'; readonly status: number; readonly retryAfterSeconds?: number };
 
 /**
@@ -31,13 +33,17 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   let mode: FaultMode = { kind: 'pass' };
   const server = createServer((req, res) => {
     arrivals.push(Date.now());
-    void readBody(req).then((body) => {
-      if (mode.kind === 'status') {
+    const current = mode;
+    void readBody(req).then(async (body) => {
+      if (current.kind === 'delay') {
+        await new Promise((resolve) => setTimeout(resolve, current.ms));
+      }
+      if (current.kind === 'status') {
         const headers: Record<string, string> = { 'content-type': 'application/json' };
-        if (mode.retryAfterSeconds !== undefined)
-          headers['retry-after'] = String(mode.retryAfterSeconds);
+        if (current.retryAfterSeconds !== undefined)
+          headers['retry-after'] = String(current.retryAfterSeconds);
         res
-          .writeHead(mode.status, headers)
+          .writeHead(current.status, headers)
           .end(JSON.stringify({ error: 'temporarily_unavailable' }));
         return;
       }

@@ -28,6 +28,8 @@ export interface Stack {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<ApiResponse>;
+  /** Starts one more worker process (a replica, or a restart after stopping one). */
+  startWorker(): Promise<ServiceProcess>;
   /** Every log line every service wrote so far. */
   logs(): string[];
   stop(): Promise<void>;
@@ -120,6 +122,16 @@ export async function startStack(options: {
         parsed = undefined;
       }
       return { status: response.status, headers: response.headers, body: parsed, text };
+    },
+    startWorker: async () => {
+      const port = await freePort();
+      const worker = await startService(
+        'worker',
+        { ...env, TOKENLANE_WORKER_HEALTH_PORT: String(port) },
+        `http://127.0.0.1:${port}/readyz`,
+      );
+      services.push(worker);
+      return worker;
     },
     logs: () => services.flatMap((service) => service.output),
     stop,
