@@ -1,72 +1,30 @@
 import type { ConnectionId } from '@tokenlane/core';
-import { findConnection } from '@tokenlane/db';
 import { openTokens } from '@tokenlane/lifecycle';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { completeInteraction, startOidcPeer, type OidcPeer } from '../peers/oidc-peer.js';
-import { RETURN_URL, startStack, type Stack } from '../support/stack.js';
+import { completeInteraction, type OidcPeer } from '../peers/oidc-peer.js';
+import { startOidcStack, type OidcStack } from '../support/oidc-stack.js';
+import type { Stack } from '../support/stack.js';
 
-const SECRET = 'lifecycle-client-secret-3f8a';
 const TTL_SECONDS = 15;
-let peer: OidcPeer;
+let oidc: OidcStack;
 let stack: Stack;
+let peer: OidcPeer;
 
 beforeAll(async () => {
-  stack = await startStack({
+  oidc = await startOidcStack({
+    clientId: 'lifecycle',
+    accessTokenTtl: TTL_SECONDS,
     env: { TOKENLANE_SWEEP_INTERVAL_MS: '500' },
-    providers: async (ingressUrl) => {
-      peer = await startOidcPeer({
-        accessTokenTtl: TTL_SECONDS,
-        refreshTokenRotation: true,
-        clients: [
-          {
-            clientId: 'lifecycle',
-            clientSecret: SECRET,
-            redirectUris: [`${ingressUrl}/oauth/callback`],
-            tokenEndpointAuthMethod: 'client_secret_basic',
-          },
-        ],
-      });
-      return {
-        acme: {
-          kind: 'oauth2',
-          authorizationUrl: peer.authorizationUrl,
-          tokenUrl: peer.tokenUrl,
-          revocationUrl: peer.revocationUrl,
-          clientId: 'lifecycle',
-          clientSecret: SECRET,
-          scopes: ['openid', 'offline_access'],
-          authorizationParams: { prompt: 'consent' },
-          pkce: true,
-        },
-      };
-    },
   });
+  ({ stack, peer } = oidc);
 }, 90_000);
 
 afterAll(async () => {
-  await stack.stop();
-  await peer.close();
+  await oidc.close();
 });
 
-async function follow(linkWebUrl: string): Promise<URL> {
-  const back = await completeInteraction(linkWebUrl);
-  const response = await fetch(`${stack.url}/oauth/callback${back.search}`, { redirect: 'manual' });
-  expect(response.status).toBe(302);
-  return new URL(response.headers.get('location')!);
-}
-
-async function link(userId: string): Promise<ConnectionId> {
-  const created = await stack.api('POST', '/v1/links', {
-    userId,
-    provider: 'acme',
-    returnUrl: RETURN_URL,
-  });
-  const location = await follow((created.body as { linkWebUrl: string }).linkWebUrl);
-  expect(location.searchParams.get('status')).toBe('success');
-  return location.searchParams.get('connectionId') as ConnectionId;
-}
-
-const row = async (id: ConnectionId) => (await findConnection(stack.db.db, id))!;
+const link = (userId: string) => oidc.link(userId);
+const row = (id: ConnectionId) => oidc.row(id);
 
 async function userinfo(accessToken: string): Promise<number> {
   const response = await fetch(peer.userinfoUrl, {
@@ -144,7 +102,7 @@ describe('token lifecycle, ingress and worker as separate processes', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`lifecycle:${SECRET}`).toString('base64')}`,
+        authorization: `Basic ${Buffer.from(`lifecycle:${oidc.clientSecret}`).toString('base64')}`,
       },
       body: new URLSearchParams({
         token: refreshToken!.reveal(),

@@ -24,6 +24,9 @@ export const JOB_CATALOG = {
     payload: z.strictObject({
       connectionId: uuid,
       trigger: z.enum(['schedule', 'api', 'reauth', 'operator']),
+      // The token version the caller saw: a job added after that version was already
+      // replaced finds nothing to do, so a late joiner never causes a second refresh.
+      tokenVersion: z.int().nonnegative().optional(),
     }),
     jobId: (p: { connectionId: string }) => `refresh-${p.connectionId}`,
     // ~16 attempts capped at 30 min: a provider outage of several hours is ridden out.

@@ -13,11 +13,17 @@ export async function requestRefresh(
   rt: Runtime,
   connectionId: ConnectionId,
   trigger: 'api' | 'reauth' | 'operator',
+  /** The version the caller saw; the job skips if the tokens moved past it meanwhile. */
+  tokenVersion?: number,
 ): Promise<void> {
   const queue = rt.queues.queue('refresh');
   const existing = await queue.getJob(jobIdFor('refresh', { connectionId, trigger }));
   if (existing === undefined) {
-    await rt.queues.enqueue('refresh', { connectionId, trigger });
+    await rt.queues.enqueue('refresh', {
+      connectionId,
+      trigger,
+      ...(tokenVersion === undefined ? {} : { tokenVersion }),
+    });
     return;
   }
   if ((await existing.isDelayed()) && existing.attemptsMade === 0) {

@@ -40,7 +40,7 @@ export async function getUsableToken(
   }
   let connection = stored;
   if (!validFor(connection, options.minValiditySeconds)) {
-    await requestRefresh(rt, id, 'api');
+    await requestRefresh(rt, id, 'api', stored.tokenVersion);
     connection = (await waitForNewTokens(rt, connection, options.waitMs)) ?? connection;
   }
   checkUsable(connection);

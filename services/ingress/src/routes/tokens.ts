@@ -113,7 +113,7 @@ export const tokenRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
           `A ${connection.status} connection cannot be refreshed`,
         );
       }
-      await requestRefresh(runtime, connection.id, 'api');
+      await requestRefresh(runtime, connection.id, 'api', connection.tokenVersion);
       return reply.code(202).send({ connectionId: connection.id, status: 'refreshing' });
     },
   );

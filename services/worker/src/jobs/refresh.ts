@@ -13,7 +13,7 @@ import { takeProviderSlot } from '../rate-limit.js';
  * with the queue's backoff, and stops retrying on answers that retrying cannot change.
  */
 export function refreshHandler(rt: Runtime): JobHandlers['refresh'] {
-  return async ({ connectionId, trigger }, job, token) => {
+  return async ({ connectionId, trigger, tokenVersion }, job, token) => {
     const id = connectionId as ConnectionId;
     const connection = await findConnection(rt.db.db, id);
     if (connection === undefined) return { status: 'skipped', reason: 'not_found' };
@@ -31,7 +31,10 @@ export function refreshHandler(rt: Runtime): JobHandlers['refresh'] {
       }
     }
     try {
-      return await refreshConnection(rt, id, { force: trigger !== 'schedule' });
+      return await refreshConnection(rt, id, {
+        force: trigger !== 'schedule',
+        ...(tokenVersion === undefined ? {} : { expectedVersion: tokenVersion }),
+      });
     } catch (error) {
       if (error instanceof ProviderError && !error.retryable) {
         throw new UnrecoverableError(`refresh failed: ${error.code}`);

@@ -1,0 +1,102 @@
+import type { ConnectionId } from '@tokenlane/core';
+import { findConnection, type Connection } from '@tokenlane/db';
+import { completeInteraction, startOidcPeer, type OidcPeer } from '../peers/oidc-peer.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { RETURN_URL, startStack, type Stack } from './stack.js';
+
+/** tokenlane (ingress + worker processes) with an oidc-provider peer as provider `acme`. */
+export interface OidcStack {
+  readonly stack: Stack;
+  readonly peer: OidcPeer;
+  /** In front of the peer's token endpoint, when asked for. */
+  readonly proxy: FaultProxy | undefined;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Links `userId` through the API and the peer's consent; returns the connection id. */
+  link(userId: string, provider?: string): Promise<ConnectionId>;
+  row(id: ConnectionId): Promise<Connection>;
+  close(): Promise<void>;
+}
+
+export interface OidcStackOptions {
+  readonly clientId: string;
+  /** Access-token lifetime at the peer, in seconds. */
+  readonly accessTokenTtl?: number;
+  readonly env?: Record<string, string>;
+  /** Route token calls through a fault proxy (`proxy.setMode`). */
+  readonly proxy?: boolean;
+  /** More providers-file entries, given the `acme` entry to build on. */
+  readonly moreProviders?: (acme: Record<string, unknown>) => Record<string, unknown>;
+}
+
+/** Starts the peer (refresh-token rotation on), an optional fault proxy, and the stack. */
+export async function startOidcStack(options: OidcStackOptions): Promise<OidcStack> {
+  const clientSecret = `${options.clientId}-secret-${Math.random().toString(36).slice(2, 10)}`;
+  let peer: OidcPeer | undefined;
+  let proxy: FaultProxy | undefined;
+  const stack = await startStack({
+    ...(options.env === undefined ? {} : { env: options.env }),
+    providers: async (ingressUrl) => {
+      peer = await startOidcPeer({
+        refreshTokenRotation: true,
+        ...(options.accessTokenTtl === undefined ? {} : { accessTokenTtl: options.accessTokenTtl }),
+        clients: [
+          {
+            clientId: options.clientId,
+            clientSecret,
+            redirectUris: [`${ingressUrl}/oauth/callback`],
+            tokenEndpointAuthMethod: 'client_secret_basic',
+          },
+        ],
+      });
+      if (options.proxy === true) proxy = await startFaultProxy(peer.issuer);
+      const acme = {
+        kind: 'oauth2',
+        authorizationUrl: peer.authorizationUrl,
+        tokenUrl:
+          proxy === undefined ? peer.tokenUrl : `${proxy.url}${new URL(peer.tokenUrl).pathname}`,
+        revocationUrl: peer.revocationUrl,
+        clientId: options.clientId,
+        clientSecret,
+        scopes: ['openid', 'offline_access'],
+        authorizationParams: { prompt: 'consent' },
+        pkce: true,
+      };
+      return { acme, ...options.moreProviders?.(acme) };
+    },
+  });
+  const started = peer!;
+  return {
+    stack,
+    peer: started,
+    proxy,
+    clientId: options.clientId,
+    clientSecret,
+    link: async (userId, provider = 'acme') => {
+      const created = await stack.api('POST', '/v1/links', {
+        userId,
+        provider,
+        returnUrl: RETURN_URL,
+      });
+      const back = await completeInteraction((created.body as { linkWebUrl: string }).linkWebUrl);
+      const response = await fetch(`${stack.url}/oauth/callback${back.search}`, {
+        redirect: 'manual',
+      });
+      const location = new URL(response.headers.get('location') ?? `${RETURN_URL}?status=none`);
+      if (location.searchParams.get('status') !== 'success') {
+        throw new Error(`link of ${userId} ended with ${location.search}`);
+      }
+      return location.searchParams.get('connectionId') as ConnectionId;
+    },
+    row: async (id) => {
+      const connection = await findConnection(stack.db.db, id);
+      if (connection === undefined) throw new Error(`no connection ${id}`);
+      return connection;
+    },
+    close: async () => {
+      await stack.stop();
+      await proxy?.close();
+      await started.close();
+    },
+  };
+}
