@@ -13,6 +13,8 @@ const run = promisify(execFile);
 export interface LocalPostgres {
   /** URL of the `postgres` database, as superuser: tests create their own databases from it. */
   readonly url: string;
+  /** Fast shutdown and start again on the same data and port (a database restart). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -86,20 +88,30 @@ export async function startLocalPostgres(port: number): Promise<LocalPostgres> {
     '-c',
     'max_connections=300',
   ]);
-  const child = spawn(postgres, postgresArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
-  const log: string[] = [];
-  child.stderr.on('data', (chunk: Buffer) => log.push(chunk.toString()));
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  await waitForPostgres(url, child, log);
+  const launch = async (): Promise<ChildProcess> => {
+    const child = spawn(postgres, postgresArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const log: string[] = [];
+    child.stderr.on('data', (chunk: Buffer) => log.push(chunk.toString()));
+    await waitForPostgres(url, child, log);
+    return child;
+  };
+  const halt = async (child: ChildProcess) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    // runuser does not forward signals to postgres: ask pg_ctl for a fast shutdown.
+    await run(...command('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']));
+    await exited;
+  };
+  let child = await launch();
   return {
     url,
+    restart: async () => {
+      await halt(child);
+      child = await launch();
+    },
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = once(child, 'exit');
-        // runuser does not forward signals to postgres: ask pg_ctl for a fast shutdown.
-        await run(...command('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']));
-        await exited;
-      }
+      await halt(child);
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -23,6 +23,8 @@ export interface OidcStackOptions {
   /** Access-token lifetime at the peer, in seconds. */
   readonly accessTokenTtl?: number;
   readonly env?: Record<string, string>;
+  /** Use this database instead of a fresh one on the shared test cluster. */
+  readonly databaseUrl?: string;
   /** Route token calls through a fault proxy (`proxy.setMode`). */
   readonly proxy?: boolean;
   /** More providers-file entries, given the `acme` entry to build on. */
@@ -36,6 +38,7 @@ export async function startOidcStack(options: OidcStackOptions): Promise<OidcSta
   let proxy: FaultProxy | undefined;
   const stack = await startStack({
     ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
     providers: async (ingressUrl) => {
       peer = await startOidcPeer({
         refreshTokenRotation: true,

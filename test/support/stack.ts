@@ -48,12 +48,17 @@ export interface ApiResponse {
  */
 export async function startStack(options: {
   providers: (ingressUrl: string) => Promise<object> | object;
+  databaseUrl?: string;
   env?: Record<string, string>;
 }): Promise<Stack> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const healthPort = await freePort();
-  const database = await createTestDatabase('e2e');
+  // A database of the caller's own (a Postgres it restarts), else a fresh one on the test cluster.
+  const database =
+    options.databaseUrl === undefined
+      ? await createTestDatabase('e2e')
+      : { url: options.databaseUrl, drop: async () => undefined };
   const prefix = uniquePrefix('e2e');
   const dir = await mkdtemp(join(tmpdir(), 'tokenlane-e2e-'));
   const providersFile = join(dir, 'providers.json');

@@ -10,6 +10,7 @@ import {
 import { observeRefresh } from '@tokenlane/metrics';
 import { ProviderError, refreshTokens } from '@tokenlane/providers';
 import type { Runtime } from '@tokenlane/runtime';
+import pRetry from 'p-retry';
 import { openTokens, sealTokenSet } from '../sealing.js';
 import { requireReauth } from './relink.js';
 
@@ -66,14 +67,18 @@ export async function refreshConnection(
   const observed = observeRefresh(rt.metrics, provider.id, connection.expiresAt);
   try {
     const tokens = await refreshTokens(provider, { refreshToken });
-    const stored = await storeRefreshed(rt, connection, {
+    const patch = {
       ...sealTokenSet(rt.keyRing, connection.id, tokens),
       refreshDueAt: refreshDueAt(now, tokens.expiresAt),
       lastRefreshedAt: now,
       refreshAttempts: 0,
       lastErrorCode: null,
       lastErrorAt: null,
-    });
+    };
+    // The provider may have rotated the refresh token: the new one exists only in memory now.
+    // Ride out a database blip here (a restart takes seconds) rather than lose it to a retry
+    // that would replay the spent token.
+    const stored = await pRetry(() => storeRefreshed(rt, connection, patch), STORE_RETRY);
     return observed.done(stored);
   } catch (error) {
     if (!(error instanceof ProviderError)) {
@@ -90,6 +95,9 @@ export async function refreshConnection(
     throw error;
   }
 }
+
+/** About 30 s of attempts with backoff: long enough for a database restart or failover. */
+const STORE_RETRY = { retries: 8, minTimeout: 250, maxTimeout: 5_000, factor: 2 } as const;
 
 function isDue(connection: Connection, now: Date): boolean {
   return connection.refreshDueAt !== null && connection.refreshDueAt.getTime() <= now.getTime();
