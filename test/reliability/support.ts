@@ -27,6 +27,7 @@ export function providerEntry(
   return {
     kind: 'oauth2',
     authorizationUrl: peer.authorizationUrl,
+    issuer: peer.issuer,
     tokenUrl,
     revocationUrl: peer.revocationUrl,
     ...client,

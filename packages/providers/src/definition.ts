@@ -105,6 +105,11 @@ interface DefinitionBase {
   readonly pin?: boolean;
   readonly deprecated?: Deprecation;
   readonly notifications?: NotificationSpec;
+  /**
+   * The authorization server's issuer identifier: a redirect carrying another `iss` is a
+   * mix-up and is refused (RFC 9207, RFC 9700 §4.4).
+   */
+  readonly issuer?: string;
   /** Most token-endpoint calls tokenlane makes, across all replicas (providers file). */
   readonly rateLimit?: { readonly requests: number; readonly perSeconds: number };
 }

@@ -69,6 +69,11 @@ async function consumeOAuth2(rt: Runtime, query: CallbackQuery, now: Date) {
   if (session === undefined) return undefined;
   const provider = rt.providers.get(session.provider);
   if (provider?.kind !== 'oauth2') return undefined;
+  // Mix-up defence: the authorization server that answered must be the one the state was
+  // issued for. Refused before the consume, so the real redirect can still complete.
+  if (query.iss !== undefined && provider.issuer !== undefined && query.iss !== provider.issuer) {
+    return undefined;
+  }
   const consumed = await consumeState(rt.db.db, stateHash, session.provider, now);
   if (consumed === undefined) return undefined;
   return { session: consumed, code: query.error === undefined ? query.code : undefined };

@@ -14,6 +14,8 @@ export const googleHealth = {
   displayName: 'Google Health API (Fitbit)',
   authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
   tokenUrl: 'https://oauth2.googleapis.com/token',
+  // Google sends `iss` on the authorization response (RFC 9207).
+  issuer: 'https://accounts.google.com',
   revocationUrl: 'https://oauth2.googleapis.com/revoke',
   scopes: [
     'openid',

@@ -13,6 +13,8 @@ export const googleNest = {
   authorizationUrl: 'https://nestservices.google.com/partnerconnections/{projectId}/auth',
   urlParams: ['projectId'],
   tokenUrl: 'https://oauth2.googleapis.com/token',
+  // Google sends `iss` on the authorization response (RFC 9207).
+  issuer: 'https://accounts.google.com',
   revocationUrl: 'https://oauth2.googleapis.com/revoke',
   scopes: ['https://www.googleapis.com/auth/sdm.service'],
   scopeSeparator: ' ',

@@ -26,6 +26,7 @@ const common = {
   apiBaseUrl: url.optional(),
   urlParams: z.record(z.string(), text).optional(),
   pin: z.boolean().optional(),
+  issuer: url.optional(),
   rateLimit: z
     .strictObject({ requests: z.int().positive(), perSeconds: z.number().positive() })
     .optional(),
