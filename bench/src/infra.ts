@@ -1,0 +1,147 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLogger, loadConfig } from '@tokenlane/config';
+import { freePort, startLocalRedis } from '@tokenlane/queue';
+import { openRuntime, type Runtime } from '@tokenlane/runtime';
+import { KeyRing } from '@tokenlane/vault';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { startLocalPostgres } from '../../test/support/local-postgres.js';
+
+export const API_KEY = 'bench-api-key-0123456789abcdef';
+export const PROVIDER = 'bench';
+
+/** Redis and Postgres for the whole run: our own servers unless REDIS_URL/DATABASE_URL are set. */
+export interface Infra {
+  readonly redisUrl: string;
+  readonly adminUrl: string;
+  readonly endpoint: TokenEndpoint;
+  readonly dir: string;
+  stop(): Promise<void>;
+}
+
+export interface TokenEndpoint {
+  readonly url: string;
+  grants(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startInfra(): Promise<Infra> {
+  const dir = await mkdtemp(join(tmpdir(), 'tokenlane-bench-'));
+  const stops: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    let redisUrl = process.env.REDIS_URL;
+    if (redisUrl === undefined) {
+      const redis = await startLocalRedis({ dataDir: join(dir, 'redis') });
+      stops.push(() => redis.stop());
+      redisUrl = redis.url;
+    }
+    let adminUrl = process.env.DATABASE_URL;
+    if (adminUrl === undefined) {
+      const postgres = await startLocalPostgres(await freePort());
+      stops.push(() => postgres.stop());
+      adminUrl = postgres.url;
+    }
+    const endpoint = await startTokenEndpoint();
+    stops.push(() => endpoint.stop());
+    return { redisUrl, adminUrl, endpoint, dir, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startTokenEndpoint(): Promise<TokenEndpoint> {
+  const file = fileURLToPath(new URL('token-endpoint.ts', import.meta.url));
+  const child: ChildProcess = fork(file, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [message] = (await once(child, 'message')) as [{ port: number }];
+  const url = `http://127.0.0.1:${message.port}`;
+  return {
+    url,
+    grants: async () => {
+      const response = await fetch(`${url}/stats`);
+      return ((await response.json()) as { grants: number }).grants;
+    },
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill();
+      await exited;
+    },
+  };
+}
+
+let counter = 0;
+
+/** A fresh database and an in-process runtime on it, with the local provider configured. */
+export async function openBenchRuntime(
+  infra: Infra,
+  label: string,
+): Promise<{ rt: Runtime; redis: Redis; close: () => Promise<void> }> {
+  counter += 1;
+  const name = `bench_${label}_${process.pid}_${counter}`;
+  const admin = new pg.Client({ connectionString: infra.adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(infra.adminUrl);
+  url.pathname = `/${name}`;
+  const providersFile = join(infra.dir, `${name}.json`);
+  const { url: endpoint } = infra.endpoint;
+  await writeFile(
+    providersFile,
+    JSON.stringify({
+      [PROVIDER]: {
+        kind: 'oauth2',
+        authorizationUrl: `${endpoint}/authorize`,
+        tokenUrl: `${endpoint}/token`,
+        clientId: 'bench',
+        clientSecret: 'bench-secret-0123456789',
+        scopes: ['read'],
+      },
+    }),
+  );
+  const config = loadConfig({
+    PUBLIC_URL: 'http://127.0.0.1:9',
+    DATABASE_URL: url.toString(),
+    REDIS_URL: infra.redisUrl,
+    TOKENLANE_API_KEYS: API_KEY,
+    TOKENLANE_ENCRYPTION_KEYS: KeyRing.generateSpec('bench1'),
+    TOKENLANE_PROVIDERS_FILE: providersFile,
+    TOKENLANE_ALLOWED_RETURN_URLS: 'http://127.0.0.1:9/app/',
+    TOKENLANE_QUEUE_PREFIX: `{${name}}`,
+    TOKENLANE_DATA_DIR: join(infra.dir, name),
+    LOG_LEVEL: 'error',
+  });
+  const logger = createLogger({ level: 'error', name: 'bench' });
+  const rt = await openRuntime({ config, logger, role: 'worker' });
+  const redis = new Redis(infra.redisUrl);
+  return {
+    rt,
+    redis,
+    close: async () => {
+      redis.disconnect();
+      await rt.close();
+      const dropper = new pg.Client({ connectionString: infra.adminUrl });
+      await dropper.connect();
+      // Plain first: FORCE would only be needed if a connection leaked, and it makes noise.
+      await dropper
+        .query(`DROP DATABASE IF EXISTS "${name}"`)
+        .catch(() => dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await dropper.end();
+    },
+  };
+}
+
+/** Redis `used_memory` in bytes. */
+export async function usedMemory(redis: Redis): Promise<number> {
+  const info = await redis.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN);
+}
