@@ -1,4 +1,3 @@
-import type { ConnectionId } from '@tokenlane/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startOidcStack, type OidcStack } from '../support/oidc-stack.js';
 
@@ -17,29 +16,15 @@ afterAll(async () => {
   await oidc.close();
 });
 
-async function versions(ids: ConnectionId[]) {
-  return oidc.stack.db.db
-    .selectFrom('connections')
-    .select(['id', 'token_version', 'status'])
-    .where('id', 'in', ids)
-    .orderBy('id')
-    .execute();
-}
-
 describe('SIGTERM during a refresh burst', () => {
   it('exits within the bound, and every refresh completes after a restart', async () => {
-    const ids: ConnectionId[] = [];
-    for (let i = 0; i < CONNECTIONS; i += 1) ids.push(await oidc.link(`burst-${i}`));
-    const before = new Map((await versions(ids)).map((row) => [row.id, row.token_version]));
+    const ids = await oidc.linkMany('burst', CONNECTIONS);
+    const before = new Map((await oidc.rows(ids)).map((row) => [row.id, row.token_version]));
 
     // A slow provider keeps refreshes in flight while the worker is told to stop.
     oidc.proxy!.setMode({ kind: 'delay', ms: 1_500 });
     const start = oidc.proxy!.arrivals.length;
-    await oidc.stack.db.db
-      .updateTable('connections')
-      .set({ refresh_due_at: new Date() })
-      .where('id', 'in', ids)
-      .execute();
+    await oidc.makeDue(ids);
     await vi.waitFor(
       () => {
         expect(oidc.proxy!.arrivals.length - start).toBeGreaterThanOrEqual(3);
@@ -59,7 +44,7 @@ describe('SIGTERM during a refresh burst', () => {
     await oidc.stack.startWorker();
     await vi.waitFor(
       async () => {
-        const rows = await versions(ids);
+        const rows = await oidc.rows(ids);
         expect(rows.filter((row) => row.token_version > before.get(row.id)!).length).toBe(
           CONNECTIONS,
         );
@@ -67,7 +52,7 @@ describe('SIGTERM during a refresh burst', () => {
       { timeout: 30_000, interval: 250 },
     );
     // No refresh answer was lost: a spent rotating refresh token would show as reauth_required.
-    expect((await versions(ids)).map((row) => row.status)).toEqual(
+    expect((await oidc.rows(ids)).map((row) => row.status)).toEqual(
       Array(CONNECTIONS).fill('active'),
     );
   }, 120_000);

@@ -1,4 +1,3 @@
-import type { ConnectionId } from '@tokenlane/core';
 import { freePort } from '@tokenlane/queue';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalPostgres, type LocalPostgres } from '../support/local-postgres.js';
@@ -23,27 +22,14 @@ afterAll(async () => {
   await postgres.stop();
 });
 
-async function rows(ids: ConnectionId[]) {
-  return oidc.stack.db.db
-    .selectFrom('connections')
-    .select(['id', 'token_version', 'status'])
-    .where('id', 'in', ids)
-    .execute();
-}
-
 describe('Postgres restarted during a refresh burst', () => {
   it('refreshes whose answer arrived are stored after the restart; nothing is lost', async () => {
-    const ids: ConnectionId[] = [];
-    for (let i = 0; i < 10; i += 1) ids.push(await oidc.link(`pg-${i}`));
-    const before = new Map((await rows(ids)).map((row) => [row.id, row.token_version]));
+    const ids = await oidc.linkMany('pg', 10);
+    const before = new Map((await oidc.rows(ids)).map((row) => [row.id, row.token_version]));
     const proxy = oidc.proxy!;
     proxy.setMode({ kind: 'delay', ms: 800 });
     const start = proxy.arrivals.length;
-    await oidc.stack.db.db
-      .updateTable('connections')
-      .set({ refresh_due_at: new Date() })
-      .where('id', 'in', ids)
-      .execute();
+    await oidc.makeDue(ids);
     await vi.waitFor(
       () => {
         expect(proxy.arrivals.length - start).toBeGreaterThanOrEqual(2);
@@ -56,14 +42,14 @@ describe('Postgres restarted during a refresh burst', () => {
 
     await vi.waitFor(
       async () => {
-        const now = await rows(ids);
+        const now = await oidc.rows(ids);
         expect(now.filter((row) => row.token_version > before.get(row.id)!).length).toBe(
           ids.length,
         );
       },
       { timeout: 60_000, interval: 500 },
     );
-    expect((await rows(ids)).every((row) => row.status === 'active')).toBe(true);
+    expect((await oidc.rows(ids)).every((row) => row.status === 'active')).toBe(true);
     await vi.waitFor(async () => {
       expect((await oidc.stack.api('GET', '/readyz')).status).toBe(200);
     });

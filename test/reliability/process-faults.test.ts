@@ -1,4 +1,3 @@
-import type { ConnectionId } from '@tokenlane/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startOidcStack, type OidcStack } from '../support/oidc-stack.js';
 
@@ -16,54 +15,32 @@ afterAll(async () => {
   await oidc.close();
 });
 
-async function linkMany(prefix: string, count: number): Promise<ConnectionId[]> {
-  const ids: ConnectionId[] = [];
-  for (let i = 0; i < count; i += 1) ids.push(await oidc.link(`${prefix}-${i}`));
-  return ids;
-}
-
-async function rows(ids: ConnectionId[]) {
-  return oidc.stack.db.db
-    .selectFrom('connections')
-    .select(['id', 'token_version', 'status', 'last_error_code'])
-    .where('id', 'in', ids)
-    .execute();
-}
-
-async function makeDue(ids: ConnectionId[]): Promise<void> {
-  await oidc.stack.db.db
-    .updateTable('connections')
-    .set({ refresh_due_at: new Date() })
-    .where('id', 'in', ids)
-    .execute();
-}
-
 describe('worker processes failing and scaling during a refresh burst', () => {
   it('two worker replicas refresh each connection exactly once', async () => {
-    const ids = await linkMany('replicas', 12);
-    const before = new Map((await rows(ids)).map((row) => [row.id, row.token_version]));
+    const ids = await oidc.linkMany('replicas', 12);
+    const before = new Map((await oidc.rows(ids)).map((row) => [row.id, row.token_version]));
     await oidc.stack.startWorker();
-    await makeDue(ids);
+    await oidc.makeDue(ids);
     await vi.waitFor(
       async () => {
-        const now = await rows(ids);
+        const now = await oidc.rows(ids);
         expect(now.every((row) => row.token_version > before.get(row.id)!)).toBe(true);
       },
       { timeout: 20_000, interval: 200 },
     );
     // Rotation is on: a second refresh of the same token would have ended in reauth_required.
-    const after = await rows(ids);
+    const after = await oidc.rows(ids);
     expect(after.map((row) => row.token_version - before.get(row.id)!)).toEqual(Array(12).fill(1));
     expect(after.every((row) => row.status === 'active')).toBe(true);
   }, 60_000);
 
   it('kill -9 mid-burst: after a restart every connection is active, or precisely reported', async () => {
-    const ids = await linkMany('killed', 12);
-    const before = new Map((await rows(ids)).map((row) => [row.id, row.token_version]));
+    const ids = await oidc.linkMany('killed', 12);
+    const before = new Map((await oidc.rows(ids)).map((row) => [row.id, row.token_version]));
     const proxy = oidc.proxy!;
     proxy.setMode({ kind: 'delay', ms: 1_000 });
     const start = proxy.arrivals.length;
-    await makeDue(ids);
+    await oidc.makeDue(ids);
     await vi.waitFor(
       () => {
         expect(proxy.arrivals.length - start).toBeGreaterThanOrEqual(3);
@@ -81,7 +58,7 @@ describe('worker processes failing and scaling during a refresh burst', () => {
     // BullMQ hands the dead worker's jobs on once their locks lapse (30 s).
     await vi.waitFor(
       async () => {
-        const now = await rows(ids);
+        const now = await oidc.rows(ids);
         const settled = now.filter(
           (row) => row.token_version > before.get(row.id)! || row.status === 'reauth_required',
         );
@@ -89,7 +66,7 @@ describe('worker processes failing and scaling during a refresh burst', () => {
       },
       { timeout: 90_000, interval: 500 },
     );
-    const after = await rows(ids);
+    const after = await oidc.rows(ids);
     const lost = after.filter((row) => row.status === 'reauth_required');
     for (const row of lost) expect(row.last_error_code).toBe('invalid_grant');
     expect(lost.length).toBeLessThanOrEqual(inFlight);

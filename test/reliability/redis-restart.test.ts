@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConnectionId } from '@tokenlane/core';
 import { freePort, startLocalRedis, type LocalRedis } from '@tokenlane/queue';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startOidcStack, type OidcStack } from '../support/oidc-stack.js';
@@ -29,27 +28,14 @@ afterAll(async () => {
   await rm(redisDir, { recursive: true, force: true });
 });
 
-async function rows(ids: ConnectionId[]) {
-  return oidc.stack.db.db
-    .selectFrom('connections')
-    .select(['id', 'token_version', 'status'])
-    .where('id', 'in', ids)
-    .execute();
-}
-
 describe('Redis restarted during a refresh burst', () => {
   it('workers reconnect by themselves and no job or connection is lost', async () => {
-    const ids: ConnectionId[] = [];
-    for (let i = 0; i < 10; i += 1) ids.push(await oidc.link(`redis-${i}`));
-    const before = new Map((await rows(ids)).map((row) => [row.id, row.token_version]));
+    const ids = await oidc.linkMany('redis', 10);
+    const before = new Map((await oidc.rows(ids)).map((row) => [row.id, row.token_version]));
     const proxy = oidc.proxy!;
     proxy.setMode({ kind: 'delay', ms: 1_000 });
     const start = proxy.arrivals.length;
-    await oidc.stack.db.db
-      .updateTable('connections')
-      .set({ refresh_due_at: new Date() })
-      .where('id', 'in', ids)
-      .execute();
+    await oidc.makeDue(ids);
     await vi.waitFor(
       () => {
         expect(proxy.arrivals.length - start).toBeGreaterThanOrEqual(2);
@@ -65,14 +51,14 @@ describe('Redis restarted during a refresh burst', () => {
 
     await vi.waitFor(
       async () => {
-        const now = await rows(ids);
+        const now = await oidc.rows(ids);
         expect(now.filter((row) => row.token_version > before.get(row.id)!).length).toBe(
           ids.length,
         );
       },
       { timeout: 60_000, interval: 250 },
     );
-    expect((await rows(ids)).every((row) => row.status === 'active')).toBe(true);
+    expect((await oidc.rows(ids)).every((row) => row.status === 'active')).toBe(true);
     await vi.waitFor(async () => {
       expect((await oidc.stack.api('GET', '/readyz')).status).toBe(200);
     });

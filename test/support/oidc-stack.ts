@@ -15,7 +15,20 @@ export interface OidcStack {
   /** Links `userId` through the API and the peer's consent; returns the connection id. */
   link(userId: string, provider?: string): Promise<ConnectionId>;
   row(id: ConnectionId): Promise<Connection>;
+  /** Links `count` users named `<prefix>-<i>`, one after the other. */
+  linkMany(prefix: string, count: number): Promise<ConnectionId[]>;
+  /** Token version, status and last error of each connection, for burst assertions. */
+  rows(ids: readonly ConnectionId[]): Promise<BurstRow[]>;
+  /** Makes the connections due now: the sweeper enqueues them as one wave. */
+  makeDue(ids: readonly ConnectionId[]): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface BurstRow {
+  readonly id: ConnectionId;
+  readonly token_version: number;
+  readonly status: string;
+  readonly last_error_code: string | null;
 }
 
 export interface OidcStackOptions {
@@ -69,27 +82,47 @@ export async function startOidcStack(options: OidcStackOptions): Promise<OidcSta
     },
   });
   const started = peer!;
+  const link = async (userId: string, provider = 'acme'): Promise<ConnectionId> => {
+    const created = await stack.api('POST', '/v1/links', {
+      userId,
+      provider,
+      returnUrl: RETURN_URL,
+    });
+    const back = await completeInteraction((created.body as { linkWebUrl: string }).linkWebUrl);
+    const response = await fetch(`${stack.url}/oauth/callback${back.search}`, {
+      redirect: 'manual',
+    });
+    const location = new URL(response.headers.get('location') ?? `${RETURN_URL}?status=none`);
+    if (location.searchParams.get('status') !== 'success') {
+      throw new Error(`link of ${userId} ended with ${location.search}`);
+    }
+    return location.searchParams.get('connectionId') as ConnectionId;
+  };
   return {
     stack,
     peer: started,
     proxy,
     clientId: options.clientId,
     clientSecret,
-    link: async (userId, provider = 'acme') => {
-      const created = await stack.api('POST', '/v1/links', {
-        userId,
-        provider,
-        returnUrl: RETURN_URL,
-      });
-      const back = await completeInteraction((created.body as { linkWebUrl: string }).linkWebUrl);
-      const response = await fetch(`${stack.url}/oauth/callback${back.search}`, {
-        redirect: 'manual',
-      });
-      const location = new URL(response.headers.get('location') ?? `${RETURN_URL}?status=none`);
-      if (location.searchParams.get('status') !== 'success') {
-        throw new Error(`link of ${userId} ended with ${location.search}`);
-      }
-      return location.searchParams.get('connectionId') as ConnectionId;
+    link,
+    linkMany: async (prefix, count) => {
+      const ids: ConnectionId[] = [];
+      for (let i = 0; i < count; i += 1) ids.push(await link(`${prefix}-${i}`));
+      return ids;
+    },
+    rows: (ids) =>
+      stack.db.db
+        .selectFrom('connections')
+        .select(['id', 'token_version', 'status', 'last_error_code'])
+        .where('id', 'in', [...ids])
+        .orderBy('id')
+        .execute(),
+    makeDue: async (ids) => {
+      await stack.db.db
+        .updateTable('connections')
+        .set({ refresh_due_at: new Date() })
+        .where('id', 'in', [...ids])
+        .execute();
     },
     row: async (id) => {
       const connection = await findConnection(stack.db.db, id);

@@ -55,40 +55,41 @@ export async function findLinkSessionByStateHash(
  * pending state for this provider gets the session. A replayed, expired, unknown or
  * cross-provider state gets undefined and changes nothing (DESIGN.md §3 rule 3).
  */
-export async function consumeState(
+export function consumeState(
   db: DbExecutor,
   stateHash: string,
   provider: string,
   now: Date,
 ): Promise<LinkSession | undefined> {
-  const row = await db
-    .updateTable('link_sessions')
-    .set({ callback_at: now })
-    .where('state_hash', '=', stateHash)
-    .where('provider', '=', provider)
-    .where('callback_at', 'is', null)
-    .where('status', '=', 'pending')
-    .where('expires_at', '>', now)
-    .returningAll()
-    .executeTakeFirst();
-  return row && toLinkSession(row);
+  return consume(db, now, 'state_hash', stateHash, provider);
 }
 
 /** The OAuth 1.0a counterpart of {@link consumeState}, keyed by the request token's hash. */
-export async function consumeRequestToken(
+export function consumeRequestToken(
   db: DbExecutor,
   requestTokenHash: string,
   now: Date,
 ): Promise<LinkSession | undefined> {
-  const row = await db
+  return consume(db, now, 'request_token_hash', requestTokenHash);
+}
+
+/** Marks the callback as seen on the one pending, unexpired session matching `column`. */
+async function consume(
+  db: DbExecutor,
+  now: Date,
+  column: 'state_hash' | 'request_token_hash',
+  value: string,
+  provider?: string,
+): Promise<LinkSession | undefined> {
+  let update = db
     .updateTable('link_sessions')
     .set({ callback_at: now })
-    .where('request_token_hash', '=', requestTokenHash)
+    .where(column, '=', value)
     .where('callback_at', 'is', null)
     .where('status', '=', 'pending')
-    .where('expires_at', '>', now)
-    .returningAll()
-    .executeTakeFirst();
+    .where('expires_at', '>', now);
+  if (provider !== undefined) update = update.where('provider', '=', provider);
+  const row = await update.returningAll().executeTakeFirst();
   return row && toLinkSession(row);
 }
 

@@ -30,3 +30,5 @@ export { RELAY_BATCH_SIZE } from './events/relay.js';
 export type { RelayOutcome } from './events/relay.js';
 export { revokeConnection } from './revoke/revoke.js';
 export type { RevokeOptions, RevokeOutcome, RevokeReason } from './revoke/revoke.js';
+export { toConnectionView, toEventView } from './views.js';
+export type { ConnectionView, EventView } from './views.js';

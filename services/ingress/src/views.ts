@@ -1,5 +1,4 @@
 import { CONNECTION_STATUSES, EVENT_TYPES } from '@tokenlane/core';
-import type { Connection, EventRecord } from '@tokenlane/db';
 import { z } from 'zod';
 
 /** An ISO 8601 UTC timestamp; documented as `date-time`, not re-validated on the way out. */
@@ -28,30 +27,7 @@ export const connectionViewSchema = z
 
 export type ConnectionView = z.output<typeof connectionViewSchema>;
 
-const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
-
-/**
- * The one place a connection row becomes an API response. Fields are picked one by one,
- * so a column added to the row (a new ciphertext) never leaks by default.
- */
-export function toConnectionView(connection: Connection): ConnectionView {
-  return {
-    id: connection.id,
-    userId: connection.userId,
-    provider: connection.provider,
-    providerUserId: connection.providerUserId,
-    status: connection.status,
-    scopes: [...connection.scopes],
-    expiresAt: iso(connection.expiresAt),
-    refreshDueAt: iso(connection.refreshDueAt),
-    lastRefreshedAt: iso(connection.lastRefreshedAt),
-    lastErrorCode: connection.lastErrorCode,
-    refreshAttempts: connection.refreshAttempts,
-    createdAt: connection.createdAt.toISOString(),
-    updatedAt: connection.updatedAt.toISOString(),
-    revokedAt: iso(connection.revokedAt),
-  };
-}
+export { toConnectionView, toEventView } from '@tokenlane/lifecycle';
 
 /** A lifecycle event as `GET /v1/events` lists it (the outbox row, minus delivery state). */
 export const eventViewSchema = z
@@ -69,20 +45,6 @@ export const eventViewSchema = z
   .meta({ id: 'Event' });
 
 export type EventView = z.output<typeof eventViewSchema>;
-
-export function toEventView(event: EventRecord): EventView {
-  return {
-    id: event.id,
-    cursor: String(event.seq),
-    type: event.type,
-    createdAt: event.createdAt.toISOString(),
-    connectionId: event.connectionId,
-    linkId: event.linkSessionId,
-    userId: event.userId,
-    provider: event.provider,
-    data: { ...event.data },
-  };
-}
 
 /** `{ data, nextCursor }`: `nextCursor` is null on the last page. */
 export function pageSchema<T extends z.ZodType>(item: T) {

@@ -7,7 +7,7 @@ import {
 import { Option, type Command } from 'commander';
 import { notFoundError, usageError } from '../errors.js';
 import { orDash, renderFields, renderTable } from '../output.js';
-import { toConnectionView, type ConnectionView } from '../views.js';
+import { toConnectionView, type ConnectionView } from '@tokenlane/lifecycle';
 import { integerIn, type OpenSession } from './shared.js';
 
 interface ListOptions {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import type { CliSession } from '../session.js';
-import { toEventView, type EventView } from '../views.js';
+import { toEventView, type EventView } from '@tokenlane/lifecycle';
 import { integerIn, untilInterrupted, type OpenSession } from './shared.js';
 
 const PAGE_SIZE = 500;

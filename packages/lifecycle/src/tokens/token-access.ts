@@ -1,5 +1,4 @@
-import type { ConnectionId } from '@tokenlane/core';
-import { findConnection, type Connection } from '@tokenlane/db';
+import type { Connection } from '@tokenlane/db';
 import type { Runtime } from '@tokenlane/runtime';
 import type { Secret } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
@@ -31,16 +30,12 @@ export interface TokenAccessOptions {
  */
 export async function getUsableToken(
   rt: Runtime,
-  id: ConnectionId,
+  stored: Connection,
   options: TokenAccessOptions,
 ): Promise<UsableToken> {
-  const stored = await findConnection(rt.db.db, id);
-  if (stored === undefined) {
-    throw new LifecycleError('connection_not_found', 'connection not found');
-  }
   let connection = stored;
   if (!validFor(connection, options.minValiditySeconds)) {
-    await requestRefresh(rt, id, 'api', stored.tokenVersion);
+    await requestRefresh(rt, stored.id, 'api', stored.tokenVersion);
     connection = (await waitForNewTokens(rt, connection, options.waitMs)) ?? connection;
   }
   checkUsable(connection);

@@ -1,5 +1,5 @@
 import type { ConnectionId } from '@tokenlane/core';
-import { findConnection } from '@tokenlane/db';
+import { findConnection, type Connection } from '@tokenlane/db';
 import {
   getUsableToken,
   LifecycleError,
@@ -76,7 +76,7 @@ export const tokenRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
       void reply.header('cache-control', 'no-store');
       const connection = await requireConnection(runtime, request.params.id);
       try {
-        const token = await getUsableToken(runtime, connection.id, {
+        const token = await getUsableToken(runtime, connection, {
           minValiditySeconds: request.query.minValidity,
           waitMs: TOKEN_WAIT_MS,
         });
@@ -89,7 +89,7 @@ export const tokenRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
             };
       } catch (error) {
         if (!(error instanceof LifecycleError)) throw error;
-        return lifecycleFailure(runtime, reply, connection.id, error);
+        return lifecycleFailure(runtime, reply, connection, error);
       }
     },
   );
@@ -147,12 +147,11 @@ export const tokenRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
 async function lifecycleFailure(
   rt: Runtime,
   reply: FastifyReply,
-  id: ConnectionId,
+  connection: Connection,
   error: LifecycleError,
 ) {
   switch (error.code) {
     case 'reauth_required': {
-      const connection = await requireConnection(rt, id);
       const link = await startRelink(rt, connection);
       return reply.code(409).send({
         error: {

@@ -1,28 +1,44 @@
+import type { ConnectionStatus, EventType } from '@tokenlane/core';
 import type { Connection, EventRecord } from '@tokenlane/db';
 
-/**
- * A connection as the CLI shows it: the same fields as the HTTP API's view, picked one by
- * one so a column added to the row (a new ciphertext) never shows by default.
- */
+/** A connection as operators and backends see it: never a token, a ciphertext or its version. */
 export interface ConnectionView {
-  readonly id: string;
-  readonly userId: string;
-  readonly provider: string;
-  readonly providerUserId: string | null;
-  readonly status: string;
-  readonly scopes: readonly string[];
-  readonly expiresAt: string | null;
-  readonly refreshDueAt: string | null;
-  readonly lastRefreshedAt: string | null;
-  readonly lastErrorCode: string | null;
-  readonly refreshAttempts: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly revokedAt: string | null;
+  id: string;
+  userId: string;
+  provider: string;
+  providerUserId: string | null;
+  status: ConnectionStatus;
+  scopes: string[];
+  expiresAt: string | null;
+  refreshDueAt: string | null;
+  lastRefreshedAt: string | null;
+  lastErrorCode: string | null;
+  refreshAttempts: number;
+  createdAt: string;
+  updatedAt: string;
+  revokedAt: string | null;
+}
+
+/** A lifecycle event as `GET /v1/events` and `tokenlane events tail` list it. */
+export interface EventView {
+  id: string;
+  /** Pass as `after` to list the events that follow this one. */
+  cursor: string;
+  type: EventType;
+  createdAt: string;
+  connectionId: string | null;
+  linkId: string | null;
+  userId: string | null;
+  provider: string | null;
+  data: Record<string, unknown>;
 }
 
 const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
 
+/**
+ * The one place a connection row becomes a view (HTTP API and CLI alike). Fields are picked
+ * one by one, so a column added to the row (a new ciphertext) never shows by default.
+ */
 export function toConnectionView(connection: Connection): ConnectionView {
   return {
     id: connection.id,
@@ -42,19 +58,7 @@ export function toConnectionView(connection: Connection): ConnectionView {
   };
 }
 
-/** A lifecycle event as `GET /v1/events` shows it (the outbox row minus delivery state). */
-export interface EventView {
-  readonly id: string;
-  readonly cursor: string;
-  readonly type: string;
-  readonly createdAt: string;
-  readonly connectionId: string | null;
-  readonly linkId: string | null;
-  readonly userId: string | null;
-  readonly provider: string | null;
-  readonly data: Readonly<Record<string, unknown>>;
-}
-
+/** An outbox row as a view: the event minus its delivery state. */
 export function toEventView(event: EventRecord): EventView {
   return {
     id: event.id,
