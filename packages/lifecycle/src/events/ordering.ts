@@ -37,34 +37,32 @@ export function deliverableHeads(undelivered: readonly EventRecord[]): EventReco
 }
 
 /** The oldest undelivered event of the same connection older than `event`, if any. */
-export async function undeliveredPredecessor(
+export function undeliveredPredecessor(
   db: DbExecutor,
   event: EventRecord,
 ): Promise<EventId | undefined> {
-  if (event.connectionId === null) return undefined;
-  const row = await db
-    .selectFrom('events')
-    .select('id')
-    .where('connection_id', '=', event.connectionId)
-    .where('seq', '<', event.seq)
-    .where('delivered_at', 'is', null)
-    .orderBy('seq')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.id;
+  return oldestUndelivered(db, event, '<');
 }
 
 /** The connection's next undelivered event after `event` (index on connection_id, seq). */
-export async function undeliveredSuccessor(
+export function undeliveredSuccessor(
   db: DbExecutor,
   event: EventRecord,
+): Promise<EventId | undefined> {
+  return oldestUndelivered(db, event, '>');
+}
+
+async function oldestUndelivered(
+  db: DbExecutor,
+  event: EventRecord,
+  side: '<' | '>',
 ): Promise<EventId | undefined> {
   if (event.connectionId === null) return undefined;
   const row = await db
     .selectFrom('events')
     .select('id')
     .where('connection_id', '=', event.connectionId)
-    .where('seq', '>', event.seq)
+    .where('seq', side, event.seq)
     .where('delivered_at', 'is', null)
     .orderBy('seq')
     .limit(1)
