@@ -2,7 +2,6 @@ import type { ConnectionId } from '@tokenlane/core';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  compareAndSetTokens,
   countConnectionsByProviderAndStatus,
   dueConnectionsQuery,
   findByIdentity,
@@ -15,7 +14,6 @@ import {
 } from './connections.js';
 import {
   connectionInput,
-  fakeCiphertext,
   openMigrated,
   TEST_DIALECTS,
   type TestDatabaseHandle,
@@ -71,21 +69,6 @@ describe.each(TEST_DIALECTS)('connections on $kind', (dialect) => {
     const b = await insertConnection(handle.db, connectionInput({ providerUserId: 'shared-1' }));
     const found = await findByProviderUser(handle.db, 'fitbit', 'shared-1');
     expect(found.map((c) => c.id).sort()).toEqual([a.id, b.id].sort());
-  });
-
-  it('lets one compare-and-set win; the stale writer gets undefined', async () => {
-    const { id, tokenVersion } = await insertConnection(handle.db, connectionInput());
-    const winnerToken = fakeCiphertext();
-    const won = await compareAndSetTokens(handle.db, id, tokenVersion, {
-      accessTokenEnc: winnerToken,
-      lastRefreshedAt: new Date(),
-    });
-    expect(won?.tokenVersion).toBe(tokenVersion + 1);
-    const lost = await compareAndSetTokens(handle.db, id, tokenVersion, {
-      accessTokenEnc: fakeCiphertext(),
-    });
-    expect(lost).toBeUndefined();
-    expect((await findConnection(handle.db, id))?.accessTokenEnc).toBe(winnerToken);
   });
 
   it('bumps the version on any token write, not on other updates', async () => {

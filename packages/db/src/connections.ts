@@ -56,6 +56,17 @@ export async function findConnection(
   return row && toConnection(row);
 }
 
+/** Several connections in one query; ids that are not tokenlane ids or not found are absent. */
+export async function findConnections(
+  db: DbExecutor,
+  ids: readonly ConnectionId[],
+): Promise<Connection[]> {
+  const valid = ids.filter((id) => isUuid(id));
+  if (valid.length === 0) return [];
+  const rows = await db.selectFrom('connections').selectAll().where('id', 'in', valid).execute();
+  return rows.map(toConnection);
+}
+
 /** SELECT … FOR UPDATE: call inside a transaction; the row stays locked until it ends. */
 export async function findConnectionForUpdate(
   trx: DbExecutor,
@@ -135,26 +146,6 @@ export async function listConnections(
   }
   const rows = await select.orderBy('created_at').orderBy('id').limit(query.limit).execute();
   return rows.map(toConnection);
-}
-
-/**
- * Writes `patch` only if nobody wrote tokens since `expectedVersion` was read; bumps the
- * version. Undefined means the race was lost (or the row is gone): re-read, don't retry blind.
- */
-export async function compareAndSetTokens(
-  db: DbExecutor,
-  id: ConnectionId,
-  expectedVersion: number,
-  patch: ConnectionPatch,
-): Promise<Connection | undefined> {
-  const row = await db
-    .updateTable('connections')
-    .set({ ...patchColumns(patch), token_version: sql<number>`token_version + 1` })
-    .where('id', '=', id)
-    .where('token_version', '=', expectedVersion)
-    .returningAll()
-    .executeTakeFirst();
-  return row && toConnection(row);
 }
 
 /** Applies `patch` unconditionally (token writes still bump the version); never the status. */

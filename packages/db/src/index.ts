@@ -17,12 +17,12 @@ export type {
 } from './schema.js';
 export type { Connection, ConnectionPatch, NewConnection } from './connection-rows.js';
 export {
-  compareAndSetTokens,
   countConnectionsByProviderAndStatus,
   findByIdentity,
   findByProviderUser,
   findConnection,
   findConnectionForUpdate,
+  findConnections,
   findDueConnections,
   findDueRefreshes,
   insertConnection,
@@ -30,6 +30,8 @@ export {
   updateConnection,
 } from './connections.js';
 export type { ConnectionCount, ListConnectionsQuery } from './connections.js';
+export { storeRefreshedTokens } from './refresh-write.js';
+export type { RefreshedTokens, RefreshWrite, RefreshWriteRequest } from './refresh-write.js';
 export { iterateCiphertexts, listRowsNotUnderKey, reencryptConnection } from './key-rotation.js';
 export type { ConnectionCiphertexts, KeyRotationPage } from './key-rotation.js';
 export type { LinkSession, LinkSessionPatch, NewLinkSession } from './link-session-rows.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareAndSetTokens, findConnection, insertConnection } from './connections.js';
+import { findConnection, insertConnection } from './connections.js';
+import { storeRefreshedTokens } from './refresh-write.js';
 import { iterateCiphertexts, listRowsNotUnderKey, reencryptConnection } from './key-rotation.js';
 import {
   connectionInput,
@@ -46,7 +47,8 @@ describe.each(TEST_DIALECTS)('key rotation helpers on $kind', (dialect) => {
   });
 
   it('re-encrypts without bumping the version, and yields to a refresh', async () => {
-    const { id } = await insertConnection(handle.db, connectionInput());
+    const connection = await insertConnection(handle.db, connectionInput());
+    const { id } = connection;
     const [row] = (await listRowsNotUnderKey(handle.db, 'k2', { limit: 1000 })).filter(
       (r) => r.id === id,
     );
@@ -58,7 +60,20 @@ describe.each(TEST_DIALECTS)('key rotation helpers on $kind', (dialect) => {
     expect(await reencryptConnection(handle.db, id, row!.tokenVersion, moved)).toBe(true);
     expect(await findConnection(handle.db, id)).toMatchObject({ ...moved, tokenVersion: 0 });
 
-    await compareAndSetTokens(handle.db, id, 0, { accessTokenEnc: fakeCiphertext('k2') });
+    await storeRefreshedTokens(handle.db, [
+      {
+        connection,
+        tokens: {
+          accessTokenEnc: fakeCiphertext('k2'),
+          refreshTokenEnc: null,
+          tokenType: 'Bearer',
+          expiresAt: null,
+          refreshTokenExpiresAt: null,
+          refreshDueAt: null,
+          refreshedAt: new Date(),
+        },
+      },
+    ]);
     expect(await reencryptConnection(handle.db, id, 0, moved)).toBe(false);
   });
 });

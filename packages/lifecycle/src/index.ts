@@ -9,6 +9,7 @@ export { checkReturnUrl, startLink } from './links/start-link.js';
 export type { LinkStarted, StartLinkInput } from './links/start-link.js';
 export { openTokens, sealOAuth1Tokens, sealTokenSet } from './sealing.js';
 export type { OpenTokens } from './sealing.js';
+export { readConnection } from './tokens/batching.js';
 export { refreshConnection } from './tokens/refresh.js';
 export type { RefreshOptions, RefreshOutcome } from './tokens/refresh.js';
 export { reauthConnection, reportUnauthorized } from './tokens/reauth.js';

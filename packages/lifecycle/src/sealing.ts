@@ -29,8 +29,20 @@ type TokenField = 'access_token' | 'refresh_token' | 'token_secret';
 const seal = (ring: KeyRing, id: ConnectionId, field: TokenField, value: Secret) =>
   ring.encrypt(value, { table: 'connections', rowId: id, field });
 
+/** A fresh OAuth 2.0 token set as connection columns: a {@link ConnectionPatch}, all set. */
+export interface SealedTokenSet {
+  readonly accessTokenEnc: Ciphertext;
+  readonly refreshTokenEnc: Ciphertext | null;
+  readonly tokenSecretEnc: null;
+  readonly tokenType: string;
+  readonly expiresAt: Date | null;
+  readonly refreshTokenExpiresAt: Date | null;
+  /** Absent when the answer named none: the granted scopes stay. */
+  readonly scopes?: readonly string[];
+}
+
 /** The connection columns for a fresh OAuth 2.0 token set (encrypted, bound to the row). */
-export function sealTokenSet(ring: KeyRing, id: ConnectionId, tokens: TokenSet): ConnectionPatch {
+export function sealTokenSet(ring: KeyRing, id: ConnectionId, tokens: TokenSet): SealedTokenSet {
   return {
     accessTokenEnc: seal(ring, id, 'access_token', tokens.accessToken),
     refreshTokenEnc:

@@ -1,8 +1,6 @@
 import { refreshDueAt, type ConnectionId } from '@tokenlane/core';
 import {
   appendEvent,
-  compareAndSetTokens,
-  findConnection,
   transitionConnection,
   updateConnection,
   type Connection,
@@ -12,6 +10,7 @@ import { ProviderError, refreshTokens } from '@tokenlane/providers';
 import type { Runtime } from '@tokenlane/runtime';
 import pRetry from 'p-retry';
 import { openTokens, sealTokenSet } from '../sealing.js';
+import { connectionBatches } from './batching.js';
 import { requireReauth } from './relink.js';
 
 /** What one refresh attempt did (ids and codes only: it is a job's return value). */
@@ -44,7 +43,8 @@ export async function refreshConnection(
   options: RefreshOptions = {},
 ): Promise<RefreshOutcome> {
   const now = options.now ?? new Date();
-  const connection = await findConnection(rt.db.db, id);
+  const batches = connectionBatches(rt.db);
+  const connection = await batches.read(id);
   if (connection === undefined) return { status: 'skipped', reason: 'not_found' };
   if (
     options.expectedVersion !== undefined &&
@@ -67,19 +67,23 @@ export async function refreshConnection(
   const observed = observeRefresh(rt.metrics, provider.id, connection.expiresAt);
   try {
     const tokens = await refreshTokens(provider, { refreshToken });
-    const patch = {
-      ...sealTokenSet(rt.keyRing, connection.id, tokens),
-      refreshDueAt: refreshDueAt(now, tokens.expiresAt),
-      lastRefreshedAt: now,
-      refreshAttempts: 0,
-      lastErrorCode: null,
-      lastErrorAt: null,
+    const request = {
+      connection,
+      tokens: {
+        ...sealTokenSet(rt.keyRing, connection.id, tokens),
+        refreshDueAt: refreshDueAt(now, tokens.expiresAt),
+        refreshedAt: now,
+      },
     };
     // The provider may have rotated the refresh token: the new one exists only in memory now.
     // Ride out a database blip here (a restart takes seconds) rather than lose it to a retry
     // that would replay the spent token.
-    const stored = await pRetry(() => storeRefreshed(rt, connection, patch), STORE_RETRY);
-    return observed.done(stored);
+    const written = await pRetry(() => batches.storeRefresh(request), STORE_RETRY);
+    return observed.done(
+      written === undefined
+        ? { status: 'lost_race' }
+        : { status: 'refreshed', tokenVersion: written.tokenVersion },
+    );
   } catch (error) {
     if (!(error instanceof ProviderError)) {
       observed.failed('internal');
@@ -101,42 +105,6 @@ const STORE_RETRY = { retries: 8, minTimeout: 250, maxTimeout: 5_000, factor: 2 
 
 function isDue(connection: Connection, now: Date): boolean {
   return connection.refreshDueAt !== null && connection.refreshDueAt.getTime() <= now.getTime();
-}
-
-async function storeRefreshed(
-  rt: Runtime,
-  connection: Connection,
-  patch: Parameters<typeof compareAndSetTokens>[3],
-): Promise<RefreshOutcome> {
-  return rt.db.db.transaction().execute(async (trx) => {
-    const written = await compareAndSetTokens(trx, connection.id, connection.tokenVersion, patch);
-    if (written === undefined) return { status: 'lost_race' } as const;
-    const data = { expiresAt: written.expiresAt?.toISOString() ?? null };
-    if (written.status === 'degraded') {
-      await transitionConnection(
-        trx,
-        connection.id,
-        'active',
-        {},
-        { type: 'connection.refreshed', data },
-      );
-    } else {
-      await appendEvent(trx, {
-        type: 'connection.refreshed',
-        connectionId: connection.id,
-        userId: connection.userId,
-        provider: connection.provider,
-        data: {
-          connectionId: connection.id,
-          userId: connection.userId,
-          provider: connection.provider,
-          status: written.status,
-          ...data,
-        },
-      });
-    }
-    return { status: 'refreshed', tokenVersion: written.tokenVersion } as const;
-  });
 }
 
 /** Records a transient failure; once the access token has expired the connection is degraded. */

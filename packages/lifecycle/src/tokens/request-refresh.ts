@@ -1,8 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionId } from '@tokenlane/core';
-import { findConnection, type Connection } from '@tokenlane/db';
+import type { Connection } from '@tokenlane/db';
 import { jobIdFor } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { readConnection } from './batching.js';
 
 /**
  * Runs the connection's single `refresh` job now: adds it, or joins the one already there
@@ -62,7 +63,7 @@ async function poll(
   let delay = 25;
   while (Date.now() < deadline) {
     await sleep(delay);
-    const current = await findConnection(rt.db.db, before.id);
+    const current = await readConnection(rt, before.id);
     if (current === undefined) return undefined;
     if (current.tokenVersion !== before.tokenVersion || current.status !== before.status) {
       return current;

@@ -1,8 +1,9 @@
 import type { ConnectionId } from '@tokenlane/core';
-import { findConnection, type Connection } from '@tokenlane/db';
+import type { Connection } from '@tokenlane/db';
 import {
   getUsableToken,
   LifecycleError,
+  readConnection,
   reportUnauthorized,
   requestRefresh,
   startRelink,
@@ -44,7 +45,7 @@ const conflict = z
   .meta({ id: 'TokenConflict' });
 
 async function requireConnection(rt: Runtime, id: string) {
-  const connection = await findConnection(rt.db.db, id as ConnectionId);
+  const connection = await readConnection(rt, id as ConnectionId);
   if (connection === undefined) throw new HttpError(404, 'not_found', 'Connection not found');
   return connection;
 }

@@ -1,0 +1,121 @@
+import { canTransition, newEventId, REFRESHABLE_STATUSES } from '@tokenlane/core';
+import type { EventId } from '@tokenlane/core';
+import type { Ciphertext } from '@tokenlane/vault';
+import { sql } from 'kysely';
+import type { Connection } from './connection-rows.js';
+import { jsonb } from './json.js';
+import type { DbExecutor } from './schema.js';
+
+/** What a successful refresh writes: the new tokens, sealed, and when to refresh next. */
+export interface RefreshedTokens {
+  readonly accessTokenEnc: Ciphertext;
+  readonly refreshTokenEnc: Ciphertext | null;
+  readonly tokenType: string | null;
+  readonly expiresAt: Date | null;
+  readonly refreshTokenExpiresAt: Date | null;
+  /** Undefined keeps the granted scopes (the answer named none). */
+  readonly scopes?: readonly string[] | undefined;
+  readonly refreshDueAt: Date | null;
+  readonly refreshedAt: Date;
+}
+
+/** One refresh to store: the row as the refresh read it, and what the provider answered. */
+export interface RefreshWriteRequest {
+  readonly connection: Pick<Connection, 'id' | 'userId' | 'provider' | 'tokenVersion'>;
+  readonly tokens: RefreshedTokens;
+}
+
+/** The stored refresh: the row's new version and the `connection.refreshed` event. */
+export interface RefreshWrite {
+  readonly tokenVersion: number;
+  readonly eventId: EventId;
+}
+
+// A refresh leaves the connection `active`: from `active`, or from any refreshable status
+// the transition table lets move to `active` (today `degraded`). Literals, like the sweeper's.
+const writableStatuses = sql.join(
+  REFRESHABLE_STATUSES.filter(
+    (status) => status === 'active' || canTransition(status, 'active'),
+  ).map((status) => sql.lit(status)),
+);
+
+/**
+ * The write of successful refreshes, any number in one statement: for each, compare-and-set
+ * the new tokens on `token_version` (and a refreshable status, so a connection revoked
+ * meanwhile is never re-armed), mark it `active`, clear the failure count, and append its
+ * `connection.refreshed` event only if its row was written. One statement is atomic on its
+ * own and one round trip, where BEGIN, UPDATE, INSERT, COMMIT per refresh were four: this is
+ * the hot path. The answer is in request order; undefined means that race was lost.
+ */
+export async function storeRefreshedTokens(
+  db: DbExecutor,
+  requests: readonly RefreshWriteRequest[],
+): Promise<(RefreshWrite | undefined)[]> {
+  if (requests.length === 0) return [];
+  const eventIds = requests.map(() => newEventId());
+  const column = <T>(pick: (request: RefreshWriteRequest) => T) => requests.map(pick);
+  const { rows } = await sql<{ id: EventId }>`
+    with input as (
+      select * from unnest(
+        ${column((r) => r.connection.id)}::uuid[],
+        ${column((r) => r.connection.tokenVersion)}::integer[],
+        ${column((r) => r.tokens.accessTokenEnc)}::text[],
+        ${column((r) => r.tokens.refreshTokenEnc)}::text[],
+        ${column((r) => r.tokens.tokenType)}::text[],
+        ${column((r) => r.tokens.expiresAt)}::timestamptz[],
+        ${column((r) => r.tokens.refreshTokenExpiresAt)}::timestamptz[],
+        ${column((r) => (r.tokens.scopes === undefined ? null : jsonb(r.tokens.scopes)))}::jsonb[],
+        ${column((r) => r.tokens.refreshDueAt)}::timestamptz[],
+        ${column((r) => r.tokens.refreshedAt)}::timestamptz[],
+        ${eventIds}::uuid[],
+        ${column((r) => jsonb(eventData(r)))}::jsonb[]
+      ) as input(id, expected_version, access_token_enc, refresh_token_enc, token_type,
+                 expires_at, refresh_token_expires_at, scopes, refresh_due_at, refreshed_at,
+                 event_id, event_data)
+    ),
+    written as (
+      update connections c set
+        access_token_enc = input.access_token_enc,
+        refresh_token_enc = input.refresh_token_enc,
+        token_secret_enc = null,
+        token_type = input.token_type,
+        expires_at = input.expires_at,
+        refresh_token_expires_at = input.refresh_token_expires_at,
+        scopes = coalesce(input.scopes, c.scopes),
+        refresh_due_at = input.refresh_due_at,
+        last_refreshed_at = input.refreshed_at,
+        refresh_attempts = 0,
+        last_error_code = null,
+        last_error_at = null,
+        status = 'active',
+        token_version = c.token_version + 1,
+        updated_at = now()
+      from input
+      where c.id = input.id
+        and c.token_version = input.expected_version
+        and c.status in (${writableStatuses})
+      returning c.id, c.user_id, c.provider, input.event_id, input.event_data
+    )
+    insert into events (id, type, connection_id, user_id, provider, data)
+    select event_id, 'connection.refreshed', id, user_id, provider, event_data from written
+    returning id`.execute(db);
+  // Two requests for one row (never from one refresh job at a time) update it once: the
+  // event id says whose write it was.
+  const stored = new Set(rows.map((row) => row.id));
+  return requests.map((request, index) => {
+    const eventId = eventIds[index];
+    return eventId !== undefined && stored.has(eventId)
+      ? { tokenVersion: request.connection.tokenVersion + 1, eventId }
+      : undefined;
+  });
+}
+
+function eventData({ connection, tokens }: RefreshWriteRequest) {
+  return {
+    connectionId: connection.id,
+    userId: connection.userId,
+    provider: connection.provider,
+    status: 'active',
+    expiresAt: tokens.expiresAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,80 @@
+import type { ConnectionId } from '@tokenlane/core';
+import {
+  findConnections,
+  storeRefreshedTokens,
+  type Connection,
+  type DatabaseHandle,
+  type RefreshWrite,
+  type RefreshWriteRequest,
+} from '@tokenlane/db';
+import type { Runtime } from '@tokenlane/runtime';
+import DataLoader from 'dataloader';
+
+/**
+ * Gathers the database reads and writes of concurrent refreshes and token requests into one
+ * statement per tick. A worker runs ~50 refreshes at once and the token API serves many
+ * callers at once; one round trip per batch instead of one per caller is most of the
+ * difference between tokenlane and a bare queue (bench/, section 1). Nothing is cached: a
+ * load always reads the row as it is now.
+ */
+export interface ConnectionBatches {
+  /** The connection, or undefined: batched with every other read of this tick. */
+  read(id: ConnectionId): Promise<Connection | undefined>;
+  /** Stores one refresh (compare-and-set): batched with every other of this tick. */
+  storeRefresh(request: RefreshWriteRequest): Promise<RefreshWrite | undefined>;
+}
+
+const MAX_BATCH = 100;
+// After the event loop's poll phase: every I/O callback that ran in this turn (provider
+// answers, job fetches, HTTP requests arriving together) joins the batch, at no added delay.
+const batchScheduleFn = (run: () => void) => setImmediate(run);
+const batchesByDatabase = new WeakMap<DatabaseHandle, ConnectionBatches>();
+
+/** The batches of one database handle (one per runtime), created on first use. */
+export function connectionBatches(database: DatabaseHandle): ConnectionBatches {
+  let batches = batchesByDatabase.get(database);
+  if (batches === undefined) {
+    batches = createBatches(database);
+    batchesByDatabase.set(database, batches);
+  }
+  return batches;
+}
+
+/** Reads a connection now, in one query with the other reads of this tick (token API, polls). */
+export function readConnection(rt: Runtime, id: ConnectionId): Promise<Connection | undefined> {
+  return connectionBatches(rt.db).read(id);
+}
+
+function createBatches({ db }: DatabaseHandle): ConnectionBatches {
+  const reads = new DataLoader<ConnectionId, Connection | undefined>(
+    async (ids) => {
+      const byId = new Map((await findConnections(db, ids)).map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id));
+    },
+    { cache: false, maxBatchSize: MAX_BATCH, batchScheduleFn },
+  );
+  const writes = new DataLoader<RefreshWriteRequest, RefreshWrite | undefined>(
+    async (requests) => {
+      try {
+        return await storeRefreshedTokens(db, requests);
+      } catch (error) {
+        if (requests.length === 1) throw error;
+        // One bad request must not fail its neighbours: write each alone, each with its error.
+        return Promise.all(
+          requests.map((request) =>
+            storeRefreshedTokens(db, [request]).then(
+              ([written]) => written,
+              (failure: unknown) =>
+                failure instanceof Error ? failure : new Error(String(failure)),
+            ),
+          ),
+        );
+      }
+    },
+    { cache: false, maxBatchSize: MAX_BATCH, batchScheduleFn },
+  );
+  return {
+    read: (id) => reads.load(id),
+    storeRefresh: (request) => writes.load(request),
+  };
+}
