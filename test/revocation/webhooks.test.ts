@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { newConnectionId, type ConnectionId } from '@tokenlane/core';
-import { insertConnection } from '@tokenlane/db';
+import { insertConnection, transitionConnection } from '@tokenlane/db';
 import { buildApp } from '@tokenlane/ingress';
 import { openTokens, sealTokenSet } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
@@ -82,6 +82,27 @@ async function runRevokeJob(id: ConnectionId) {
   const outcome = await revokeHandler(rt)(job!.data as never, job!);
   await job!.remove();
   return outcome;
+}
+
+/** A re-link of a seeded connection, as the exchange writes it: new tokens, linked now. */
+async function relinkSeeded(id: ConnectionId, providerUserId: string) {
+  const tokens = {
+    accessToken: new Secret(`access-again-${providerUserId}`),
+    refreshToken: new Secret(`refresh-again-${providerUserId}`),
+    tokenType: 'Bearer',
+    metadata: {},
+  };
+  await rt.db.db
+    .transaction()
+    .execute((trx) =>
+      transitionConnection(
+        trx,
+        id,
+        'active',
+        { ...sealTokenSet(rt.keyRing, id, tokens), revokedAt: null, linkedAt: 'now' },
+        { type: 'connection.created', data: { relinked: true } },
+      ),
+    );
 }
 
 /** A connection of a built-in provider, as an exchange would have written it. */
@@ -188,10 +209,10 @@ describe('POST /webhooks/:provider, generic signature', () => {
   });
 });
 
-describe('built-in provider formats through the intake', () => {
-  const fitbitSignature = (body: string) =>
-    createHmac('sha1', `${FITBIT_SECRET}&`).update(body).digest('base64');
+const fitbitSignature = (body: string) =>
+  createHmac('sha1', `${FITBIT_SECRET}&`).update(body).digest('base64');
 
+describe('built-in provider formats through the intake', () => {
   it('answers the Fitbit verification GET: 204 for the right code, 404 otherwise', async () => {
     const right = await app.inject({ url: `/webhooks/fitbit?verify=${FITBIT_CODE}` });
     expect(right.statusCode).toBe(204);
@@ -235,6 +256,76 @@ describe('built-in provider formats through the intake', () => {
     expect(response.statusCode).toBe(200);
     expect(await runRevokeJob(id)).toEqual({ status: 'revoked', confirmed: true });
     expect(await row(rt, id)).toMatchObject({ status: 'revoked', tokenSecretEnc: null });
+  });
+
+  it('Fitbit (no issue time): a replay after a re-link revokes nothing, a new notice does', async () => {
+    const id = await seedConnection('fitbit', '22RELINK');
+    const entry = (date: string) =>
+      JSON.stringify([{ collectionType: 'userRevokedAccess', date, ownerId: '22RELINK' }]);
+    const send = (body: string) =>
+      post('/webhooks/fitbit', body, {
+        'content-type': 'application/json',
+        'x-fitbit-signature': fitbitSignature(body),
+      });
+    const first = entry('2026-03-01');
+    expect((await send(first)).statusCode).toBe(204);
+    expect(await runRevokeJob(id)).toEqual({ status: 'revoked', confirmed: true });
+    await relinkSeeded(id, '22RELINK');
+
+    // The captured notice again: tokenlane first saw it before this link.
+    expect((await send(first)).statusCode).toBe(204);
+    expect(await revokeJob(id)).toBeUndefined();
+    expect(await row(rt, id)).toMatchObject({ status: 'active' });
+    // A later revocation has another body (Fitbit's `date` moves on) and revokes the new link.
+    expect((await send(entry('2026-03-02'))).statusCode).toBe(204);
+    expect(await runRevokeJob(id)).toEqual({ status: 'revoked', confirmed: true });
+  });
+
+  it('Strava: event_time decides; an event from before the link is acknowledged and ignored', async () => {
+    const id = await seedConnection('strava', '134815');
+    const deauthorized = (eventTime: number) =>
+      JSON.stringify({
+        aspect_type: 'update',
+        event_time: eventTime,
+        object_id: 134815,
+        object_type: 'athlete',
+        owner_id: 134815,
+        subscription_id: 120475,
+        updates: { authorized: 'false' },
+      });
+    const now = Math.floor(Date.now() / 1000);
+    const url = '/webhooks/strava/hub-token';
+    const headers = { 'content-type': 'application/json' };
+    // Issued an hour before this link (a late retry, or a replay): the link is newer.
+    expect((await post(url, deauthorized(now - 3600), headers)).statusCode).toBe(200);
+    expect(await revokeJob(id)).toBeUndefined();
+    expect(await row(rt, id)).toMatchObject({ status: 'active' });
+    // Within the 60 s skew of the link, or after it: revokes.
+    expect((await post(url, deauthorized(now - 30), headers)).statusCode).toBe(200);
+    expect(await runRevokeJob(id)).toEqual({ status: 'revoked', confirmed: true });
+  });
+
+  it('Garmin: a permission change older than the link is ignored, a deregistration is not', async () => {
+    const id = await seedConnection('garmin', 'garmin-user-12');
+    const headers = { 'content-type': 'application/json' };
+    const url = `/webhooks/garmin/${GARMIN_SECRET}`;
+    const change = JSON.stringify({
+      userPermissionsChange: [
+        {
+          userId: 'garmin-user-12',
+          summaryId: 'x',
+          permissions: [],
+          changeTimeInSeconds: Math.floor(Date.now() / 1000) - 600,
+        },
+      ],
+    });
+    expect((await post(url, change, headers)).statusCode).toBe(200);
+    expect(await revokeJob(id)).toBeUndefined();
+    const deregistration = JSON.stringify({
+      deregistrations: [{ userId: 'garmin-user-12', userAccessToken: GARMIN_USER_TOKEN }],
+    });
+    expect((await post(url, deregistration, headers)).statusCode).toBe(200);
+    expect(await runRevokeJob(id)).toEqual({ status: 'revoked', confirmed: true });
   });
 
   it('answers the Strava subscription challenge', async () => {

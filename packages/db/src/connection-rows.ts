@@ -30,6 +30,11 @@ export interface Connection {
   readonly metadata: JsonObject;
   readonly revokedAt: Date | null;
   readonly revocationConfirmed: boolean | null;
+  /**
+   * When the user last granted access: the first link or the latest re-link (database clock).
+   * A provider notice issued before it is about an earlier link and revokes nothing.
+   */
+  readonly linkedAt: Date;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -52,6 +57,11 @@ export interface ConnectionPatch {
   readonly metadata?: JsonObject;
   readonly revokedAt?: Date | null;
   readonly revocationConfirmed?: boolean | null;
+  /**
+   * A (re-)link: `'now'` stamps the database's clock, the clock notice receipts are compared
+   * with (a new row gets it by default).
+   */
+  readonly linkedAt?: Date | 'now';
 }
 
 /** A new connection. The id comes from the caller: ciphertexts are bound to it (AAD). */
@@ -91,7 +101,13 @@ export function patchColumns(patch: ConnectionPatch): UpdateObject<Database, 'co
   if (patch.revokedAt !== undefined) columns.revoked_at = patch.revokedAt;
   if (patch.revocationConfirmed !== undefined)
     columns.revocation_confirmed = patch.revocationConfirmed;
+  if (patch.linkedAt !== undefined) columns.linked_at = linkedAtValue(patch.linkedAt);
   return columns;
+}
+
+/** The value written to `linked_at`: a given time, or the database's `now()`. */
+export function linkedAtValue(linkedAt: Date | 'now') {
+  return linkedAt === 'now' ? sql<Date>`now()` : linkedAt;
 }
 
 /** snake_case row → camelCase domain object. */
@@ -118,6 +134,7 @@ export function toConnection(row: Selectable<ConnectionsTable>): Connection {
     metadata: row.metadata,
     revokedAt: row.revoked_at,
     revocationConfirmed: row.revocation_confirmed,
+    linkedAt: row.linked_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -2,6 +2,7 @@ import { isUuid, REFRESHABLE_STATUSES } from '@tokenlane/core';
 import type { ConnectionId, ConnectionStatus } from '@tokenlane/core';
 import { sql } from 'kysely';
 import {
+  linkedAtValue,
   patchColumns,
   toConnection,
   type Connection,
@@ -36,6 +37,7 @@ export async function insertConnection(db: DbExecutor, input: NewConnection): Pr
       metadata: jsonb(input.metadata ?? {}),
       revoked_at: input.revokedAt ?? null,
       revocation_confirmed: input.revocationConfirmed ?? null,
+      ...(input.linkedAt === undefined ? {} : { linked_at: linkedAtValue(input.linkedAt) }),
     })
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -14,6 +14,7 @@ export type {
   LinkMethod,
   LinkSessionStatus,
   LinkSessionsTable,
+  NoticeReceiptsTable,
 } from './schema.js';
 export type { Connection, ConnectionPatch, NewConnection } from './connection-rows.js';
 export {
@@ -30,6 +31,12 @@ export {
   updateConnection,
 } from './connections.js';
 export type { ConnectionCount, ListConnectionsQuery } from './connections.js';
+export {
+  connectionsNamedByNotice,
+  noticeRevokesConnection,
+  recordNoticeReceipts,
+} from './notice-receipts.js';
+export type { NewNoticeReceipt, NoticeReceipt, NoticedConnection } from './notice-receipts.js';
 export { storeRefreshedTokens } from './refresh-write.js';
 export type { RefreshedTokens, RefreshWrite, RefreshWriteRequest } from './refresh-write.js';
 export { iterateCiphertexts, listRowsNotUnderKey, reencryptConnection } from './key-rotation.js';

@@ -61,6 +61,8 @@ export interface ConnectionsTable {
   metadata: Jsonb<JsonObject, string | undefined>;
   revoked_at: Date | null;
   revocation_confirmed: boolean | null;
+  /** When the user last granted access (insert, or a re-link); database clock. */
+  linked_at: Generated<Date>;
   created_at: ColumnType<Date, never, never>;
   updated_at: Generated<Date>;
 }
@@ -106,11 +108,24 @@ export interface EventsTable {
   last_delivery_error: string | null;
 }
 
+/** Provider revocation notices already handled, one row per (notice, account). */
+export interface NoticeReceiptsTable {
+  digest: ColumnType<string, string, never>;
+  provider: ColumnType<string, string, never>;
+  provider_user_id: ColumnType<string, string, never>;
+  issued_at: ColumnType<Date | null, Date | null, never>;
+  applies_before: ColumnType<Date, Date, never>;
+  first_seen_at: ColumnType<Date, never, never>;
+  last_seen_at: Generated<Date>;
+  seen_count: Generated<number>;
+}
+
 /** Every table tokenlane owns. */
 export interface Database {
   connections: ConnectionsTable;
   link_sessions: LinkSessionsTable;
   events: EventsTable;
+  notice_receipts: NoticeReceiptsTable;
 }
 
 /**

@@ -31,5 +31,12 @@ export { RELAY_BATCH_SIZE } from './events/relay.js';
 export type { RelayOutcome } from './events/relay.js';
 export { revokeConnection } from './revoke/revoke.js';
 export type { RevokeOptions, RevokeOutcome, RevokeReason } from './revoke/revoke.js';
+export { applyRevocationNotice, NOTICE_CLOCK_SKEW_MS, noticeDigest } from './revoke/notice.js';
+export type {
+  NoticeDecision,
+  NoticeDecisionReason,
+  NoticeResult,
+  RevocationNotice,
+} from './revoke/notice.js';
 export { toConnectionView, toEventView } from './views.js';
 export type { ConnectionView, EventView } from './views.js';

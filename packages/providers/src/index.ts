@@ -101,5 +101,6 @@ export type {
   ChallengeInput,
   NotificationInput,
   NotificationOutcome,
+  Revocation,
 } from './notifications/common.js';
 export type { NotificationFormat } from './definition.js';

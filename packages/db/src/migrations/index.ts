@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import { initial } from './0001_initial.js';
+import { noticeReplay } from './0002_notice_replay.js';
 
 /** Every migration, by name; names sort in the order they run. Never edit one once shipped. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
+  '0002_notice_replay': noticeReplay,
 };

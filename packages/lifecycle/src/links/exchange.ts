@@ -151,6 +151,8 @@ async function persist(
       lastErrorAt: null,
       revokedAt: null,
       revocationConfirmed: null,
+      // On the database clock, like notice receipts: notices from before this revoke nothing.
+      linkedAt: 'now',
     } satisfies ConnectionPatch;
     let connectionId: ConnectionId;
     if (target === undefined) {

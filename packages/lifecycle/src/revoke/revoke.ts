@@ -2,6 +2,7 @@ import type { ConnectionId } from '@tokenlane/core';
 import {
   findConnection,
   findConnectionForUpdate,
+  noticeRevokesConnection,
   transitionConnection,
   type Connection,
 } from '@tokenlane/db';
@@ -31,10 +32,15 @@ export interface RevokeOptions {
   readonly now?: Date;
 }
 
-/** What a revocation did (ids and codes only: it is a job's return value, kept in Redis). */
+/**
+ * What a revocation did (ids and codes only: it is a job's return value, kept in Redis).
+ * `relinked_after_notice`: a provider notice's job found the connection re-linked after every
+ * notice recorded for its account, so the notice was about an earlier link.
+ */
 export type RevokeOutcome =
   | { readonly status: 'revoked'; readonly confirmed: boolean }
   | { readonly status: 'already_revoked' }
+  | { readonly status: 'relinked_after_notice' }
   | { readonly status: 'not_found' };
 
 /**
@@ -43,7 +49,9 @@ export type RevokeOutcome =
  * ciphertext and moves the connection to `revoked` with `connection.revoked` in one
  * transaction, recording whether the provider confirmed. A transient provider failure is
  * rethrown for the job's backoff until the final attempt; any other failure gives up on the
- * provider and wipes anyway. A revoked connection is left alone, so replays do nothing.
+ * provider and wipes anyway. A revoked connection is left alone, so replays do nothing. For a
+ * provider notice, the locked row is re-checked against the recorded notices of its account
+ * (see applyRevocationNotice): a re-link after the notice keeps the connection.
  * @see RFC 7009 §2
  */
 export async function revokeConnection(
@@ -127,6 +135,13 @@ async function wipe(
     const current = await findConnectionForUpdate(trx, id);
     if (current === undefined) return { status: 'not_found' } as const;
     if (current.status === 'revoked') return { status: 'already_revoked' } as const;
+    if (reason === 'provider_notice' && !(await noticeRevokesConnection(trx, id))) {
+      rt.logger.info(
+        { connectionId: id, provider: current.provider, reason: 'linked_after_notice' },
+        "provider notice older than the connection's link: not revoked",
+      );
+      return { status: 'relinked_after_notice' } as const;
+    }
     await transitionConnection(
       trx,
       id,

@@ -16,10 +16,24 @@ export interface NotificationInput {
   readonly now?: Date;
 }
 
-/** What a verified notification says: these provider users revoked access, or nothing for us. */
+/**
+ * One provider account a verified notice says is gone, and when the provider issued that
+ * notice, if its format says so. A notice names an account, not a link: the time is what lets
+ * the intake tell a notice about an earlier link of the account from one about the current one.
+ */
+export interface Revocation {
+  readonly providerUserId: string;
+  /** When the provider issued the notice (signed header or documented body field). */
+  readonly issuedAt?: Date;
+}
+
+/**
+ * What a verified notification says: these provider accounts revoked access, or nothing for
+ * us. An ignored notice still carries its issue time when the format has one (for logs).
+ */
 export type NotificationOutcome =
-  | { readonly kind: 'revoked'; readonly providerUserIds: readonly string[] }
-  | { readonly kind: 'ignored' };
+  | { readonly kind: 'revoked'; readonly revocations: readonly Revocation[] }
+  | { readonly kind: 'ignored'; readonly issuedAt?: Date };
 
 /** A subscription handshake (`GET /webhooks/:provider`) and how to answer it. */
 export interface ChallengeInput {
@@ -48,9 +62,38 @@ export const NOTIFICATION_TOLERANCE_MS = 5 * 60_000;
 
 export const IGNORED: NotificationOutcome = { kind: 'ignored' };
 
-export function revokedUsers(ids: readonly string[]): NotificationOutcome {
-  const unique = [...new Set(ids.filter((id) => id !== ''))];
-  return unique.length === 0 ? IGNORED : { kind: 'revoked', providerUserIds: unique };
+/** An ignored notice, with its issue time when the format carries one. */
+export function ignoredAt(issuedAt: Date | undefined): NotificationOutcome {
+  return issuedAt === undefined ? IGNORED : { kind: 'ignored', issuedAt };
+}
+
+/**
+ * The revocations of one notice, one per account (an account named twice keeps its latest
+ * time), or `ignored` when it names nobody. An id with a NUL names nobody: Postgres text
+ * cannot hold one, so no connection has it (and a query with it would fail).
+ */
+export function revoked(entries: readonly Revocation[]): NotificationOutcome {
+  const byAccount = new Map<string, Revocation>();
+  for (const entry of entries) {
+    if (entry.providerUserId === '' || entry.providerUserId.includes('\u0000')) continue;
+    const seen = byAccount.get(entry.providerUserId);
+    if (
+      seen === undefined ||
+      (seen.issuedAt?.getTime() ?? -1) < (entry.issuedAt?.getTime() ?? -1)
+    ) {
+      byAccount.set(entry.providerUserId, entry);
+    }
+  }
+  return byAccount.size === 0 ? IGNORED : { kind: 'revoked', revocations: [...byAccount.values()] };
+}
+
+/** Revocations of `ids`, all issued at the notice's one time (if any). */
+export function revokedUsers(ids: readonly string[], issuedAt?: Date): NotificationOutcome {
+  return revoked(
+    ids.map((id) =>
+      issuedAt === undefined ? { providerUserId: id } : { providerUserId: id, issuedAt },
+    ),
+  );
 }
 
 /** A header's single value; a repeated header is as good as a missing one. */
@@ -95,14 +138,36 @@ export function parseTimestamp(value: string): number | undefined {
   return Number.isNaN(parsed) ? undefined : parsed;
 }
 
-/** Refuses a signed timestamp outside the tolerance: a replayed notification. */
-export function assertFresh(input: NotificationInput, timestamp: string, name: string): void {
+/** A parsed time as a Date, or undefined when there is none. */
+export function timeOf(value: string | undefined): Date | undefined {
+  const at = value === undefined ? undefined : parseTimestamp(value);
+  return at === undefined ? undefined : new Date(at);
+}
+
+/**
+ * Unix seconds in a JSON body field (Strava's `event_time`, Garmin's `changeTimeInSeconds`),
+ * or undefined for anything else: an unreadable time is no time, not a refused notice.
+ */
+export function epochSeconds(value: unknown): Date | undefined {
+  const seconds = typeof value === 'string' && /^\d{1,12}$/.test(value) ? Number(value) : value;
+  if (typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || seconds <= 0) {
+    return undefined;
+  }
+  return new Date(seconds * 1000);
+}
+
+/**
+ * Refuses a signed timestamp outside the tolerance (a replayed notification) and returns it:
+ * the time the provider issued the notice.
+ */
+export function assertFresh(input: NotificationInput, timestamp: string, name: string): Date {
   const at = parseTimestamp(timestamp);
   if (at === undefined) throw new NotificationError('invalid_signature', `${name} is not a time`);
   const now = (input.now ?? new Date()).getTime();
   if (Math.abs(now - at) > NOTIFICATION_TOLERANCE_MS) {
     throw new NotificationError('invalid_signature', `${name} is outside the replay window`);
   }
+  return new Date(at);
 }
 
 /** `timestamp` followed by the body: what Whoop and Oura sign. */

@@ -28,9 +28,18 @@ describe('Fitbit subscription notifications', () => {
     const input = notification(body, { 'X-Fitbit-Signature': signature(body) });
     expect(verifyNotification(fitbit, input)).toEqual({
       kind: 'revoked',
-      providerUserIds: ['22BXYZ', '22CDEF'],
+      revocations: [{ providerUserId: '22BXYZ' }, { providerUserId: '22CDEF' }],
     });
     expect(notificationAckStatus(fitbit)).toBe(204);
+  });
+
+  it("carries no issue time: `date` is the data's calendar day, not when Fitbit sent it", () => {
+    const input = notification(body, { 'x-fitbit-signature': signature(body) });
+    const outcome = verifyNotification(fitbit, input);
+    expect(outcome.kind === 'revoked' && outcome.revocations.map((r) => r.issuedAt)).toEqual([
+      undefined,
+      undefined,
+    ]);
   });
 
   it('ignores data notifications', () => {

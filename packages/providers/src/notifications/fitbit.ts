@@ -29,7 +29,8 @@ export function fitbitSignature(clientSecret: string, rawBody: Buffer): string {
 
 /**
  * A Fitbit subscription notification: an array of `{collectionType, ownerId, …}`;
- * `userRevokedAccess` (and `deleteUser`) name users who are gone.
+ * `userRevokedAccess` (and `deleteUser`) name users who are gone. Fitbit sends no issue time:
+ * `date` is a calendar day in the user's time zone (the data's day), not when it was sent.
  * @see https://dev.fitbit.com/build/reference/web-api/developer-guide/using-subscriptions/
  */
 function verifyFitbit(provider: Provider, input: NotificationInput) {

@@ -21,7 +21,8 @@ describe.each(['garmin', 'garmin-oauth2'])('Garmin pushes (%s)', (id) => {
     const input = notification(deregistrations, {}, { pathSecret: WEBHOOK_SECRET });
     expect(verifyNotification(garmin, input)).toEqual({
       kind: 'revoked',
-      providerUserIds: ['g-1', 'g-2'],
+      // Deregistrations carry no time (userId and userAccessToken only).
+      revocations: [{ providerUserId: 'g-1' }, { providerUserId: 'g-2' }],
     });
   });
 
@@ -43,17 +44,44 @@ describe.each(['garmin', 'garmin-oauth2'])('Garmin pushes (%s)', (id) => {
   it('treats a permission change leaving nothing as a revocation, other changes not', () => {
     const change = {
       userPermissionsChange: [
-        { userId: 'g-3', permissions: [], changeTimeInSeconds: 1 },
-        { userId: 'g-4', permissions: ['ACTIVITY_EXPORT'], changeTimeInSeconds: 1 },
+        { userId: 'g-3', permissions: [], changeTimeInSeconds: 1772366400 },
+        { userId: 'g-4', permissions: ['ACTIVITY_EXPORT'], changeTimeInSeconds: 1772366400 },
       ],
     };
     expect(
       verifyNotification(garmin, notification(change, {}, { pathSecret: WEBHOOK_SECRET })),
-    ).toEqual({ kind: 'revoked', providerUserIds: ['g-3'] });
+    ).toEqual({
+      kind: 'revoked',
+      revocations: [{ providerUserId: 'g-3', issuedAt: new Date('2026-03-01T12:00:00Z') }],
+    });
     const kept = { userPermissionsChange: [change.userPermissionsChange[1]] };
     expect(
       verifyNotification(garmin, notification(kept, {}, { pathSecret: WEBHOOK_SECRET })),
     ).toEqual({ kind: 'ignored' });
+  });
+
+  it("takes each permission change's changeTimeInSeconds as its issue time", () => {
+    const change = {
+      userPermissionsChange: [
+        { userId: 'g-5', summaryId: 's5', permissions: [], changeTimeInSeconds: 1772366400 },
+        { userId: 'g-6', summaryId: 's6', permissions: [], changeTimeInSeconds: 1772362800 },
+        { userId: 'g-7', summaryId: 's7', permissions: [] },
+        { userId: 'g-8', summaryId: 's8', permissions: [], changeTimeInSeconds: 'soon' },
+        // The same user twice in one push keeps the later time.
+        { userId: 'g-6', summaryId: 's9', permissions: [], changeTimeInSeconds: 1772364600 },
+      ],
+    };
+    expect(
+      verifyNotification(garmin, notification(change, {}, { pathSecret: WEBHOOK_SECRET })),
+    ).toEqual({
+      kind: 'revoked',
+      revocations: [
+        { providerUserId: 'g-5', issuedAt: new Date('2026-03-01T12:00:00Z') },
+        { providerUserId: 'g-6', issuedAt: new Date('2026-03-01T11:30:00Z') },
+        { providerUserId: 'g-7' },
+        { providerUserId: 'g-8' },
+      ],
+    });
   });
 
   it('refuses a malformed push', () => {

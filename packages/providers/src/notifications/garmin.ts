@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { Provider } from '../definition.js';
 import {
   assertPathSecret,
+  epochSeconds,
   parseBody,
-  revokedUsers,
+  revoked,
   type NotificationInput,
   type NotificationVerifier,
 } from './common.js';
@@ -14,7 +15,13 @@ const userId = z.union([z.string().min(1).max(256), z.number().transform(String)
 const push = z.looseObject({
   deregistrations: z.array(z.looseObject({ userId })).optional(),
   userPermissionsChange: z
-    .array(z.looseObject({ userId, permissions: z.array(z.string()) }))
+    .array(
+      z.looseObject({
+        userId,
+        permissions: z.array(z.string()),
+        changeTimeInSeconds: z.unknown().optional(),
+      }),
+    )
     .optional(),
 });
 
@@ -22,17 +29,24 @@ const push = z.looseObject({
  * Garmin's deregistration and permission-change pushes. They carry no signature (only a
  * `garmin-client-id` header anyone can send), so the intake URL holds the secret: the path
  * segment of `/webhooks/garmin/:secret`, or `?token=`, equal to `webhookSecret`. A permission
- * change leaving no permission is a revocation; any other change is ignored.
+ * change leaving no permission is a revocation; any other change is ignored. A permission
+ * change carries `changeTimeInSeconds` (its issue time, per entry); a deregistration carries
+ * no time (`userId` and `userAccessToken` only).
  * @see https://developerportal.garmin.com/developer-programs/content/829/programs-docs
  */
 function verifyGarmin(provider: Provider, input: NotificationInput) {
   assertPathSecret(provider, input);
   const notice = parseBody(input, push);
-  return revokedUsers([
-    ...(notice.deregistrations ?? []).map((entry) => entry.userId),
+  return revoked([
+    ...(notice.deregistrations ?? []).map((entry) => ({ providerUserId: entry.userId })),
     ...(notice.userPermissionsChange ?? [])
       .filter((entry) => entry.permissions.length === 0)
-      .map((entry) => entry.userId),
+      .map((entry) => {
+        const issuedAt = epochSeconds(entry.changeTimeInSeconds);
+        return issuedAt === undefined
+          ? { providerUserId: entry.userId }
+          : { providerUserId: entry.userId, issuedAt };
+      }),
   ]);
 }
 

@@ -26,7 +26,15 @@ const signed = (timestamp: string, payload = body, key = CLIENT_SECRET) =>
 
 describe('Oura webhooks', () => {
   it('verifies upper-case hex HMAC-SHA256(client secret, timestamp + body)', () => {
-    expect(verifyNotification(oura, signed(seconds(-10_000)))).toEqual({ kind: 'ignored' });
+    // The signed x-oura-timestamp (read as unix seconds here) is the issue time.
+    expect(verifyNotification(oura, signed(seconds(-10_000)))).toEqual({
+      kind: 'ignored',
+      issuedAt: new Date(NOW.getTime() - 10_000),
+    });
+  });
+
+  it('goes without an issue time when x-oura-timestamp does not read as a time', () => {
+    expect(verifyNotification(oura, signed('v1-opaque'))).toEqual({ kind: 'ignored' });
   });
 
   it('refuses a wrong key or a missing header', () => {

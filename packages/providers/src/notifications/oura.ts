@@ -2,8 +2,8 @@ import { verifyHmacSha256 } from '@tokenlane/vault';
 import { z } from 'zod';
 import type { Provider } from '../definition.js';
 import {
-  IGNORED,
   assertFresh,
+  ignoredAt,
   matchesSecret,
   parseBody,
   parseTimestamp,
@@ -33,10 +33,13 @@ function verifyOura(provider: Provider, input: NotificationInput) {
   if (!verifyHmacSha256(secret, prefixed(timestamp, input.rawBody), signature, 'hex')) {
     throw new NotificationError('invalid_signature', `${OURA_SIGNATURE_HEADER} does not match`);
   }
-  // The timestamp's format is not documented: bound it when it reads as a time.
-  if (parseTimestamp(timestamp) !== undefined) assertFresh(input, timestamp, OURA_TIMESTAMP_HEADER);
+  // The timestamp's format is not documented: bound it (and use it) when it reads as a time.
+  const issuedAt =
+    parseTimestamp(timestamp) === undefined
+      ? undefined
+      : assertFresh(input, timestamp, OURA_TIMESTAMP_HEADER);
   parseBody(input, event);
-  return IGNORED;
+  return ignoredAt(issuedAt);
 }
 
 /**

@@ -21,7 +21,13 @@ const signed = (payload: string, key = WEBHOOK_SECRET) =>
 
 describe('Polar AccessLink webhooks', () => {
   it('verifies hex HMAC-SHA256(webhookSecret, body) and ignores data events', () => {
-    expect(verifyNotification(polar, signed(body))).toEqual({ kind: 'ignored' });
+    // The body's `timestamp` (ISO 8601) is the issue time.
+    expect(verifyNotification(polar, signed(body))).toEqual({
+      kind: 'ignored',
+      issuedAt: new Date('2026-03-01T11:59:00Z'),
+    });
+    const noTime = JSON.stringify({ event: 'EXERCISE', user_id: 475, timestamp: 'later' });
+    expect(verifyNotification(polar, signed(noTime))).toEqual({ kind: 'ignored' });
   });
 
   it('refuses a wrong key or a missing signature', () => {
@@ -31,6 +37,7 @@ describe('Polar AccessLink webhooks', () => {
 
   it('acknowledges the creation PING, which comes before the key is known', () => {
     const ping = JSON.stringify({ timestamp: '2026-03-01T12:00:00Z', event: 'PING' });
+    // Unverified, so its timestamp is not taken.
     expect(verifyNotification(polar, notification(ping))).toEqual({ kind: 'ignored' });
   });
 

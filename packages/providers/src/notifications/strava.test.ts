@@ -24,15 +24,35 @@ describe('Strava webhooks', () => {
   it('reads an athlete deauthorization', () => {
     expect(verifyNotification(strava, withSecret(deauthorized))).toEqual({
       kind: 'revoked',
-      providerUserIds: ['134815'],
+      revocations: [{ providerUserId: '134815', issuedAt: new Date(1516126040 * 1000) }],
+    });
+  });
+
+  it('takes event_time (unix seconds) as the issue time, and goes without an unreadable one', () => {
+    const at = (eventTime: unknown) => {
+      const outcome = verifyNotification(
+        strava,
+        withSecret({ ...deauthorized, event_time: eventTime }),
+      );
+      return outcome.kind === 'revoked' ? outcome.revocations[0]?.issuedAt : 'ignored';
+    };
+    expect(at(1772366400)).toEqual(new Date('2026-03-01T12:00:00Z'));
+    expect(at('1772366400')).toEqual(new Date('2026-03-01T12:00:00Z'));
+    for (const unreadable of [undefined, null, 'yesterday', -5, 1.5, 0]) {
+      expect(at(unreadable)).toBeUndefined();
+    }
+    const activity = { ...deauthorized, object_type: 'activity', updates: { title: 'Run' } };
+    expect(verifyNotification(strava, withSecret(activity))).toEqual({
+      kind: 'ignored',
+      issuedAt: new Date(1516126040 * 1000),
     });
   });
 
   it('ignores activity events and other athlete updates', () => {
     const activity = { ...deauthorized, object_type: 'activity', updates: { title: 'Run' } };
-    expect(verifyNotification(strava, withSecret(activity))).toEqual({ kind: 'ignored' });
+    expect(verifyNotification(strava, withSecret(activity))).toMatchObject({ kind: 'ignored' });
     const renamed = { ...deauthorized, updates: { authorized: 'true' } };
-    expect(verifyNotification(strava, withSecret(renamed))).toEqual({ kind: 'ignored' });
+    expect(verifyNotification(strava, withSecret(renamed))).toMatchObject({ kind: 'ignored' });
   });
 
   it('refuses an event without the intake secret (Strava signs nothing)', () => {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Provider } from '../definition.js';
 import {
-  IGNORED,
   assertPathSecret,
+  epochSeconds,
+  ignoredAt,
   matchesSecret,
   parseBody,
   revokedUsers,
@@ -16,26 +17,29 @@ const event = z.looseObject({
   aspect_type: z.string(),
   owner_id: z.union([z.number().int(), z.string().regex(/^\d{1,20}$/)]),
   updates: z.record(z.string(), z.unknown()).optional(),
+  event_time: z.unknown().optional(),
 });
 
 /**
  * A Strava webhook event; an athlete `update` with `updates.authorized = "false"` is a
  * deauthorization. Strava signs nothing, so, as for Garmin, the intake URL carries
- * `webhookSecret` (path segment or `?token=`).
+ * `webhookSecret` (path segment or `?token=`). `event_time` (unix seconds, "the time that the
+ * event occurred") is the notice's issue time.
  * @see https://developers.strava.com/docs/webhooks/
  */
 function verifyStrava(provider: Provider, input: NotificationInput) {
   assertPathSecret(provider, input);
   const notice = parseBody(input, event);
+  const issuedAt = epochSeconds(notice.event_time);
   const authorized = notice.updates?.authorized;
   if (
     notice.object_type === 'athlete' &&
     notice.aspect_type === 'update' &&
     (authorized === 'false' || authorized === false)
   ) {
-    return revokedUsers([String(notice.owner_id)]);
+    return revokedUsers([String(notice.owner_id)], issuedAt);
   }
-  return IGNORED;
+  return ignoredAt(issuedAt);
 }
 
 /**

@@ -18,10 +18,16 @@ const signed = (body: string, extra: Record<string, string> = {}) =>
 
 describe('generic notifications (X-Tokenlane-Signature)', () => {
   it('reads auth_revoked under a good signature', () => {
+    // Unstamped: no issue time.
     expect(verifyNotification(acme, signed(revokedBody))).toEqual({
       kind: 'revoked',
-      providerUserIds: ['user-7'],
+      revocations: [{ providerUserId: 'user-7' }],
     });
+  });
+
+  it('treats an account id with a NUL as naming nobody (no stored id can hold one)', () => {
+    const body = JSON.stringify({ type: 'auth_revoked', providerUserId: 'user\u00007' });
+    expect(verifyNotification(acme, signed(body))).toEqual({ kind: 'ignored' });
   });
 
   it('accepts upper-case hex and ignores other notice types', () => {
@@ -57,7 +63,19 @@ describe('generic notifications (X-Tokenlane-Signature)', () => {
       'x-tokenlane-signature': sign(`${t}.${revokedBody}`),
       'x-tokenlane-timestamp': t,
     });
-    expect(verifyNotification(acme, fresh)).toMatchObject({ kind: 'revoked' });
+    // The signed timestamp (unix seconds) is the notice's issue time.
+    expect(verifyNotification(acme, fresh)).toEqual({
+      kind: 'revoked',
+      revocations: [{ providerUserId: 'user-7', issuedAt: new Date(Number(t) * 1000) }],
+    });
+    const other = notification('{"type":"profile_updated"}', {
+      'x-tokenlane-signature': sign(`${t}.{"type":"profile_updated"}`),
+      'x-tokenlane-timestamp': t,
+    });
+    expect(verifyNotification(acme, other)).toEqual({
+      kind: 'ignored',
+      issuedAt: new Date(Number(t) * 1000),
+    });
     // A timestamp the signature does not cover could be moved forward by anyone.
     expectRefused(
       () => verifyNotification(acme, signed(revokedBody, { 'x-tokenlane-timestamp': t })),

@@ -2,9 +2,9 @@ import { verifyHmacSha256 } from '@tokenlane/vault';
 import { z } from 'zod';
 import type { Provider } from '../definition.js';
 import {
-  IGNORED,
   assertFresh,
   header,
+  ignoredAt,
   parseBody,
   requireHeader,
   revokedUsers,
@@ -35,6 +35,7 @@ export function tokenlaneSignedPayload(rawBody: Buffer, timestamp?: string): Buf
  * The generic notice of custom providers (DESIGN §5): `X-Tokenlane-Signature:
  * sha256=<hex HMAC-SHA256(webhookSecret, payload)>`, body
  * `{"type":"auth_revoked","providerUserId":"…"}`; other types are acknowledged and ignored.
+ * The signed `X-Tokenlane-Timestamp` (unix seconds), when sent, is the notice's issue time.
  */
 function verifyTokenlane(provider: Provider, input: NotificationInput) {
   const secret = provider.webhookSecret;
@@ -52,13 +53,14 @@ function verifyTokenlane(provider: Provider, input: NotificationInput) {
       `${TOKENLANE_SIGNATURE_HEADER} does not match`,
     );
   }
-  if (timestamp !== undefined) assertFresh(input, timestamp, TOKENLANE_TIMESTAMP_HEADER);
+  const issuedAt =
+    timestamp === undefined ? undefined : assertFresh(input, timestamp, TOKENLANE_TIMESTAMP_HEADER);
   const notice = parseBody(input, body);
-  if (notice.type !== 'auth_revoked') return IGNORED;
+  if (notice.type !== 'auth_revoked') return ignoredAt(issuedAt);
   if (notice.providerUserId === undefined) {
     throw new NotificationError('invalid_payload', 'auth_revoked needs providerUserId');
   }
-  return revokedUsers([notice.providerUserId]);
+  return revokedUsers([notice.providerUserId], issuedAt);
 }
 
 export const tokenlaneNotifications: NotificationVerifier = {

@@ -20,7 +20,11 @@ const signed = (timestamp: string, payload = body, key = CLIENT_SECRET) =>
 
 describe('WHOOP webhooks', () => {
   it('verifies base64 HMAC-SHA256(client secret, timestamp + body) and ignores data events', () => {
-    expect(verifyNotification(whoop, signed(at(-30_000)))).toEqual({ kind: 'ignored' });
+    // The signed X-WHOOP-Signature-Timestamp (ms) is the issue time.
+    expect(verifyNotification(whoop, signed(at(-30_000)))).toEqual({
+      kind: 'ignored',
+      issuedAt: new Date(NOW.getTime() - 30_000),
+    });
   });
 
   it('refuses a wrong key, a missing timestamp or a signature over another body', () => {

@@ -2,8 +2,8 @@ import { verifyHmacSha256 } from '@tokenlane/vault';
 import { z } from 'zod';
 import type { Provider } from '../definition.js';
 import {
-  IGNORED,
   assertFresh,
+  ignoredAt,
   parseBody,
   prefixed,
   requireHeader,
@@ -21,7 +21,8 @@ const event = z.looseObject({ type: z.string().min(1) });
  * A WHOOP webhook: `X-WHOOP-Signature` = base64(HMAC-SHA256(secret, timestamp + body)) with
  * `X-WHOOP-Signature-Timestamp` (ms), refused outside five minutes. The secret is the app's
  * client secret unless `webhookSecret` is set. WHOOP sends data events only (no revocation
- * notice is documented), so a verified event is acknowledged and ignored.
+ * notice is documented), so a verified event is acknowledged and ignored; its signed timestamp
+ * is its issue time.
  * @see https://developer.whoop.com/docs/developing/webhooks/
  */
 function verifyWhoop(provider: Provider, input: NotificationInput) {
@@ -31,9 +32,9 @@ function verifyWhoop(provider: Provider, input: NotificationInput) {
   if (!verifyHmacSha256(secret, prefixed(timestamp, input.rawBody), signature, 'base64')) {
     throw new NotificationError('invalid_signature', `${WHOOP_SIGNATURE_HEADER} does not match`);
   }
-  assertFresh(input, timestamp, WHOOP_TIMESTAMP_HEADER);
+  const issuedAt = assertFresh(input, timestamp, WHOOP_TIMESTAMP_HEADER);
   parseBody(input, event);
-  return IGNORED;
+  return ignoredAt(issuedAt);
 }
 
 export const whoopNotifications: NotificationVerifier = {

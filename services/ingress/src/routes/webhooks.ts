@@ -1,6 +1,6 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { findByProviderUser } from '@tokenlane/db';
+import { applyRevocationNotice, type NoticeResult } from '@tokenlane/lifecycle';
 import {
   answerNotificationChallenge,
   NotificationError,
@@ -60,26 +60,33 @@ function verified(provider: Provider, input: NotificationInput): NotificationOut
 }
 
 /**
- * One `revoke` job per connection of the revoked provider users; the provider already
- * knows, so the job only wipes. Job ids are per connection, and revoked connections are
- * skipped: a replayed notice adds nothing.
+ * Says why a notice left a connection alone: one info line per connection linked after the
+ * notice (a replay, or a notice about an earlier link). Ids, codes and times only.
  */
-async function enqueueRevocations(rt: Runtime, provider: string, userIds: readonly string[]) {
-  const found = await Promise.all(userIds.map((id) => findByProviderUser(rt.db.db, provider, id)));
-  const live = found.flat().filter((connection) => connection.status !== 'revoked');
-  await Promise.all(
-    live.map((connection) =>
-      rt.queues.enqueue('revoke', { connectionId: connection.id, reason: 'provider_notice' }),
-    ),
-  );
-  return live.length;
+function logIgnored(log: FastifyBaseLogger, provider: string, result: NoticeResult) {
+  for (const decision of result.decisions) {
+    if (decision.reason !== 'linked_after_notice') continue;
+    log.info(
+      {
+        provider,
+        connectionId: decision.connectionId,
+        reason: decision.reason,
+        noticeIssuedAt: decision.issuedAt?.toISOString(),
+        noticeAppliesBefore: decision.appliesBefore.toISOString(),
+        seenCount: decision.seenCount,
+      },
+      "provider notice older than the connection's link: ignored",
+    );
+  }
 }
 
 /**
  * Provider notifications (DESIGN §5): `POST /webhooks/:provider` verifies a notice over its
  * raw bytes (signature, or the secret path segment `/webhooks/:provider/:secret` for unsigned
- * pushes) and enqueues revocations; `GET` answers subscription handshakes. No API key: the
- * providers call these. Answers fast (enqueue only): Fitbit allows 5 s. Bodies are never logged.
+ * pushes) and enqueues revocations of the connections linked before it (applyRevocationNotice:
+ * a replay, or a notice about an earlier link, is acknowledged and changes nothing); `GET`
+ * answers subscription handshakes. No API key: the providers call these. Answers fast (one
+ * insert, one select, enqueue): Fitbit allows 5 s. Bodies are never logged.
  */
 export const webhookRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
   app,
@@ -127,12 +134,21 @@ export const webhookRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
           query: request.query,
           ...pathSecret(request),
         });
-        const enqueued =
-          outcome.kind === 'revoked'
-            ? await enqueueRevocations(runtime, provider.id, outcome.providerUserIds)
-            : 0;
+        let enqueued = 0;
+        let ignored = 0;
+        if (outcome.kind === 'revoked') {
+          const result = await applyRevocationNotice(runtime, {
+            provider: provider.id,
+            rawBody,
+            revocations: outcome.revocations,
+          });
+          logIgnored(request.log, provider.id, result);
+          enqueued = result.enqueued;
+          ignored = result.decisions.filter((d) => d.reason === 'linked_after_notice').length;
+        }
+        const issuedAt = outcome.kind === 'ignored' ? outcome.issuedAt?.toISOString() : undefined;
         request.log.info(
-          { provider: provider.id, outcome: outcome.kind, enqueued },
+          { provider: provider.id, outcome: outcome.kind, issuedAt, enqueued, ignored },
           'provider notification accepted',
         );
         if (notificationAckStatus(provider) === 204) return reply.code(204).send(null);
