@@ -2,13 +2,19 @@
 import { benchHttp } from './http.js';
 import { startInfra } from './infra.js';
 import { benchRefresh } from './refresh.js';
-import { fmt, machine, table, writeResults, type Row } from './report.js';
-import { benchSweep } from './sweep.js';
+import { basename } from 'node:path';
+import { sweepChart, throughputChart } from './charts.js';
+import { fmt, machine, resultPath, table, writeResults, type Row } from './report.js';
+import { benchSweep, type SweepResult } from './sweep.js';
 
 const quick = process.argv.includes('--quick');
+// --only=refresh|sweep|http runs one part (for profiling); results are still written.
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const mode = quick ? 'quick' : 'full';
 const N = quick ? 2_000 : 20_000;
-const SWEEP_SIZES = quick ? [20_000, 100_000] : [100_000, 1_000_000];
+const SWEEP_SIZES = quick ? [10_000, 30_000, 100_000] : [10_000, 100_000, 1_000_000];
+/** Jobs per point of the throughput-against-concurrency curve. */
+const CURVE_N = quick ? 500 : 2_000;
 const HTTP_REQUESTS = quick ? 2_000 : 10_000;
 const STAMPEDE = 1_000;
 const SECTION_TIMEOUT_MS = quick ? 60_000 : 300_000;
@@ -20,6 +26,7 @@ const pct = (x: number) => `${fmt(x * 100)} %`;
 
 /** Runs one section under a time limit; a failure is reported and the others still run. */
 async function section(name: string, run: () => Promise<void>): Promise<void> {
+  if (only !== undefined && !name.includes(only)) return;
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
@@ -63,51 +70,86 @@ const infra = await startInfra();
 stopInfra = () => infra.stop();
 try {
   await section('1 refresh', async () => {
-    const r = await benchRefresh(infra, N, SECTION_TIMEOUT_MS);
+    const r = await benchRefresh(infra, N, CURVE_N, SECTION_TIMEOUT_MS);
     raw.refresh = r;
     const s = '1 refresh';
+    const c = r.refresh.concurrency;
     rows.push(
       {
         section: s,
-        metric: `tokenlane refreshes/s (N=${fmt(N)}, c=${r.concurrency})`,
-        value: fmt(r.refreshPerSec),
+        metric: `tokenlane refreshes/s (N=${fmt(N)}, c=${c})`,
+        value: fmt(r.refresh.perSec),
         ratio: `${fmt(r.ratio, 2)}× noop (goal ≥ 0.5)`,
       },
-      { section: s, metric: 'bare BullMQ no-op jobs/s', value: fmt(r.noopPerSec), ratio: '1.00×' },
       {
         section: s,
-        metric: 'bare UPDATE by id/s',
+        metric: `bare BullMQ no-op jobs/s (c=${c})`,
+        value: fmt(r.noop.perSec),
+        ratio: '1.00×',
+      },
+      {
+        section: s,
+        metric: 'worker CPU per refresh / per no-op job',
+        value: `${fmt(r.refresh.cpuMsPerJob, 3)} / ${fmt(r.noop.cpuMsPerJob, 3)} ms`,
+        ratio: `${fmt(r.cpuRatio, 2)}× (no-op CPU / refresh CPU)`,
+      },
+      {
+        section: s,
+        metric: 'Postgres transactions per refresh',
+        value: fmt(r.refresh.statementsPerRefresh, 3),
+        ratio: 'reads and writes batched across jobs',
+      },
+      {
+        section: s,
+        metric: `bare UPDATE by id/s (c=${c})`,
         value: fmt(r.updatePerSec),
-        ratio: `${fmt(r.refreshPerSec / r.updatePerSec, 2)}× refresh/update`,
+        ratio: `${fmt(r.refresh.perSec / r.updatePerSec, 2)}× refresh/update`,
       },
       {
         section: s,
-        metric: 'bare token endpoint grants/s',
+        metric: `bare token endpoint grants/s (c=${c})`,
         value: fmt(r.grantPerSec),
-        ratio: `${fmt(r.refreshPerSec / r.grantPerSec, 2)}× refresh/grant`,
-      },
-      {
-        section: s,
-        metric: 'mean refreshConnection time',
-        value: `${fmt(r.meanHandlerMs, 1)} ms`,
-        ratio: `c/mean = ${fmt(r.concurrency / (r.meanHandlerMs / 1000))}/s ceiling`,
+        ratio: `${fmt(r.refresh.perSec / r.grantPerSec, 2)}× refresh/grant`,
       },
       {
         section: s,
         metric: 'refreshed / token grants',
-        value: `${fmt(r.refreshed)} / ${fmt(r.grants)}`,
-        ratio: pct(r.refreshed / N),
+        value: `${fmt(r.refresh.refreshed)} / ${fmt(r.refresh.grants)}`,
+        ratio: pct(r.refresh.refreshed / N),
       },
+      ...r.curve.map((point) => ({
+        section: '1 curve',
+        metric: `refresh / no-op jobs/s at c=${point.refresh.concurrency} (N=${fmt(CURVE_N)})`,
+        value: `${fmt(point.refresh.perSec)} / ${fmt(point.noop.perSec)}`,
+        ratio: `${fmt(point.refresh.perSec / point.noop.perSec, 2)}× noop`,
+      })),
     );
+    const chart = resultPath(mode, 'throughput.png');
+    await throughputChart(
+      r.curve.flatMap((point) => [
+        {
+          concurrency: point.refresh.concurrency,
+          worker: 'tokenlane refresh',
+          perSec: point.refresh.perSec,
+        },
+        {
+          concurrency: point.noop.concurrency,
+          worker: 'bare BullMQ no-op',
+          perSec: point.noop.perSec,
+        },
+      ]),
+      chart,
+    );
+    notes.push(`![throughput against concurrency](${basename(chart)})`);
   });
-  const sweeps: unknown[] = [];
+  const sweeps: SweepResult[] = [];
   raw.sweep = sweeps;
   for (const total of SWEEP_SIZES) {
     await section(`2+3 sweep ${fmt(total)}`, async () => {
       const r = await benchSweep(infra, total);
       sweeps.push(r);
       const s = `2 sweep ${fmt(total)}`;
-      const first = sweeps[0] as { sweepMs: number; due: number } | undefined;
+      const first = sweeps[0];
       rows.push(
         {
           section: s,
@@ -117,6 +159,12 @@ try {
             first === undefined || first === r
               ? `${fmt((r.sweepMs / Math.max(1, r.due)) * 1000, 1)} µs/due`
               : `${fmt(r.sweepMs / first.sweepMs, 1)}× for ${fmt(r.due / first.due, 1)}× due`,
+        },
+        {
+          section: s,
+          metric: `bare BullMQ addBulk of ${fmt(r.due)} delayed jobs`,
+          value: `${fmt(r.bareAddBulkMs)} ms`,
+          ratio: `sweep = ${fmt(r.sweepMs / r.bareAddBulkMs, 2)}× bare`,
         },
         {
           section: s,
@@ -145,6 +193,19 @@ try {
       );
       notes.push(`EXPLAIN at ${fmt(total)} rows:\n\n\`\`\`\n${r.plan}\n\`\`\``);
     });
+  }
+  if (sweeps.length > 1) {
+    const chart = resultPath(mode, 'sweep.png');
+    await sweepChart(
+      sweeps.map((r) => ({
+        connections: r.total,
+        due: r.due,
+        sweepMs: r.sweepMs,
+        bareAddBulkMs: r.bareAddBulkMs,
+      })),
+      chart,
+    );
+    notes.push(`![sweep time against connections](${basename(chart)})`);
   }
   await section('4+5 http', async () => {
     const r = await benchHttp(infra, HTTP_REQUESTS, STAMPEDE);

@@ -5,23 +5,39 @@ import { startWorkers } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
 import { Secret } from '@tokenlane/vault';
 import { Queue, Worker } from 'bullmq';
+import { sql } from 'kysely';
 import { bareGrants, bareUpdates } from './bare.js';
 import { openBenchRuntime, PROVIDER, type Infra } from './infra.js';
 
 export const CONCURRENCY = 50;
+/** The throughput-against-concurrency curve (chart). */
+export const CURVE_CONCURRENCY = [1, 5, 10, 25, 50, 100] as const;
 
-export interface RefreshResult {
+/** One run of a worker over `n` jobs at `concurrency`. */
+export interface Throughput {
   readonly n: number;
   readonly concurrency: number;
-  readonly refreshPerSec: number;
+  readonly perSec: number;
+  /** CPU of this (the worker's) process per job: less sensitive to other load than perSec. */
+  readonly cpuMsPerJob: number;
+}
+
+export interface RefreshRun extends Throughput {
   readonly refreshed: number;
   readonly grants: number;
-  readonly noopPerSec: number;
+  /** Postgres transactions per refresh (reads and writes are batched across jobs). */
+  readonly statementsPerRefresh: number;
+}
+
+export interface RefreshResult {
+  readonly noop: Throughput;
+  readonly refresh: RefreshRun;
+  readonly ratio: number;
+  /** refresh CPU per job against the no-op's. */
+  readonly cpuRatio: number;
   readonly updatePerSec: number;
   readonly grantPerSec: number;
-  readonly ratio: number;
-  /** Mean time inside refreshConnection (Little's law: c / mean is the handler's ceiling). */
-  readonly meanHandlerMs: number;
+  readonly curve: readonly { readonly noop: Throughput; readonly refresh: RefreshRun }[];
 }
 
 /** Inserts `n` active connections with sealed tokens, due at `dueAt`; returns their ids. */
@@ -50,8 +66,8 @@ export async function seedConnections(
         user_id: `${userPrefix}-${i}`,
         provider: PROVIDER,
         status: 'active' as const,
-        access_token_enc: sealed.accessTokenEnc ?? null,
-        refresh_token_enc: sealed.refreshTokenEnc ?? null,
+        access_token_enc: sealed.accessTokenEnc,
+        refresh_token_enc: sealed.refreshTokenEnc,
         token_type: 'Bearer',
         expires_at: expiresAt,
         refresh_due_at: dueAt,
@@ -63,7 +79,7 @@ export async function seedConnections(
   return ids;
 }
 
-/** Resolves once `count` jobs completed on `worker`, or rejects after `timeoutMs`. */
+/** Resolves once `count` jobs completed (or failed) on `worker`, or rejects after `timeoutMs`. */
 function completions(worker: Worker, count: number, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let done = 0;
@@ -82,101 +98,165 @@ function completions(worker: Worker, count: number, timeoutMs: number): Promise<
   });
 }
 
-/** Section 1: end-to-end refreshes/s against a bare BullMQ no-op worker and a bare UPDATE loop. */
+/** Times `run` (which resolves when all `n` jobs are done): jobs/s and this process's CPU/job. */
+async function timed(n: number, concurrency: number, run: () => Promise<void>) {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await run();
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return {
+    n,
+    concurrency,
+    perSec: n / seconds,
+    cpuMsPerJob: (used.user + used.system) / 1000 / n,
+  } satisfies Throughput;
+}
+
+/** Bare BullMQ on the same Redis: a worker whose handler does nothing. */
+async function measureNoop(
+  rt: Runtime,
+  n: number,
+  concurrency: number,
+  timeoutMs: number,
+): Promise<Throughput> {
+  const { workerConnection: connection } = rt;
+  const prefix = rt.config.queuePrefix;
+  const name = `noop-${concurrency}`;
+  const queue = new Queue(name, { connection, prefix });
+  const worker = new Worker(name, async () => undefined, { connection, prefix, concurrency });
+  try {
+    await worker.waitUntilReady();
+    const done = completions(worker, n, timeoutMs);
+    return await timed(n, concurrency, async () => {
+      for (let i = 0; i < n; i += 1000) {
+        const batch = Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({
+          name,
+          data: { i: i + k },
+          opts: { removeOnComplete: true },
+        }));
+        await queue.addBulk(batch);
+      }
+      await done;
+    });
+  } finally {
+    await worker.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }
+}
+
+/** Committed transactions of the database so far (statistics flush within a second). */
+async function transactions(rt: Runtime): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  const { rows } = await sql<{ commits: string }>`
+    select xact_commit::text as commits from pg_stat_database
+    where datname = current_database()`.execute(rt.db.db);
+  return Number(rows[0]?.commits ?? Number.NaN);
+}
+
+let runs = 0;
+
+/** tokenlane end to end: sweep → queue → provider call → encrypt → compare-and-set → event. */
+async function measureRefresh(
+  rt: Runtime,
+  infra: Infra,
+  n: number,
+  concurrency: number,
+  timeoutMs: number,
+): Promise<RefreshRun> {
+  const now = new Date();
+  runs += 1;
+  await seedConnections(rt, n, now, new Date(now.getTime() + 60_000), `run${runs}`);
+  const grantsBefore = await infra.endpoint.grants();
+  const commitsBefore = await transactions(rt);
+  let refreshed = 0;
+  const [worker] = startWorkers(
+    {
+      refresh: async ({ connectionId, trigger, tokenVersion }) => {
+        const outcome = await refreshConnection(rt, connectionId as ConnectionId, {
+          force: trigger !== 'schedule',
+          ...(tokenVersion === undefined ? {} : { expectedVersion: tokenVersion }),
+        });
+        if (outcome.status === 'refreshed') refreshed += 1;
+        return outcome;
+      },
+    },
+    {
+      connection: rt.workerConnection,
+      prefix: rt.config.queuePrefix,
+      queues: ['refresh'],
+      concurrency: { refresh: concurrency },
+    },
+  );
+  if (worker === undefined) throw new Error('no refresh worker');
+  try {
+    await worker.waitUntilReady();
+    const done = completions(worker, n, timeoutMs);
+    const run = await timed(n, concurrency, async () => {
+      let enqueued = 0;
+      while (enqueued < n) {
+        const swept = await sweepDueRefreshes(rt, { lookAheadMs: 0, limit: 20_000 });
+        if (swept.enqueued === 0) break;
+        enqueued += swept.enqueued;
+      }
+      await done;
+    });
+    const statements = (await transactions(rt)) - commitsBefore;
+    return {
+      ...run,
+      refreshed,
+      grants: (await infra.endpoint.grants()) - grantsBefore,
+      // The sweep's own read and the statistics query are in the count too: about 3.
+      statementsPerRefresh: statements / n,
+    };
+  } finally {
+    await worker.close();
+  }
+}
+
+/**
+ * Section 1: end-to-end refreshes/s against a bare BullMQ no-op worker at the same
+ * concurrency on the same Redis, and the bare parts (UPDATE by id, token grants); then both
+ * workers again over a range of concurrency for the chart.
+ */
 export async function benchRefresh(
   infra: Infra,
   n: number,
+  curveN: number,
   timeoutMs: number,
 ): Promise<RefreshResult> {
   const { rt, close } = await openBenchRuntime(infra, 'refresh');
-  const workers: Worker[] = [];
   try {
-    const now = new Date();
-    const ids = await seedConnections(rt, n, now, new Date(now.getTime() + 60_000));
-    const prefix = rt.config.queuePrefix;
-    const connection = rt.workerConnection;
-
-    // Bare BullMQ: same Redis, same concurrency, a handler doing nothing.
-    const noopQueue = new Queue('noop', { connection, prefix });
-    const noop = new Worker('noop', async () => undefined, {
-      connection,
-      prefix,
-      concurrency: CONCURRENCY,
-    });
-    workers.push(noop);
-    await noop.waitUntilReady();
-    const noopDone = completions(noop, n, timeoutMs);
-    let started = performance.now();
-    for (let i = 0; i < n; i += 1000) {
-      const batch = Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({
-        name: 'noop',
-        data: { i: i + k },
-        opts: { removeOnComplete: true },
-      }));
-      await noopQueue.addBulk(batch);
-    }
-    await noopDone;
-    const noopPerSec = n / ((performance.now() - started) / 1000);
-    await noop.close();
-    await noopQueue.obliterate({ force: true });
-    await noopQueue.close();
-
-    // tokenlane: sweep → queue → provider call → encrypt → compare-and-set → event.
-    const grantsBefore = await infra.endpoint.grants();
-    let refreshed = 0;
-    let handlerMs = 0;
-    const [worker] = startWorkers(
-      {
-        refresh: async ({ connectionId, trigger, tokenVersion }) => {
-          const t0 = performance.now();
-          const outcome = await refreshConnection(rt, connectionId as ConnectionId, {
-            force: trigger !== 'schedule',
-            ...(tokenVersion === undefined ? {} : { expectedVersion: tokenVersion }),
-          });
-          handlerMs += performance.now() - t0;
-          if (outcome.status === 'refreshed') refreshed += 1;
-          return outcome;
-        },
-      },
-      { connection, prefix, queues: ['refresh'], concurrency: { refresh: CONCURRENCY } },
+    const noop = await measureNoop(rt, n, CONCURRENCY, timeoutMs);
+    const refresh = await measureRefresh(rt, infra, n, CONCURRENCY, timeoutMs);
+    const ids = (await rt.db.db.selectFrom('connections').select('id').execute()).map(
+      (row) => row.id,
     );
-    workers.push(worker!);
-    await worker!.waitUntilReady();
-    const refreshDone = completions(worker!, n, timeoutMs);
-    started = performance.now();
-    let enqueued = 0;
-    while (enqueued < n) {
-      const swept = await sweepDueRefreshes(rt, { lookAheadMs: 0, limit: 20_000 });
-      if (swept.enqueued === 0) break;
-      enqueued += swept.enqueued;
-    }
-    await refreshDone;
-    const refreshPerSec = n / ((performance.now() - started) / 1000);
-    const grants = (await infra.endpoint.grants()) - grantsBefore;
-    await worker!.close();
-
-    // The bare parts at the same concurrency: Postgres UPDATE by id, the provider alone.
     const updatePerSec = await bareUpdates(dbUrl(rt), ids, CONCURRENCY);
     const grantPerSec = await bareGrants(infra.endpoint.url, n, CONCURRENCY);
+    const curve = [];
+    for (const concurrency of CURVE_CONCURRENCY) {
+      curve.push({
+        noop: await measureNoop(rt, curveN, concurrency, timeoutMs),
+        refresh: await measureRefresh(rt, infra, curveN, concurrency, timeoutMs),
+      });
+    }
     return {
-      n,
-      concurrency: CONCURRENCY,
-      refreshPerSec,
-      refreshed,
-      grants,
-      noopPerSec,
+      noop,
+      refresh,
+      ratio: refresh.perSec / noop.perSec,
+      cpuRatio: noop.cpuMsPerJob / refresh.cpuMsPerJob,
       updatePerSec,
       grantPerSec,
-      ratio: refreshPerSec / noopPerSec,
-      meanHandlerMs: handlerMs / n,
+      curve,
     };
   } finally {
-    await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
     await close();
   }
 }
 
-export function dbUrl(rt: Runtime): string {
+function dbUrl(rt: Runtime): string {
   const url = rt.config.databaseUrl;
   if (url === undefined) throw new Error('bench needs a Postgres URL');
   return url;

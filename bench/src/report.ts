@@ -38,6 +38,13 @@ export function table(rows: readonly Row[]): string {
   return [line(head), rule, ...rows.map(line)].join('\n');
 }
 
+/** bench/results/<date>[-quick]-<suffix>: where this run's files go. */
+export function resultPath(mode: string, suffix: string): string {
+  const dir = fileURLToPath(new URL('../results/', import.meta.url));
+  const date = new Date().toISOString().slice(0, 10);
+  return `${dir}${date}${mode === 'quick' ? '-quick' : ''}-${suffix}`;
+}
+
 /** Writes bench/results/<date>.md and .json; returns the markdown path. */
 export async function writeResults(
   mode: string,

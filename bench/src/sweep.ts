@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { sweepDueRefreshes } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
+import { Queue } from 'bullmq';
 import { sql } from 'kysely';
 import { openBenchRuntime, PROVIDER, usedMemory, type Infra } from './infra.js';
 
@@ -13,6 +15,8 @@ export interface SweepResult {
   readonly plan: string;
   readonly bytesPerScheduledJob: number;
   readonly bytesPerIdleConnection: number;
+  /** Bare BullMQ: `addBulk` of as many delayed jobs, on the same Redis. */
+  readonly bareAddBulkMs: number;
 }
 
 const LOOK_AHEAD_MS = 15 * 60_000;
@@ -63,6 +67,7 @@ export async function benchSweep(infra: Infra, total: number): Promise<SweepResu
         and refresh_due_at <= ${until} order by refresh_due_at limit ${20_000}`.execute(rt.db.db);
     const plan = explained.rows.map((row) => row['QUERY PLAN']).join('\n');
     await rt.queues.queue('refresh').obliterate({ force: true });
+    const bareAddBulkMs = await bareAddBulk(rt, due);
     return {
       total,
       due,
@@ -73,8 +78,33 @@ export async function benchSweep(infra: Infra, total: number): Promise<SweepResu
       plan,
       bytesPerScheduledJob: (after - before) / Math.max(1, enqueued),
       bytesPerIdleConnection: (afterIdle - beforeIdle) / idle,
+      bareAddBulkMs,
     };
   } finally {
     await close();
+  }
+}
+
+/** The floor under a sweep: BullMQ alone adding `count` delayed jobs with ids, in one call. */
+async function bareAddBulk(rt: Runtime, count: number): Promise<number> {
+  const queue = new Queue('bare-add', {
+    connection: rt.workerConnection,
+    prefix: rt.config.queuePrefix,
+  });
+  try {
+    const jobs = Array.from({ length: count }, () => {
+      const id = randomUUID();
+      return {
+        name: 'refresh',
+        data: { connectionId: id, trigger: 'schedule' },
+        opts: { jobId: `refresh-${id}`, delay: 600_000, removeOnComplete: true },
+      };
+    });
+    const started = performance.now();
+    await queue.addBulk(jobs);
+    return performance.now() - started;
+  } finally {
+    await queue.obliterate({ force: true });
+    await queue.close();
   }
 }

@@ -80,14 +80,26 @@ export interface OpenTokens {
   readonly tokenSecret: Secret | undefined;
 }
 
+/** One of a connection's tokens, decrypted; undefined where the row holds none. */
+export function openToken(
+  ring: KeyRing,
+  connection: Connection,
+  field: TokenField,
+): Secret | undefined {
+  const value = {
+    access_token: connection.accessTokenEnc,
+    refresh_token: connection.refreshTokenEnc,
+    token_secret: connection.tokenSecretEnc,
+  }[field];
+  return value === null
+    ? undefined
+    : new Secret(ring.decrypt(value, { table: 'connections', rowId: connection.id, field }));
+}
+
 export function openTokens(ring: KeyRing, connection: Connection): OpenTokens {
-  const open = (field: TokenField, value: Ciphertext | null) =>
-    value === null
-      ? undefined
-      : new Secret(ring.decrypt(value, { table: 'connections', rowId: connection.id, field }));
   return {
-    accessToken: open('access_token', connection.accessTokenEnc),
-    refreshToken: open('refresh_token', connection.refreshTokenEnc),
-    tokenSecret: open('token_secret', connection.tokenSecretEnc),
+    accessToken: openToken(ring, connection, 'access_token'),
+    refreshToken: openToken(ring, connection, 'refresh_token'),
+    tokenSecret: openToken(ring, connection, 'token_secret'),
   };
 }

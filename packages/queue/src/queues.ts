@@ -2,6 +2,12 @@ import { Queue, QueueEvents, type ConnectionOptions, type Job, type JobsOptions 
 import { BACKOFF_TYPE, JOB_CATALOG, JOB_NAMES, jobIdFor, parsePayload } from './catalog.js';
 import type { JobName, JobPayload } from './catalog.js';
 
+/** Jobs per pipelined addBulk chunk (see {@link JobQueues.enqueueBulk}). */
+const BULK_CHUNK = 500;
+
+/** Callers that may wait on jobs of one queue at once, per process. */
+const MAX_WAITERS = 10_000;
+
 export interface EnqueueOptions {
   /** Run no earlier than this many ms from now. */
   delay?: number;
@@ -44,6 +50,9 @@ export class JobQueues {
     let queue = this.#queues.get(name);
     if (queue === undefined) {
       queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      // Each caller waiting on a job (Job.waitUntilFinished: the OAuth callback) listens for
+      // the queue closing until its job ends: a burst of callbacks is that many listeners.
+      queue.setMaxListeners(MAX_WAITERS);
       this.#queues.set(name, queue);
     }
     return queue;
@@ -70,17 +79,25 @@ export class JobQueues {
     return this.queue(name).add(name, data, jobOptions(name, data, options));
   }
 
-  /** Adds many jobs of one queue in one round trip (the sweeper's path). */
+  /**
+   * Adds many jobs of one queue (the sweeper's path) in pipelined chunks sent together:
+   * while Redis runs one chunk's scripts, the next is being encoded, where one huge
+   * pipeline would encode everything first and then wait for Redis.
+   */
   async enqueueBulk<N extends JobName>(
     name: N,
     jobs: { payload: JobPayload<N>; options?: EnqueueOptions }[],
   ): Promise<Job[]> {
-    return this.queue(name).addBulk(
-      jobs.map(({ payload, options }) => {
+    const queue = this.queue(name);
+    const chunks: Promise<Job[]>[] = [];
+    for (let start = 0; start < jobs.length; start += BULK_CHUNK) {
+      const chunk = jobs.slice(start, start + BULK_CHUNK).map(({ payload, options }) => {
         const data = parsePayload(name, payload);
         return { name, data, opts: jobOptions(name, data, options) };
-      }),
-    );
+      });
+      chunks.push(queue.addBulk(chunk));
+    }
+    return (await Promise.all(chunks)).flat();
   }
 
   /** Every queue of the catalog, e.g. for the dashboard and metrics. */

@@ -9,7 +9,7 @@ import { observeRefresh } from '@tokenlane/metrics';
 import { ProviderError, refreshTokens } from '@tokenlane/providers';
 import type { Runtime } from '@tokenlane/runtime';
 import pRetry from 'p-retry';
-import { openTokens, sealTokenSet } from '../sealing.js';
+import { openToken, sealTokenSet } from '../sealing.js';
 import { connectionBatches } from './batching.js';
 import { requireReauth } from './relink.js';
 
@@ -53,7 +53,8 @@ export async function refreshConnection(
     return { status: 'lost_race' };
   }
   const provider = rt.providers.require(connection.provider);
-  const { refreshToken } = openTokens(rt.keyRing, connection);
+  // Only the refresh token: each decryption is an AES-GCM pass on the hot path.
+  const refreshToken = openToken(rt.keyRing, connection, 'refresh_token');
   if (
     provider.kind !== 'oauth2' ||
     refreshToken === undefined ||
