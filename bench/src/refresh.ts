@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ConnectionId } from '@tokenlane/core';
-import { refreshConnection, sealTokenSet, sweepDueRefreshes } from '@tokenlane/lifecycle';
+import { sealTokenSet, sweepDueRefreshes } from '@tokenlane/lifecycle';
 import { startWorkers } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
 import { Secret } from '@tokenlane/vault';
+import { createHandlers } from '@tokenlane/worker';
 import { Queue, Worker } from 'bullmq';
 import { sql } from 'kysely';
 import { bareGrants, bareUpdates } from './bare.js';
@@ -171,13 +172,12 @@ async function measureRefresh(
   const grantsBefore = await infra.endpoint.grants();
   const commitsBefore = await transactions(rt);
   let refreshed = 0;
+  // The worker's own handler, counting what it refreshed.
+  const handler = createHandlers(rt).refresh;
   const [worker] = startWorkers(
     {
-      refresh: async ({ connectionId, trigger, tokenVersion }) => {
-        const outcome = await refreshConnection(rt, connectionId as ConnectionId, {
-          force: trigger !== 'schedule',
-          ...(tokenVersion === undefined ? {} : { expectedVersion: tokenVersion }),
-        });
+      refresh: async (payload, job, token) => {
+        const outcome = (await handler(payload, job, token)) as { status?: string };
         if (outcome.status === 'refreshed') refreshed += 1;
         return outcome;
       },

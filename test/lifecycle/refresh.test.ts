@@ -3,6 +3,7 @@ import { findConnection } from '@tokenlane/db';
 import {
   acceptCallback,
   exchangeLink,
+  INTERRUPTED_REFRESH_CODE,
   openTokens,
   refreshConnection,
   startLink,
@@ -143,6 +144,34 @@ describe('refreshConnection against oidc-provider with rotation', () => {
       'link.created',
       'connection.reauth_required',
     ]);
+  });
+
+  it('reports a refusal after an interrupted run as refresh_interrupted, not a plain invalid_grant', async () => {
+    const id = await link('user-4');
+    const row = (await findConnection(rt.db.db, id))!;
+    // The run a killed worker was making: the provider rotated, the answer never got stored.
+    const { refreshToken } = openTokens(rt.keyRing, row);
+    const lost = await fetch(peer.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken!.reveal(),
+        client_id: 'refresh-test',
+        client_secret: 'refresh-test-secret-1234',
+      }),
+    });
+    expect(lost.status).toBe(200);
+    await lost.body?.cancel();
+    // The job's next run knows its previous run was cut off (BullMQ's stalled counter).
+    expect(await refreshConnection(rt, id, { force: true, interrupted: true })).toEqual({
+      status: 'reauth_required',
+      code: INTERRUPTED_REFRESH_CODE,
+    });
+    expect(await findConnection(rt.db.db, id)).toMatchObject({
+      status: 'reauth_required',
+      lastErrorCode: 'refresh_interrupted',
+    });
   });
 
   it('lands a second link of the same account on the same connection', async () => {

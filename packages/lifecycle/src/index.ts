@@ -10,7 +10,7 @@ export type { LinkStarted, StartLinkInput } from './links/start-link.js';
 export { openTokens, sealOAuth1Tokens, sealTokenSet } from './sealing.js';
 export type { OpenTokens } from './sealing.js';
 export { readConnection } from './tokens/batching.js';
-export { refreshConnection } from './tokens/refresh.js';
+export { INTERRUPTED_REFRESH_CODE, refreshConnection } from './tokens/refresh.js';
 export type { RefreshOptions, RefreshOutcome } from './tokens/refresh.js';
 export { reauthConnection, reportUnauthorized } from './tokens/reauth.js';
 export type { ReauthOutcome } from './tokens/reauth.js';

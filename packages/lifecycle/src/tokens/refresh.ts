@@ -27,7 +27,18 @@ export interface RefreshOptions {
   /** Only refresh if the stored tokens are still at this version. */
   readonly expectedVersion?: number;
   readonly now?: Date;
+  /** The row as the caller just read it (the worker reads it for the rate limit). */
+  readonly connection?: Connection;
+  /**
+   * An earlier run of this refresh was cut off mid-flight (its worker died holding the job):
+   * a refusal now most likely means the provider rotated the token on that run and its
+   * answer was lost, reported as `refresh_interrupted` rather than `invalid_grant`.
+   */
+  readonly interrupted?: boolean;
 }
+
+/** The reason of a refusal that follows an interrupted refresh (see RefreshOptions). */
+export const INTERRUPTED_REFRESH_CODE = 'refresh_interrupted';
 
 /**
  * Refreshes one connection's tokens and writes them with compare-and-set on `token_version`,
@@ -44,7 +55,7 @@ export async function refreshConnection(
 ): Promise<RefreshOutcome> {
   const now = options.now ?? new Date();
   const batches = connectionBatches(rt.db);
-  const connection = await batches.read(id);
+  const connection = options.connection ?? (await batches.read(id));
   if (connection === undefined) return { status: 'skipped', reason: 'not_found' };
   if (
     options.expectedVersion !== undefined &&
@@ -91,9 +102,8 @@ export async function refreshConnection(
       throw error;
     }
     if (error.code === 'invalid_grant') {
-      return observed.done(
-        await requireReauth(rt, connection, error.code, connection.tokenVersion),
-      );
+      const code = options.interrupted === true ? INTERRUPTED_REFRESH_CODE : error.code;
+      return observed.done(await requireReauth(rt, connection, code, connection.tokenVersion));
     }
     observed.failed(error.code);
     await recordFailure(rt, connection, error, now);

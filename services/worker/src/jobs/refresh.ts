@@ -1,6 +1,5 @@
 import type { ConnectionId } from '@tokenlane/core';
-import { findConnection } from '@tokenlane/db';
-import { refreshConnection } from '@tokenlane/lifecycle';
+import { readConnection, refreshConnection } from '@tokenlane/lifecycle';
 import { ProviderError } from '@tokenlane/providers';
 import type { JobHandlers } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
@@ -15,7 +14,7 @@ import { takeProviderSlot } from '../rate-limit.js';
 export function refreshHandler(rt: Runtime): JobHandlers['refresh'] {
   return async ({ connectionId, trigger, tokenVersion }, job, token) => {
     const id = connectionId as ConnectionId;
-    const connection = await findConnection(rt.db.db, id);
+    const connection = await readConnection(rt, id);
     if (connection === undefined) return { status: 'skipped', reason: 'not_found' };
     const limit = rt.providers.get(connection.provider)?.rateLimit;
     if (limit !== undefined && token !== undefined) {
@@ -34,6 +33,9 @@ export function refreshHandler(rt: Runtime): JobHandlers['refresh'] {
       return await refreshConnection(rt, id, {
         force: trigger !== 'schedule',
         ...(tokenVersion === undefined ? {} : { expectedVersion: tokenVersion }),
+        connection,
+        // BullMQ counts how often this job's lock lapsed while a worker held it.
+        interrupted: job.stalledCounter > 0,
       });
     } catch (error) {
       if (error instanceof ProviderError && !error.retryable) {
