@@ -54,6 +54,29 @@ export function waitForNewTokens(
   return wait;
 }
 
+const joined = new Map<string, Promise<Connection | undefined>>();
+
+/**
+ * The token API's refresh: asks for the connection's refresh job and waits for the new
+ * tokens. Callers in one process that saw the same version share both the request and the
+ * wait, so a thousand callers on one expired token cost two Redis calls and one poll loop.
+ */
+export function refreshAndWait(
+  rt: Runtime,
+  connection: Connection,
+  timeoutMs: number,
+): Promise<Connection | undefined> {
+  const key = `${connection.id}:${connection.tokenVersion}`;
+  let result = joined.get(key);
+  if (result === undefined) {
+    result = requestRefresh(rt, connection.id, 'api', connection.tokenVersion)
+      .then(() => waitForNewTokens(rt, connection, timeoutMs))
+      .finally(() => joined.delete(key));
+    joined.set(key, result);
+  }
+  return result;
+}
+
 async function poll(
   rt: Runtime,
   before: Connection,

@@ -3,7 +3,7 @@ import type { Runtime } from '@tokenlane/runtime';
 import type { Secret } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
 import { openTokens } from '../sealing.js';
-import { requestRefresh, waitForNewTokens } from './request-refresh.js';
+import { refreshAndWait } from './request-refresh.js';
 
 /** A token ready for the backend to use at the provider. */
 export type UsableToken =
@@ -35,8 +35,7 @@ export async function getUsableToken(
 ): Promise<UsableToken> {
   let connection = stored;
   if (!validFor(connection, options.minValiditySeconds)) {
-    await requestRefresh(rt, stored.id, 'api', stored.tokenVersion);
-    connection = (await waitForNewTokens(rt, connection, options.waitMs)) ?? connection;
+    connection = (await refreshAndWait(rt, stored, options.waitMs)) ?? connection;
   }
   checkUsable(connection);
   // A token the refresh just issued is served even when the provider's lifetimes are shorter
