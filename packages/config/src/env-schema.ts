@@ -23,6 +23,7 @@ import {
  * | `TOKENLANE_CALLBACK_WAIT_MS` | `5000` (0–60000) | how long `/oauth/callback` waits for the exchange job before redirecting |
  * | `TOKENLANE_LINK_TTL_SECONDS` | `900` (60–86400) | lifetime of a link session and its state (DESIGN rule 3) |
  * | `TOKENLANE_SWEEP_INTERVAL_MS` | `5000` (100–3600000) | how often the sweeper looks for connections due a refresh |
+ * | `TOKENLANE_PROVIDER_TIMEOUT_MS` | `15000` (1000–120000) | how long a provider call waits for its answer (headers, then body) before it counts as `timeout` |
  * | `TOKENLANE_QUEUE_PREFIX` | `tokenlane` | BullMQ key prefix (use `{…}` hash tags on Redis Cluster) |
  */
 export const envSchema = z.object({
@@ -52,6 +53,7 @@ export const envSchema = z.object({
   TOKENLANE_CALLBACK_WAIT_MS: integer(0, 60_000).default(5000),
   TOKENLANE_LINK_TTL_SECONDS: integer(60, 86_400).default(900),
   TOKENLANE_SWEEP_INTERVAL_MS: integer(100, 3_600_000).default(5000),
+  TOKENLANE_PROVIDER_TIMEOUT_MS: integer(1000, 120_000).default(15_000),
   TOKENLANE_QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.:{}-]{1,64}$/, 'must be 1-64 characters of letters, digits and _.:{}-')

@@ -67,6 +67,7 @@ describe('loadConfig', () => {
       callbackWaitMs: 5000,
       linkTtlSeconds: 900,
       sweepIntervalMs: 5000,
+      providerTimeoutMs: 15_000,
       queuePrefix: 'tokenlane',
     });
   });
@@ -108,6 +109,7 @@ describe('loadConfig', () => {
       callbackWaitMs: 0,
       linkTtlSeconds: 600,
       sweepIntervalMs: 2000,
+      providerTimeoutMs: 15_000,
       queuePrefix: '{tokenlane}',
     });
     expect(config.encryptionKeys).toBeInstanceOf(KeyRing);

@@ -47,6 +47,8 @@ export interface Config {
   readonly callbackWaitMs: number;
   readonly linkTtlSeconds: number;
   readonly sweepIntervalMs: number;
+  /** Headers and body timeout of every provider call. */
+  readonly providerTimeoutMs: number;
   readonly queuePrefix: string;
 }
 
@@ -105,6 +107,7 @@ function toConfig(env: ParsedEnv): Config {
     callbackWaitMs: env.TOKENLANE_CALLBACK_WAIT_MS,
     linkTtlSeconds: env.TOKENLANE_LINK_TTL_SECONDS,
     sweepIntervalMs: env.TOKENLANE_SWEEP_INTERVAL_MS,
+    providerTimeoutMs: env.TOKENLANE_PROVIDER_TIMEOUT_MS,
     queuePrefix: env.TOKENLANE_QUEUE_PREFIX,
   };
 }

@@ -69,7 +69,8 @@ export function providerErrorString(body: unknown): string | undefined {
 /** The code an HTTP status implies when the body says nothing we understand. */
 export function classifyStatus(status: number): ProviderErrorCode {
   if (status === 429) return 'rate_limited';
-  if (status === 408) return 'timeout';
+  // 408 is an answer (the provider gave up reading the request): it did not act on it.
+  if (status === 408) return 'provider_unavailable';
   if (status >= 500) return 'provider_unavailable';
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'access_denied';

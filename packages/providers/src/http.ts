@@ -26,6 +26,11 @@ export function getHttpDispatcher(): Dispatcher {
   return shared;
 }
 
+/** Sets how long every provider call waits for its answer (TOKENLANE_PROVIDER_TIMEOUT_MS). */
+export function useProviderTimeout(timeoutMs: number): void {
+  setHttpDispatcher(createHttpAgent({ headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs }));
+}
+
 /** Replaces the shared dispatcher (tests inject a MockAgent; the worker tunes its Agent). */
 export function setHttpDispatcher(dispatcher: Dispatcher): void {
   shared = dispatcher;
@@ -72,8 +77,9 @@ const CONNECT_ERROR_CODES = new Set([
   'ENETUNREACH',
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
+// `timeout` means sent and unanswered in time (the provider may have acted on it); a connect
+// timeout never reached the provider, so it is a `network` failure like a refused connect.
 const TIMEOUT_ERROR_CODES = new Set([
-  'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
   'ETIMEDOUT',

@@ -39,7 +39,12 @@ export {
   isRetryableCode,
 } from './errors.js';
 export type { ProviderErrorCode, ProviderErrorOptions } from './errors.js';
-export { createHttpAgent, getHttpDispatcher, setHttpDispatcher } from './http.js';
+export {
+  createHttpAgent,
+  getHttpDispatcher,
+  setHttpDispatcher,
+  useProviderTimeout,
+} from './http.js';
 export type {
   CallOptions,
   HttpAgentOptions,

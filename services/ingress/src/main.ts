@@ -1,4 +1,5 @@
 import { createLogger, loadConfigOrExit, type Logger } from '@tokenlane/config';
+import { useProviderTimeout } from '@tokenlane/providers';
 import { openRuntime, type Runtime } from '@tokenlane/runtime';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
@@ -50,6 +51,7 @@ function handleSignals(app: FastifyInstance, runtime: Runtime, logger: Logger): 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
   const logger = createLogger({ level: config.logLevel, name: 'ingress' });
+  useProviderTimeout(config.providerTimeoutMs);
   const runtime = await openRuntime({ config, logger, role: 'ingress' });
   if (runtime.generatedApiKey !== undefined) {
     // Printed, not logged: the key must not reach a log pipeline (DESIGN rule 1).

@@ -1,4 +1,5 @@
 import { createLogger, loadConfigOrExit } from '@tokenlane/config';
+import { useProviderTimeout } from '@tokenlane/providers';
 import { openRuntime } from '@tokenlane/runtime';
 import { startHealthServer } from './health-server.js';
 import { exitOnBootError, onShutdown } from './shutdown.js';
@@ -8,6 +9,7 @@ import { startWorkerPool } from './worker.js';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
   const logger = createLogger({ level: config.logLevel, name: 'tokenlane-worker' });
+  useProviderTimeout(config.providerTimeoutMs);
   const runtime = await openRuntime({ config, logger, role: 'worker' });
   const pool = await startWorkerPool(runtime);
   const health = await startHealthServer(runtime, config.workerHealthPort);

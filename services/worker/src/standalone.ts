@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { createLogger, loadConfigOrExit, redactUrl } from '@tokenlane/config';
+import { useProviderTimeout } from '@tokenlane/providers';
 import { buildApp } from '@tokenlane/ingress';
 import { openRuntime } from '@tokenlane/runtime';
 import { startDevDemo } from './demo/index.js';
@@ -14,6 +15,7 @@ import { startWorkerPool } from './worker.js';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
   const logger = createLogger({ level: config.logLevel, name: 'tokenlane' });
+  useProviderTimeout(config.providerTimeoutMs);
   // The local demo provider (provider `demo`), unless production or TOKENLANE_DEMO=off.
   const demo = await startDevDemo(config, logger);
   const extraProviders = demo?.providers;

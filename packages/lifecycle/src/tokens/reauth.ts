@@ -1,12 +1,13 @@
 import type { ConnectionId } from '@tokenlane/core';
-import { findConnection } from '@tokenlane/db';
+import { findConnection, type Connection } from '@tokenlane/db';
 import { jobIdFor } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
 import { timingSafeEqualString } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
 import { openTokens } from '../sealing.js';
-import { refreshConnection, type RefreshOutcome } from './refresh.js';
+import type { RefreshOutcome } from './refresh.js';
 import { requireReauth } from './relink.js';
+import { requestRefresh, waitForNewTokens } from './request-refresh.js';
 
 /** What a `reauth` job did (ids and codes only). */
 export type ReauthOutcome =
@@ -35,11 +36,16 @@ export async function reportUnauthorized(
   return { status: 'accepted', tokenVersion: connection.tokenVersion };
 }
 
+/** How long a `reauth` job waits on the refresh it asked for, each of the two times it asks. */
+const REFRESH_WAIT_MS = 7_500;
+
 /**
- * The `reauth` job: forces one refresh of the reported token. When the provider cannot
- * refresh (OAuth 1.0a, no refresh token), or the report is about a token that itself came
- * from a refresh forced by an earlier 401 (the 401 survived a fresh refresh), the connection
- * moves to `reauth_required` with a re-link URL in its event (DESIGN rule 5).
+ * The `reauth` job: forces one refresh of the reported token, through the connection's single
+ * `refresh` job (DESIGN rule 4: refreshing here as well would race a token request or the
+ * sweeper, and with rotation the second grant spends the first one's token). When the
+ * provider cannot refresh (OAuth 1.0a, no refresh token), or the report is about a token that
+ * itself came from a refresh forced by an earlier 401 (the 401 survived a fresh refresh), the
+ * connection moves to `reauth_required` with a re-link URL in its event (DESIGN rule 5).
  */
 export async function reauthConnection(
   rt: Runtime,
@@ -55,11 +61,48 @@ export async function reauthConnection(
   if (await survivedForcedRefresh(rt, id, tokenVersion)) {
     return requireReauth(rt, connection, 'unauthorized_after_refresh');
   }
-  const outcome = await refreshConnection(rt, id, { force: true, expectedVersion: tokenVersion });
-  if (outcome.status === 'skipped' && outcome.reason === 'not_refreshable') {
-    return requireReauth(rt, connection, 'unauthorized');
+  if (!refreshable(rt, connection)) return requireReauth(rt, connection, 'unauthorized');
+  const after = await forcedRefresh(rt, connection);
+  if (after === undefined) return { status: 'not_found' };
+  if (after.status === 'reauth_required') {
+    return { status: 'reauth_required', code: after.lastErrorCode ?? 'invalid_grant' };
   }
-  return outcome;
+  if (after.tokenVersion === tokenVersion) {
+    return { status: 'skipped', reason: 'not_refreshable' };
+  }
+  return { status: 'refreshed', tokenVersion: after.tokenVersion };
+}
+
+function refreshable(rt: Runtime, connection: Connection): boolean {
+  return (
+    rt.providers.require(connection.provider).kind === 'oauth2' &&
+    connection.refreshTokenEnc !== null
+  );
+}
+
+/**
+ * Joins (or adds) the connection's refresh job for this token version and waits until the
+ * tokens move past it or the connection leaves `active`/`degraded`. Asks twice: the job joined
+ * first may be a scheduled one that finds the connection not due yet and does nothing. Throws
+ * while the refresh is still pending (a provider outage), so the job retries with backoff.
+ */
+async function forcedRefresh(rt: Runtime, connection: Connection): Promise<Connection | undefined> {
+  for (let round = 0; round < 2; round += 1) {
+    await requestRefresh(rt, connection.id, 'reauth', connection.tokenVersion);
+    const deadline = Date.now() + REFRESH_WAIT_MS;
+    let seen = connection;
+    while (Date.now() < deadline) {
+      const next = await waitForNewTokens(rt, seen, deadline - Date.now());
+      if (next === undefined) break;
+      const settled =
+        next.tokenVersion !== connection.tokenVersion ||
+        (next.status !== 'active' && next.status !== 'degraded');
+      if (settled) return next;
+      seen = next;
+    }
+    if ((await findConnection(rt.db.db, connection.id)) === undefined) return undefined;
+  }
+  throw new Error('the forced refresh is still pending');
 }
 
 /** Did the reauth job of the previous version refresh into this very token? */

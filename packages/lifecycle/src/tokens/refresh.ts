@@ -32,7 +32,8 @@ export interface RefreshOptions {
   /**
    * An earlier run of this refresh was cut off mid-flight (its worker died holding the job):
    * a refusal now most likely means the provider rotated the token on that run and its
-   * answer was lost, reported as `refresh_interrupted` rather than `invalid_grant`.
+   * answer was lost, reported as `refresh_interrupted` rather than `invalid_grant` (as after
+   * an attempt that timed out waiting for the answer).
    */
   readonly interrupted?: boolean;
 }
@@ -102,7 +103,10 @@ export async function refreshConnection(
       throw error;
     }
     if (error.code === 'invalid_grant') {
-      const code = options.interrupted === true ? INTERRUPTED_REFRESH_CODE : error.code;
+      // The last attempt was cut off (worker died) or sent and never answered (`timeout`):
+      // the provider most likely rotated the token then, and the answer is lost.
+      const interrupted = options.interrupted === true || connection.lastErrorCode === 'timeout';
+      const code = interrupted ? INTERRUPTED_REFRESH_CODE : error.code;
       return observed.done(await requireReauth(rt, connection, code, connection.tokenVersion));
     }
     observed.failed(error.code);
