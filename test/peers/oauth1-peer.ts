@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { hmacsign } from 'oauth-sign';
 import { Agent, request } from 'undici';
+import { recordSecret } from '../support/secret-ledger.js';
 
 export interface OAuth1PeerOptions {
   /** Consumer key → consumer secret. */
@@ -71,7 +72,8 @@ function reply(
  * A small OAuth 1.0a server (RFC 5849): temporary credentials, authorization with a verifier,
  * token credentials, and Garmin-shaped protected resources. Signatures are checked with
  * `oauth-sign`, an implementation independent of the client's `oauth-1.0a`, plus nonce and
- * timestamp checks.
+ * timestamp checks. Consumer secrets, token secrets, verifiers and access tokens go to the
+ * run's secret ledger (the request token itself travels in the authorization URL, by design).
  */
 export async function startOAuth1Peer(options: OAuth1PeerOptions): Promise<OAuth1Peer> {
   const userId = options.userId ?? 'garmin-user-7';
@@ -79,6 +81,10 @@ export async function startOAuth1Peer(options: OAuth1PeerOptions): Promise<OAuth
   const requestTokens = new Map<string, RequestTokenState>();
   const accessTokens = new Map<string, { secret: string; consumerKey: string }>();
   const nonces = new Set<string>();
+  const source = 'oauth1-peer';
+  for (const secret of Object.values(options.consumers)) {
+    recordSecret('client_secret', secret, source);
+  }
 
   /** The RFC 5849 §3.2 checks; a problem name for `oauth_problem`, or the verified params. */
   function verify(
@@ -143,6 +149,7 @@ export async function startOAuth1Peer(options: OAuth1PeerOptions): Promise<OAuth
         if (callback === undefined) return reply(res, 400, 'oauth_problem=parameter_absent');
         const token = random();
         const secret = random();
+        recordSecret('oauth1_token_secret', secret, source);
         requestTokens.set(token, {
           secret,
           consumerKey: result.params.oauth_consumer_key ?? '',
@@ -162,6 +169,7 @@ export async function startOAuth1Peer(options: OAuth1PeerOptions): Promise<OAuth
         const state = requestTokens.get(url.searchParams.get('oauth_token') ?? '');
         if (state === undefined) return reply(res, 400, 'unknown request token', 'text/plain');
         state.verifier = random();
+        recordSecret('oauth1_verifier', state.verifier, source);
         const token = url.searchParams.get('oauth_token') ?? '';
         const target =
           state.callback === 'oob' ? new URL('/oauth/pin', url) : new URL(state.callback);
@@ -184,6 +192,8 @@ export async function startOAuth1Peer(options: OAuth1PeerOptions): Promise<OAuth
         requestTokens.delete(token);
         const access = random();
         const secret = random();
+        recordSecret('oauth1_access_token', access, source);
+        recordSecret('oauth1_token_secret', secret, source);
         accessTokens.set(access, { secret, consumerKey: state.consumerKey });
         return reply(
           res,

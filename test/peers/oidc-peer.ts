@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { Agent, request } from 'undici';
+import { recordSecret } from '../support/secret-ledger.js';
 
 /** One OAuth client registered at the peer. */
 export interface OidcPeerClient {
@@ -41,10 +42,49 @@ const sameClient = (_ctx: unknown, client: HasClientId, token: HasClientId) =>
 /** The account every interaction logs in as, unless told otherwise. */
 export const TEST_ACCOUNT = 'test-user-42';
 
+/** The parts of a koa context the peer reads on `grant.success` / `grant.error`. */
+interface GrantContext {
+  readonly oidc?: { readonly params?: Readonly<Record<string, unknown>> };
+  readonly body?: unknown;
+}
+
+const asText = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/**
+ * Writes every secret the peer issues or receives to the run's secret ledger: authorization
+ * codes, access and refresh tokens as they are stored, ID tokens and the PKCE verifier of each
+ * token request (oidc-provider events; opaque tokens are their `jti`).
+ */
+function recordIssuedSecrets(provider: Provider, source: string): void {
+  const jtiOf = (token: unknown) => asText((token as { jti?: unknown }).jti);
+  provider.on('authorization_code.saved', (code) => {
+    recordSecret('authorization_code', jtiOf(code), source);
+  });
+  provider.on('access_token.saved', (token) => {
+    recordSecret('access_token', jtiOf(token), source);
+  });
+  provider.on('refresh_token.saved', (token) => {
+    recordSecret('refresh_token', jtiOf(token), source);
+  });
+  const fromRequest = (ctx: unknown) => {
+    const { oidc, body } = ctx as GrantContext;
+    recordSecret('pkce_verifier', asText(oidc?.params?.code_verifier), source);
+    recordSecret('authorization_code', asText(oidc?.params?.code), source);
+    if (typeof body !== 'object' || body === null) return;
+    const answer = body as Record<string, unknown>;
+    recordSecret('access_token', asText(answer.access_token), source);
+    recordSecret('refresh_token', asText(answer.refresh_token), source);
+    recordSecret('id_token', asText(answer.id_token), source);
+  };
+  provider.on('grant.success', fromRequest);
+  provider.on('grant.error', fromRequest);
+}
+
 /**
  * Starts panva's oidc-provider in-process on 127.0.0.1 and a free port: code flow with PKCE,
  * both client_secret methods, refresh tokens for `offline_access`, revocation, introspection
- * and userinfo, and the dev interactions (driven over HTTP by `completeInteraction`).
+ * and userinfo, and the dev interactions (driven over HTTP by `completeInteraction`). Every
+ * client secret, code, token and verifier goes to the run's secret ledger.
  */
 export async function startOidcPeer(options: OidcPeerOptions): Promise<OidcPeer> {
   let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
@@ -58,6 +98,9 @@ export async function startOidcPeer(options: OidcPeerOptions): Promise<OidcPeer>
 
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const rotation = options.refreshTokenRotation ?? true;
+  for (const client of options.clients) {
+    recordSecret('client_secret', client.clientSecret, `oidc-peer ${issuer}`);
+  }
   const provider = new Provider(issuer, {
     clients: options.clients.map((client) => ({
       client_id: client.clientId,
@@ -96,6 +139,7 @@ export async function startOidcPeer(options: OidcPeerOptions): Promise<OidcPeer>
       Session: 24 * 3600,
     },
   });
+  recordIssuedSecrets(provider, `oidc-peer ${issuer}`);
   handle = provider.callback();
 
   return {
@@ -164,7 +208,11 @@ export async function completeInteraction(
       form = undefined;
       if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string') {
         const next = new URL(location, url);
-        if (next.origin !== origin) return next;
+        if (next.origin !== origin) {
+          // Also the codes of authorization servers that are not this peer (the demo provider).
+          recordSecret('authorization_code', next.searchParams.get('code') ?? undefined, origin);
+          return next;
+        }
         url = next;
         continue;
       }

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { recordSecret } from '../support/secret-ledger.js';
 
 /**
  * A Works-with-Nest-shaped PIN authorization server: the user authorizes at
  * `/login/oauth2?client_id&state` without a redirect and is shown a PIN; the client trades it
  * at `POST /oauth2/access_token` with form client_id, client_secret, code, grant_type for a
- * long-lived access token (no expires_in, no refresh token).
+ * long-lived access token (no expires_in, no refresh token). The client secret, every PIN and
+ * every token go to the run's secret ledger.
  */
 export interface PinPeer {
   readonly authorizationUrl: string;
@@ -31,6 +33,7 @@ export async function startPinPeer(client: {
 }): Promise<PinPeer> {
   const pins = new Set<string>();
   const issued: string[] = [];
+  recordSecret('client_secret', client.clientSecret, 'pin-peer');
   const server = createServer((req, res) => {
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -54,6 +57,7 @@ export async function startPinPeer(client: {
         return;
       }
       const token = `c.${randomBytes(24).toString('hex')}`;
+      recordSecret('access_token', token, 'pin-peer');
       issued.push(token);
       json(200, { access_token: token, expires_in: 315_360_000 });
     });
@@ -68,6 +72,7 @@ export async function startPinPeer(client: {
       const url = new URL(authorizationUrl);
       if (url.searchParams.get('client_id') !== client.clientId) throw new Error('unknown client');
       const pin = randomBytes(4).toString('hex').toUpperCase();
+      recordSecret('pin', pin, 'pin-peer');
       pins.add(pin);
       return pin;
     },

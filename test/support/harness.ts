@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { dumpAndCheckDatabase } from './run-artifacts.js';
 
 /** Redis started by the global setup (or REDIS_URL). Isolate with {@link uniquePrefix}. */
 export function testRedisUrl(): string {
@@ -17,7 +18,11 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates an empty database on the test Postgres; `drop()` removes it at the end of the file. */
+/**
+ * Creates an empty database on the test Postgres; `drop()` removes it at the end of the file,
+ * after dumping it for the run's secret scan and checking it against the secret ledger as of
+ * then (Postgres holds only ciphertext): a plaintext secret fails the drop, after the drop.
+ */
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
   const adminUrl = required('TOKENLANE_TEST_DATABASE_URL');
   const name = `tl_${label.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
@@ -27,10 +32,17 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
   return {
     url: url.toString(),
     name,
-    drop: () =>
-      withAdmin(adminUrl, (client) =>
-        client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-      ),
+    drop: async () => {
+      let problem: string | undefined;
+      try {
+        problem = await dumpAndCheckDatabase(url.toString(), name);
+      } finally {
+        await withAdmin(adminUrl, (client) =>
+          client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+        );
+      }
+      if (problem !== undefined) throw new Error(problem);
+    },
   };
 }
 

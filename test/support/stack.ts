@@ -6,6 +6,7 @@ import { freePort } from '@tokenlane/queue';
 import { KeyRing } from '@tokenlane/vault';
 import { Redis } from 'ioredis';
 import { createTestDatabase, testRedisUrl, uniquePrefix } from './harness.js';
+import { dumpDatabase, saveRedisSnapshot } from './run-artifacts.js';
 import { startService, type ServiceProcess } from './tokenlane-process.js';
 
 export const API_KEY = 'e2e-api-key-0123456789abcdef';
@@ -22,17 +23,29 @@ export interface Stack {
   readonly redis: Redis;
   readonly services: readonly ServiceProcess[];
   /** Calls the API with the API key; returns status, headers and parsed JSON body. */
-  api(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers?: Record<string, string>,
-  ): Promise<ApiResponse>;
+  api: Api;
   /** Starts one more worker process (a replica, or a restart after stopping one). */
   startWorker(): Promise<ServiceProcess>;
+  /** Starts one more ingress process on a port of its own (a replica behind a load balancer). */
+  startIngress(): Promise<IngressReplica>;
   /** Every log line every service wrote so far. */
   logs(): string[];
   stop(): Promise<void>;
+}
+
+/** Calls an ingress with the API key; returns status, headers and parsed JSON body. */
+export type Api = (
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<ApiResponse>;
+
+/** An extra ingress process sharing the stack's Redis, database and configuration. */
+export interface IngressReplica {
+  readonly url: string;
+  readonly service: ServiceProcess;
+  readonly api: Api;
 }
 
 export interface ApiResponse {
@@ -44,7 +57,9 @@ export interface ApiResponse {
 
 /**
  * Starts ingress and worker from source with a providers file. `providers` receives the
- * ingress URL first, because the peers' redirect URIs must name it.
+ * ingress URL first, because the peers' redirect URIs must name it. `stop()` leaves what the
+ * secret scan after the whole run needs: each service's /metrics (see `ServiceProcess.stop`),
+ * a dump of the database, and a snapshot of the stack's keys in a Redis of the caller's own.
  */
 export async function startStack(options: {
   providers: (ingressUrl: string) => Promise<object> | object;
@@ -54,11 +69,18 @@ export async function startStack(options: {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const healthPort = await freePort();
-  // A database of the caller's own (a Postgres it restarts), else a fresh one on the test cluster.
+  // A database of the caller's own (a Postgres it restarts), else a fresh one on the test cluster
+  // (whose drop() dumps it). The caller's own is dumped here: it outlives the stack.
+  const ownUrl = options.databaseUrl;
   const database =
-    options.databaseUrl === undefined
+    ownUrl === undefined
       ? await createTestDatabase('e2e')
-      : { url: options.databaseUrl, drop: async () => undefined };
+      : {
+          url: ownUrl,
+          drop: async () => {
+            await dumpDatabase(ownUrl, 'e2e-own');
+          },
+        };
   const prefix = uniquePrefix('e2e');
   const dir = await mkdtemp(join(tmpdir(), 'tokenlane-e2e-'));
   const providersFile = join(dir, 'providers.json');
@@ -87,6 +109,12 @@ export async function startStack(options: {
     await Promise.all(services.map((service) => service.stop()));
     await db.close();
     await redis.quit();
+    if (env.REDIS_URL !== testRedisUrl()) {
+      // The final scan reads the shared Redis only; keep this stack's keys from its own.
+      const own = new Redis(env.REDIS_URL);
+      saveRedisSnapshot(`redis-${prefix}`, await dumpRedis(own, prefix));
+      await own.quit();
+    }
     await database.drop();
     await rm(dir, { recursive: true, force: true });
   };
@@ -106,28 +134,7 @@ export async function startStack(options: {
     db,
     redis,
     services,
-    api: async (method, path, body, headers = {}) => {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        redirect: 'manual',
-        headers: {
-          authorization: `Bearer ${API_KEY}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        ...(body === undefined
-          ? {}
-          : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      return { status: response.status, headers: response.headers, body: parsed, text };
-    },
+    api: apiAt(url),
     startWorker: async () => {
       const port = await freePort();
       const worker = await startService(
@@ -138,8 +145,44 @@ export async function startStack(options: {
       services.push(worker);
       return worker;
     },
+    startIngress: async () => {
+      const replicaPort = await freePort();
+      const replicaUrl = `http://127.0.0.1:${replicaPort}`;
+      const service = await startService(
+        'ingress',
+        { ...env, PORT: String(replicaPort) },
+        `${replicaUrl}/readyz`,
+      );
+      services.push(service);
+      return { url: replicaUrl, service, api: apiAt(replicaUrl) };
+    },
     logs: () => services.flatMap((service) => service.output),
     stop,
+  };
+}
+
+function apiAt(url: string): Api {
+  return async (method, path, body, headers = {}) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      redirect: 'manual',
+      headers: {
+        authorization: `Bearer ${API_KEY}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined
+        ? {}
+        : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, body: parsed, text };
   };
 }
 

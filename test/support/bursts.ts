@@ -1,0 +1,63 @@
+import type { ConnectionId } from '@tokenlane/core';
+import { openTokens } from '@tokenlane/lifecycle';
+import type { ProxiedRequest } from './fault-proxy.js';
+import type { OidcStack } from './oidc-stack.js';
+
+/** Links `count` users named `<prefix>-<i>`, `width` at a time (a burst needs hundreds). */
+export async function linkConcurrently(
+  oidc: OidcStack,
+  prefix: string,
+  count: number,
+  width = 8,
+): Promise<ConnectionId[]> {
+  const ids: ConnectionId[] = new Array<ConnectionId>(count);
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      const i = next;
+      next += 1;
+      ids[i] = await oidc.link(`${prefix}-${i}`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, count) }, lane));
+  return ids;
+}
+
+/** Each connection's current refresh token, to tell whose token request the proxy saw. */
+export async function refreshTokenOwners(
+  oidc: OidcStack,
+  ids: readonly ConnectionId[],
+): Promise<Map<string, ConnectionId>> {
+  const owners = new Map<string, ConnectionId>();
+  for (const id of ids) {
+    const refreshToken = openTokens(oidc.stack.keyRing, await oidc.row(id)).refreshToken;
+    if (refreshToken === undefined) throw new Error(`connection ${id} holds no refresh token`);
+    owners.set(refreshToken.reveal(), id);
+  }
+  return owners;
+}
+
+/** The refresh requests among `requests` whose refresh token `owners` knows, per connection. */
+export function refreshRequestsByConnection(
+  requests: readonly ProxiedRequest[],
+  owners: ReadonlyMap<string, ConnectionId>,
+): Map<ConnectionId, ProxiedRequest[]> {
+  const byConnection = new Map<ConnectionId, ProxiedRequest[]>();
+  for (const id of owners.values()) byConnection.set(id, []);
+  for (const request of requests) {
+    const form = new URLSearchParams(request.body);
+    if (form.get('grant_type') !== 'refresh_token') continue;
+    const owner = owners.get(form.get('refresh_token') ?? '');
+    if (owner !== undefined) byConnection.get(owner)!.push(request);
+  }
+  return byConnection;
+}
+
+/** Differences between consecutive values. */
+export function gaps(times: readonly number[]): number[] {
+  return times.slice(1).map((time, i) => time - times[i]!);
+}
+
+export function mean(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
