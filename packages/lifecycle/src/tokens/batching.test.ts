@@ -1,0 +1,65 @@
+import type { ConnectionId } from '@tokenlane/core';
+import { findConnection, insertConnection, type Connection } from '@tokenlane/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  connectionInput,
+  fakeCiphertext,
+  openMigrated,
+  TEST_DIALECTS,
+  type TestDatabaseHandle,
+} from '../../../db/src/test-support/dialects.js';
+import { connectionBatches } from './batching.js';
+
+const tokens = () => ({
+  accessTokenEnc: fakeCiphertext(),
+  refreshTokenEnc: fakeCiphertext(),
+  tokenType: 'Bearer',
+  expiresAt: null,
+  refreshTokenExpiresAt: null,
+  refreshDueAt: null,
+  refreshedAt: new Date(),
+});
+
+describe.each(TEST_DIALECTS)('connection batches on $kind', (dialect) => {
+  let handle: TestDatabaseHandle;
+  beforeAll(async () => {
+    handle = await openMigrated(dialect, 'batching');
+  });
+  afterAll(async () => {
+    await handle.dispose();
+  });
+
+  it('answers concurrent reads, each caller its own row or undefined, never from a cache', async () => {
+    const rows = await Promise.all(
+      [0, 1, 2].map(() => insertConnection(handle.db, connectionInput())),
+    );
+    const batches = connectionBatches(handle);
+    const missing = '00000000-0000-4000-8000-000000000000' as ConnectionId;
+    const read = await Promise.all([
+      ...rows.map((row) => batches.read(row.id)),
+      batches.read(missing),
+    ]);
+    expect(read.map((row) => row?.id)).toEqual([...rows.map((row) => row.id), undefined]);
+    // Not cached: a later read sees a later write.
+    await handle.db.updateTable('connections').set({ token_type: 'mac' }).execute();
+    expect((await batches.read(rows[0]!.id))?.tokenType).toBe('mac');
+  });
+
+  it('a write that fails its batch is retried alone: the others are stored, it gets its error', async () => {
+    const rows = await Promise.all(
+      [0, 1].map(() => insertConnection(handle.db, connectionInput())),
+    );
+    const batches = connectionBatches(handle);
+    // Not a uuid: the batch statement's cast fails, as one bad row would fail all of them.
+    const broken = { ...rows[0]!, id: 'not-a-uuid' as ConnectionId } satisfies Connection;
+    const results = await Promise.allSettled([
+      batches.storeRefresh({ connection: rows[0]!, tokens: tokens() }),
+      batches.storeRefresh({ connection: broken, tokens: tokens() }),
+      batches.storeRefresh({ connection: rows[1]!, tokens: tokens() }),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    for (const row of rows) {
+      expect((await findConnection(handle.db, row.id))?.tokenVersion).toBe(row.tokenVersion + 1);
+    }
+  });
+});
