@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { Agent, request } from 'undici';
 import { recordSecret } from '../support/secret-ledger.js';
+import { unboundedPeerStore } from './peer-store.js';
 
 /** One OAuth client registered at the peer. */
 export interface OidcPeerClient {
@@ -102,6 +103,7 @@ export async function startOidcPeer(options: OidcPeerOptions): Promise<OidcPeer>
     recordSecret('client_secret', client.clientSecret, `oidc-peer ${issuer}`);
   }
   const provider = new Provider(issuer, {
+    adapter: unboundedPeerStore(),
     clients: options.clients.map((client) => ({
       client_id: client.clientId,
       client_secret: client.clientSecret,

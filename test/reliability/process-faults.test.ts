@@ -4,7 +4,6 @@ import {
   refreshRequestsByConnection,
   refreshTokenOwners,
 } from '../support/bursts.js';
-import { unboundPeerStorage } from '../support/oidc-peer-storage.js';
 import { startOidcStack, type OidcStack } from '../support/oidc-stack.js';
 
 /** Connections in the kill -9 burst ("hundreds", issue 8). */
@@ -13,7 +12,6 @@ const KILL_BURST = 200;
 let oidc: OidcStack;
 
 beforeAll(async () => {
-  unboundPeerStorage();
   oidc = await startOidcStack({
     clientId: 'process-faults',
     proxy: true,

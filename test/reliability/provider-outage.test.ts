@@ -8,7 +8,6 @@ import {
   refreshTokenOwners,
 } from '../support/bursts.js';
 import type { FaultProxy } from '../support/fault-proxy.js';
-import { unboundPeerStorage } from '../support/oidc-peer-storage.js';
 import { startOidcStack, type OidcStack } from '../support/oidc-stack.js';
 
 /** The provider timeout of the services under test (the built-in one is 15 s). */
@@ -20,7 +19,6 @@ let oidc: OidcStack;
 let proxy: FaultProxy;
 
 beforeAll(async () => {
-  unboundPeerStorage();
   oidc = await startOidcStack({
     clientId: 'provider-outage',
     proxy: true,

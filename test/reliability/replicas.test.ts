@@ -7,7 +7,6 @@ import {
   refreshRequestsByConnection,
   refreshTokenOwners,
 } from '../support/bursts.js';
-import { unboundPeerStorage } from '../support/oidc-peer-storage.js';
 import { startOidcStack, type OidcStack } from '../support/oidc-stack.js';
 import type { Api, ApiResponse, IngressReplica } from '../support/stack.js';
 
@@ -16,7 +15,6 @@ let second: IngressReplica;
 let queues: JobQueues;
 
 beforeAll(async () => {
-  unboundPeerStorage();
   oidc = await startOidcStack({
     clientId: 'replicas',
     proxy: true,
