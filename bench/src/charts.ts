@@ -32,26 +32,22 @@ async function renderPng(spec: TopLevelSpec, path: string): Promise<void> {
 
 const base = { width: 520, height: 300, config: { font: 'DejaVu Sans' } } as const;
 
-/** Sweep time against table size: tokenlane's sweep and bare BullMQ addBulk of the same jobs. */
-export function sweepChart(points: readonly SweepPoint[], path: string): Promise<void> {
-  const values = points.flatMap((point) => [
-    { connections: point.connections, series: 'tokenlane sweep', ms: point.sweepMs },
-    { connections: point.connections, series: 'bare BullMQ addBulk', ms: point.bareAddBulkMs },
-  ]);
+/** One line per series, on a log x axis: the shape of both charts. */
+function lineChart(
+  title: string,
+  values: readonly { x: number; y: number; series: string }[],
+  axes: { x: string; y: string },
+  path: string,
+): Promise<void> {
   return renderPng(
     {
       ...base,
-      title: 'Sweep time against connections (1 % due)',
-      data: { values },
+      title,
+      data: { values: [...values] },
       mark: { type: 'line', point: true },
       encoding: {
-        x: {
-          field: 'connections',
-          type: 'quantitative',
-          scale: { type: 'log' },
-          title: 'connections (log)',
-        },
-        y: { field: 'ms', type: 'quantitative', title: 'ms' },
+        x: { field: 'x', type: 'quantitative', scale: { type: 'log' }, title: `${axes.x} (log)` },
+        y: { field: 'y', type: 'quantitative', title: axes.y },
         color: {
           field: 'series',
           type: 'nominal',
@@ -64,30 +60,23 @@ export function sweepChart(points: readonly SweepPoint[], path: string): Promise
   );
 }
 
+/** Sweep time against table size: tokenlane's sweep and bare BullMQ addBulk of the same jobs. */
+export function sweepChart(points: readonly SweepPoint[], path: string): Promise<void> {
+  const values = points.flatMap((point) => [
+    { x: point.connections, y: point.sweepMs, series: 'tokenlane sweep' },
+    { x: point.connections, y: point.bareAddBulkMs, series: 'bare BullMQ addBulk' },
+  ]);
+  const title = 'Sweep time against connections (1 % due)';
+  return lineChart(title, values, { x: 'connections', y: 'ms' }, path);
+}
+
 /** Jobs/s against worker concurrency: tokenlane refreshes and bare BullMQ no-op jobs. */
 export function throughputChart(points: readonly ThroughputPoint[], path: string): Promise<void> {
-  return renderPng(
-    {
-      ...base,
-      title: 'Throughput against concurrency (one worker process)',
-      data: { values: [...points] },
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: {
-          field: 'concurrency',
-          type: 'quantitative',
-          scale: { type: 'log' },
-          title: 'concurrency (log)',
-        },
-        y: { field: 'perSec', type: 'quantitative', title: 'jobs/s' },
-        color: {
-          field: 'worker',
-          type: 'nominal',
-          title: null,
-          legend: { orient: 'top-left', labelLimit: 400 },
-        },
-      },
-    },
-    path,
-  );
+  const values = points.map((point) => ({
+    x: point.concurrency,
+    y: point.perSec,
+    series: point.worker,
+  }));
+  const title = 'Throughput against concurrency (one worker process)';
+  return lineChart(title, values, { x: 'concurrency', y: 'jobs/s' }, path);
 }

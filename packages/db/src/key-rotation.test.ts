@@ -6,6 +6,7 @@ import {
   connectionInput,
   fakeCiphertext,
   openMigrated,
+  refreshedTokens,
   TEST_DIALECTS,
   type TestDatabaseHandle,
 } from './test-support/dialects.js';
@@ -63,15 +64,7 @@ describe.each(TEST_DIALECTS)('key rotation helpers on $kind', (dialect) => {
     await storeRefreshedTokens(handle.db, [
       {
         connection,
-        tokens: {
-          accessTokenEnc: fakeCiphertext('k2'),
-          refreshTokenEnc: null,
-          tokenType: 'Bearer',
-          expiresAt: null,
-          refreshTokenExpiresAt: null,
-          refreshDueAt: null,
-          refreshedAt: new Date(),
-        },
+        tokens: refreshedTokens({ accessTokenEnc: fakeCiphertext('k2'), refreshTokenEnc: null }),
       },
     ]);
     expect(await reencryptConnection(handle.db, id, 0, moved)).toBe(false);

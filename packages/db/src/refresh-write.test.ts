@@ -6,6 +6,7 @@ import {
   connectionInput,
   fakeCiphertext,
   openMigrated,
+  refreshedTokens,
   TEST_DIALECTS,
   type TestDatabaseHandle,
 } from './test-support/dialects.js';
@@ -20,19 +21,9 @@ describe.each(TEST_DIALECTS)('storeRefreshedTokens on $kind', (dialect) => {
     await handle.dispose();
   });
 
-  const tokens = (overrides: Partial<RefreshedTokens> = {}): RefreshedTokens => ({
-    accessTokenEnc: fakeCiphertext(),
-    refreshTokenEnc: fakeCiphertext(),
-    tokenType: 'Bearer',
-    expiresAt: null,
-    refreshTokenExpiresAt: null,
-    refreshDueAt: null,
-    refreshedAt: new Date(),
-    ...overrides,
-  });
   const store = async (
     connection: Parameters<typeof storeRefreshedTokens>[1][number]['connection'],
-    written: RefreshedTokens = tokens(),
+    written: RefreshedTokens = refreshedTokens(),
   ) => (await storeRefreshedTokens(handle.db, [{ connection, tokens: written }]))[0];
 
   const refreshedEvents = async (connectionId: string) =>
@@ -44,7 +35,10 @@ describe.each(TEST_DIALECTS)('storeRefreshedTokens on $kind', (dialect) => {
     const connection = await insertConnection(handle.db, connectionInput());
     const expiresAt = new Date('2030-01-01T00:00:00Z');
     const winnerToken = fakeCiphertext();
-    const won = await store(connection, tokens({ accessTokenEnc: winnerToken, expiresAt }));
+    const won = await store(
+      connection,
+      refreshedTokens({ accessTokenEnc: winnerToken, expiresAt }),
+    );
     expect(won?.tokenVersion).toBe(connection.tokenVersion + 1);
     const lost = await store(connection);
     expect(lost).toBeUndefined();
@@ -132,9 +126,9 @@ describe.each(TEST_DIALECTS)('storeRefreshedTokens on $kind', (dialect) => {
     await store(stale);
     const scopes = ['read', 'write'];
     const results = await storeRefreshedTokens(handle.db, [
-      { connection: fresh, tokens: tokens({ scopes }) },
-      { connection: stale, tokens: tokens() },
-      { connection: kept, tokens: tokens({ refreshTokenEnc: null }) },
+      { connection: fresh, tokens: refreshedTokens({ scopes }) },
+      { connection: stale, tokens: refreshedTokens() },
+      { connection: kept, tokens: refreshedTokens({ refreshTokenEnc: null }) },
     ]);
     expect(results.map((result) => result?.tokenVersion)).toEqual([
       fresh.tokenVersion + 1,
@@ -154,8 +148,8 @@ describe.each(TEST_DIALECTS)('storeRefreshedTokens on $kind', (dialect) => {
   it('two requests for one row in a batch: exactly one wins', async () => {
     const connection = await insertConnection(handle.db, connectionInput());
     const results = await storeRefreshedTokens(handle.db, [
-      { connection, tokens: tokens() },
-      { connection, tokens: tokens() },
+      { connection, tokens: refreshedTokens() },
+      { connection, tokens: refreshedTokens() },
     ]);
     expect(results.filter((result) => result !== undefined)).toHaveLength(1);
     expect(await refreshedEvents(connection.id)).toHaveLength(1);

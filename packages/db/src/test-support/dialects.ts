@@ -5,6 +5,7 @@ import { createTestDatabase } from '../../../../test/support/harness.js';
 import type { NewConnection } from '../connection-rows.js';
 import { createDatabase, type DatabaseHandle, type DatabaseKind } from '../database.js';
 import type { NewLinkSession } from '../link-session-rows.js';
+import type { RefreshedTokens } from '../refresh-write.js';
 import { migrateToLatest } from '../migrate.js';
 
 /** An open test database and how to get rid of it. */
@@ -87,6 +88,20 @@ export function linkSessionInput(overrides: Partial<NewLinkSession> = {}): NewLi
     method: 'redirect',
     stateHash: randomUUID().replaceAll('-', ''),
     expiresAt: new Date(Date.now() + 15 * 60_000),
+    ...overrides,
+  };
+}
+
+/** What a refresh stores, with stand-in ciphertexts and no expiry. */
+export function refreshedTokens(overrides: Partial<RefreshedTokens> = {}): RefreshedTokens {
+  return {
+    accessTokenEnc: fakeCiphertext(),
+    refreshTokenEnc: fakeCiphertext(),
+    tokenType: 'Bearer',
+    expiresAt: null,
+    refreshTokenExpiresAt: null,
+    refreshDueAt: null,
+    refreshedAt: new Date(),
     ...overrides,
   };
 }

@@ -3,22 +3,12 @@ import { findConnection, insertConnection, type Connection } from '@tokenlane/db
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectionInput,
-  fakeCiphertext,
   openMigrated,
+  refreshedTokens,
   TEST_DIALECTS,
   type TestDatabaseHandle,
 } from '../../../db/src/test-support/dialects.js';
 import { connectionBatches } from './batching.js';
-
-const tokens = () => ({
-  accessTokenEnc: fakeCiphertext(),
-  refreshTokenEnc: fakeCiphertext(),
-  tokenType: 'Bearer',
-  expiresAt: null,
-  refreshTokenExpiresAt: null,
-  refreshDueAt: null,
-  refreshedAt: new Date(),
-});
 
 describe.each(TEST_DIALECTS)('connection batches on $kind', (dialect) => {
   let handle: TestDatabaseHandle;
@@ -53,9 +43,9 @@ describe.each(TEST_DIALECTS)('connection batches on $kind', (dialect) => {
     // Not a uuid: the batch statement's cast fails, as one bad row would fail all of them.
     const broken = { ...rows[0]!, id: 'not-a-uuid' as ConnectionId } satisfies Connection;
     const results = await Promise.allSettled([
-      batches.storeRefresh({ connection: rows[0]!, tokens: tokens() }),
-      batches.storeRefresh({ connection: broken, tokens: tokens() }),
-      batches.storeRefresh({ connection: rows[1]!, tokens: tokens() }),
+      batches.storeRefresh({ connection: rows[0]!, tokens: refreshedTokens() }),
+      batches.storeRefresh({ connection: broken, tokens: refreshedTokens() }),
+      batches.storeRefresh({ connection: rows[1]!, tokens: refreshedTokens() }),
     ]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     for (const row of rows) {

@@ -32,7 +32,26 @@ export async function requestRefresh(
   }
 }
 
-const inFlight = new Map<string, Promise<Connection | undefined>>();
+/**
+ * One promise per key for every caller in this process while it runs: the first caller
+ * starts the work, later ones join it, and the key is free again once it settles.
+ */
+function singleFlight<T>(
+  running: Map<string, Promise<T>>,
+  key: string,
+  start: () => Promise<T>,
+): Promise<T> {
+  let work = running.get(key);
+  if (work === undefined) {
+    work = start().finally(() => running.delete(key));
+    running.set(key, work);
+  }
+  return work;
+}
+
+const waits = new Map<string, Promise<Connection | undefined>>();
+const refreshes = new Map<string, Promise<Connection | undefined>>();
+const versionKey = (connection: Connection) => `${connection.id}:${connection.tokenVersion}`;
 
 /**
  * Waits until the connection's tokens move past `version` (or its status changes), up to
@@ -45,16 +64,8 @@ export function waitForNewTokens(
   connection: Connection,
   timeoutMs: number,
 ): Promise<Connection | undefined> {
-  const key = `${connection.id}:${connection.tokenVersion}`;
-  let wait = inFlight.get(key);
-  if (wait === undefined) {
-    wait = poll(rt, connection, timeoutMs).finally(() => inFlight.delete(key));
-    inFlight.set(key, wait);
-  }
-  return wait;
+  return singleFlight(waits, versionKey(connection), () => poll(rt, connection, timeoutMs));
 }
-
-const joined = new Map<string, Promise<Connection | undefined>>();
 
 /**
  * The token API's refresh: asks for the connection's refresh job and waits for the new
@@ -66,15 +77,10 @@ export function refreshAndWait(
   connection: Connection,
   timeoutMs: number,
 ): Promise<Connection | undefined> {
-  const key = `${connection.id}:${connection.tokenVersion}`;
-  let result = joined.get(key);
-  if (result === undefined) {
-    result = requestRefresh(rt, connection.id, 'api', connection.tokenVersion)
-      .then(() => waitForNewTokens(rt, connection, timeoutMs))
-      .finally(() => joined.delete(key));
-    joined.set(key, result);
-  }
-  return result;
+  return singleFlight(refreshes, versionKey(connection), async () => {
+    await requestRefresh(rt, connection.id, 'api', connection.tokenVersion);
+    return waitForNewTokens(rt, connection, timeoutMs);
+  });
 }
 
 async function poll(
