@@ -126,7 +126,7 @@ export async function benchHttp(
       const location = response.headers.location;
       return typeof location === 'string' && location.startsWith(RETURN_URL);
     });
-    const { exchanged } = await rt.db.db
+    const { exchanged } = await rt.db
       .selectFrom('connections')
       .select((eb) => eb.fn.countAll<number>().as('exchanged'))
       .where('user_id', 'like', 'link-user-%')

@@ -75,7 +75,7 @@ export async function seedConnections(
         token_version: 1,
       });
     }
-    await rt.db.db.insertInto('connections').values(rows).execute();
+    await rt.db.insertInto('connections').values(rows).execute();
   }
   return ids;
 }
@@ -152,7 +152,7 @@ async function transactions(rt: Runtime): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, 1_100));
   const { rows } = await sql<{ commits: string }>`
     select xact_commit::text as commits from pg_stat_database
-    where datname = current_database()`.execute(rt.db.db);
+    where datname = current_database()`.execute(rt.db);
   return Number(rows[0]?.commits ?? Number.NaN);
 }
 
@@ -230,7 +230,7 @@ export async function benchRefresh(
   try {
     const noop = await measureNoop(rt, n, CONCURRENCY, timeoutMs);
     const refresh = await measureRefresh(rt, infra, n, CONCURRENCY, timeoutMs);
-    const ids = (await rt.db.db.selectFrom('connections').select('id').execute()).map(
+    const ids = (await rt.db.selectFrom('connections').select('id').execute()).map(
       (row) => row.id,
     );
     const updatePerSec = await bareUpdates(dbUrl(rt), ids, CONCURRENCY);

@@ -28,7 +28,7 @@ async function seed(rt: Runtime, from: number, count: number, dueIn: string): Pr
        expires_at, refresh_due_at, token_version)
     select gen_random_uuid(), 'user-' || g, ${PROVIDER}, 'active', 'x', 'x', 'Bearer',
        now() + interval '1 hour', now() + ${dueIn}::interval, 1
-    from generate_series(${from}::int, ${from + count - 1}::int) as g`.execute(rt.db.db);
+    from generate_series(${from}::int, ${from + count - 1}::int) as g`.execute(rt.db);
 }
 
 /**
@@ -42,7 +42,7 @@ export async function benchSweep(infra: Infra, total: number): Promise<SweepResu
     const idle = total - due;
     // Idle: due in a day, far outside the look-ahead window.
     await seed(rt, 0, idle, '1 day');
-    await sql`analyze connections`.execute(rt.db.db);
+    await sql`analyze connections`.execute(rt.db);
     const beforeIdle = await usedMemory(redis);
     let started = performance.now();
     const idleSweep = await sweepDueRefreshes(rt, { lookAheadMs: LOOK_AHEAD_MS });
@@ -52,7 +52,7 @@ export async function benchSweep(infra: Infra, total: number): Promise<SweepResu
 
     // Due: within the window (10 minutes), so the jobs wait delayed in Redis.
     await seed(rt, idle, due, '10 minutes');
-    await sql`analyze connections`.execute(rt.db.db);
+    await sql`analyze connections`.execute(rt.db);
     const before = await usedMemory(redis);
     started = performance.now();
     const { enqueued } = await sweepDueRefreshes(rt, { lookAheadMs: LOOK_AHEAD_MS });
@@ -64,7 +64,7 @@ export async function benchSweep(infra: Infra, total: number): Promise<SweepResu
     const explained = await sql<{ 'QUERY PLAN': string }>`explain
       select id, refresh_due_at from connections
       where status in ('active', 'degraded') and refresh_due_at is not null
-        and refresh_due_at <= ${until} order by refresh_due_at limit ${20_000}`.execute(rt.db.db);
+        and refresh_due_at <= ${until} order by refresh_due_at limit ${20_000}`.execute(rt.db);
     const plan = explained.rows.map((row) => row['QUERY PLAN']).join('\n');
     await rt.queues.queue('refresh').obliterate({ force: true });
     const bareAddBulkMs = await bareAddBulk(rt, due);

@@ -145,7 +145,7 @@ describe('without a webhook', () => {
         deliveredAt: null,
         deliveryAttempts: 0,
       });
-      const listed = await listEvents(bare.runtime.db.db, { limit: 10 });
+      const listed = await listEvents(bare.runtime.db, { limit: 10 });
       expect(listed.map((e) => e.id)).toEqual([event.id]);
     } finally {
       await bare.dispose();

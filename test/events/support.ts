@@ -11,7 +11,7 @@ export async function append(
   type: EventType = 'connection.refreshed',
   extra: Record<string, string | number> = {},
 ): Promise<EventRecord> {
-  return rt.db.db.transaction().execute((trx) =>
+  return rt.db.transaction().execute((trx) =>
     appendEvent(trx, {
       type,
       connectionId,
@@ -29,7 +29,7 @@ export async function append(
 }
 
 export async function reload(rt: Runtime, event: EventRecord): Promise<EventRecord> {
-  const row = await findEvent(rt.db.db, event.id);
+  const row = await findEvent(rt.db, event.id);
   if (row === undefined) throw new Error(`event ${event.id} vanished`);
   return row;
 }

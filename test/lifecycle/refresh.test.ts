@@ -67,7 +67,7 @@ async function link(userId: string): Promise<ConnectionId> {
 }
 
 async function userinfoStatus(connectionId: ConnectionId): Promise<number> {
-  const row = (await findConnection(rt.db.db, connectionId))!;
+  const row = (await findConnection(rt.db, connectionId))!;
   const { accessToken } = openTokens(rt.keyRing, row);
   const response = await fetch(peer.userinfoUrl, {
     headers: { authorization: `Bearer ${accessToken!.reveal()}` },
@@ -77,7 +77,7 @@ async function userinfoStatus(connectionId: ConnectionId): Promise<number> {
 }
 
 async function eventTypes(connectionId: ConnectionId): Promise<string[]> {
-  const rows = await rt.db.db
+  const rows = await rt.db
     .selectFrom('events')
     .select('type')
     .where('connection_id', '=', connectionId)
@@ -89,13 +89,13 @@ async function eventTypes(connectionId: ConnectionId): Promise<string[]> {
 describe('refreshConnection against oidc-provider with rotation', () => {
   it('is skipped while not due, and rotates tokens with compare-and-set when forced', async () => {
     const id = await link('user-1');
-    const before = (await findConnection(rt.db.db, id))!;
+    const before = (await findConnection(rt.db, id))!;
     expect(before.refreshDueAt!.getTime()).toBeGreaterThan(Date.now());
     expect(await refreshConnection(rt, id)).toEqual({ status: 'skipped', reason: 'not_due' });
 
     const outcome = await refreshConnection(rt, id, { force: true });
     expect(outcome).toEqual({ status: 'refreshed', tokenVersion: before.tokenVersion + 1 });
-    const after = (await findConnection(rt.db.db, id))!;
+    const after = (await findConnection(rt.db, id))!;
     expect(after.refreshTokenEnc).not.toBe(before.refreshTokenEnc);
     expect(after.lastRefreshedAt).not.toBeNull();
     expect(await userinfoStatus(id)).toBe(200);
@@ -104,19 +104,19 @@ describe('refreshConnection against oidc-provider with rotation', () => {
 
   it('treats a stale version as a lost race and never spends the refresh token', async () => {
     const id = await link('user-2');
-    const row = (await findConnection(rt.db.db, id))!;
+    const row = (await findConnection(rt.db, id))!;
     expect(
       await refreshConnection(rt, id, { force: true, expectedVersion: row.tokenVersion - 1 }),
     ).toEqual({
       status: 'lost_race',
     });
-    expect((await findConnection(rt.db.db, id))!.tokenVersion).toBe(row.tokenVersion);
+    expect((await findConnection(rt.db, id))!.tokenVersion).toBe(row.tokenVersion);
     expect(await refreshConnection(rt, id, { force: true })).toMatchObject({ status: 'refreshed' });
   });
 
   it('lands in reauth_required when the user revoked access at the provider', async () => {
     const id = await link('user-3');
-    const row = (await findConnection(rt.db.db, id))!;
+    const row = (await findConnection(rt.db, id))!;
     const { refreshToken } = openTokens(rt.keyRing, row);
     const revoke = await fetch(peer.revocationUrl, {
       method: 'POST',
@@ -132,7 +132,7 @@ describe('refreshConnection against oidc-provider with rotation', () => {
       status: 'reauth_required',
       code: 'invalid_grant',
     });
-    const after = (await findConnection(rt.db.db, id))!;
+    const after = (await findConnection(rt.db, id))!;
     expect(after).toMatchObject({
       status: 'reauth_required',
       refreshDueAt: null,
@@ -148,7 +148,7 @@ describe('refreshConnection against oidc-provider with rotation', () => {
 
   it('reports a refusal after an interrupted run as refresh_interrupted, not a plain invalid_grant', async () => {
     const id = await link('user-4');
-    const row = (await findConnection(rt.db.db, id))!;
+    const row = (await findConnection(rt.db, id))!;
     // The run a killed worker was making: the provider rotated, the answer never got stored.
     const { refreshToken } = openTokens(rt.keyRing, row);
     const lost = await fetch(peer.tokenUrl, {
@@ -168,7 +168,7 @@ describe('refreshConnection against oidc-provider with rotation', () => {
       status: 'reauth_required',
       code: INTERRUPTED_REFRESH_CODE,
     });
-    expect(await findConnection(rt.db.db, id)).toMatchObject({
+    expect(await findConnection(rt.db, id)).toMatchObject({
       status: 'reauth_required',
       lastErrorCode: 'refresh_interrupted',
     });
@@ -178,7 +178,7 @@ describe('refreshConnection against oidc-provider with rotation', () => {
     const first = await link('user-same');
     const second = await link('user-same');
     expect(second).toBe(first);
-    const relinked = await rt.db.db
+    const relinked = await rt.db
       .selectFrom('events')
       .select('data')
       .where('connection_id', '=', first)

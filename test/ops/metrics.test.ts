@@ -130,7 +130,7 @@ describe('/metrics', () => {
 
   it('counts a refresh the provider refuses by its error code', async () => {
     const id = await link('metrics-revoked', 'revoked-account');
-    const row = (await findConnection(rt.db.db, id))!;
+    const row = (await findConnection(rt.db, id))!;
     const revoke = await fetch(peer.revocationUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

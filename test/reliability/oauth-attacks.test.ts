@@ -66,7 +66,7 @@ async function consent(url: string, login: string): Promise<Record<string, strin
 }
 
 async function session(id: LinkSessionId) {
-  return world.rt.db.db
+  return world.rt.db
     .selectFrom('link_sessions')
     .select(['status', 'error_code', 'result_connection_id'])
     .where('id', '=', id)
@@ -74,7 +74,7 @@ async function session(id: LinkSessionId) {
 }
 
 async function eventTypes(id: LinkSessionId) {
-  const rows = await world.rt.db.db
+  const rows = await world.rt.db
     .selectFrom('events')
     .select('type')
     .where('link_session_id', '=', id)
@@ -84,7 +84,7 @@ async function eventTypes(id: LinkSessionId) {
 }
 
 async function connectionsOf(providerUserId: string) {
-  return world.rt.db.db
+  return world.rt.db
     .selectFrom('connections')
     .select(['id', 'user_id', 'provider'])
     .where('provider_user_id', '=', providerUserId)
@@ -381,7 +381,7 @@ describe('webhook replay protection', () => {
   }
   const status = async () =>
     (
-      await world.rt.db.db
+      await world.rt.db
         .selectFrom('connections')
         .select('status')
         .where('id', '=', connectionId as ConnectionId)

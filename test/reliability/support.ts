@@ -166,7 +166,7 @@ export interface StateCounts {
 
 /** Rows of every table a request may write, and Redis keys under the runtime's prefix. */
 export async function stateCounts(rt: Runtime): Promise<StateCounts> {
-  const db = rt.db.db;
+  const db = rt.db;
   const count = async (table: 'connections' | 'link_sessions' | 'events') =>
     Number(
       (

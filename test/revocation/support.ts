@@ -63,13 +63,13 @@ export async function link(rt: Runtime, provider: string, login: string): Promis
 }
 
 export async function row(rt: Runtime, id: ConnectionId): Promise<Connection> {
-  const connection = await findConnection(rt.db.db, id);
+  const connection = await findConnection(rt.db, id);
   if (connection === undefined) throw new Error(`connection ${id} is gone`);
   return connection;
 }
 
 export async function events(rt: Runtime, id: ConnectionId) {
-  return rt.db.db
+  return rt.db
     .selectFrom('events')
     .select(['type', 'data'])
     .where('connection_id', '=', id)

@@ -92,7 +92,7 @@ async function relinkSeeded(id: ConnectionId, providerUserId: string) {
     tokenType: 'Bearer',
     metadata: {},
   };
-  await rt.db.db
+  await rt.db
     .transaction()
     .execute((trx) =>
       transitionConnection(
@@ -114,7 +114,7 @@ async function seedConnection(provider: string, providerUserId: string): Promise
     tokenType: 'Bearer',
     metadata: {},
   };
-  await insertConnection(rt.db.db, {
+  await insertConnection(rt.db, {
     id,
     userId: `app-${providerUserId}`,
     provider,

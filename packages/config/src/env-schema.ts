@@ -25,6 +25,7 @@ import {
  * | `TOKENLANE_SWEEP_INTERVAL_MS` | `5000` (100–3600000) | how often the sweeper looks for connections due a refresh |
  * | `TOKENLANE_PROVIDER_TIMEOUT_MS` | `15000` (1000–120000) | how long a provider call waits for its answer (headers, then body) before it counts as `timeout` |
  * | `TOKENLANE_QUEUE_PREFIX` | `tokenlane` | BullMQ key prefix (use `{…}` hash tags on Redis Cluster) |
+ * | `TOKENLANE_REFRESH_GIVE_UP_HOURS` | `168` (1–8760) | how long refreshes may keep failing before the connection is `reauth_required` / `refresh_exhausted` |
  */
 export const envSchema = z.object({
   NODE_ENV: oneOf(NODE_ENVS).default('development'),
@@ -58,6 +59,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.:{}-]{1,64}$/, 'must be 1-64 characters of letters, digits and _.:{}-')
     .default('tokenlane'),
+  TOKENLANE_REFRESH_GIVE_UP_HOURS: integer(1, 8_760).default(168),
 });
 
 export type EnvVariable = keyof typeof envSchema.shape;

@@ -69,6 +69,7 @@ describe('loadConfig', () => {
       sweepIntervalMs: 5000,
       providerTimeoutMs: 15_000,
       queuePrefix: 'tokenlane',
+      refreshGiveUpHours: 168,
     });
   });
 
@@ -111,6 +112,7 @@ describe('loadConfig', () => {
       sweepIntervalMs: 2000,
       providerTimeoutMs: 15_000,
       queuePrefix: '{tokenlane}',
+      refreshGiveUpHours: 168,
     });
     expect(config.encryptionKeys).toBeInstanceOf(KeyRing);
     expect(config.encryptionKeys?.primaryKid).toBe('k1');

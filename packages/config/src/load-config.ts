@@ -50,6 +50,8 @@ export interface Config {
   /** Headers and body timeout of every provider call. */
   readonly providerTimeoutMs: number;
   readonly queuePrefix: string;
+  /** Hours of failing refreshes after which a connection is `reauth_required`. */
+  readonly refreshGiveUpHours: number;
 }
 
 /**
@@ -109,6 +111,7 @@ function toConfig(env: ParsedEnv): Config {
     sweepIntervalMs: env.TOKENLANE_SWEEP_INTERVAL_MS,
     providerTimeoutMs: env.TOKENLANE_PROVIDER_TIMEOUT_MS,
     queuePrefix: env.TOKENLANE_QUEUE_PREFIX,
+    refreshGiveUpHours: env.TOKENLANE_REFRESH_GIVE_UP_HOURS,
   };
 }
 

@@ -1,3 +1,4 @@
+export type { LifecycleContext, LifecycleSettings } from './context.js';
 export { LIFECYCLE_ERROR_CODES, LifecycleError } from './errors.js';
 export type { LifecycleErrorCode } from './errors.js';
 export { acceptCallback } from './links/callback.js';

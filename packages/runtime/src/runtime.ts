@@ -8,32 +8,31 @@ import {
   type DatabaseHandle,
 } from '@tokenlane/db';
 import { createMetrics, type Metrics } from '@tokenlane/metrics';
-import { loadProviders, type ProviderRegistry } from '@tokenlane/providers';
+import type { LifecycleContext } from '@tokenlane/lifecycle';
+import { loadProviders } from '@tokenlane/providers';
 import { JobQueues, createRedis, startLocalRedis, type LocalRedis } from '@tokenlane/queue';
-import type { KeyRing } from '@tokenlane/vault';
 import type { ConnectionOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { resolveSecrets } from './dev-secrets.js';
 
 /** Which process is booting; only the all-in-one first run may start its own Redis. */
 export type ProcessRole = 'ingress' | 'worker' | 'standalone';
 
-/** Everything a tokenlane process shares: open connections and resolved configuration. */
-export interface Runtime {
+/**
+ * Everything a tokenlane process shares: open connections and resolved configuration. It is
+ * the lifecycle operations' context (database, key ring, providers, queues, metrics, logger)
+ * plus what only the boot and the services need: the database handle to close, API keys,
+ * worker connection settings, the local Redis child.
+ */
+export interface Runtime extends LifecycleContext {
   readonly config: Config;
-  readonly logger: Logger;
-  readonly db: DatabaseHandle;
-  readonly keyRing: KeyRing;
+  /** The open database: its kysely handle is `db`; `close()` ends it. */
+  readonly database: DatabaseHandle;
   readonly apiKeys: readonly string[];
-  readonly providers: ProviderRegistry;
-  readonly queues: JobQueues;
   /** This process's Prometheus registry and metric handles (`/metrics`). */
   readonly metrics: Metrics;
   /** Connection settings for BullMQ workers (blocking, retry forever). */
   readonly workerConnection: ConnectionOptions;
   readonly redisUrl: string;
-  /** Fast-fail connection used by producers and health checks. */
-  readonly redis: Redis;
   readonly generatedApiKey: string | undefined;
   readonly localRedis: LocalRedis | undefined;
   close(): Promise<void>;
@@ -122,7 +121,8 @@ export async function openRuntime(options: {
     return {
       config,
       logger,
-      db,
+      db: db.db,
+      database: db,
       keyRing: secrets.keyRing,
       apiKeys: secrets.apiKeys,
       providers,
@@ -157,7 +157,7 @@ export async function checkReadiness(runtime: Runtime): Promise<Readiness> {
       () => true,
       () => false,
     ),
-    pendingMigrations(runtime.db.db).then(
+    pendingMigrations(runtime.db).then(
       (pending) => ({ database: true, migrations: pending.length === 0 }),
       () => ({ database: false, migrations: false }),
     ),

@@ -26,7 +26,7 @@ describe('connection and event routes', () => {
       seal('token-secret-plain', 'token_secret'),
     ];
     ciphertexts.push(accessTokenEnc, refreshTokenEnc, tokenSecretEnc);
-    await insertConnection(t.runtime.db.db, {
+    await insertConnection(t.runtime.db, {
       id,
       userId,
       provider,
@@ -159,7 +159,7 @@ describe('connection and event routes', () => {
 
   it('pages through events oldest first', async () => {
     for (const [i, id] of ids.entries()) {
-      await appendEvent(t.runtime.db.db, {
+      await appendEvent(t.runtime.db, {
         type: 'connection.created',
         connectionId: id,
         userId: `user-${i}`,

@@ -39,7 +39,7 @@ export function registerConnections(program: Command, open: OpenSession): void {
       }
       const { listConnections } = await import('@tokenlane/db');
       const rows = await session.withRuntime((runtime) =>
-        listConnections(runtime.db.db, {
+        listConnections(runtime.db, {
           userId: options.user,
           provider: options.provider,
           status: options.status,
@@ -60,7 +60,7 @@ export function registerConnections(program: Command, open: OpenSession): void {
       const session = open(command);
       const { findConnection } = await import('@tokenlane/db');
       const connection = await session.withRuntime((runtime) =>
-        findConnection(runtime.db.db, id as ConnectionId),
+        findConnection(runtime.db, id as ConnectionId),
       );
       if (connection === undefined) throw notFoundError(`connection ${id} not found`);
       const view = toConnectionView(connection);

@@ -34,7 +34,7 @@ export function registerEvents(program: Command, open: OpenSession): void {
           let after = options.after;
           if (!session.json) session.io.stdout.write(headerLine());
           while (!signal.aborted) {
-            const page = await listEvents(runtime.db.db, { after, limit: PAGE_SIZE });
+            const page = await listEvents(runtime.db, { after, limit: PAGE_SIZE });
             for (const event of page) printEvent(session, toEventView(event));
             after = page.at(-1)?.seq ?? after;
             if (page.length === PAGE_SIZE) continue;

@@ -54,7 +54,7 @@ export function registerJobs(program: Command, open: OpenSession): void {
 
 async function existing(runtime: Runtime, id: string) {
   const { findConnection } = await import('@tokenlane/db');
-  const connection = await findConnection(runtime.db.db, id as ConnectionId);
+  const connection = await findConnection(runtime.db, id as ConnectionId);
   if (connection === undefined) throw notFoundError(`connection ${id} not found`);
   return connection;
 }

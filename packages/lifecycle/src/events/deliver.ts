@@ -1,7 +1,7 @@
 import type { EventId } from '@tokenlane/core';
 import { findEvent, markDelivered, recordDeliveryFailure, type EventRecord } from '@tokenlane/db';
 import { observeWebhookDelivery } from '@tokenlane/metrics';
-import type { Runtime } from '@tokenlane/runtime';
+import type { LifecycleContext } from '../context.js';
 import type { Dispatcher } from 'undici';
 import { DeliveryError } from './errors.js';
 import { undeliveredPredecessor, undeliveredSuccessor } from './ordering.js';
@@ -32,19 +32,19 @@ export interface DeliverOptions {
  * a crash between the receiver's 2xx and `markDelivered` sends the event again.
  */
 export async function deliverEvent(
-  rt: Runtime,
+  ctx: LifecycleContext,
   id: EventId,
   options: DeliverOptions = {},
 ): Promise<DeliveryOutcome> {
-  const event = await findEvent(rt.db.db, id);
+  const event = await findEvent(ctx.db, id);
   if (event === undefined) return { status: 'not_found' };
   if (event.deliveredAt !== null) {
     // Still chain on: a crash after markDelivered may have left the successor unqueued.
-    return { status: 'already_delivered', next: await next(rt, event) };
+    return { status: 'already_delivered', next: await next(ctx, event) };
   }
-  const webhook = rt.config.webhook;
+  const webhook = ctx.config.webhook;
   if (webhook === undefined) return { status: 'no_webhook' };
-  const blocker = await undeliveredPredecessor(rt.db.db, event);
+  const blocker = await undeliveredPredecessor(ctx.db, event);
   if (blocker !== undefined) return { status: 'blocked', by: blocker };
 
   const req = webhookRequest(webhook, event, (options.now ?? Date.now)());
@@ -52,9 +52,9 @@ export async function deliverEvent(
     processWebhookResponse(await sendWebhookRequest(req, options.dispatcher), req.url);
   } catch (error) {
     if (!(error instanceof DeliveryError)) throw error;
-    await recordDeliveryFailure(rt.db.db, event.id, error.recordedAs);
-    observeWebhookDelivery(rt.metrics, 'failed');
-    rt.logger.debug(
+    await recordDeliveryFailure(ctx.db, event.id, error.recordedAs);
+    observeWebhookDelivery(ctx.metrics, 'failed');
+    ctx.logger.debug(
       {
         eventId: event.id,
         type: event.type,
@@ -65,17 +65,17 @@ export async function deliverEvent(
     );
     throw error;
   }
-  await markDelivered(rt.db.db, event.id);
-  observeWebhookDelivery(rt.metrics, 'delivered');
-  rt.logger.debug({ eventId: event.id, type: event.type }, 'event delivered');
-  return { status: 'delivered', next: await next(rt, event) };
+  await markDelivered(ctx.db, event.id);
+  observeWebhookDelivery(ctx.metrics, 'delivered');
+  ctx.logger.debug({ eventId: event.id, type: event.type }, 'event delivered');
+  return { status: 'delivered', next: await next(ctx, event) };
 }
 
 /** Enqueues the connection's next undelivered event; its job id makes a repeat a no-op. */
-async function next(rt: Runtime, event: EventRecord): Promise<EventId | null> {
-  if (rt.config.webhook === undefined) return null;
-  const successor = await undeliveredSuccessor(rt.db.db, event);
+async function next(ctx: LifecycleContext, event: EventRecord): Promise<EventId | null> {
+  if (ctx.config.webhook === undefined) return null;
+  const successor = await undeliveredSuccessor(ctx.db, event);
   if (successor === undefined) return null;
-  await rt.queues.enqueue('notify', { eventId: successor });
+  await ctx.queues.enqueue('notify', { eventId: successor });
   return successor;
 }

@@ -1,6 +1,6 @@
 import { listUndeliveredEvents } from '@tokenlane/db';
 import { JOB_CATALOG } from '@tokenlane/queue';
-import type { Runtime } from '@tokenlane/runtime';
+import type { LifecycleContext } from '../context.js';
 import { deliverableHeads } from './ordering.js';
 
 /** Undelivered events the relay reads per run, oldest first. */
@@ -26,18 +26,18 @@ export interface RelayOutcome {
  * backoff cap ago gets one more attempt, so a long outage ends in hourly retries, never in loss.
  */
 export async function relayOutbox(
-  rt: Runtime,
+  ctx: LifecycleContext,
   limit: number = RELAY_BATCH_SIZE,
 ): Promise<RelayOutcome> {
-  if (rt.config.webhook === undefined) return { offered: 0 };
-  const heads = deliverableHeads(await listUndeliveredEvents(rt.db.db, limit));
+  if (ctx.config.webhook === undefined) return { offered: 0 };
+  const heads = deliverableHeads(await listUndeliveredEvents(ctx.db, limit));
   if (heads.length > 0) {
-    await rt.queues.enqueueBulk(
+    await ctx.queues.enqueueBulk(
       'notify',
       heads.map((event) => ({ payload: { eventId: event.id } })),
     );
   }
-  await rt.queues.queue('notify').retryJobs({
+  await ctx.queues.queue('notify').retryJobs({
     state: 'failed',
     count: limit,
     timestamp: Date.now() - JOB_CATALOG.notify.backoff.capMs,

@@ -5,7 +5,7 @@ import {
   updateLinkSession,
   type LinkSession,
 } from '@tokenlane/db';
-import type { Runtime } from '@tokenlane/runtime';
+import type { LifecycleContext } from '../context.js';
 import { Secret, hashState } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
 import { sealLinkSecret } from '../sealing.js';
@@ -38,50 +38,53 @@ const invalidState = () =>
  * `exchange` job, which the caller waits for up to TOKENLANE_CALLBACK_WAIT_MS.
  * @see RFC 6749 §4.1.2, RFC 9700 §4.7, RFC 5849 §2.2
  */
-export async function acceptCallback(rt: Runtime, query: CallbackQuery): Promise<CallbackResult> {
+export async function acceptCallback(
+  ctx: LifecycleContext,
+  query: CallbackQuery,
+): Promise<CallbackResult> {
   const now = new Date();
   const consumed =
     query.oauth_token !== undefined
-      ? await consumeOAuth1(rt, query, now)
-      : await consumeOAuth2(rt, query, now);
+      ? await consumeOAuth1(ctx, query, now)
+      : await consumeOAuth2(ctx, query, now);
   if (consumed === undefined) throw invalidState();
   const { session, code } = consumed;
 
   if (code === undefined) {
     const reason = providerErrorCode(query.error);
-    const failed = await failLink(rt, session, reason);
+    const failed = await failLink(ctx, session, reason);
     return { session: failed, outcome: { status: 'failed', code: reason } };
   }
-  await updateLinkSession(rt.db.db, session.id, {
+  await updateLinkSession(ctx.db, session.id, {
     status: 'exchanging',
-    codeEnc: sealLinkSecret(rt.keyRing, session.id, 'code', new Secret(code)),
+    codeEnc: sealLinkSecret(ctx.keyRing, session.id, 'code', new Secret(code)),
   });
-  const outcome = await runExchangeJob(rt, session.id, rt.config.callbackWaitMs);
+  const outcome = await runExchangeJob(ctx, session.id, ctx.config.callbackWaitMs);
   return { session, outcome: outcome ?? { status: 'pending' } };
 }
 
-async function consumeOAuth2(rt: Runtime, query: CallbackQuery, now: Date) {
+async function consumeOAuth2(ctx: LifecycleContext, query: CallbackQuery, now: Date) {
   if (query.state === undefined || query.state === '') return undefined;
   const stateHash = hashState(query.state);
   // The state names its session and so its provider; the consume is bound to that provider,
   // and a state issued for an OAuth 1.0a link is never valid on an OAuth 2.0 redirect.
-  const session = await findLinkSessionByStateHash(rt.db.db, stateHash);
+  const session = await findLinkSessionByStateHash(ctx.db, stateHash);
   if (session === undefined) return undefined;
-  const provider = rt.providers.get(session.provider);
+  const provider = ctx.providers.get(session.provider);
   if (provider?.kind !== 'oauth2') return undefined;
   // Mix-up defence: the authorization server that answered must be the one the state was
   // issued for. Refused before the consume, so the real redirect can still complete.
   if (query.iss !== undefined && provider.issuer !== undefined && query.iss !== provider.issuer) {
     return undefined;
   }
-  const consumed = await consumeState(rt.db.db, stateHash, session.provider, now);
+  const consumed = await consumeState(ctx.db, stateHash, session.provider, now);
   if (consumed === undefined) return undefined;
   return { session: consumed, code: query.error === undefined ? query.code : undefined };
 }
 
-async function consumeOAuth1(rt: Runtime, query: CallbackQuery, now: Date) {
+async function consumeOAuth1(ctx: LifecycleContext, query: CallbackQuery, now: Date) {
   if (query.oauth_token === undefined || query.oauth_token === '') return undefined;
-  const consumed = await consumeRequestToken(rt.db.db, hashState(query.oauth_token), now);
+  const consumed = await consumeRequestToken(ctx.db, hashState(query.oauth_token), now);
   return consumed && { session: consumed, code: query.oauth_verifier };
 }
 

@@ -1,5 +1,5 @@
 import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
-import type { Runtime } from '@tokenlane/runtime';
+import type { LifecycleContext } from '../context.js';
 
 /** What an `exchange` job returns (ids and codes only: it is stored in Redis). */
 export type ExchangeOutcome =
@@ -13,12 +13,12 @@ export type ExchangeOutcome =
  * nothing) and waits up to `waitMs` for its outcome; undefined when the wait ran out.
  */
 export async function runExchangeJob(
-  rt: Runtime,
+  ctx: LifecycleContext,
   linkSessionId: LinkSessionId,
   waitMs: number,
 ): Promise<ExchangeOutcome | undefined> {
-  const events = await rt.queues.events('exchange');
-  const job = await rt.queues.enqueue('exchange', { linkSessionId });
+  const events = await ctx.queues.events('exchange');
+  const job = await ctx.queues.enqueue('exchange', { linkSessionId });
   if (waitMs <= 0) return undefined;
   try {
     return (await job.waitUntilFinished(events, waitMs)) as ExchangeOutcome;

@@ -26,7 +26,7 @@ import {
   runPostLink,
   type Provider,
 } from '@tokenlane/providers';
-import type { Runtime } from '@tokenlane/runtime';
+import type { LifecycleContext } from '../context.js';
 import { Secret, type Ciphertext } from '@tokenlane/vault';
 import pRetry from 'p-retry';
 import { openLinkSecret, sealOAuth1Tokens, sealTokenSet } from '../sealing.js';
@@ -46,8 +46,11 @@ interface Exchanged {
  * writes `connection.created` in one transaction. A provider refusal ends the link; a code is
  * never sent twice (DESIGN rule 5). Replays of a finished session return its outcome.
  */
-export async function exchangeLink(rt: Runtime, id: LinkSessionId): Promise<ExchangeOutcome> {
-  const session = await findLinkSession(rt.db.db, id);
+export async function exchangeLink(
+  ctx: LifecycleContext,
+  id: LinkSessionId,
+): Promise<ExchangeOutcome> {
+  const session = await findLinkSession(ctx.db, id);
   if (session === undefined) return { status: 'failed', code: 'link_not_found' };
   if (session.status === 'completed' && session.resultConnectionId !== null) {
     return { status: 'completed', connectionId: session.resultConnectionId };
@@ -55,25 +58,25 @@ export async function exchangeLink(rt: Runtime, id: LinkSessionId): Promise<Exch
   if (session.status !== 'exchanging' || session.codeEnc === null) {
     return { status: 'failed', code: session.errorCode ?? 'link_not_exchanging' };
   }
-  const provider = rt.providers.require(session.provider);
-  const observed = observeExchange(rt.metrics, provider.id);
+  const provider = ctx.providers.require(session.provider);
+  const observed = observeExchange(ctx.metrics, provider.id);
   let exchanged: Exchanged;
   try {
-    exchanged = await callProvider(rt, provider, { ...session, codeEnc: session.codeEnc });
+    exchanged = await callProvider(ctx, provider, { ...session, codeEnc: session.codeEnc });
   } catch (error) {
     if (!(error instanceof ProviderError)) {
       observed.failed('internal');
       throw error;
     }
     if (session.method === 'pin' && ['invalid_grant', 'invalid_request'].includes(error.code)) {
-      await updateLinkSession(rt.db.db, id, { status: 'pending', codeEnc: null });
+      await updateLinkSession(ctx.db, id, { status: 'pending', codeEnc: null });
       return observed.done({ status: 'pin_rejected' });
     }
-    await failLink(rt, session, error.code);
+    await failLink(ctx, session, error.code);
     return observed.done({ status: 'failed', code: error.code });
   }
   // The tokens exist only in memory now: retry the write here rather than lose them.
-  const connectionId = await pRetry(() => persist(rt, session, exchanged), {
+  const connectionId = await pRetry(() => persist(ctx, session, exchanged), {
     retries: 4,
     minTimeout: 200,
   });
@@ -81,16 +84,16 @@ export async function exchangeLink(rt: Runtime, id: LinkSessionId): Promise<Exch
 }
 
 async function callProvider(
-  rt: Runtime,
+  ctx: LifecycleContext,
   provider: Provider,
   session: LinkSession & { codeEnc: Ciphertext },
 ): Promise<Exchanged> {
-  const code = openLinkSecret(rt.keyRing, session.id, 'code', session.codeEnc);
+  const code = openLinkSecret(ctx.keyRing, session.id, 'code', session.codeEnc);
   if (provider.kind === 'oauth1') {
     if (session.requestTokenSecretEnc === null)
       throw new Error('OAuth 1.0a link without a request token');
     const stored = openLinkSecret(
-      rt.keyRing,
+      ctx.keyRing,
       session.id,
       'request_token',
       session.requestTokenSecretEnc,
@@ -107,13 +110,13 @@ async function callProvider(
     return {
       providerUserId: tokens.providerUserId ?? null,
       metadata: {},
-      seal: (id) => sealOAuth1Tokens(rt.keyRing, id, tokens),
+      seal: (id) => sealOAuth1Tokens(ctx.keyRing, id, tokens),
     };
   }
   const verifier =
     session.codeVerifierEnc === null
       ? undefined
-      : openLinkSecret(rt.keyRing, session.id, 'code_verifier', session.codeVerifierEnc);
+      : openLinkSecret(ctx.keyRing, session.id, 'code_verifier', session.codeVerifierEnc);
   const raw =
     session.method === 'pin'
       ? await exchangePin(provider, { pin: code })
@@ -128,7 +131,7 @@ async function callProvider(
     providerUserId: tokens.providerUserId ?? null,
     metadata: { ...tokens.metadata },
     seal: (id) => ({
-      ...sealTokenSet(rt.keyRing, id, tokens),
+      ...sealTokenSet(ctx.keyRing, id, tokens),
       // Without a refresh token there is nothing to refresh on a timer.
       refreshDueAt:
         tokens.refreshToken === undefined ? null : refreshDueAt(issuedAt, tokens.expiresAt),
@@ -137,11 +140,11 @@ async function callProvider(
 }
 
 async function persist(
-  rt: Runtime,
+  ctx: LifecycleContext,
   session: LinkSession,
   exchanged: Exchanged,
 ): Promise<ConnectionId> {
-  return rt.db.db.transaction().execute(async (trx) => {
+  return ctx.db.transaction().execute(async (trx) => {
     const target = await relinkTarget(trx, session, exchanged.providerUserId);
     const reset = {
       providerUserId: exchanged.providerUserId,

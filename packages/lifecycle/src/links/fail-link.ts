@@ -1,13 +1,13 @@
 import { appendEvent, updateLinkSession, type LinkSession } from '@tokenlane/db';
-import type { Runtime } from '@tokenlane/runtime';
+import type { LifecycleContext } from '../context.js';
 
 /** Ends a link as failed, wipes its secrets and writes `link.failed`, in one transaction. */
 export async function failLink(
-  rt: Runtime,
+  ctx: LifecycleContext,
   session: LinkSession,
   code: string,
 ): Promise<LinkSession> {
-  return rt.db.db.transaction().execute(async (trx) => {
+  return ctx.db.transaction().execute(async (trx) => {
     const failed = await updateLinkSession(trx, session.id, {
       status: 'failed',
       errorCode: code,

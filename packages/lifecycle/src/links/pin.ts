@@ -1,7 +1,7 @@
 import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
 import { findLinkSession } from '@tokenlane/db';
 import { jobIdFor } from '@tokenlane/queue';
-import type { Runtime } from '@tokenlane/runtime';
+import type { LifecycleContext } from '../context.js';
 import { Secret } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
 import { sealLinkSecret } from '../sealing.js';
@@ -15,11 +15,11 @@ const PIN_WAIT_MS = 15_000;
  * the provider refuses leaves the link usable until it expires.
  */
 export async function submitPin(
-  rt: Runtime,
+  ctx: LifecycleContext,
   linkId: LinkSessionId,
   pin: string,
 ): Promise<{ connectionId: ConnectionId; status: 'active' }> {
-  const session = await findLinkSession(rt.db.db, linkId);
+  const session = await findLinkSession(ctx.db, linkId);
   if (session === undefined || session.method !== 'pin') {
     throw new LifecycleError('link_not_found', 'no PIN link with this id');
   }
@@ -27,11 +27,11 @@ export async function submitPin(
     throw new LifecycleError('link_expired', 'the link expired; start a new one');
   }
   // Claim the session atomically: two PIN submissions at once exchange once.
-  const claimed = await rt.db.db
+  const claimed = await ctx.db
     .updateTable('link_sessions')
     .set({
       status: 'exchanging',
-      code_enc: sealLinkSecret(rt.keyRing, linkId, 'code', new Secret(pin)),
+      code_enc: sealLinkSecret(ctx.keyRing, linkId, 'code', new Secret(pin)),
     })
     .where('id', '=', linkId)
     .where('status', '=', 'pending')
@@ -43,8 +43,8 @@ export async function submitPin(
     );
   }
   // A refused PIN left a finished job under this session's job id; clear it so this attempt runs.
-  await rt.queues.queue('exchange').remove(jobIdFor('exchange', { linkSessionId: linkId }));
-  const outcome = await runExchangeJob(rt, linkId, PIN_WAIT_MS);
+  await ctx.queues.queue('exchange').remove(jobIdFor('exchange', { linkSessionId: linkId }));
+  const outcome = await runExchangeJob(ctx, linkId, PIN_WAIT_MS);
   switch (outcome?.status) {
     case 'completed':
       return { connectionId: outcome.connectionId, status: 'active' };

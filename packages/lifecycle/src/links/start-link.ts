@@ -8,7 +8,7 @@ import {
   usesPkce,
   type Provider,
 } from '@tokenlane/providers';
-import type { Runtime } from '@tokenlane/runtime';
+import type { LifecycleContext } from '../context.js';
 import { Secret, generateState, hashState } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
 import { sealLinkSecret } from '../sealing.js';
@@ -37,19 +37,22 @@ export interface LinkStarted {
  * Writes `link.created` with the session.
  * @see RFC 6749 §4.1.1, RFC 7636 §4, RFC 5849 §2.1
  */
-export async function startLink(rt: Runtime, input: StartLinkInput): Promise<LinkStarted> {
-  const provider = rt.providers.require(input.provider);
-  const returnUrl = checkReturnUrl(rt.config.allowedReturnUrls, input.returnUrl);
-  if (input.connectionId !== undefined) await checkRelinkTarget(rt, input, input.connectionId);
+export async function startLink(
+  ctx: LifecycleContext,
+  input: StartLinkInput,
+): Promise<LinkStarted> {
+  const provider = ctx.providers.require(input.provider);
+  const returnUrl = checkReturnUrl(ctx.config.allowedReturnUrls, input.returnUrl);
+  if (input.connectionId !== undefined) await checkRelinkTarget(ctx, input, input.connectionId);
 
   const id = newLinkSessionId();
   const { state, stateHash } = generateState();
   const method: LinkMethod = provider.pin === true ? 'pin' : 'redirect';
   const scopes = input.scopes ?? (provider.kind === 'oauth2' ? provider.scopes : []);
-  const authorization = await authorize(rt, provider, id, state, scopes);
-  const expiresAt = new Date(Date.now() + (input.ttlSeconds ?? rt.config.linkTtlSeconds) * 1000);
+  const authorization = await authorize(ctx, provider, id, state, scopes);
+  const expiresAt = new Date(Date.now() + (input.ttlSeconds ?? ctx.config.linkTtlSeconds) * 1000);
 
-  await rt.db.db.transaction().execute(async (trx) => {
+  await ctx.db.transaction().execute(async (trx) => {
     await insertLinkSession(trx, {
       id,
       provider: provider.id,
@@ -81,7 +84,7 @@ export async function startLink(rt: Runtime, input: StartLinkInput): Promise<Lin
 }
 
 async function authorize(
-  rt: Runtime,
+  ctx: LifecycleContext,
   provider: Provider,
   id: LinkSessionId,
   state: string,
@@ -98,7 +101,7 @@ async function authorize(
       secrets: {
         requestTokenHash: hashState(requestToken.reveal()),
         requestTokenSecretEnc: sealLinkSecret(
-          rt.keyRing,
+          ctx.keyRing,
           id,
           'request_token',
           new Secret(credentials),
@@ -117,7 +120,7 @@ async function authorize(
     secrets:
       pkce === undefined
         ? {}
-        : { codeVerifierEnc: sealLinkSecret(rt.keyRing, id, 'code_verifier', pkce.verifier) },
+        : { codeVerifierEnc: sealLinkSecret(ctx.keyRing, id, 'code_verifier', pkce.verifier) },
   };
 }
 
@@ -146,11 +149,11 @@ export function checkReturnUrl(
 }
 
 async function checkRelinkTarget(
-  rt: Runtime,
+  ctx: LifecycleContext,
   input: StartLinkInput,
   connectionId: ConnectionId,
 ): Promise<void> {
-  const connection = await findConnection(rt.db.db, connectionId);
+  const connection = await findConnection(ctx.db, connectionId);
   if (connection === undefined) {
     throw new LifecycleError('connection_not_found', 'connection not found');
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ConnectionId } from '@tokenlane/core';
 import { connectionsNamedByNotice, recordNoticeReceipts } from '@tokenlane/db';
 import type { Revocation } from '@tokenlane/providers';
-import type { Runtime } from '@tokenlane/runtime';
+import type { LifecycleContext } from '../context.js';
 
 /**
  * How far a provider's clock may run behind ours when its notice is compared with a link time:
@@ -72,12 +72,12 @@ export function noticeDigest(notice: RevocationNotice): string {
  * The revoke job re-checks under the row lock, so a re-link between now and the job wins.
  */
 export async function applyRevocationNotice(
-  rt: Runtime,
+  ctx: LifecycleContext,
   notice: RevocationNotice,
 ): Promise<NoticeResult> {
   const digest = noticeDigest(notice);
   const receipts = await recordNoticeReceipts(
-    rt.db.db,
+    ctx.db,
     notice.revocations.map((revocation) => ({
       digest,
       provider: notice.provider,
@@ -87,7 +87,7 @@ export async function applyRevocationNotice(
     NOTICE_CLOCK_SKEW_MS,
   );
   const byAccount = new Map(receipts.map((receipt) => [receipt.providerUserId, receipt]));
-  const named = await connectionsNamedByNotice(rt.db.db, notice.provider, digest);
+  const named = await connectionsNamedByNotice(ctx.db, notice.provider, digest);
   const decisions = named.flatMap(({ connection, noticeApplies }): NoticeDecision[] => {
     const receipt =
       connection.providerUserId === null ? undefined : byAccount.get(connection.providerUserId);
@@ -112,7 +112,7 @@ export async function applyRevocationNotice(
   const revoking = decisions.filter((decision) => decision.revoke);
   await Promise.all(
     revoking.map((decision) =>
-      rt.queues.enqueue('revoke', {
+      ctx.queues.enqueue('revoke', {
         connectionId: decision.connectionId,
         reason: 'provider_notice',
       }),

@@ -13,7 +13,7 @@ import {
   type Provider,
   type RevokeResult,
 } from '@tokenlane/providers';
-import type { Runtime } from '@tokenlane/runtime';
+import type { LifecycleContext } from '../context.js';
 import { VaultError } from '@tokenlane/vault';
 import { openTokens } from '../sealing.js';
 
@@ -55,51 +55,51 @@ export type RevokeOutcome =
  * @see RFC 7009 §2
  */
 export async function revokeConnection(
-  rt: Runtime,
+  ctx: LifecycleContext,
   id: ConnectionId,
   options: RevokeOptions,
 ): Promise<RevokeOutcome> {
-  const connection = await findConnection(rt.db.db, id);
+  const connection = await findConnection(ctx.db, id);
   if (connection === undefined) return { status: 'not_found' };
   if (connection.status === 'revoked') return { status: 'already_revoked' };
   const confirmed = options.callProvider
-    ? await revokeAtProvider(rt, connection, options.finalAttempt)
+    ? await revokeAtProvider(ctx, connection, options.finalAttempt)
     : options.reason === 'provider_notice';
-  return wipe(rt, id, options.reason, confirmed, options.now ?? new Date());
+  return wipe(ctx, id, options.reason, confirmed, options.now ?? new Date());
 }
 
 /** Whether the provider confirmed; throws only what the job should retry. */
 async function revokeAtProvider(
-  rt: Runtime,
+  ctx: LifecycleContext,
   connection: Connection,
   finalAttempt: boolean,
 ): Promise<boolean> {
   const log = { connectionId: connection.id, provider: connection.provider };
-  const provider = rt.providers.get(connection.provider);
+  const provider = ctx.providers.get(connection.provider);
   if (provider?.configured !== true) {
-    rt.logger.warn(log, 'provider not configured: revoking without calling it');
+    ctx.logger.warn(log, 'provider not configured: revoking without calling it');
     return false;
   }
   try {
-    const result = await callRevocation(rt, provider, connection);
+    const result = await callRevocation(ctx, provider, connection);
     if (result === undefined) return false;
-    if (!result.confirmed) rt.logger.info(log, 'provider revocation not confirmed');
+    if (!result.confirmed) ctx.logger.info(log, 'provider revocation not confirmed');
     return result.confirmed;
   } catch (error) {
     const code = errorCode(error);
     const retryable = error instanceof ProviderError ? error.retryable : code !== 'vault';
     if (retryable && !finalAttempt) throw error;
-    rt.logger.warn({ ...log, code }, 'provider revocation failed: wiping the tokens anyway');
+    ctx.logger.warn({ ...log, code }, 'provider revocation failed: wiping the tokens anyway');
     return false;
   }
 }
 
 async function callRevocation(
-  rt: Runtime,
+  ctx: LifecycleContext,
   provider: Provider,
   connection: Connection,
 ): Promise<RevokeResult | undefined> {
-  const tokens = openTokens(rt.keyRing, connection);
+  const tokens = openTokens(ctx.keyRing, connection);
   const providerUserId = connection.providerUserId ?? undefined;
   const user = providerUserId === undefined ? {} : { providerUserId };
   if (provider.kind === 'oauth1') {
@@ -124,19 +124,19 @@ function errorCode(error: unknown): string {
 }
 
 async function wipe(
-  rt: Runtime,
+  ctx: LifecycleContext,
   id: ConnectionId,
   reason: RevokeReason,
   confirmed: boolean,
   now: Date,
 ): Promise<RevokeOutcome> {
-  return rt.db.db.transaction().execute(async (trx) => {
+  return ctx.db.transaction().execute(async (trx) => {
     // Locked and re-read: a concurrent revocation may have finished meanwhile.
     const current = await findConnectionForUpdate(trx, id);
     if (current === undefined) return { status: 'not_found' } as const;
     if (current.status === 'revoked') return { status: 'already_revoked' } as const;
     if (reason === 'provider_notice' && !(await noticeRevokesConnection(trx, id))) {
-      rt.logger.info(
+      ctx.logger.info(
         { connectionId: id, provider: current.provider, reason: 'linked_after_notice' },
         "provider notice older than the connection's link: not revoked",
       );

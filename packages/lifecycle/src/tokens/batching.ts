@@ -3,12 +3,13 @@ import {
   findConnections,
   storeRefreshedTokens,
   type Connection,
-  type DatabaseHandle,
+  type Database,
   type RefreshWrite,
   type RefreshWriteRequest,
 } from '@tokenlane/db';
-import type { Runtime } from '@tokenlane/runtime';
+import type { LifecycleContext } from '../context.js';
 import DataLoader from 'dataloader';
+import type { Kysely } from 'kysely';
 
 /**
  * Gathers the database reads and writes of concurrent refreshes and token requests into one
@@ -28,10 +29,10 @@ const MAX_BATCH = 100;
 // After the event loop's poll phase: every I/O callback that ran in this turn (provider
 // answers, job fetches, HTTP requests arriving together) joins the batch, at no added delay.
 const batchScheduleFn = (run: () => void) => setImmediate(run);
-const batchesByDatabase = new WeakMap<DatabaseHandle, ConnectionBatches>();
+const batchesByDatabase = new WeakMap<Kysely<Database>, ConnectionBatches>();
 
-/** The batches of one database handle (one per runtime), created on first use. */
-export function connectionBatches(database: DatabaseHandle): ConnectionBatches {
+/** The batches of one database (one per process), created on first use. */
+export function connectionBatches(database: Kysely<Database>): ConnectionBatches {
   let batches = batchesByDatabase.get(database);
   if (batches === undefined) {
     batches = createBatches(database);
@@ -41,11 +42,14 @@ export function connectionBatches(database: DatabaseHandle): ConnectionBatches {
 }
 
 /** Reads a connection now, in one query with the other reads of this tick (token API, polls). */
-export function readConnection(rt: Runtime, id: ConnectionId): Promise<Connection | undefined> {
-  return connectionBatches(rt.db).read(id);
+export function readConnection(
+  ctx: LifecycleContext,
+  id: ConnectionId,
+): Promise<Connection | undefined> {
+  return connectionBatches(ctx.db).read(id);
 }
 
-function createBatches({ db }: DatabaseHandle): ConnectionBatches {
+function createBatches(db: Kysely<Database>): ConnectionBatches {
   const reads = new DataLoader<ConnectionId, Connection | undefined>(
     async (ids) => {
       const byId = new Map((await findConnections(db, ids)).map((row) => [row.id, row]));

@@ -1,7 +1,7 @@
 import type { ConnectionId } from '@tokenlane/core';
 import { findConnection, type Connection } from '@tokenlane/db';
 import { jobIdFor } from '@tokenlane/queue';
-import type { Runtime } from '@tokenlane/runtime';
+import type { LifecycleContext } from '../context.js';
 import { timingSafeEqualString } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
 import { openTokens } from '../sealing.js';
@@ -19,20 +19,20 @@ export type ReauthOutcome =
  * `reauth` job for the current token version is added (its id dedupes repeated reports).
  */
 export async function reportUnauthorized(
-  rt: Runtime,
+  ctx: LifecycleContext,
   id: ConnectionId,
   reportedAccessToken?: string,
 ): Promise<{ status: 'accepted' | 'stale_report'; tokenVersion: number }> {
-  const connection = await findConnection(rt.db.db, id);
+  const connection = await findConnection(ctx.db, id);
   if (connection === undefined)
     throw new LifecycleError('connection_not_found', 'connection not found');
   if (reportedAccessToken !== undefined) {
-    const current = openTokens(rt.keyRing, connection).accessToken;
+    const current = openTokens(ctx.keyRing, connection).accessToken;
     if (current === undefined || !timingSafeEqualString(current.reveal(), reportedAccessToken)) {
       return { status: 'stale_report', tokenVersion: connection.tokenVersion };
     }
   }
-  await rt.queues.enqueue('reauth', { connectionId: id, tokenVersion: connection.tokenVersion });
+  await ctx.queues.enqueue('reauth', { connectionId: id, tokenVersion: connection.tokenVersion });
   return { status: 'accepted', tokenVersion: connection.tokenVersion };
 }
 
@@ -48,21 +48,21 @@ const REFRESH_WAIT_MS = 7_500;
  * connection moves to `reauth_required` with a re-link URL in its event (DESIGN rule 5).
  */
 export async function reauthConnection(
-  rt: Runtime,
+  ctx: LifecycleContext,
   id: ConnectionId,
   tokenVersion: number,
 ): Promise<ReauthOutcome> {
-  const connection = await findConnection(rt.db.db, id);
+  const connection = await findConnection(ctx.db, id);
   if (connection === undefined) return { status: 'not_found' };
   if (connection.tokenVersion !== tokenVersion) return { status: 'stale_report' };
   if (connection.status === 'reauth_required' || connection.status === 'revoked') {
     return { status: 'skipped', reason: 'not_refreshable' };
   }
-  if (await survivedForcedRefresh(rt, id, tokenVersion)) {
-    return requireReauth(rt, connection, 'unauthorized_after_refresh');
+  if (await survivedForcedRefresh(ctx, id, tokenVersion)) {
+    return requireReauth(ctx, connection, 'unauthorized_after_refresh');
   }
-  if (!refreshable(rt, connection)) return requireReauth(rt, connection, 'unauthorized');
-  const after = await forcedRefresh(rt, connection);
+  if (!refreshable(ctx, connection)) return requireReauth(ctx, connection, 'unauthorized');
+  const after = await forcedRefresh(ctx, connection);
   if (after === undefined) return { status: 'not_found' };
   if (after.status === 'reauth_required') {
     return { status: 'reauth_required', code: after.lastErrorCode ?? 'invalid_grant' };
@@ -73,9 +73,9 @@ export async function reauthConnection(
   return { status: 'refreshed', tokenVersion: after.tokenVersion };
 }
 
-function refreshable(rt: Runtime, connection: Connection): boolean {
+function refreshable(ctx: LifecycleContext, connection: Connection): boolean {
   return (
-    rt.providers.require(connection.provider).kind === 'oauth2' &&
+    ctx.providers.require(connection.provider).kind === 'oauth2' &&
     connection.refreshTokenEnc !== null
   );
 }
@@ -86,13 +86,16 @@ function refreshable(rt: Runtime, connection: Connection): boolean {
  * first may be a scheduled one that finds the connection not due yet and does nothing. Throws
  * while the refresh is still pending (a provider outage), so the job retries with backoff.
  */
-async function forcedRefresh(rt: Runtime, connection: Connection): Promise<Connection | undefined> {
+async function forcedRefresh(
+  ctx: LifecycleContext,
+  connection: Connection,
+): Promise<Connection | undefined> {
   for (let round = 0; round < 2; round += 1) {
-    await requestRefresh(rt, connection.id, 'reauth', connection.tokenVersion);
+    await requestRefresh(ctx, connection.id, 'reauth', connection.tokenVersion);
     const deadline = Date.now() + REFRESH_WAIT_MS;
     let seen = connection;
     while (Date.now() < deadline) {
-      const next = await waitForNewTokens(rt, seen, deadline - Date.now());
+      const next = await waitForNewTokens(ctx, seen, deadline - Date.now());
       if (next === undefined) break;
       const settled =
         next.tokenVersion !== connection.tokenVersion ||
@@ -100,15 +103,15 @@ async function forcedRefresh(rt: Runtime, connection: Connection): Promise<Conne
       if (settled) return next;
       seen = next;
     }
-    if ((await findConnection(rt.db.db, connection.id)) === undefined) return undefined;
+    if ((await findConnection(ctx.db, connection.id)) === undefined) return undefined;
   }
   throw new Error('the forced refresh is still pending');
 }
 
 /** Did the reauth job of the previous version refresh into this very token? */
-async function survivedForcedRefresh(rt: Runtime, id: ConnectionId, version: number) {
+async function survivedForcedRefresh(ctx: LifecycleContext, id: ConnectionId, version: number) {
   if (version === 0) return false;
-  const previous = await rt.queues
+  const previous = await ctx.queues
     .queue('reauth')
     .getJob(jobIdFor('reauth', { connectionId: id, tokenVersion: version - 1 }));
   const result = previous?.returnvalue as RefreshOutcome | undefined;

@@ -7,7 +7,7 @@ import {
 } from '@tokenlane/db';
 import { observeRefresh } from '@tokenlane/metrics';
 import { ProviderError, refreshTokens } from '@tokenlane/providers';
-import type { Runtime } from '@tokenlane/runtime';
+import type { LifecycleContext } from '../context.js';
 import pRetry from 'p-retry';
 import { openToken, sealTokenSet } from '../sealing.js';
 import { connectionBatches } from './batching.js';
@@ -50,12 +50,12 @@ export const INTERRUPTED_REFRESH_CODE = 'refresh_interrupted';
  * @see RFC 6749 §6
  */
 export async function refreshConnection(
-  rt: Runtime,
+  ctx: LifecycleContext,
   id: ConnectionId,
   options: RefreshOptions = {},
 ): Promise<RefreshOutcome> {
   const now = options.now ?? new Date();
-  const batches = connectionBatches(rt.db);
+  const batches = connectionBatches(ctx.db);
   const connection = options.connection ?? (await batches.read(id));
   if (connection === undefined) return { status: 'skipped', reason: 'not_found' };
   if (
@@ -64,9 +64,9 @@ export async function refreshConnection(
   ) {
     return { status: 'lost_race' };
   }
-  const provider = rt.providers.require(connection.provider);
+  const provider = ctx.providers.require(connection.provider);
   // Only the refresh token: each decryption is an AES-GCM pass on the hot path.
-  const refreshToken = openToken(rt.keyRing, connection, 'refresh_token');
+  const refreshToken = openToken(ctx.keyRing, connection, 'refresh_token');
   if (
     provider.kind !== 'oauth2' ||
     refreshToken === undefined ||
@@ -77,13 +77,13 @@ export async function refreshConnection(
   if (options.force !== true && !isDue(connection, now)) {
     return { status: 'skipped', reason: 'not_due' };
   }
-  const observed = observeRefresh(rt.metrics, provider.id, connection.expiresAt);
+  const observed = observeRefresh(ctx.metrics, provider.id, connection.expiresAt);
   try {
     const tokens = await refreshTokens(provider, { refreshToken });
     const request = {
       connection,
       tokens: {
-        ...sealTokenSet(rt.keyRing, connection.id, tokens),
+        ...sealTokenSet(ctx.keyRing, connection.id, tokens),
         refreshDueAt: refreshDueAt(now, tokens.expiresAt),
         refreshedAt: now,
       },
@@ -107,10 +107,10 @@ export async function refreshConnection(
       // the provider most likely rotated the token then, and the answer is lost.
       const interrupted = options.interrupted === true || connection.lastErrorCode === 'timeout';
       const code = interrupted ? INTERRUPTED_REFRESH_CODE : error.code;
-      return observed.done(await requireReauth(rt, connection, code, connection.tokenVersion));
+      return observed.done(await requireReauth(ctx, connection, code, connection.tokenVersion));
     }
     observed.failed(error.code);
-    await recordFailure(rt, connection, error, now);
+    await recordFailure(ctx, connection, error, now);
     throw error;
   }
 }
@@ -124,12 +124,12 @@ function isDue(connection: Connection, now: Date): boolean {
 
 /** Records a transient failure; once the access token has expired the connection is degraded. */
 async function recordFailure(
-  rt: Runtime,
+  ctx: LifecycleContext,
   connection: Connection,
   error: ProviderError,
   now: Date,
 ): Promise<void> {
-  await rt.db.db.transaction().execute(async (trx) => {
+  await ctx.db.transaction().execute(async (trx) => {
     const patch = {
       refreshAttempts: connection.refreshAttempts + 1,
       lastErrorCode: error.code,

@@ -1,5 +1,5 @@
 import { findConnectionForUpdate, transitionConnection, type Connection } from '@tokenlane/db';
-import type { Runtime } from '@tokenlane/runtime';
+import type { LifecycleContext } from '../context.js';
 import { startLink, type LinkStarted } from '../links/start-link.js';
 
 /**
@@ -10,8 +10,8 @@ import { startLink, type LinkStarted } from '../links/start-link.js';
 export const RELINK_TTL_SECONDS = 7 * 86_400;
 
 /** A fresh link that re-authorizes `connection` in place (same id once completed). */
-export function startRelink(rt: Runtime, connection: Connection): Promise<LinkStarted> {
-  return startLink(rt, {
+export function startRelink(ctx: LifecycleContext, connection: Connection): Promise<LinkStarted> {
+  return startLink(ctx, {
     userId: connection.userId,
     provider: connection.provider,
     connectionId: connection.id,
@@ -39,13 +39,13 @@ export function relinkEventData(link: LinkStarted): {
  * is left alone: that is a lost race, not a refusal (DESIGN rule 4).
  */
 export async function requireReauth(
-  rt: Runtime,
+  ctx: LifecycleContext,
   connection: Connection,
   code: string,
   expectedVersion?: number,
 ): Promise<{ status: 'reauth_required'; code: string } | { status: 'lost_race' }> {
-  const link = await startRelink(rt, connection);
-  return rt.db.db.transaction().execute(async (trx) => {
+  const link = await startRelink(ctx, connection);
+  return ctx.db.transaction().execute(async (trx) => {
     const current = await findConnectionForUpdate(trx, connection.id);
     if (expectedVersion !== undefined && current?.tokenVersion !== expectedVersion) {
       return { status: 'lost_race' } as const;

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionId } from '@tokenlane/core';
 import type { Connection } from '@tokenlane/db';
 import { jobIdFor } from '@tokenlane/queue';
-import type { Runtime } from '@tokenlane/runtime';
+import type { LifecycleContext } from '../context.js';
 import { readConnection } from './batching.js';
 
 /**
@@ -11,16 +11,16 @@ import { readConnection } from './batching.js';
  * after a provider failure is left alone, so callers cannot hammer a struggling provider.
  */
 export async function requestRefresh(
-  rt: Runtime,
+  ctx: LifecycleContext,
   connectionId: ConnectionId,
   trigger: 'api' | 'reauth' | 'operator',
   /** The version the caller saw; the job skips if the tokens moved past it meanwhile. */
   tokenVersion?: number,
 ): Promise<void> {
-  const queue = rt.queues.queue('refresh');
+  const queue = ctx.queues.queue('refresh');
   const existing = await queue.getJob(jobIdFor('refresh', { connectionId, trigger }));
   if (existing === undefined) {
-    await rt.queues.enqueue('refresh', {
+    await ctx.queues.enqueue('refresh', {
       connectionId,
       trigger,
       ...(tokenVersion === undefined ? {} : { tokenVersion }),
@@ -60,11 +60,11 @@ const versionKey = (connection: Connection) => `${connection.id}:${connection.to
  * for the job) also sees refreshes made by another path, and jobs removed on completion.
  */
 export function waitForNewTokens(
-  rt: Runtime,
+  ctx: LifecycleContext,
   connection: Connection,
   timeoutMs: number,
 ): Promise<Connection | undefined> {
-  return singleFlight(waits, versionKey(connection), () => poll(rt, connection, timeoutMs));
+  return singleFlight(waits, versionKey(connection), () => poll(ctx, connection, timeoutMs));
 }
 
 /**
@@ -73,18 +73,18 @@ export function waitForNewTokens(
  * wait, so a thousand callers on one expired token cost two Redis calls and one poll loop.
  */
 export function refreshAndWait(
-  rt: Runtime,
+  ctx: LifecycleContext,
   connection: Connection,
   timeoutMs: number,
 ): Promise<Connection | undefined> {
   return singleFlight(refreshes, versionKey(connection), async () => {
-    await requestRefresh(rt, connection.id, 'api', connection.tokenVersion);
-    return waitForNewTokens(rt, connection, timeoutMs);
+    await requestRefresh(ctx, connection.id, 'api', connection.tokenVersion);
+    return waitForNewTokens(ctx, connection, timeoutMs);
   });
 }
 
 async function poll(
-  rt: Runtime,
+  ctx: LifecycleContext,
   before: Connection,
   timeoutMs: number,
 ): Promise<Connection | undefined> {
@@ -92,7 +92,7 @@ async function poll(
   let delay = 25;
   while (Date.now() < deadline) {
     await sleep(delay);
-    const current = await readConnection(rt, before.id);
+    const current = await readConnection(ctx, before.id);
     if (current === undefined) return undefined;
     if (current.tokenVersion !== before.tokenVersion || current.status !== before.status) {
       return current;

@@ -1,5 +1,5 @@
 import { findDueRefreshes } from '@tokenlane/db';
-import type { Runtime } from '@tokenlane/runtime';
+import type { LifecycleContext } from '../context.js';
 
 export interface SweepOptions {
   /** Enqueue refreshes due within this window, delayed to their due time. */
@@ -16,17 +16,17 @@ export interface SweepOptions {
  * Redis holds only what is due inside the window.
  */
 export async function sweepDueRefreshes(
-  rt: Runtime,
+  ctx: LifecycleContext,
   options: SweepOptions,
 ): Promise<{ enqueued: number }> {
   const now = options.now ?? new Date();
   const due = await findDueRefreshes(
-    rt.db.db,
+    ctx.db,
     new Date(now.getTime() + options.lookAheadMs),
     options.limit ?? 20_000,
   );
   if (due.length === 0) return { enqueued: 0 };
-  await rt.queues.enqueueBulk(
+  await ctx.queues.enqueueBulk(
     'refresh',
     due.map(({ id, refreshDueAt }) => ({
       payload: { connectionId: id, trigger: 'schedule' as const },

@@ -1,5 +1,5 @@
 import type { Connection } from '@tokenlane/db';
-import type { Runtime } from '@tokenlane/runtime';
+import type { LifecycleContext } from '../context.js';
 import type { Secret } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
 import { openTokens } from '../sealing.js';
@@ -29,13 +29,13 @@ export interface TokenAccessOptions {
  * ends is `refresh_pending`.
  */
 export async function getUsableToken(
-  rt: Runtime,
+  ctx: LifecycleContext,
   stored: Connection,
   options: TokenAccessOptions,
 ): Promise<UsableToken> {
   let connection = stored;
   if (!validFor(connection, options.minValiditySeconds)) {
-    connection = (await refreshAndWait(rt, stored, options.waitMs)) ?? connection;
+    connection = (await refreshAndWait(ctx, stored, options.waitMs)) ?? connection;
   }
   checkUsable(connection);
   // A token the refresh just issued is served even when the provider's lifetimes are shorter
@@ -44,7 +44,7 @@ export async function getUsableToken(
   if (!fresh && !validFor(connection, options.minValiditySeconds)) {
     throw new LifecycleError('refresh_pending', 'the token is being refreshed; retry shortly');
   }
-  return usable(rt, connection);
+  return usable(ctx, connection);
 }
 
 /**
@@ -74,8 +74,8 @@ function checkUsable(connection: Connection): void {
   }
 }
 
-function usable(rt: Runtime, connection: Connection): UsableToken {
-  const tokens = openTokens(rt.keyRing, connection);
+function usable(ctx: LifecycleContext, connection: Connection): UsableToken {
+  const tokens = openTokens(ctx.keyRing, connection);
   if (tokens.accessToken === undefined) {
     throw new LifecycleError('reauth_required', 'the connection holds no token');
   }

@@ -31,7 +31,7 @@ export const connectionActionRoutes: FastifyPluginCallbackZod<{ runtime: Runtime
       },
     },
     async (request, reply) => {
-      const connection = await findConnection(runtime.db.db, request.params.id as ConnectionId);
+      const connection = await findConnection(runtime.db, request.params.id as ConnectionId);
       if (connection === undefined) throw new HttpError(404, 'not_found', 'Connection not found');
       // Same job id as any revocation already under way: joined, not repeated.
       await runtime.queues.enqueue('revoke', { connectionId: connection.id, reason: 'api' });

@@ -36,7 +36,7 @@ export const connectionRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = 
       },
     },
     async (request) => {
-      const connection = await findConnection(runtime.db.db, request.params.id as ConnectionId);
+      const connection = await findConnection(runtime.db, request.params.id as ConnectionId);
       if (connection === undefined) throw new HttpError(404, 'not_found', 'Connection not found');
       return toConnectionView(connection);
     },
@@ -54,7 +54,7 @@ export const connectionRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = 
     },
     async (request) => {
       const { limit, after, ...filters } = request.query;
-      const rows = await listConnections(runtime.db.db, {
+      const rows = await listConnections(runtime.db, {
         ...filters,
         after: after as ConnectionId | undefined,
         limit: limit + 1,

@@ -34,7 +34,7 @@ export const eventRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
     },
     async (request) => {
       const { after, limit } = request.query;
-      const rows = await listEvents(runtime.db.db, { after, limit: limit + 1 });
+      const rows = await listEvents(runtime.db, { after, limit: limit + 1 });
       return pageOf(rows, limit, toEventView, (view) => view.cursor);
     },
   );
