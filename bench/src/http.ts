@@ -77,7 +77,7 @@ export async function benchHttp(
       // The payload's tokenVersion makes a late joiner skip instead of refreshing twice.
       refresh: ({ connectionId, trigger, tokenVersion }) =>
         refreshConnection(rt, connectionId as ConnectionId, {
-          force: trigger !== 'schedule',
+          trigger,
           ...(tokenVersion === undefined ? {} : { expectedVersion: tokenVersion }),
         }),
     },

@@ -230,9 +230,7 @@ export async function benchRefresh(
   try {
     const noop = await measureNoop(rt, n, CONCURRENCY, timeoutMs);
     const refresh = await measureRefresh(rt, infra, n, CONCURRENCY, timeoutMs);
-    const ids = (await rt.db.selectFrom('connections').select('id').execute()).map(
-      (row) => row.id,
-    );
+    const ids = (await rt.db.selectFrom('connections').select('id').execute()).map((row) => row.id);
     const updatePerSec = await bareUpdates(dbUrl(rt), ids, CONCURRENCY);
     const grantPerSec = await bareGrants(infra.endpoint.url, n, CONCURRENCY);
     const curve = [];

@@ -34,7 +34,7 @@ export async function reload(rt: Runtime, event: EventRecord): Promise<EventReco
   return row;
 }
 
-/** The body DESIGN §5 promises for `event`. */
+/** The body docs/api.md promises for `event`. */
 export function expectedBody(event: EventRecord): unknown {
   return {
     id: event.id,

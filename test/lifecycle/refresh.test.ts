@@ -93,7 +93,7 @@ describe('refreshConnection against oidc-provider with rotation', () => {
     expect(before.refreshDueAt!.getTime()).toBeGreaterThan(Date.now());
     expect(await refreshConnection(rt, id)).toEqual({ status: 'skipped', reason: 'not_due' });
 
-    const outcome = await refreshConnection(rt, id, { force: true });
+    const outcome = await refreshConnection(rt, id, { trigger: 'operator' });
     expect(outcome).toEqual({ status: 'refreshed', tokenVersion: before.tokenVersion + 1 });
     const after = (await findConnection(rt.db, id))!;
     expect(after.refreshTokenEnc).not.toBe(before.refreshTokenEnc);
@@ -106,12 +106,17 @@ describe('refreshConnection against oidc-provider with rotation', () => {
     const id = await link('user-2');
     const row = (await findConnection(rt.db, id))!;
     expect(
-      await refreshConnection(rt, id, { force: true, expectedVersion: row.tokenVersion - 1 }),
+      await refreshConnection(rt, id, {
+        trigger: 'operator',
+        expectedVersion: row.tokenVersion - 1,
+      }),
     ).toEqual({
       status: 'lost_race',
     });
     expect((await findConnection(rt.db, id))!.tokenVersion).toBe(row.tokenVersion);
-    expect(await refreshConnection(rt, id, { force: true })).toMatchObject({ status: 'refreshed' });
+    expect(await refreshConnection(rt, id, { trigger: 'operator' })).toMatchObject({
+      status: 'refreshed',
+    });
   });
 
   it('lands in reauth_required when the user revoked access at the provider', async () => {
@@ -128,7 +133,7 @@ describe('refreshConnection against oidc-provider with rotation', () => {
       }),
     });
     expect(revoke.status).toBe(200);
-    expect(await refreshConnection(rt, id, { force: true })).toEqual({
+    expect(await refreshConnection(rt, id, { trigger: 'operator' })).toEqual({
       status: 'reauth_required',
       code: 'invalid_grant',
     });
@@ -138,12 +143,9 @@ describe('refreshConnection against oidc-provider with rotation', () => {
       refreshDueAt: null,
       lastErrorCode: 'invalid_grant',
     });
-    // The re-link invitation is a link of its own, announced in the reauth_required event.
-    expect(await eventTypes(id)).toEqual([
-      'connection.created',
-      'link.created',
-      'connection.reauth_required',
-    ]);
+    // A link URL is a capability: no link is made until a caller asks (the token API's 409),
+    // and the event names the reason only.
+    expect(await eventTypes(id)).toEqual(['connection.created', 'connection.reauth_required']);
   });
 
   it('reports a refusal after an interrupted run as refresh_interrupted, not a plain invalid_grant', async () => {
@@ -164,7 +166,7 @@ describe('refreshConnection against oidc-provider with rotation', () => {
     expect(lost.status).toBe(200);
     await lost.body?.cancel();
     // The job's next run knows its previous run was cut off (BullMQ's stalled counter).
-    expect(await refreshConnection(rt, id, { force: true, interrupted: true })).toEqual({
+    expect(await refreshConnection(rt, id, { trigger: 'operator', interrupted: true })).toEqual({
       status: 'reauth_required',
       code: INTERRUPTED_REFRESH_CODE,
     });

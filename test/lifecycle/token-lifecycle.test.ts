@@ -121,19 +121,23 @@ describe('token lifecycle, ingress and worker as separate processes', () => {
       .where('connection_id', '=', id)
       .where('type', '=', 'connection.reauth_required')
       .executeTakeFirstOrThrow();
-    expect(event.data).toMatchObject({
-      code: 'invalid_grant',
-      linkWebUrl: expect.stringContaining(peer.authorizationUrl) as string,
-    });
+    // The event names the reason, never a link URL (a capability).
+    expect(event.data).toMatchObject({ code: 'invalid_grant' });
+    expect(JSON.stringify(event.data)).not.toContain('http');
 
     const token = await stack.api('GET', `/v1/connections/${id}/token`);
     expect(token.status).toBe(409);
     expect(token.body).toMatchObject({
-      error: { code: 'reauth_required', linkWebUrl: expect.any(String) as string },
+      error: {
+        code: 'reauth_required',
+        linkWebUrl: expect.stringContaining(peer.authorizationUrl) as string,
+      },
     });
 
-    // A re-link invitation has no returnUrl: the user lands on tokenlane's own page.
-    const back = await completeInteraction((event.data as { linkWebUrl: string }).linkWebUrl);
+    // A re-link made for the caller has no returnUrl: the user lands on tokenlane's own page.
+    const back = await completeInteraction(
+      (token.body as { error: { linkWebUrl: string } }).error.linkWebUrl,
+    );
     const page = await fetch(`${stack.url}/oauth/callback${back.search}`, { redirect: 'manual' });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Your account is connected');

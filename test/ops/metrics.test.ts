@@ -97,7 +97,7 @@ describe('/metrics', () => {
     const acme = { provider: 'acme' };
 
     const id = await link('metrics-user');
-    expect(await refreshConnection(rt, id, { force: true })).toMatchObject({
+    expect(await refreshConnection(rt, id, { trigger: 'operator' })).toMatchObject({
       status: 'refreshed',
     });
 
@@ -142,7 +142,7 @@ describe('/metrics', () => {
     });
     expect(revoke.status).toBe(200);
     const before = await scrapeIngress();
-    expect(await refreshConnection(rt, id, { force: true })).toMatchObject({
+    expect(await refreshConnection(rt, id, { trigger: 'operator' })).toMatchObject({
       status: 'reauth_required',
     });
     const after = await scrapeIngress();

@@ -209,7 +209,7 @@ export function errorCodeOf(response: LightMyRequestResponse): string {
   return error.code;
 }
 
-/** The generic notice signature (DESIGN §5), with the optional signed timestamp. */
+/** The generic notice signature (docs/api.md), with the optional signed timestamp. */
 export function signNotice(body: string, timestamp?: string): Record<string, string> {
   const payload = timestamp === undefined ? body : `${timestamp}.${body}`;
   return {

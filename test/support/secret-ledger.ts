@@ -8,7 +8,7 @@ import { join } from 'node:path';
  */
 export const RUN_DIR_ENV = 'TOKENLANE_TEST_RUN_DIR';
 
-/** What kind of secret a ledger line holds (DESIGN §3 rule 1 lists what must never leak). */
+/** What kind of secret a ledger line holds (docs/architecture.md, rule 1 lists what must never leak). */
 export const SECRET_KINDS = [
   'access_token',
   'refresh_token',

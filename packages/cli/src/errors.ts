@@ -8,7 +8,7 @@ export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
 /**
  * A failure the CLI reports as one line on stderr and turns into `exitCode`. Messages name
- * ids, queues and key ids only, never a token or a ciphertext (DESIGN rule 1).
+ * ids, queues and key ids only, never a token or a ciphertext (docs/architecture.md, rule 1).
  */
 export class CliError extends Error {
   override readonly name = 'CliError';

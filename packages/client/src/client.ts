@@ -29,7 +29,7 @@ const USER_AGENT = 'tokenlane-client/0.1.0';
 const id = encodeURIComponent;
 
 /**
- * The typed SDK for tokenlane's HTTP API (DESIGN §5). Every method throws a
+ * The typed SDK for tokenlane's HTTP API (docs/api.md). Every method throws a
  * TokenlaneApiError for a non-2xx answer, carrying the API's stable `code`.
  */
 export class TokenlaneClient {

@@ -1,5 +1,5 @@
 /**
- * The HTTP API's response shapes (DESIGN §5), declared here so the SDK does not depend on
+ * The HTTP API's response shapes (docs/api.md), declared here so the SDK does not depend on
  * the ingress service. Timestamps are ISO 8601 strings, as on the wire.
  */
 

@@ -14,17 +14,18 @@ import {
 } from './fields.js';
 
 /**
- * Every environment variable tokenlane reads (DESIGN §5 plus tunables), parsed once at boot.
+ * Every environment variable tokenlane reads (docs/api.md, "Environment"), parsed once at boot.
  *
  * | variable | default | meaning |
  * |---|---|---|
  * | `TOKENLANE_DATA_DIR` | `./.tokenlane` | where dev mode keeps PGlite data and a generated key |
  * | `TOKENLANE_WORKER_HEALTH_PORT` | `3001` | the worker's `/healthz` + `/readyz` port |
  * | `TOKENLANE_CALLBACK_WAIT_MS` | `5000` (0–60000) | how long `/oauth/callback` waits for the exchange job before redirecting |
- * | `TOKENLANE_LINK_TTL_SECONDS` | `900` (60–86400) | lifetime of a link session and its state (DESIGN rule 3) |
+ * | `TOKENLANE_LINK_TTL_SECONDS` | `900` (60–86400) | lifetime of a link session and its state (docs/architecture.md, rule 3) |
  * | `TOKENLANE_SWEEP_INTERVAL_MS` | `5000` (100–3600000) | how often the sweeper looks for connections due a refresh |
  * | `TOKENLANE_PROVIDER_TIMEOUT_MS` | `15000` (1000–120000) | how long a provider call waits for its answer (headers, then body) before it counts as `timeout` |
  * | `TOKENLANE_QUEUE_PREFIX` | `tokenlane` | BullMQ key prefix (use `{…}` hash tags on Redis Cluster) |
+ * | `TOKENLANE_PROVIDER_PROBE_SECONDS` | `60` (1–3600) | first wait before a paused provider is probed; it doubles per failed probe, up to an hour |
  * | `TOKENLANE_REFRESH_GIVE_UP_HOURS` | `168` (1–8760) | how long refreshes may keep failing before the connection is `reauth_required` / `refresh_exhausted` |
  */
 export const envSchema = z.object({
@@ -60,6 +61,7 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9_.:{}-]{1,64}$/, 'must be 1-64 characters of letters, digits and _.:{}-')
     .default('tokenlane'),
   TOKENLANE_REFRESH_GIVE_UP_HOURS: integer(1, 8_760).default(168),
+  TOKENLANE_PROVIDER_PROBE_SECONDS: integer(1, 3_600).default(60),
 });
 
 export type EnvVariable = keyof typeof envSchema.shape;

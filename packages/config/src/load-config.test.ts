@@ -70,6 +70,7 @@ describe('loadConfig', () => {
       providerTimeoutMs: 15_000,
       queuePrefix: 'tokenlane',
       refreshGiveUpHours: 168,
+      providerProbeSeconds: 60,
     });
   });
 
@@ -113,6 +114,7 @@ describe('loadConfig', () => {
       providerTimeoutMs: 15_000,
       queuePrefix: '{tokenlane}',
       refreshGiveUpHours: 168,
+      providerProbeSeconds: 60,
     });
     expect(config.encryptionKeys).toBeInstanceOf(KeyRing);
     expect(config.encryptionKeys?.primaryKid).toBe('k1');

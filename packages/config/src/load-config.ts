@@ -52,10 +52,12 @@ export interface Config {
   readonly queuePrefix: string;
   /** Hours of failing refreshes after which a connection is `reauth_required`. */
   readonly refreshGiveUpHours: number;
+  /** First wait before a paused provider is probed (doubling per failed probe, up to 1 h). */
+  readonly providerProbeSeconds: number;
 }
 
 /**
- * Parses and checks the environment once at boot (DESIGN §5). Throws a ConfigError with
+ * Parses and checks the environment once at boot (docs/api.md). Throws a ConfigError with
  * one line per bad variable. An empty (or blank) value counts as unset, because
  * docker-compose passes optional variables through as `${VAR:-}`.
  */
@@ -112,6 +114,7 @@ function toConfig(env: ParsedEnv): Config {
     providerTimeoutMs: env.TOKENLANE_PROVIDER_TIMEOUT_MS,
     queuePrefix: env.TOKENLANE_QUEUE_PREFIX,
     refreshGiveUpHours: env.TOKENLANE_REFRESH_GIVE_UP_HOURS,
+    providerProbeSeconds: env.TOKENLANE_PROVIDER_PROBE_SECONDS,
   };
 }
 

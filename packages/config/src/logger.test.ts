@@ -46,7 +46,7 @@ describe('createLogger', () => {
     expect(out.lines.join('')).not.toContain(SECRET);
   });
 
-  it('covers the paths the brief and DESIGN rule 1 name', () => {
+  it('covers the paths docs/architecture.md, rule 1, name', () => {
     for (const path of [
       '*.accessToken',
       'refresh_token',

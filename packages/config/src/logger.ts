@@ -4,7 +4,7 @@ import type { LogLevel } from './load-config.js';
 
 export type { Logger };
 
-/** Field names that hold a credential wherever they appear (DESIGN rule 1). */
+/** Field names that hold a credential wherever they appear (docs/architecture.md, rule 1). */
 const SECRET_FIELDS = [
   'accessToken',
   'refreshToken',

@@ -1,4 +1,4 @@
-/** Lifecycle of a connection (DESIGN.md §4). */
+/** Lifecycle of a connection (docs/architecture.md, "Connection statuses"). */
 export const CONNECTION_STATUSES = [
   'pending',
   'active',
@@ -29,3 +29,8 @@ export const REFRESHABLE_STATUSES = [
   'active',
   'degraded',
 ] as const satisfies readonly ConnectionStatus[];
+
+/** Whether tokenlane keeps refreshing a connection in `status` (and serves its token). */
+export function isRefreshable(status: ConnectionStatus): boolean {
+  return (REFRESHABLE_STATUSES as readonly ConnectionStatus[]).includes(status);
+}

@@ -1,4 +1,4 @@
-/** Lifecycle event types delivered to backends (DESIGN.md §5, "Outgoing events"). */
+/** Lifecycle event types delivered to backends (docs/api.md, "Events"). */
 export const EVENT_TYPES = [
   'link.created',
   'link.failed',
@@ -6,7 +6,12 @@ export const EVENT_TYPES = [
   'connection.refreshed',
   'connection.refresh_failed',
   'connection.degraded',
+  'connection.recovered',
   'connection.reauth_required',
   'connection.revoked',
+  /** Provider-level (`connectionId` null): its token endpoint refuses our credentials or keeps failing. */
+  'provider.unhealthy',
+  /** Provider-level: a probe succeeded after `provider.unhealthy`; its refreshes resume. */
+  'provider.recovered',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

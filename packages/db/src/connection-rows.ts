@@ -25,6 +25,8 @@ export interface Connection {
   readonly refreshAttempts: number;
   readonly lastErrorCode: string | null;
   readonly lastErrorAt: Date | null;
+  /** When the current run of failed refreshes began; null while refreshes succeed. */
+  readonly failingSince: Date | null;
   readonly lastRefreshedAt: Date | null;
   /** Non-secret provider extras. */
   readonly metadata: JsonObject;
@@ -53,6 +55,7 @@ export interface ConnectionPatch {
   readonly refreshAttempts?: number;
   readonly lastErrorCode?: string | null;
   readonly lastErrorAt?: Date | null;
+  readonly failingSince?: Date | null;
   readonly lastRefreshedAt?: Date | null;
   readonly metadata?: JsonObject;
   readonly revokedAt?: Date | null;
@@ -96,6 +99,7 @@ export function patchColumns(patch: ConnectionPatch): UpdateObject<Database, 'co
   if (patch.refreshAttempts !== undefined) columns.refresh_attempts = patch.refreshAttempts;
   if (patch.lastErrorCode !== undefined) columns.last_error_code = patch.lastErrorCode;
   if (patch.lastErrorAt !== undefined) columns.last_error_at = patch.lastErrorAt;
+  if (patch.failingSince !== undefined) columns.failing_since = patch.failingSince;
   if (patch.lastRefreshedAt !== undefined) columns.last_refreshed_at = patch.lastRefreshedAt;
   if (patch.metadata !== undefined) columns.metadata = jsonb(patch.metadata);
   if (patch.revokedAt !== undefined) columns.revoked_at = patch.revokedAt;
@@ -130,6 +134,7 @@ export function toConnection(row: Selectable<ConnectionsTable>): Connection {
     refreshAttempts: row.refresh_attempts,
     lastErrorCode: row.last_error_code,
     lastErrorAt: row.last_error_at,
+    failingSince: row.failing_since,
     lastRefreshedAt: row.last_refreshed_at,
     metadata: row.metadata,
     revokedAt: row.revoked_at,

@@ -33,6 +33,7 @@ export async function insertConnection(db: DbExecutor, input: NewConnection): Pr
       refresh_attempts: input.refreshAttempts ?? 0,
       last_error_code: input.lastErrorCode ?? null,
       last_error_at: input.lastErrorAt ?? null,
+      failing_since: input.failingSince ?? null,
       last_refreshed_at: input.lastRefreshedAt ?? null,
       metadata: jsonb(input.metadata ?? {}),
       revoked_at: input.revokedAt ?? null,
@@ -167,16 +168,6 @@ export async function updateConnection(
 
 // Literals, not parameters, so the planner can prove the partial index's predicate.
 const refreshable = sql.join(REFRESHABLE_STATUSES.map((status) => sql.lit(status)));
-
-/** Refreshable connections due by `until`, most overdue first (the sweeper's query). */
-export async function findDueConnections(
-  db: DbExecutor,
-  until: Date,
-  limit: number,
-): Promise<Connection[]> {
-  const rows = await dueConnectionsQuery(db, until, limit).execute();
-  return rows.map(toConnection);
-}
 
 /**
  * The sweeper's read: only ids and due times of refreshable connections due by `until`,

@@ -22,7 +22,7 @@ export interface EventRecord {
   readonly lastDeliveryError: string | null;
 }
 
-/** A new event; `data` must never hold a secret (DESIGN.md §3 rule 1). */
+/** A new event; `data` must never hold a secret (docs/architecture.md, rule 1). */
 export interface NewEvent {
   readonly type: EventType;
   readonly connectionId?: ConnectionId | undefined;

@@ -24,7 +24,6 @@ export {
   findConnection,
   findConnectionForUpdate,
   findConnections,
-  findDueConnections,
   findDueRefreshes,
   insertConnection,
   listConnections,

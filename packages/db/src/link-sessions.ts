@@ -53,7 +53,7 @@ export async function findLinkSessionByStateHash(
 /**
  * Consumes a state in one atomic UPDATE: only the first callback with an unexpired,
  * pending state for this provider gets the session. A replayed, expired, unknown or
- * cross-provider state gets undefined and changes nothing (DESIGN.md §3 rule 3).
+ * cross-provider state gets undefined and changes nothing (docs/architecture.md, rule 3).
  */
 export function consumeState(
   db: DbExecutor,

@@ -183,7 +183,7 @@ describe.each(TEST_DIALECTS)('0002_notice_replay on $kind', (dialect) => {
         connectionId: relinked as never,
         data: {},
       });
-      expect(await migrateToLatest(handle.db)).toEqual(['0002_notice_replay']);
+      expect(await migrateToLatest(handle.db)).toContain('0002_notice_replay');
       const { rows } = await sql<{ id: string; linked_at: Date }>`
         select id, linked_at from connections order by linked_at`.execute(handle.db);
       expect(rows).toEqual([

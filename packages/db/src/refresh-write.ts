@@ -43,7 +43,8 @@ const writableStatuses = sql.join(
  * The write of successful refreshes, any number in one statement: for each, compare-and-set
  * the new tokens on `token_version` (and a refreshable status, so a connection revoked
  * meanwhile is never re-armed), mark it `active`, clear the failure count, and append its
- * `connection.refreshed` event only if its row was written. One statement is atomic on its
+ * `connection.refreshed` event only if its row was written (and `connection.recovered` when
+ * it was `degraded`; `previous` is the row as the statement found it). One statement is atomic on its
  * own and one round trip, where BEGIN, UPDATE, INSERT, COMMIT per refresh were four: this is
  * the hot path. The answer is in request order; undefined means that race was lost.
  */
@@ -87,17 +88,23 @@ export async function storeRefreshedTokens(
         refresh_attempts = 0,
         last_error_code = null,
         last_error_at = null,
+        failing_since = null,
         status = 'active',
         token_version = c.token_version + 1,
         updated_at = now()
-      from input
+      from input, connections previous
       where c.id = input.id
+        and previous.id = c.id
         and c.token_version = input.expected_version
         and c.status in (${writableStatuses})
-      returning c.id, c.user_id, c.provider, input.event_id, input.event_data
+      returning c.id, c.user_id, c.provider, input.event_id, input.event_data,
+                previous.status as previous_status
     )
     insert into events (id, type, connection_id, user_id, provider, data)
     select event_id, 'connection.refreshed', id, user_id, provider, event_data from written
+    union all
+    select gen_random_uuid(), 'connection.recovered', id, user_id, provider, event_data
+      from written where previous_status = 'degraded'
     returning id`.execute(db);
   // Two requests for one row (never from one refresh job at a time) update it once: the
   // event id says whose write it was.

@@ -57,6 +57,8 @@ export interface ConnectionsTable {
   refresh_attempts: Generated<number>;
   last_error_code: string | null;
   last_error_at: Date | null;
+  /** When the current run of failed refreshes began; null while refreshes succeed. */
+  failing_since: Date | null;
   last_refreshed_at: Date | null;
   metadata: Jsonb<JsonObject, string | undefined>;
   revoked_at: Date | null;

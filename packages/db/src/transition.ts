@@ -43,7 +43,7 @@ export interface TransitionResult {
 
 /**
  * The one place a connection's status changes: locks the row, checks the transition table,
- * writes the row and its event in `trx` (DESIGN.md §4). Event data always carries
+ * writes the row and its event in `trx` (docs/architecture.md, "Connection statuses"). Event data always carries
  * `connectionId`, `userId`, `provider` and the new `status`. Throws {@link TransitionError}.
  */
 export async function transitionConnection(

@@ -13,6 +13,7 @@ export type LifecycleSettings = Pick<
   | 'allowedReturnUrls'
   | 'callbackWaitMs'
   | 'linkTtlSeconds'
+  | 'providerProbeSeconds'
   | 'queuePrefix'
   | 'refreshGiveUpHours'
   | 'webhook'

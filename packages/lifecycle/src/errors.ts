@@ -1,28 +1,46 @@
-/** Why a lifecycle request was refused; each maps to one HTTP status at the ingress. */
-export const LIFECYCLE_ERROR_CODES = {
-  return_url_not_allowed: 400,
-  invalid_pin: 400,
-  invalid_state: 401,
-  link_not_found: 404,
-  connection_not_found: 404,
-  connection_mismatch: 409,
-  link_not_pending: 409,
-  link_expired: 410,
-  reauth_required: 409,
-  connection_revoked: 409,
-  refresh_pending: 503,
-} as const;
-export type LifecycleErrorCode = keyof typeof LIFECYCLE_ERROR_CODES;
+/**
+ * Why a lifecycle request was refused: a closed set. The ingress's error handler maps each to
+ * one HTTP status and API error code (services/ingress/src/error-handler.ts), in one place.
+ */
+export const LIFECYCLE_ERROR_CODES = [
+  'return_url_not_allowed',
+  'invalid_pin',
+  'invalid_state',
+  'link_not_found',
+  'connection_not_found',
+  'connection_mismatch',
+  'link_not_pending',
+  'link_expired',
+  'reauth_required',
+  'connection_revoked',
+  /** A refresh is running and did not finish within the wait. */
+  'refresh_pending',
+  /** The connection's refreshes keep failing; the next attempt is not due yet. */
+  'refresh_backoff',
+  /** The provider's breaker is open: its refreshes are paused. */
+  'provider_unhealthy',
+] as const;
+export type LifecycleErrorCode = (typeof LIFECYCLE_ERROR_CODES)[number];
 
-/** A refused lifecycle request: a caller's mistake, never carrying a secret. */
+export interface LifecycleErrorOptions {
+  /** When to try again, for a `Retry-After` header. */
+  readonly retryAfterSeconds?: number;
+  /** Extra fields of the error body (a re-link's `linkWebUrl` on `reauth_required`). */
+  readonly details?: Readonly<Record<string, string>>;
+}
+
+/** A refused lifecycle request: a caller's mistake or a wait, never carrying a secret. */
 export class LifecycleError extends Error {
   override readonly name = 'LifecycleError';
-  readonly status: number;
+  readonly retryAfterSeconds: number | undefined;
+  readonly details: Readonly<Record<string, string>>;
   constructor(
     readonly code: LifecycleErrorCode,
     message: string,
+    options: LifecycleErrorOptions = {},
   ) {
     super(message);
-    this.status = LIFECYCLE_ERROR_CODES[code];
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.details = options.details ?? {};
   }
 }

@@ -2,6 +2,7 @@ export { WEBHOOK_DELIVERY_OUTCOMES, createMetrics } from './metrics.js';
 export type {
   Collector,
   ConnectionCountRow,
+  ProviderHealthRow,
   CreateMetricsOptions,
   JobCountsSource,
   Metrics,

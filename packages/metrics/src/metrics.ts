@@ -13,14 +13,22 @@ export interface ConnectionCountRow {
   readonly count: number;
 }
 
+/** One row of `tokenlane_provider_healthy`: 0 while the provider's breaker is open. */
+export interface ProviderHealthRow {
+  readonly provider: string;
+  readonly healthy: boolean;
+}
+
 /** Which collector failed during a scrape (its series are left out of that scrape). */
-export type Collector = 'jobs' | 'connections';
+export type Collector = 'jobs' | 'connections' | 'providers';
 
 export interface CreateMetricsOptions {
   /** The queues counted on every scrape. */
   readonly queues?: () => readonly JobCountsSource[];
   /** Connection counts, read at most once per `connectionsCacheMs`. */
   readonly connectionCounts?: () => Promise<readonly ConnectionCountRow[]>;
+  /** Each configured provider's health (its breaker), read on scrape. */
+  readonly providerHealth?: () => Promise<readonly ProviderHealthRow[]>;
   /** Default 5000: a busy scraper must not turn into a `GROUP BY` per second. */
   readonly connectionsCacheMs?: number;
   /** prom-client's process and Node.js metrics (default true). */
@@ -37,6 +45,7 @@ export interface Metrics {
   readonly registry: Registry;
   readonly jobs: Gauge<'queue' | 'state'>;
   readonly connections: Gauge<'provider' | 'status'>;
+  readonly providerHealthy: Gauge<'provider'>;
   readonly exchangeTotal: Counter<Outcome>;
   readonly refreshTotal: Counter<Outcome>;
   readonly exchangeDuration: Histogram<ByProvider>;
@@ -61,7 +70,7 @@ const LEAD_TIME_BUCKETS = [0, 30, 60, 120, 300, 600, 1_800, 3_600, 7_200, 21_600
 /**
  * Creates a fresh registry with every tokenlane metric (names per Prometheus conventions:
  * `tokenlane_` prefix, base units in names, `_total` on counters). The gauges are read on
- * scrape from `queues` and `connectionCounts`; counters and histograms move through the
+ * scrape from `queues`, `connectionCounts` and `providerHealth`; counters and histograms move through the
  * `observe…` helpers. One registry per runtime, so tests never share series.
  */
 export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
@@ -109,11 +118,29 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     },
   });
 
+  const providerHealthy = new Gauge({
+    name: 'tokenlane_provider_healthy',
+    help: 'Whether refreshes at a provider run (1) or are paused by its breaker (0), read on scrape.',
+    labelNames: ['provider'] as const,
+    registers,
+    async collect() {
+      try {
+        const rows = (await options.providerHealth?.()) ?? [];
+        this.reset();
+        for (const row of rows) this.set({ provider: row.provider }, row.healthy ? 1 : 0);
+      } catch (error) {
+        this.reset();
+        onCollectError('providers', error);
+      }
+    },
+  });
+
   const outcomeLabels = ['provider', 'outcome', 'code'] as const;
   const metrics: Metrics = {
     registry,
     jobs,
     connections,
+    providerHealthy,
     exchangeTotal: new Counter({
       name: 'tokenlane_exchange_total',
       help: 'Code exchanges (links) by provider, outcome and error code.',

@@ -73,6 +73,7 @@ export function classifyStatus(status: number): ProviderErrorCode {
   if (status === 408) return 'provider_unavailable';
   if (status >= 500) return 'provider_unavailable';
   if (status === 401) return 'unauthorized';
+  if (status === 410) return 'provider_retired';
   if (status === 403) return 'access_denied';
   if (status === 404 || status === 405 || status === 501) return 'unsupported';
   if (status >= 400) return 'invalid_request';
@@ -122,7 +123,8 @@ export function errorFromResponse(
   const fromBody =
     context.classify?.(body, response.status) ??
     (providerCode === undefined ? undefined : classifyErrorString(providerCode));
-  const transient = response.status === 429 || response.status >= 500;
+  // 429, 5xx and 410 mean what they say whatever the body names.
+  const transient = response.status === 429 || response.status >= 500 || response.status === 410;
   const code = transient
     ? classifyStatus(response.status)
     : (fromBody ?? classifyStatus(response.status));

@@ -1,4 +1,5 @@
-/** Every way a provider call can fail, as one closed set (DESIGN rule 5 decides what retries). */
+import type { RefusalClass } from '@tokenlane/core';
+/** Every way a provider call can fail, as one closed set ({@link refusalClass} decides what follows). */
 export const PROVIDER_ERROR_CODES = [
   'invalid_grant',
   'invalid_client',
@@ -12,6 +13,8 @@ export const PROVIDER_ERROR_CODES = [
   'network',
   'invalid_response',
   'unsupported',
+  /** 410 Gone: the API was retired (as Fitbit's Web API answers since its shutdown). */
+  'provider_retired',
 ] as const;
 
 export type ProviderErrorCode = (typeof PROVIDER_ERROR_CODES)[number];
@@ -20,26 +23,39 @@ export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${String(value)}`);
 }
 
-/** Whether a failure is transient: worth retrying later with backoff (DESIGN rule 5). */
-export function isRetryableCode(code: ProviderErrorCode): boolean {
+/**
+ * The one place a provider's refusal is classified (docs/api.md, "Failure policy"); the class
+ * alone decides what the lifecycle does next. At the token endpoint a bare 401 (`unauthorized`)
+ * means our client credentials were refused, like `invalid_client`.
+ */
+export function refusalClass(code: ProviderErrorCode): RefusalClass {
   switch (code) {
+    case 'invalid_grant':
+      return 'reauth';
+    case 'provider_retired':
+      return 'retired';
+    case 'invalid_client':
+    case 'unauthorized':
+      return 'credentials';
     case 'rate_limited':
     case 'provider_unavailable':
     case 'timeout':
     case 'network':
-      return true;
-    case 'invalid_grant':
-    case 'invalid_client':
+      return 'transient';
     case 'invalid_request':
     case 'invalid_scope':
-    case 'unauthorized':
     case 'access_denied':
     case 'invalid_response':
     case 'unsupported':
-      return false;
+      return 'refused';
     default:
       return assertNever(code);
   }
+}
+
+/** Whether a failure is transient: worth retrying later with backoff. */
+export function isRetryableCode(code: ProviderErrorCode): boolean {
+  return refusalClass(code) === 'transient';
 }
 
 export interface ProviderErrorOptions {

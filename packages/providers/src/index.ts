@@ -37,6 +37,7 @@ export {
   UnknownProviderError,
   assertNever,
   isRetryableCode,
+  refusalClass,
 } from './errors.js';
 export type { ProviderErrorCode, ProviderErrorOptions } from './errors.js';
 export {

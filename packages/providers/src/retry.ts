@@ -15,8 +15,10 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
  * `idempotent` (revocation, request tokens, registration): retry any transient failure.
  * `single-use` (authorization code, PIN, OAuth 1.0a verifier): the first request the provider
  * saw may have spent it, so only failures before sending are retried.
- * `refresh`: also retry transient answers (5xx, 429), but not a request lost after sending:
- * a rotating provider may already have spent the refresh token.
+ * `refresh`: one retry at most, and only of a request that never reached the provider (a
+ * connection refused or reset before sending). A lost answer may have spent a rotating refresh
+ * token, and transient answers (5xx, 429) are the lifecycle's to back off from, persisted across
+ * jobs: retrying them here too would multiply the requests a struggling provider sees.
  */
 export type RetryMode = 'idempotent' | 'single-use' | 'refresh';
 
@@ -25,15 +27,14 @@ function mayResend(mode: RetryMode, error: ProviderError): boolean {
     case 'idempotent':
       return true;
     case 'single-use':
-      return failedBeforeSending(error);
     case 'refresh':
-      return failedBeforeSending(error) || error.status !== undefined;
+      return failedBeforeSending(error);
     default:
       return assertNever(mode);
   }
 }
 
-/** Runs `attempt` with p-retry, honoring `Retry-After` up to the policy's cap (DESIGN rule 5). */
+/** Runs `attempt` with p-retry, honoring `Retry-After` up to the policy's cap. */
 export async function withRetry<T>(
   mode: RetryMode,
   options: CallOptions,
@@ -42,7 +43,7 @@ export async function withRetry<T>(
   if (options.retry === false) return attempt();
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   return pRetry(attempt, {
-    retries: policy.retries,
+    retries: mode === 'refresh' ? Math.min(1, policy.retries) : policy.retries,
     minTimeout: policy.minTimeoutMs,
     maxTimeout: policy.maxTimeoutMs,
     randomize: true,

@@ -4,8 +4,8 @@ import type { BackoffOptions } from './backoff.js';
 const uuid = z.uuid();
 
 /**
- * Every queue tokenlane runs, as data (STYLE 3): payload schema (ids only — DESIGN rule 1),
- * deterministic job id (DESIGN rule 7), attempts and backoff. Workers declare a handler per
+ * Every queue tokenlane runs, as data: payload schema (ids only — docs/architecture.md, rule 1),
+ * deterministic job id (docs/architecture.md, rule 7), attempts and backoff. Workers declare a handler per
  * entry, so a queue without a handler does not compile.
  */
 export const JOB_CATALOG = {
@@ -19,7 +19,7 @@ export const JOB_CATALOG = {
     // Kept an hour after completion so a replayed callback finds the job and adds nothing.
     retention: { completed: { age: 3_600 }, failed: { age: 7 * 86_400 } },
   },
-  /** Refresh one connection's tokens; one job per connection at a time (DESIGN rule 4). */
+  /** Refresh one connection's tokens; one job per connection at a time (docs/architecture.md, rule 4). */
   refresh: {
     payload: z.strictObject({
       connectionId: uuid,
@@ -29,9 +29,11 @@ export const JOB_CATALOG = {
       tokenVersion: z.int().nonnegative().optional(),
     }),
     jobId: (p: { connectionId: string }) => `refresh-${p.connectionId}`,
-    // ~16 attempts capped at 30 min: a provider outage of several hours is ridden out.
-    attempts: 16,
-    backoff: { baseMs: 2_000, capMs: 30 * 60_000 },
+    // A provider's refusal completes the job: the connection's next attempt is persisted on
+    // its row (refresh_due_at) and found by the sweeper. These attempts are for failures of
+    // our own (database, Redis): a restart of either is ridden out.
+    attempts: 8,
+    backoff: { baseMs: 2_000, capMs: 60_000 },
     // Removed at once either way: a lingering job would block the next refresh's job id.
     // Outcomes live on the connection row, in events and in metrics.
     retention: { completed: true, failed: true },

@@ -4,7 +4,7 @@ import { fullJitterBackoff } from './backoff.js';
 import { BACKOFF_TYPE, JOB_CATALOG, parsePayload } from './catalog.js';
 import type { JobName, JobPayload } from './catalog.js';
 
-/** One handler per queue of the catalog: a missing handler is a compile error (STYLE 3). */
+/** One handler per queue of the catalog: a missing handler is a compile error. */
 export type JobHandlers = {
   [N in JobName]: (payload: JobPayload<N>, job: Job, token?: string) => Promise<unknown>;
 };
@@ -16,8 +16,6 @@ export interface WorkerOptions<N extends JobName = JobName> {
   concurrency?: Partial<Record<JobName, number>>;
   /** The queues to serve; each needs its handler. */
   queues: readonly N[];
-  /** BullMQ's worker rate limiter, per queue. */
-  limiter?: Partial<Record<JobName, { max: number; duration: number }>>;
 }
 
 /**
@@ -34,7 +32,6 @@ export function startWorkers<N extends JobName>(
       job: Job,
       token?: string,
     ) => Promise<unknown>;
-    const limiter = options.limiter?.[name];
     return new Worker(
       name,
       async (job: Job, token?: string) => {
@@ -51,7 +48,6 @@ export function startWorkers<N extends JobName>(
         connection: options.connection,
         prefix: options.prefix,
         concurrency: options.concurrency?.[name] ?? 1,
-        ...(limiter === undefined ? {} : { limiter }),
         settings: {
           backoffStrategy: (attemptsMade, type, error, job) =>
             type === BACKOFF_TYPE && job !== undefined && job.name in JOB_CATALOG

@@ -12,7 +12,7 @@ export interface ResolvedSecrets {
 }
 
 /**
- * Fills in what a first run leaves unset (DESIGN §5): outside production, a dev API key and an
+ * Fills in what a first run leaves unset (docs/api.md): outside production, a dev API key and an
  * encryption key are generated once and persisted under the data dir (mode 0600), so restarts
  * keep decrypting. In production both must be configured: generating them there would make
  * every replica encrypt under its own key.

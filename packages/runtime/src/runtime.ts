@@ -8,7 +8,7 @@ import {
   type DatabaseHandle,
 } from '@tokenlane/db';
 import { createMetrics, type Metrics } from '@tokenlane/metrics';
-import type { LifecycleContext } from '@tokenlane/lifecycle';
+import { providerHealth, type LifecycleContext } from '@tokenlane/lifecycle';
 import { loadProviders } from '@tokenlane/providers';
 import { JobQueues, createRedis, startLocalRedis, type LocalRedis } from '@tokenlane/queue';
 import type { ConnectionOptions } from 'bullmq';
@@ -109,16 +109,19 @@ export async function openRuntime(options: {
     const workerConnection: ConnectionOptions = { url: redisUrl, maxRetriesPerRequest: null };
     const queues = new JobQueues(redis, config.queuePrefix, workerConnection);
     closers.push(() => queues.close());
+    // The health gauge reads the breakers through the runtime, made below; a scrape only
+    // happens once it exists.
     const metrics = createMetrics({
       queues: () => queues.all(),
       connectionCounts: () => countConnectionsByProviderAndStatus(db.db),
+      providerHealth: () => providerHealth(runtime),
       onCollectError: (collector, error) => {
         const message = error instanceof Error ? error.message : 'unknown';
         logger.warn({ collector, err: { message } }, 'metrics collector failed');
       },
     });
 
-    return {
+    const runtime: Runtime = {
       config,
       logger,
       db: db.db,
@@ -135,6 +138,7 @@ export async function openRuntime(options: {
       localRedis,
       close,
     };
+    return runtime;
   } catch (error) {
     await close();
     throw error;

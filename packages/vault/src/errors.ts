@@ -11,7 +11,7 @@ export type VaultErrorCode = (typeof VAULT_ERROR_CODES)[number];
 
 /**
  * A vault failure. Messages are written for operators and never contain key material,
- * plaintext or the ciphertext itself, so they are safe to log (DESIGN rule 1).
+ * plaintext or the ciphertext itself, so they are safe to log (docs/architecture.md, rule 1).
  */
 export class VaultError extends Error {
   override readonly name = 'VaultError';

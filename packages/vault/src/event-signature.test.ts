@@ -9,7 +9,7 @@ const body = '{"id":"e1","type":"connection.created","data":{}}';
 const t = 1_700_000_000;
 
 describe('signEventPayload', () => {
-  it('signs "<t>.<body>" with HMAC-SHA256 as DESIGN §5 documents', () => {
+  it('signs "<t>.<body>" with HMAC-SHA256 as docs/api.md documents', () => {
     const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
     expect(signEventPayload(secret, body, t)).toBe(`t=${t},v1=${expected}`);
   });

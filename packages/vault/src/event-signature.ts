@@ -11,7 +11,7 @@ export interface VerifyEventSignatureOptions {
 }
 
 /**
- * The `Tokenlane-Signature` header for an outgoing event (DESIGN §5): `t=<unix>,v1=<hex
+ * The `Tokenlane-Signature` header for an outgoing event (docs/api.md): `t=<unix>,v1=<hex
  * HMAC-SHA256(secret, "<t>.<body>")>`. Signing the timestamp with the body stops replays of
  * old deliveries.
  */

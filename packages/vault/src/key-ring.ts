@@ -16,7 +16,7 @@ import { Secret } from './secret.js';
 const ALGORITHM = 'aes-256-gcm';
 
 /**
- * The token encryption keys (DESIGN rule 2): AES-256-GCM, the first key encrypts and every
+ * The token encryption keys (docs/architecture.md, rule 2): AES-256-GCM, the first key encrypts and every
  * key decrypts, so keys rotate by prepending a new one and re-encrypting rows.
  * Keys live in `#private` fields as KeyObjects: inspect, JSON and enumeration show only kids.
  */

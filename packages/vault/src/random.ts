@@ -5,7 +5,7 @@ const MIN_TOKEN_BYTES = 16;
 
 /**
  * A fresh OAuth `state` (256 bits from the OS CSPRNG, base64url) and the hash to store in
- * its place: only the hash is persisted (DESIGN rule 3).
+ * its place: only the hash is persisted (docs/architecture.md, rule 3).
  * @see RFC 6749 §10.12, RFC 9700 §4.7
  */
 export function generateState(): { state: string; stateHash: string } {

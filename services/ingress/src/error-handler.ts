@@ -4,6 +4,7 @@ import {
   ProviderNotConfiguredError,
   UnknownProviderError,
 } from '@tokenlane/providers';
+import { LifecycleError, type LifecycleErrorCode } from '@tokenlane/lifecycle';
 import { errorBody, HttpError, type ErrorCode } from './errors.js';
 import { isUnavailableError } from './unavailable.js';
 
@@ -39,6 +40,39 @@ const FRAMEWORK_ERRORS: Readonly<Record<string, readonly [number, ErrorCode, str
   FST_ERR_NOT_FOUND: [404, 'not_found', 'Not found'],
 };
 
+/**
+ * Every lifecycle refusal as the API answers it: status and code. Lifecycle errors reach the
+ * error handler unchanged; this table is the one place they become HTTP.
+ */
+const LIFECYCLE_ERRORS: Readonly<Record<LifecycleErrorCode, readonly [number, ErrorCode]>> = {
+  return_url_not_allowed: [400, 'return_url_not_allowed'],
+  invalid_pin: [400, 'invalid_pin'],
+  invalid_state: [401, 'invalid_state'],
+  link_not_found: [404, 'not_found'],
+  connection_not_found: [404, 'not_found'],
+  connection_mismatch: [409, 'conflict'],
+  link_not_pending: [409, 'conflict'],
+  reauth_required: [409, 'reauth_required'],
+  connection_revoked: [409, 'conflict'],
+  link_expired: [410, 'link_expired'],
+  refresh_pending: [503, 'service_unavailable'],
+  refresh_backoff: [503, 'refresh_backoff'],
+  provider_unhealthy: [503, 'provider_unhealthy'],
+};
+
+/** Waits the API asks for when a lifecycle refusal names none. */
+const DEFAULT_RETRY_AFTER: Partial<Record<LifecycleErrorCode, number>> = { refresh_pending: 2 };
+
+function fromLifecycle(error: LifecycleError): HttpError {
+  const [status, code] = LIFECYCLE_ERRORS[error.code];
+  const retryAfter = error.retryAfterSeconds ?? DEFAULT_RETRY_AFTER[error.code];
+  return new HttpError(status, code, error.message, {
+    details: error.details,
+    headers:
+      retryAfter === undefined ? {} : { 'retry-after': String(Math.max(1, Math.ceil(retryAfter))) },
+  });
+}
+
 /** Codes for other 4xx statuses a plugin may raise, with a generic message. */
 const STATUS_CODES: Readonly<Record<number, readonly [ErrorCode, string]>> = {
   401: ['unauthorized', 'Unauthorized'],
@@ -69,6 +103,7 @@ function safeProviderId(id: string): string {
 /** Maps any thrown value to the HttpError the client sees. */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
+  if (error instanceof LifecycleError) return fromLifecycle(error);
   if (error instanceof UnknownProviderError) {
     return new HttpError(
       404,
@@ -134,7 +169,7 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
     .headers(mapped.headers)
     .type('application/json; charset=utf-8')
     .serializer(JSON.stringify)
-    .send(errorBody(mapped.code, mapped.message));
+    .send(errorBody(mapped.code, mapped.message, mapped.details));
 }
 
 /** Unknown routes: the same JSON error as everything else. */

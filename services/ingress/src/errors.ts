@@ -1,38 +1,17 @@
+import { API_ERROR_CODES, type ApiErrorCode } from '@tokenlane/core';
 import { z } from 'zod';
 
-/**
- * Every `error.code` the HTTP API answers with (DESIGN §5): a closed set, so clients can
- * switch on it. Adding one is a contract change; removing or renaming one breaks clients.
- */
-export const ERROR_CODES = [
-  'invalid_request',
-  'invalid_json',
-  'unauthorized',
-  'not_found',
-  'unknown_provider',
-  'provider_not_configured',
-  'return_url_not_allowed',
-  'invalid_state',
-  'invalid_signature',
-  'invalid_pin',
-  'link_expired',
-  'reauth_required',
-  'conflict',
-  'payload_too_large',
-  'unsupported_media_type',
-  'rate_limited',
-  'provider_error',
-  'service_unavailable',
-  'internal',
-] as const;
-
-export type ErrorCode = (typeof ERROR_CODES)[number];
+/** Every `error.code` the HTTP API answers with: core's closed set (docs/api.md lists them). */
+export const ERROR_CODES = API_ERROR_CODES;
+export type ErrorCode = ApiErrorCode;
 
 export interface HttpErrorOptions {
   /** Response headers to send with the error (`WWW-Authenticate`, `Retry-After`, …). */
   readonly headers?: Readonly<Record<string, string>>;
   /** Logged on 5xx, never sent. */
   readonly cause?: unknown;
+  /** More fields of the error object (a re-link's `linkWebUrl`); never a secret. */
+  readonly details?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -45,12 +24,14 @@ export class HttpError extends Error {
   readonly status: number;
   readonly code: ErrorCode;
   readonly headers: Readonly<Record<string, string>>;
+  readonly details: Readonly<Record<string, string>>;
 
   constructor(status: number, code: ErrorCode, message: string, options: HttpErrorOptions = {}) {
     super(message);
     this.status = status;
     this.code = code;
     this.headers = options.headers ?? {};
+    this.details = options.details ?? {};
     if (options.cause !== undefined) {
       Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false });
     }
@@ -69,8 +50,12 @@ export const errorBodySchema = z
 
 export type ErrorBody = z.output<typeof errorBodySchema>;
 
-export function errorBody(code: ErrorCode, message: string): ErrorBody {
-  return { error: { code, message } };
+export function errorBody(
+  code: ErrorCode,
+  message: string,
+  details: Readonly<Record<string, string>> = {},
+): ErrorBody {
+  return { error: { ...details, code, message } };
 }
 
 /**

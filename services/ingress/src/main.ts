@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   useProviderTimeout(config.providerTimeoutMs);
   const runtime = await openRuntime({ config, logger, role: 'ingress' });
   if (runtime.generatedApiKey !== undefined) {
-    // Printed, not logged: the key must not reach a log pipeline (DESIGN rule 1).
+    // Printed, not logged: the key must not reach a log pipeline (docs/architecture.md, rule 1).
     process.stderr.write(`TOKENLANE_API_KEYS is unset; dev API key: ${runtime.generatedApiKey}\n`);
   }
   const app = buildApp({ runtime });

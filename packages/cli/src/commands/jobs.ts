@@ -14,7 +14,7 @@ interface EnqueuedView {
 
 /**
  * `refresh <id>` and `revoke <id>`: the same deterministic jobs the API enqueues, so an
- * operator's refresh joins one already pending instead of racing it (DESIGN rule 4).
+ * operator's refresh joins one already pending instead of racing it (docs/architecture.md, rule 4).
  */
 export function registerJobs(program: Command, open: OpenSession): void {
   program

@@ -51,7 +51,7 @@ export interface RotationSummary {
 const DEFAULT_MAX_PASSES = 5;
 
 /**
- * Re-encrypts every connection ciphertext under the key ring's primary key (DESIGN rule 2).
+ * Re-encrypts every connection ciphertext under the key ring's primary key (docs/architecture.md, rule 2).
  * Resumable by construction: it only ever selects rows not yet under the primary key, so a
  * run that was killed leaves committed batches done and the next run picks up the rest.
  * Writes are compare-and-set on `token_version` without bumping it, so a concurrent refresh

@@ -24,7 +24,7 @@ export interface DeliverOptions {
 }
 
 /**
- * Delivers one outbox event to `TOKENLANE_WEBHOOK_URL` (DESIGN §5): POSTs `{id, type,
+ * Delivers one outbox event to `TOKENLANE_WEBHOOK_URL` (docs/api.md): POSTs `{id, type,
  * createdAt, data}` signed with `Tokenlane-Signature`, marks it delivered on 2xx and enqueues
  * the connection's next undelivered event (see ./ordering.ts for the order guarantee).
  * Anything else is recorded on the event (`http_503`, `timeout`, `network`) and thrown as a

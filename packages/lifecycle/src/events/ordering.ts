@@ -2,7 +2,7 @@ import type { EventId } from '@tokenlane/core';
 import type { DbExecutor, EventRecord } from '@tokenlane/db';
 
 /*
- * Per-connection order (DESIGN §5), with any number of worker replicas:
+ * Per-connection order (docs/api.md), with any number of worker replicas:
  *
  * - Only the *head* of a connection — its oldest undelivered event — is ever enqueued. The
  *   relay offers heads only (see {@link deliverableHeads}); a delivery, once marked, enqueues

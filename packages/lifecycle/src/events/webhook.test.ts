@@ -55,7 +55,7 @@ async function failure(promise: Promise<unknown>): Promise<DeliveryError> {
 }
 
 describe('webhookRequest', () => {
-  it('signs exactly the bytes it sends, the body DESIGN §5 describes', () => {
+  it('signs exactly the bytes it sends, the body docs/api.md describes', () => {
     const e = event(1, newConnectionId());
     const req = webhookRequest({ url: 'https://b.example/h', secret }, e, 1_900_000_000_500);
     expect(JSON.parse(req.body)).toEqual({

@@ -43,7 +43,7 @@ export function webhookDispatcher(): Dispatcher {
   return agent;
 }
 
-/** The JSON body of an outgoing event (DESIGN §5): `{id, type, createdAt, data}`. */
+/** The JSON body of an outgoing event (docs/api.md): `{id, type, createdAt, data}`. */
 export function eventBody(event: EventRecord): string {
   return JSON.stringify({
     id: event.id,

@@ -1,3 +1,4 @@
+import type { LinkFailureCode } from '@tokenlane/core';
 import {
   consumeRequestToken,
   consumeState,
@@ -10,7 +11,8 @@ import { Secret, hashState } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
 import { sealLinkSecret } from '../sealing.js';
 import { failLink } from './fail-link.js';
-import { runExchangeJob, type ExchangeOutcome } from './exchange-job.js';
+import type { ExchangeOutcome } from './exchange.js';
+import { runExchangeJob } from './exchange-job.js';
 
 /** The provider redirect's query (OAuth 2.0 or OAuth 1.0a), already schema-checked. */
 export interface CallbackQuery {
@@ -34,7 +36,7 @@ const invalidState = () =>
 /**
  * Accepts a provider redirect. The state (or OAuth 1.0a request token) is consumed atomically:
  * a missing, unknown, expired, replayed or mismatched one is refused with `invalid_state` and
- * nothing changes (DESIGN rule 3). The code is stored encrypted and exchanged by the
+ * nothing changes (docs/architecture.md, rule 3). The code is stored encrypted and exchanged by the
  * `exchange` job, which the caller waits for up to TOKENLANE_CALLBACK_WAIT_MS.
  * @see RFC 6749 §4.1.2, RFC 9700 §4.7, RFC 5849 §2.2
  */
@@ -89,8 +91,8 @@ async function consumeOAuth1(ctx: LifecycleContext, query: CallbackQuery, now: D
 }
 
 /** RFC 6749 §4.1.2.1 error codes pass through; anything else is reported generically. */
-function providerErrorCode(error: string | undefined): string {
-  const known = [
+function providerErrorCode(error: string | undefined): LinkFailureCode {
+  const known: readonly LinkFailureCode[] = [
     'access_denied',
     'invalid_request',
     'unauthorized_client',
@@ -99,5 +101,5 @@ function providerErrorCode(error: string | undefined): string {
     'server_error',
     'temporarily_unavailable',
   ];
-  return error !== undefined && known.includes(error) ? error : 'authorization_failed';
+  return known.find((code) => code === error) ?? 'authorization_failed';
 }

@@ -1,12 +1,7 @@
-import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { LinkSessionId } from '@tokenlane/core';
 import type { LifecycleContext } from '../context.js';
-
-/** What an `exchange` job returns (ids and codes only: it is stored in Redis). */
-export type ExchangeOutcome =
-  | { readonly status: 'completed'; readonly connectionId: ConnectionId }
-  | { readonly status: 'failed'; readonly code: string }
-  /** PIN flow: the provider refused the PIN; the link stays usable until it expires. */
-  | { readonly status: 'pin_rejected' };
+import type { ExchangeOutcome } from './exchange.js';
 
 /**
  * Enqueues the `exchange` job of a link session (job id = session id, so a replay adds
@@ -20,11 +15,18 @@ export async function runExchangeJob(
   const events = await ctx.queues.events('exchange');
   const job = await ctx.queues.enqueue('exchange', { linkSessionId });
   if (waitMs <= 0) return undefined;
-  try {
-    return (await job.waitUntilFinished(events, waitMs)) as ExchangeOutcome;
-  } catch (error) {
-    if (error instanceof Error && /timed out/i.test(error.message)) return undefined;
-    // The job failed for good (its handler records the link as failed).
-    return { status: 'failed', code: 'exchange_failed' };
-  }
+  // Our own timer decides the wait; BullMQ's (a little later) only cleans up its listeners.
+  const finished = job.waitUntilFinished(events, waitMs + 1_000).then(
+    (outcome) => outcome as ExchangeOutcome,
+    // The job failed for good: its handler recorded the link as failed.
+    () => ({ status: 'failed', code: 'exchange_failed' }) as const,
+  );
+  const timer = new AbortController();
+  const timedOut = sleep(waitMs, undefined, { signal: timer.signal }).then(
+    () => undefined,
+    () => undefined,
+  );
+  const outcome = await Promise.race([finished, timedOut]);
+  timer.abort();
+  return outcome;
 }

@@ -1,5 +1,7 @@
 import {
+  LINK_FAILURE_CODES,
   refreshDueAt,
+  type LinkFailureCode,
   newConnectionId,
   type ConnectionId,
   type LinkSessionId,
@@ -30,8 +32,14 @@ import type { LifecycleContext } from '../context.js';
 import { Secret, type Ciphertext } from '@tokenlane/vault';
 import pRetry from 'p-retry';
 import { openLinkSecret, sealOAuth1Tokens, sealTokenSet } from '../sealing.js';
-import type { ExchangeOutcome } from './exchange-job.js';
 import { failLink } from './fail-link.js';
+
+/** What an `exchange` job returns (ids and codes only: it is stored in Redis). */
+export type ExchangeOutcome =
+  | { readonly status: 'completed'; readonly connectionId: ConnectionId }
+  | { readonly status: 'failed'; readonly code: LinkFailureCode }
+  /** PIN flow: the provider refused the PIN; the link stays usable until it expires. */
+  | { readonly status: 'pin_rejected' };
 
 /** The provider's answer, ready to store: sealing needs the connection id first. */
 interface Exchanged {
@@ -44,7 +52,7 @@ interface Exchanged {
  * The `exchange` job: trades the code (or PIN, or verifier) stored on a link session for tokens,
  * runs the provider's post-link step, then writes the connection, consumes the session and
  * writes `connection.created` in one transaction. A provider refusal ends the link; a code is
- * never sent twice (DESIGN rule 5). Replays of a finished session return its outcome.
+ * never sent twice (docs/architecture.md, rule 5). Replays of a finished session return its outcome.
  */
 export async function exchangeLink(
   ctx: LifecycleContext,
@@ -56,7 +64,7 @@ export async function exchangeLink(
     return { status: 'completed', connectionId: session.resultConnectionId };
   }
   if (session.status !== 'exchanging' || session.codeEnc === null) {
-    return { status: 'failed', code: session.errorCode ?? 'link_not_exchanging' };
+    return { status: 'failed', code: linkFailureCode(session.errorCode) };
   }
   const provider = ctx.providers.require(session.provider);
   const observed = observeExchange(ctx.metrics, provider.id);
@@ -75,12 +83,44 @@ export async function exchangeLink(
     await failLink(ctx, session, error.code);
     return observed.done({ status: 'failed', code: error.code });
   }
-  // The tokens exist only in memory now: retry the write here rather than lose them.
-  const connectionId = await pRetry(() => persist(ctx, session, exchanged), {
-    retries: 4,
-    minTimeout: 200,
-  });
+  // The tokens exist only in memory now, and the code is spent: retry the write here (about
+  // 30 s, a database restart) rather than lose them; a job retry would re-send the code.
+  const connectionId = await pRetry(() => persist(ctx, session, exchanged), STORE_RETRY).catch(
+    (error: unknown) => {
+      observed.failed('internal');
+      throw new CodeSpentError(error);
+    },
+  );
   return observed.done({ status: 'completed', connectionId });
+}
+
+/** A link session's stored error code, as the closed set it was written from. */
+function linkFailureCode(code: string | null): LinkFailureCode {
+  return LINK_FAILURE_CODES.find((known) => known === code) ?? 'link_not_exchanging';
+}
+
+const STORE_RETRY = { retries: 8, minTimeout: 250, maxTimeout: 5_000, factor: 2 } as const;
+
+/**
+ * The provider answered the exchange but its tokens could not be stored: the code is spent,
+ * so the exchange must end now (the worker fails the link) rather than be retried.
+ */
+export class CodeSpentError extends Error {
+  override readonly name = 'CodeSpentError';
+  constructor(cause: unknown) {
+    super('the provider answered but the connection could not be stored');
+    Object.defineProperty(this, 'cause', { value: cause, enumerable: false });
+  }
+}
+
+/**
+ * The last word on an exchange that failed on our side: a session still `exchanging` is
+ * failed (`link.failed`, `exchange_failed`) and its code wiped.
+ */
+export async function failExchange(ctx: LifecycleContext, id: LinkSessionId): Promise<void> {
+  const session = await findLinkSession(ctx.db, id);
+  if (session?.status !== 'exchanging') return;
+  await failLink(ctx, session, 'exchange_failed');
 }
 
 async function callProvider(

@@ -1,3 +1,4 @@
+import type { LinkFailureCode } from '@tokenlane/core';
 import { appendEvent, updateLinkSession, type LinkSession } from '@tokenlane/db';
 import type { LifecycleContext } from '../context.js';
 
@@ -5,7 +6,7 @@ import type { LifecycleContext } from '../context.js';
 export async function failLink(
   ctx: LifecycleContext,
   session: LinkSession,
-  code: string,
+  code: LinkFailureCode,
 ): Promise<LinkSession> {
   return ctx.db.transaction().execute(async (trx) => {
     const failed = await updateLinkSession(trx, session.id, {

@@ -61,7 +61,7 @@ export function noticeDigest(notice: RevocationNotice): string {
 }
 
 /**
- * Applies a verified revocation notice (DESIGN §2, provider webhook): records it (Postgres,
+ * Applies a verified revocation notice (docs/architecture.md, "Provider notice"): records it (Postgres,
  * `notice_receipts`) and enqueues one `revoke` job for each live connection of the named
  * accounts that was linked before the notice. A notice names an account, not a link, so one
  * issued before the account was re-linked is about the earlier link and revokes nothing:

@@ -1,4 +1,9 @@
-import type { ConnectionId } from '@tokenlane/core';
+import {
+  isRefreshable,
+  REAUTH_REASONS,
+  type ConnectionId,
+  type ReauthReason,
+} from '@tokenlane/core';
 import { findConnection, type Connection } from '@tokenlane/db';
 import { jobIdFor } from '@tokenlane/queue';
 import type { LifecycleContext } from '../context.js';
@@ -41,11 +46,12 @@ const REFRESH_WAIT_MS = 7_500;
 
 /**
  * The `reauth` job: forces one refresh of the reported token, through the connection's single
- * `refresh` job (DESIGN rule 4: refreshing here as well would race a token request or the
+ * `refresh` job (docs/architecture.md, rule 4: refreshing here as well would race a token request or the
  * sweeper, and with rotation the second grant spends the first one's token). When the
  * provider cannot refresh (OAuth 1.0a, no refresh token), or the report is about a token that
  * itself came from a refresh forced by an earlier 401 (the 401 survived a fresh refresh), the
- * connection moves to `reauth_required` with a re-link URL in its event (DESIGN rule 5).
+ * connection moves to `reauth_required` (docs/architecture.md, rule 5); the event names the
+ * reason, and a re-link is made when a caller asks for one.
  */
 export async function reauthConnection(
   ctx: LifecycleContext,
@@ -65,12 +71,19 @@ export async function reauthConnection(
   const after = await forcedRefresh(ctx, connection);
   if (after === undefined) return { status: 'not_found' };
   if (after.status === 'reauth_required') {
-    return { status: 'reauth_required', code: after.lastErrorCode ?? 'invalid_grant' };
+    return { status: 'reauth_required', code: reauthReasonOf(after.lastErrorCode) };
   }
   if (after.tokenVersion === tokenVersion) {
     return { status: 'skipped', reason: 'not_refreshable' };
   }
   return { status: 'refreshed', tokenVersion: after.tokenVersion };
+}
+
+/** The reason a refresh wrote when it moved the connection to `reauth_required`. */
+function reauthReasonOf(code: string | null): ReauthReason {
+  return (REAUTH_REASONS as readonly string[]).includes(code ?? '')
+    ? (code as ReauthReason)
+    : 'invalid_grant';
 }
 
 function refreshable(ctx: LifecycleContext, connection: Connection): boolean {
@@ -97,9 +110,7 @@ async function forcedRefresh(
     while (Date.now() < deadline) {
       const next = await waitForNewTokens(ctx, seen, deadline - Date.now());
       if (next === undefined) break;
-      const settled =
-        next.tokenVersion !== connection.tokenVersion ||
-        (next.status !== 'active' && next.status !== 'degraded');
+      const settled = next.tokenVersion !== connection.tokenVersion || !isRefreshable(next.status);
       if (settled) return next;
       seen = next;
     }

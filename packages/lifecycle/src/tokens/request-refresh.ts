@@ -1,35 +1,43 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionId } from '@tokenlane/core';
 import type { Connection } from '@tokenlane/db';
-import { jobIdFor } from '@tokenlane/queue';
+import { jobIdFor, parsePayload, type JobPayload } from '@tokenlane/queue';
 import type { LifecycleContext } from '../context.js';
 import { readConnection } from './batching.js';
+import type { RefreshTrigger } from './refresh.js';
 
 /**
- * Runs the connection's single `refresh` job now: adds it, or joins the one already there
- * (DESIGN rule 4). A scheduled job still waiting for its time is promoted; one backing off
- * after a provider failure is left alone, so callers cannot hammer a struggling provider.
+ * Runs the connection's single `refresh` job now, as a refresh this caller asked for: adds it,
+ * or joins the one already there (docs/architecture.md, rule 4). A job the sweeper scheduled
+ * is turned into the caller's (its data says who asked, so it runs even though the connection
+ * is not due yet) and promoted. A job deferred by the provider's rate limit or breaker keeps
+ * its time: callers cannot hammer a provider that asked us to wait.
  */
 export async function requestRefresh(
   ctx: LifecycleContext,
   connectionId: ConnectionId,
-  trigger: 'api' | 'reauth' | 'operator',
+  trigger: Exclude<RefreshTrigger, 'schedule'>,
   /** The version the caller saw; the job skips if the tokens moved past it meanwhile. */
   tokenVersion?: number,
 ): Promise<void> {
+  const payload = {
+    connectionId,
+    trigger,
+    ...(tokenVersion === undefined ? {} : { tokenVersion }),
+  };
   const queue = ctx.queues.queue('refresh');
-  const existing = await queue.getJob(jobIdFor('refresh', { connectionId, trigger }));
+  const existing = await queue.getJob(jobIdFor('refresh', payload));
   if (existing === undefined) {
-    await ctx.queues.enqueue('refresh', {
-      connectionId,
-      trigger,
-      ...(tokenVersion === undefined ? {} : { tokenVersion }),
-    });
+    await ctx.queues.enqueue('refresh', payload);
     return;
   }
-  if ((await existing.isDelayed()) && existing.attemptsMade === 0) {
-    await existing.promote().catch(() => undefined);
-  }
+  const data = existing.data as JobPayload<'refresh'>;
+  if (data.trigger !== 'schedule') return;
+  const state = await existing.getState();
+  if (state !== 'delayed' && state !== 'waiting' && state !== 'prioritized') return;
+  // Gone or started between the reads: the caller's wait re-asks (see refreshAndWait).
+  await existing.updateData(parsePayload('refresh', payload)).catch(() => undefined);
+  if (state === 'delayed') await existing.promote().catch(() => undefined);
 }
 
 /**
@@ -67,10 +75,16 @@ export function waitForNewTokens(
   return singleFlight(waits, versionKey(connection), () => poll(ctx, connection, timeoutMs));
 }
 
+/** How long a caller waits on one request before asking again. */
+const ASK_AGAIN_MS = 1_500;
+
 /**
  * The token API's refresh: asks for the connection's refresh job and waits for the new
  * tokens. Callers in one process that saw the same version share both the request and the
- * wait, so a thousand callers on one expired token cost two Redis calls and one poll loop.
+ * wait, so a thousand callers on one expired token cost a few Redis calls and one poll loop.
+ * It asks again while it waits: a scheduled job that had already started when the caller
+ * asked ends without refreshing a connection that was not due, and the next ask adds the
+ * caller's own job (the deterministic job id still allows one at a time).
  */
 export function refreshAndWait(
   ctx: LifecycleContext,
@@ -78,8 +92,13 @@ export function refreshAndWait(
   timeoutMs: number,
 ): Promise<Connection | undefined> {
   return singleFlight(refreshes, versionKey(connection), async () => {
-    await requestRefresh(ctx, connection.id, 'api', connection.tokenVersion);
-    return waitForNewTokens(ctx, connection, timeoutMs);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await requestRefresh(ctx, connection.id, 'api', connection.tokenVersion);
+      const left = deadline - Date.now();
+      const changed = await waitForNewTokens(ctx, connection, Math.min(left, ASK_AGAIN_MS));
+      if (changed !== undefined || left <= ASK_AGAIN_MS) return changed;
+    }
   });
 }
 

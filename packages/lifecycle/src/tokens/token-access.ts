@@ -1,8 +1,11 @@
+import { isRefreshable } from '@tokenlane/core';
 import type { Connection } from '@tokenlane/db';
 import type { LifecycleContext } from '../context.js';
 import type { Secret } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
 import { openTokens } from '../sealing.js';
+import { breakerState } from '../providers/breaker.js';
+import { startRelink } from './relink.js';
 import { refreshAndWait } from './request-refresh.js';
 
 /** A token ready for the backend to use at the provider. */
@@ -35,9 +38,15 @@ export async function getUsableToken(
 ): Promise<UsableToken> {
   let connection = stored;
   if (!validFor(connection, options.minValiditySeconds)) {
+    const blocked = await refreshBlocked(ctx, connection);
+    if (blocked !== undefined) {
+      // No refresh may run now: a token still valid is the best answer there is.
+      if (validFor(connection, 0)) return usable(ctx, connection);
+      throw blocked;
+    }
     connection = (await refreshAndWait(ctx, stored, options.waitMs)) ?? connection;
   }
-  checkUsable(connection);
+  await checkUsable(ctx, connection);
   // A token the refresh just issued is served even when the provider's lifetimes are shorter
   // than minValidity; only a token that did not change (or expired) is not.
   const fresh = connection.tokenVersion !== stored.tokenVersion && validFor(connection, 0);
@@ -52,7 +61,7 @@ export async function getUsableToken(
  * lifetime, so a provider issuing 20-second tokens does not make every call a refresh.
  */
 function validFor(connection: Connection, seconds: number): boolean {
-  if (connection.status !== 'active' && connection.status !== 'degraded') return true;
+  if (!isRefreshable(connection.status)) return true;
   if (connection.expiresAt === null) return true;
   const expiresAt = connection.expiresAt.getTime();
   const issuedAt = (connection.lastRefreshedAt ?? connection.createdAt).getTime();
@@ -60,13 +69,47 @@ function validFor(connection: Connection, seconds: number): boolean {
   return expiresAt - Date.now() > margin;
 }
 
-function checkUsable(connection: Connection): void {
+/**
+ * Why the caller cannot have a refresh now, if it cannot: the provider's breaker is open, or
+ * the connection is backing off from failed refreshes. The error says when to come back.
+ */
+async function refreshBlocked(
+  ctx: LifecycleContext,
+  connection: Connection,
+): Promise<LifecycleError | undefined> {
+  if (!isRefreshable(connection.status) || connection.refreshTokenEnc === null) return undefined;
+  const backoffMs =
+    connection.failingSince !== null && connection.refreshDueAt !== null
+      ? connection.refreshDueAt.getTime() - Date.now()
+      : 0;
+  const breaker = await breakerState(ctx, connection.provider);
+  if (breaker.state === 'open') {
+    return new LifecycleError(
+      'provider_unhealthy',
+      `refreshes at ${connection.provider} are paused: its token endpoint keeps failing (${breaker.code})`,
+      { retryAfterSeconds: breaker.waitMs / 1000 },
+    );
+  }
+  if (backoffMs <= 0) return undefined;
+  return new LifecycleError(
+    'refresh_backoff',
+    `the last refreshes failed (${connection.lastErrorCode ?? 'unknown'}); the next is not due yet`,
+    { retryAfterSeconds: backoffMs / 1000 },
+  );
+}
+
+async function checkUsable(ctx: LifecycleContext, connection: Connection): Promise<void> {
   switch (connection.status) {
     case 'active':
     case 'degraded':
       return;
-    case 'reauth_required':
-      throw new LifecycleError('reauth_required', 'the user must re-authorize this connection');
+    case 'reauth_required': {
+      // The link to re-authorize with, made now while the caller's user may be present.
+      const link = await startRelink(ctx, connection);
+      throw new LifecycleError('reauth_required', 'the user must re-authorize this connection', {
+        details: { linkWebUrl: link.linkWebUrl, linkExpiresAt: link.expiresAt.toISOString() },
+      });
+    }
     case 'revoked':
       throw new LifecycleError('connection_revoked', 'the connection was revoked');
     case 'pending':

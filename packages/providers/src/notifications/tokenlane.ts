@@ -32,7 +32,7 @@ export function tokenlaneSignedPayload(rawBody: Buffer, timestamp?: string): Buf
 }
 
 /**
- * The generic notice of custom providers (DESIGN §5): `X-Tokenlane-Signature:
+ * The generic notice of custom providers (docs/api.md): `X-Tokenlane-Signature:
  * sha256=<hex HMAC-SHA256(webhookSecret, payload)>`, body
  * `{"type":"auth_revoked","providerUserId":"…"}`; other types are acknowledged and ignored.
  * The signed `X-Tokenlane-Timestamp` (unix seconds), when sent, is the notice's issue time.

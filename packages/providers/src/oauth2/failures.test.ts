@@ -76,17 +76,34 @@ describe('answers that fail', () => {
     expect(error.retryAfterMs).toBeGreaterThan(50_000);
   });
 
-  it('waits out a short Retry-After and tries again', async () => {
-    token().reply(429, '', { headers: { 'retry-after': '0' } });
-    token().reply(200, { access_token: SECRETS.accessToken, token_type: 'Bearer' });
-    const tokens = await refreshTokens(acme, { refreshToken }, http.options);
-    expect(tokens.accessToken.reveal()).toBe(SECRETS.accessToken);
+  it('a revocation waits out a short Retry-After and tries again', async () => {
+    http.agent
+      .get('https://idp.example')
+      .intercept({ path: '/revoke', method: 'POST' })
+      .reply(429, '', { headers: { 'retry-after': '0' } });
+    http.agent
+      .get('https://idp.example')
+      .intercept({ path: '/revoke', method: 'POST' })
+      .reply(200, '');
+    const result = await revokeTokens(acme, { refreshToken }, http.options);
+    expect(result.confirmed).toBe(true);
   });
 
-  it('503 is retried by p-retry, then provider_unavailable', async () => {
-    token().reply(503, 'unavailable').times(3);
+  it('a refresh answered 429 or 503 is not re-sent in the call: the lifecycle backs off', async () => {
+    token().reply(429, '', { headers: { 'retry-after': '0' } });
+    expect(await failure(refreshTokens(acme, { refreshToken }, http.options))).toMatchObject({
+      code: 'rate_limited',
+      retryable: true,
+    });
+    token().reply(503, 'unavailable');
     const error = await failure(refreshTokens(acme, { refreshToken }, http.options));
     expect(error).toMatchObject({ code: 'provider_unavailable', retryable: true, status: 503 });
+  });
+
+  it('410 Gone is provider_retired, whatever the body says', async () => {
+    token().reply(410, { error: 'invalid_request' });
+    const error = await failure(refreshTokens(acme, { refreshToken }, http.options));
+    expect(error).toMatchObject({ code: 'provider_retired', retryable: false, status: 410 });
   });
 
   it('an authorization code exchange that got a 5xx is not sent again', async () => {

@@ -32,7 +32,7 @@ export interface ProviderRegistry {
 }
 
 export interface LoadProvidersOptions {
-  /** A path to the providers file (DESIGN.md §5), or its already-parsed content. */
+  /** A path to the providers file (docs/api.md), or its already-parsed content. */
   readonly file?: string | object;
   /** Entries added beside the file's (the dev demo provider); an id in both is an error. */
   readonly extra?: Readonly<Record<string, object>>;

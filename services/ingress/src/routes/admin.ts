@@ -6,7 +6,7 @@ import type { Runtime } from '@tokenlane/runtime';
 import { timingSafeEqualString } from '@tokenlane/vault';
 import type { FastifyPluginCallback, onRequestHookHandler } from 'fastify';
 
-/** Where the dashboard lives; DESIGN §5. */
+/** Where the dashboard lives; docs/api.md. */
 export const ADMIN_PATH = '/admin/queues';
 export const ADMIN_USER = 'admin';
 

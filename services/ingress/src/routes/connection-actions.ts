@@ -10,7 +10,7 @@ const revoking = z
   .meta({ id: 'Revoking' });
 
 /**
- * `DELETE /v1/connections/:id` (DESIGN §5): enqueues the connection's single `revoke` job,
+ * `DELETE /v1/connections/:id` (docs/api.md): enqueues the connection's single `revoke` job,
  * which revokes at the provider (with retries) and then wipes the tokens either way. 202 at
  * once; deleting an already revoked connection is accepted too and changes nothing. An id
  * that is not a UUID is a 404 like an unknown one (see connections.ts).

@@ -16,7 +16,7 @@ const eventsQuery = z.object({
   limit: limitSchema,
 });
 
-/** `GET /v1/events`: lifecycle events, oldest first, cursor paging (DESIGN §5). */
+/** `GET /v1/events`: lifecycle events, oldest first, cursor paging (docs/api.md). */
 export const eventRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
   app,
   { runtime },

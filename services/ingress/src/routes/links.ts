@@ -1,16 +1,10 @@
 import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
-import {
-  acceptCallback,
-  LifecycleError,
-  startLink,
-  submitPin,
-  type CallbackResult,
-} from '@tokenlane/lifecycle';
+import { acceptCallback, startLink, submitPin, type CallbackResult } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authedErrorResponses, errorResponses, HttpError, type ErrorCode } from '../errors.js';
+import { authedErrorResponses, errorResponses } from '../errors.js';
 
 const linkBody = z.strictObject({
   userId: z.string().min(1).max(256).describe('Your id for the end user'),
@@ -39,22 +33,8 @@ const callbackQuery = z.looseObject({
   oauth_verifier: callbackParam,
 });
 
-/** LifecycleError codes the API contract names differently. */
-const LIFECYCLE_TO_HTTP: Partial<Record<LifecycleError['code'], ErrorCode>> = {
-  link_not_found: 'not_found',
-  connection_not_found: 'not_found',
-  connection_mismatch: 'conflict',
-  link_not_pending: 'conflict',
-};
-
-function asHttpError(error: unknown): unknown {
-  if (!(error instanceof LifecycleError)) return error;
-  const code = LIFECYCLE_TO_HTTP[error.code] ?? (error.code as ErrorCode);
-  return new HttpError(error.status, code, error.message);
-}
-
 /**
- * The link flow (DESIGN §2): `POST /v1/links` starts one, `GET /oauth/callback` receives every
+ * The link flow (docs/architecture.md, "Link"): `POST /v1/links` starts one, `GET /oauth/callback` receives every
  * provider's redirect, `POST /v1/links/:linkId/pin` completes an out-of-band one.
  */
 export const linkRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
@@ -77,8 +57,6 @@ export const linkRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
       const link = await startLink(runtime, {
         ...input,
         connectionId: connectionId as ConnectionId | undefined,
-      }).catch((error: unknown) => {
-        throw asHttpError(error);
       });
       return reply.code(201).send({ ...link, expiresAt: link.expiresAt.toISOString() });
     },
@@ -97,9 +75,7 @@ export const linkRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
     async (request, reply) => {
       // The URL carries a code: it must not be cached or leak through Referer.
       void reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-      const result = await acceptCallback(runtime, request.query).catch((error: unknown) => {
-        throw asHttpError(error);
-      });
+      const result = await acceptCallback(runtime, request.query);
       return sendUserBack(reply, result);
     },
   );
@@ -118,12 +94,7 @@ export const linkRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
         },
       },
     },
-    async (request) =>
-      submitPin(runtime, request.params.linkId as LinkSessionId, request.body.pin).catch(
-        (error: unknown) => {
-          throw asHttpError(error);
-        },
-      ),
+    async (request) => submitPin(runtime, request.params.linkId as LinkSessionId, request.body.pin),
   );
   done();
 };

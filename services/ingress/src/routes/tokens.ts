@@ -1,15 +1,11 @@
-import type { ConnectionId } from '@tokenlane/core';
-import type { Connection } from '@tokenlane/db';
+import { isRefreshable, type ConnectionId } from '@tokenlane/core';
 import {
   getUsableToken,
-  LifecycleError,
   readConnection,
   reportUnauthorized,
   requestRefresh,
-  startRelink,
 } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authedErrorResponses, HttpError } from '../errors.js';
@@ -51,7 +47,7 @@ async function requireConnection(rt: Runtime, id: string) {
 }
 
 /**
- * The token API (DESIGN §5): `GET /v1/connections/:id/token` returns a usable token, refreshing
+ * The token API (docs/api.md, "Tokens"): `GET /v1/connections/:id/token` returns a usable token, refreshing
  * through the connection's single refresh job when it expires within `minValidity` seconds;
  * `POST …/refresh` and `POST …/unauthorized` feed the same jobs without waiting.
  */
@@ -76,22 +72,17 @@ export const tokenRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
     async (request, reply) => {
       void reply.header('cache-control', 'no-store');
       const connection = await requireConnection(runtime, request.params.id);
-      try {
-        const token = await getUsableToken(runtime, connection, {
-          minValiditySeconds: request.query.minValidity,
-          waitMs: TOKEN_WAIT_MS,
-        });
-        return token.kind === 'oauth1'
-          ? { token: token.token.reveal(), tokenSecret: token.tokenSecret.reveal() }
-          : {
-              accessToken: token.accessToken.reveal(),
-              tokenType: token.tokenType,
-              expiresAt: token.expiresAt?.toISOString() ?? null,
-            };
-      } catch (error) {
-        if (!(error instanceof LifecycleError)) throw error;
-        return lifecycleFailure(runtime, reply, connection, error);
-      }
+      const token = await getUsableToken(runtime, connection, {
+        minValiditySeconds: request.query.minValidity,
+        waitMs: TOKEN_WAIT_MS,
+      });
+      return token.kind === 'oauth1'
+        ? { token: token.token.reveal(), tokenSecret: token.tokenSecret.reveal() }
+        : {
+            accessToken: token.accessToken.reveal(),
+            tokenType: token.tokenType,
+            expiresAt: token.expiresAt?.toISOString() ?? null,
+          };
     },
   );
 
@@ -107,7 +98,7 @@ export const tokenRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
     },
     async (request, reply) => {
       const connection = await requireConnection(runtime, request.params.id);
-      if (connection.status !== 'active' && connection.status !== 'degraded') {
+      if (!isRefreshable(connection.status)) {
         throw new HttpError(
           409,
           'conflict',
@@ -144,32 +135,3 @@ export const tokenRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
   );
   done();
 };
-
-async function lifecycleFailure(
-  rt: Runtime,
-  reply: FastifyReply,
-  connection: Connection,
-  error: LifecycleError,
-) {
-  switch (error.code) {
-    case 'reauth_required': {
-      const link = await startRelink(rt, connection);
-      return reply.code(409).send({
-        error: {
-          code: 'reauth_required',
-          message: error.message,
-          linkWebUrl: link.linkWebUrl,
-          linkExpiresAt: link.expiresAt.toISOString(),
-        },
-      });
-    }
-    case 'refresh_pending':
-      throw new HttpError(503, 'service_unavailable', error.message, {
-        headers: { 'retry-after': '2' },
-      });
-    case 'connection_revoked':
-      throw new HttpError(409, 'conflict', error.message);
-    default:
-      throw new HttpError(404, 'not_found', 'Connection not found');
-  }
-}

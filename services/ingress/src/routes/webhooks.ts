@@ -81,7 +81,7 @@ function logIgnored(log: FastifyBaseLogger, provider: string, result: NoticeResu
 }
 
 /**
- * Provider notifications (DESIGN §5): `POST /webhooks/:provider` verifies a notice over its
+ * Provider notifications (docs/api.md): `POST /webhooks/:provider` verifies a notice over its
  * raw bytes (signature, or the secret path segment `/webhooks/:provider/:secret` for unsigned
  * pushes) and enqueues revocations of the connections linked before it (applyRevocationNotice:
  * a replay, or a notice about an earlier link, is acknowledged and changes nothing); `GET`

@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
 
-/** The provider id the demo registers under (DESIGN §5 providers file, `kind: oauth2`). */
+/** The provider id the demo registers under (docs/api.md, "Providers file", `kind: oauth2`). */
 export const DEMO_PROVIDER_ID = 'demo';
 export const DEMO_CLIENT_ID = 'tokenlane-demo';
 /** Short, so a refresh shows up in the first minutes of a demo. */

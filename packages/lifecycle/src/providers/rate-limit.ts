@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { providerKeys } from './keys.js';
 
 /** At most `requests` calls per `perSeconds` to one provider's token endpoint. */
 export interface ProviderRateLimit {
@@ -24,8 +25,7 @@ export async function takeProviderSlot(
   limit: ProviderRateLimit,
 ): Promise<number> {
   const windowMs = limit.perSeconds * 1000;
-  const window = Math.floor(Date.now() / windowMs);
-  const key = `${prefix}:ratelimit:${provider}:${window}`;
+  const key = providerKeys.rateWindow(prefix, provider, Math.floor(Date.now() / windowMs));
   const wait = (await redis.eval(TAKE, 1, key, windowMs, limit.requests)) as number;
   return wait > 0 ? wait : 0;
 }

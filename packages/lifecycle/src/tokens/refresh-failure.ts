@@ -1,0 +1,122 @@
+import type { ReauthReason } from '@tokenlane/core';
+import {
+  appendEvent,
+  findConnectionForUpdate,
+  transitionConnection,
+  updateConnection,
+  type Connection,
+} from '@tokenlane/db';
+import type { ProviderError } from '@tokenlane/providers';
+import { refusalClass, type OAuth2Provider } from '@tokenlane/providers';
+import type { LifecycleContext } from '../context.js';
+import { firstProbeMs, recordProviderAnswer } from '../providers/breaker.js';
+import type { RefreshOutcome } from './refresh.js';
+import { refreshBackoffMs } from './refresh-backoff.js';
+import { requireReauth } from './relink.js';
+
+/** The reason of a refusal that follows an interrupted refresh (see RefreshOptions). */
+export const INTERRUPTED_REFRESH_CODE = 'refresh_interrupted' satisfies ReauthReason;
+
+/**
+ * What a provider's refusal of a refresh leads to, decided by its class alone
+ * (docs/api.md, "Failure policy"):
+ * - `reauth`: `reauth_required` (`invalid_grant`, or `refresh_interrupted` after a lost answer);
+ * - `retired`: `reauth_required` (`provider_retired`) at once, naming the successor if any;
+ * - `credentials`: the connection is left alone; the provider's breaker opens;
+ * - `transient` / `refused`: the failure and the next attempt are written on the row.
+ */
+export async function handleRefusal(
+  ctx: LifecycleContext,
+  connection: Connection,
+  provider: OAuth2Provider,
+  error: ProviderError,
+  context: { now: Date; probe: boolean; interrupted: boolean },
+): Promise<RefreshOutcome> {
+  const refusal = refusalClass(error.code);
+  await recordProviderAnswer(ctx, provider.id, { refusal, code: error.code, probe: context.probe });
+  switch (refusal) {
+    case 'reauth': {
+      // The last attempt was cut off (worker died) or sent and never answered (`timeout`):
+      // the provider most likely rotated the token then, and the answer is lost.
+      const interrupted = context.interrupted || connection.lastErrorCode === 'timeout';
+      const code = interrupted ? INTERRUPTED_REFRESH_CODE : 'invalid_grant';
+      return requireReauth(ctx, connection, code, connection.tokenVersion);
+    }
+    case 'retired':
+      return requireReauth(ctx, connection, 'provider_retired', connection.tokenVersion);
+    case 'credentials':
+      return { status: 'deferred', reason: 'provider_unhealthy', retryInMs: firstProbeMs(ctx) };
+    case 'transient':
+    case 'refused':
+      return recordFailure(ctx, connection, error, refusal, context.now);
+  }
+}
+
+/**
+ * Writes a failed refresh on the row: the count, the code, when the run of failures began,
+ * and when to try next (the backoff, persisted as `refresh_due_at`). Once the access token
+ * has expired the connection is `degraded`. A `refused` run longer than
+ * TOKENLANE_REFRESH_GIVE_UP_HOURS ends in `reauth_required` (`refresh_exhausted`).
+ */
+async function recordFailure(
+  ctx: LifecycleContext,
+  connection: Connection,
+  error: ProviderError,
+  refusal: 'transient' | 'refused',
+  now: Date,
+): Promise<RefreshOutcome> {
+  const failingSince = connection.failingSince ?? now;
+  const giveUpMs = ctx.config.refreshGiveUpHours * 3_600_000;
+  if (refusal === 'refused' && now.getTime() - failingSince.getTime() >= giveUpMs) {
+    return requireReauth(ctx, connection, 'refresh_exhausted', connection.tokenVersion, {
+      lastErrorCode: error.code,
+    });
+  }
+  const attempt = connection.refreshAttempts + 1;
+  const nextAttemptAt = new Date(now.getTime() + refreshBackoffMs(attempt, error.retryAfterMs));
+  const written = await ctx.db.transaction().execute(async (trx) => {
+    const current = await findConnectionForUpdate(trx, connection.id);
+    // Refreshed, revoked or re-linked meanwhile: this failure is about tokens that are gone.
+    if (current === undefined || current.tokenVersion !== connection.tokenVersion) return false;
+    if (current.status !== 'active' && current.status !== 'degraded') return false;
+    const patch = {
+      refreshAttempts: attempt,
+      lastErrorCode: error.code,
+      lastErrorAt: now,
+      failingSince,
+      refreshDueAt: nextAttemptAt,
+    };
+    const expired = current.expiresAt !== null && current.expiresAt.getTime() <= now.getTime();
+    if (expired && current.status === 'active') {
+      await transitionConnection(trx, connection.id, 'degraded', patch, {
+        type: 'connection.degraded',
+        data: { code: error.code },
+      });
+    } else {
+      await updateConnection(trx, connection.id, patch);
+    }
+    await appendEvent(trx, {
+      type: 'connection.refresh_failed',
+      connectionId: connection.id,
+      userId: connection.userId,
+      provider: connection.provider,
+      data: {
+        connectionId: connection.id,
+        userId: connection.userId,
+        provider: connection.provider,
+        code: error.code,
+        retryable: error.retryable,
+        attempt,
+        nextAttemptAt: nextAttemptAt.toISOString(),
+      },
+    });
+    return true;
+  });
+  if (!written) return { status: 'lost_race' };
+  return {
+    status: 'failed',
+    code: error.code,
+    refusal,
+    nextAttemptAt: nextAttemptAt.toISOString(),
+  };
+}

@@ -1,0 +1,222 @@
+import type { ConnectionId, EventType } from '@tokenlane/core';
+import { findConnection } from '@tokenlane/db';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startScriptedProvider, type ScriptedProvider } from '../peers/scripted-provider.js';
+import { RETURN_URL, startStack, type Stack } from '../support/stack.js';
+
+/**
+ * The failure policy through the real worker, counted at the provider: how many token requests
+ * does each refusal cost within 75 s of the first one, and where does the connection end?
+ * (docs/reliability.md, "Failure policy", holds these numbers.)
+ */
+const WINDOW_MS = 75_000;
+
+interface World {
+  readonly stack: Stack;
+  readonly peer: ScriptedProvider;
+}
+
+async function startWorld(providerIds: readonly string[], env: Record<string, string> = {}) {
+  const peer = await startScriptedProvider();
+  const stack = await startStack({
+    env: { TOKENLANE_SWEEP_INTERVAL_MS: '1000', ...env },
+    providers: () => Object.fromEntries(providerIds.map((id) => [id, peer.entry()])),
+  });
+  return { stack, peer };
+}
+
+/** Links `user` at `provider` through the API, the peer's instant consent and the callback. */
+async function link({ stack }: World, provider: string, user: string): Promise<ConnectionId> {
+  const created = await stack.api('POST', '/v1/links', {
+    userId: user,
+    provider,
+    returnUrl: RETURN_URL,
+  });
+  const authorize = new URL((created.body as { linkWebUrl: string }).linkWebUrl);
+  authorize.searchParams.set('user', user);
+  const consent = await fetch(authorize, { redirect: 'manual' });
+  const callback = await fetch(consent.headers.get('location')!, { redirect: 'manual' });
+  const back = new URL(callback.headers.get('location')!);
+  expect(back.searchParams.get('status')).toBe('success');
+  return back.searchParams.get('connectionId') as ConnectionId;
+}
+
+const row = async ({ stack }: World, id: ConnectionId) => (await findConnection(stack.db.db, id))!;
+
+const eventsOf = ({ stack }: World, type: EventType) =>
+  stack.db.db.selectFrom('events').selectAll().where('type', '=', type).orderBy('seq').execute();
+
+describe('every refusal ends: requests per connection within 75 s of the first refusal', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld(['rotated', 'retired', 'down']);
+  }, 90_000);
+  afterAll(async () => {
+    await world.stack.stop();
+    await world.peer.close();
+  });
+
+  it('invalid_client pauses the provider, 410 retires the connection, 503 backs off', async () => {
+    const ids = {
+      rotated: await link(world, 'rotated', 'u-rotated'),
+      retired: await link(world, 'retired', 'u-retired'),
+      down: await link(world, 'down', 'u-down'),
+    };
+    world.peer.script('u-rotated', 'invalid_client');
+    world.peer.script('u-retired', 'gone');
+    world.peer.script('u-down', 'unavailable');
+    // The 20 s tokens come due after about 16 s; wait for each first refusal, then 75 s more.
+    await vi.waitFor(
+      () => {
+        for (const user of ['u-rotated', 'u-retired', 'u-down']) {
+          expect(world.peer.refreshes(user).length).toBeGreaterThan(0);
+        }
+      },
+      { timeout: 40_000, interval: 250 },
+    );
+    const firsts = ['u-rotated', 'u-retired', 'u-down'].map((u) => world.peer.refreshes(u)[0]!);
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(...firsts) + WINDOW_MS - Date.now()),
+    );
+    const within = (user: string) => {
+      const [first] = world.peer.refreshes(user);
+      return world.peer.refreshes(user).filter((at) => at - first! <= WINDOW_MS).length;
+    };
+
+    // Our credentials refused: the one request, then one probe a minute later.
+    expect(within('u-rotated')).toBeGreaterThanOrEqual(1);
+    expect(within('u-rotated')).toBeLessThanOrEqual(5);
+    expect(await row(world, ids.rotated)).toMatchObject({ status: 'active', refreshAttempts: 0 });
+    const unhealthy = await eventsOf(world, 'provider.unhealthy');
+    expect(unhealthy).toHaveLength(1);
+    expect(unhealthy[0]).toMatchObject({
+      connection_id: null,
+      provider: 'rotated',
+      data: { provider: 'rotated', code: 'invalid_client' },
+    });
+    // Its token expired meanwhile: the token API says the provider is paused, and when to retry.
+    const paused = await world.stack.api('GET', `/v1/connections/${ids.rotated}/token`);
+    expect(paused.status).toBe(503);
+    expect(paused.body).toMatchObject({ error: { code: 'provider_unhealthy' } });
+    expect(Number(paused.headers.get('retry-after'))).toBeGreaterThan(0);
+    const metrics = await fetch(`${world.stack.url}/metrics`).then((r) => r.text());
+    expect(metrics).toContain('tokenlane_provider_healthy{provider="rotated"} 0');
+    expect(metrics).toContain('tokenlane_provider_healthy{provider="down"} 1');
+    expect(
+      world.stack.logs().filter((line) => line.includes('refused our client credentials')),
+    ).toHaveLength(1);
+
+    // Retired: one request, then reauth_required / provider_retired for good.
+    expect(within('u-retired')).toBe(1);
+    expect(await row(world, ids.retired)).toMatchObject({
+      status: 'reauth_required',
+      lastErrorCode: 'provider_retired',
+      refreshDueAt: null,
+    });
+
+    // Down: a backoff that persists and grows: a handful of requests, then degraded.
+    expect(within('u-down')).toBeGreaterThanOrEqual(2);
+    expect(within('u-down')).toBeLessThanOrEqual(5);
+    const down = await row(world, ids.down);
+    expect(down).toMatchObject({ status: 'degraded', lastErrorCode: 'provider_unavailable' });
+    expect(down.refreshAttempts).toBe(world.peer.refreshes('u-down').length);
+    expect(down.refreshDueAt!.getTime()).toBeGreaterThan(Date.now());
+  }, 150_000);
+});
+
+describe('a paused provider recovers, and callers inside the look-ahead get fresh tokens', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld(['flaky', 'steady'], {
+      TOKENLANE_PROVIDER_PROBE_SECONDS: '2',
+      // A 10 s look-ahead: the sweeper's jobs wait in Redis well before they are due.
+      TOKENLANE_SWEEP_INTERVAL_MS: '5000',
+    });
+  }, 90_000);
+  afterAll(async () => {
+    await world.stack.stop();
+    await world.peer.close();
+  });
+
+  it('probes at growing intervals, then closes on success and refreshes again', async () => {
+    const id = await link(world, 'flaky', 'u-flaky');
+    const before = await row(world, id);
+    world.peer.script('u-flaky', 'invalid_client');
+    await world.stack.api('POST', `/v1/connections/${id}/refresh`);
+    await vi.waitFor(
+      async () => {
+        expect(await eventsOf(world, 'provider.unhealthy')).toHaveLength(1);
+      },
+      {
+        timeout: 10_000,
+      },
+    );
+    // Probes 2 s, then 4 s apart: growing, one at a time.
+    await vi.waitFor(
+      () => {
+        expect(world.peer.refreshes('u-flaky').length).toBeGreaterThanOrEqual(3);
+      },
+      {
+        timeout: 20_000,
+      },
+    );
+    const [a, b, c] = world.peer.refreshes('u-flaky');
+    expect(c! - b!).toBeGreaterThan(b! - a!);
+    world.peer.script('u-flaky', 'ok');
+    await vi.waitFor(
+      async () => {
+        expect((await row(world, id)).tokenVersion).toBe(before.tokenVersion + 1);
+      },
+      {
+        timeout: 20_000,
+        interval: 250,
+      },
+    );
+    const recovered = await eventsOf(world, 'provider.recovered');
+    expect(recovered).toHaveLength(1);
+    expect(recovered[0]).toMatchObject({ connection_id: null, data: { provider: 'flaky' } });
+  }, 60_000);
+
+  it('50 callers needing a refresh while the sweeper’s job waits get a fresh token at once', async () => {
+    const ids = await Promise.all(
+      [0, 1, 2, 3, 4].map((i) => link(world, 'steady', `u-steady-${i}`)),
+    );
+    const { stack } = world;
+    // Each token needs a refresh for a caller asking 40 s of validity (issued 60 s ago, 20 s
+    // left), while the sweeper's job for it already waits in the look-ahead, due in 8 s.
+    const now = Date.now();
+    await stack.db.db
+      .updateTable('connections')
+      .set({
+        last_refreshed_at: new Date(now - 60_000),
+        expires_at: new Date(now + 20_000),
+        refresh_due_at: new Date(now + 8_000),
+      })
+      .where('id', 'in', ids)
+      .execute();
+    await vi.waitFor(
+      async () => {
+        const jobs = await Promise.all(
+          ids.map((id) => stack.redis.exists(`${stack.prefix}:refresh:refresh-${id}`)),
+        );
+        expect(jobs).toEqual([1, 1, 1, 1, 1]);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    const versions = await Promise.all(ids.map(async (id) => (await row(world, id)).tokenVersion));
+    const started = Date.now();
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        stack.api('GET', `/v1/connections/${ids[i % 5]!}/token?minValidity=40`),
+      ),
+    );
+    const elapsed = Date.now() - started;
+    expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 50 }, () => 200));
+    // Before the fix the joined job ran as the schedule's, found nothing due, and the callers
+    // waited out the 10 s limit; the due time (8 s) would also be too late.
+    expect(elapsed).toBeLessThan(5_000);
+    const after = await Promise.all(ids.map(async (id) => (await row(world, id)).tokenVersion));
+    // One refresh per connection, however many callers.
+    expect(after).toEqual(versions.map((version) => version + 1));
+  }, 60_000);
+});
