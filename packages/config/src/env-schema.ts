@@ -25,6 +25,7 @@ import {
  * | `TOKENLANE_SWEEP_INTERVAL_MS` | `5000` (100–3600000) | how often the sweeper looks for connections due a refresh |
  * | `TOKENLANE_PROVIDER_TIMEOUT_MS` | `15000` (1000–120000) | how long a provider call waits for its answer (headers, then body) before it counts as `timeout` |
  * | `TOKENLANE_QUEUE_PREFIX` | `tokenlane` | BullMQ key prefix (use `{…}` hash tags on Redis Cluster) |
+ * | `TOKENLANE_REDIS_CLUSTER` | `false` | `true`: `REDIS_URL` names one node of a Redis Cluster (the prefix then needs a hash tag) |
  * | `TOKENLANE_REFRESH_GIVE_UP_HOURS` | `168` (1–8760) | how long refreshes may keep failing before the connection is `reauth_required` / `refresh_exhausted` |
  */
 export const envSchema = z.object({
@@ -40,6 +41,7 @@ export const envSchema = z.object({
     protocols: ['redis:', 'rediss:'],
     expected: 'must be a redis:// or rediss:// URL',
   }).optional(),
+  TOKENLANE_REDIS_CLUSTER: oneOf(['true', 'false']).default('false'),
   TOKENLANE_API_KEYS: list(atLeast(16)).default([]),
   TOKENLANE_ENCRYPTION_KEYS: encryptionKeys().optional(),
   TOKENLANE_PROVIDERS_FILE: z.string().optional(),

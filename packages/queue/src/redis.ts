@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 
 /**
  * Who holds the connection decides how it fails:
@@ -8,6 +8,9 @@ import { Redis, type RedisOptions } from 'ioredis';
  *   queueing commands while Redis is away, so callers can answer 503 at once.
  */
 export type RedisRole = 'worker' | 'producer';
+
+/** A single Redis or a Redis Cluster: both take every command tokenlane sends. */
+export type RedisClient = Redis | Cluster;
 
 /** Opens an ioredis connection tuned for its role. */
 export function createRedis(url: string, role: RedisRole, extra: RedisOptions = {}): Redis {
@@ -20,4 +23,50 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
   return role === 'worker'
     ? new Redis(url, { ...common, maxRetriesPerRequest: null, enableReadyCheck: true })
     : new Redis(url, { ...common, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+}
+
+/**
+ * Opens a Redis Cluster client seeded by the node at `url` (credentials and TLS come from
+ * it and apply to every node); the other nodes and the slot map are discovered with
+ * `CLUSTER SLOTS`, so one reachable node is enough to start. Reads go to masters
+ * (`scaleReads: 'master'`): BullMQ must read what it just wrote.
+ */
+export function createRedisCluster(
+  url: string,
+  role: RedisRole,
+  extra: { lazyConnect?: boolean } = {},
+): Cluster {
+  const seed = new URL(url);
+  const tls = seed.protocol === 'rediss:';
+  const nodeOptions: RedisOptions = {
+    connectionName: `tokenlane-${role}`,
+    ...(seed.username === '' ? {} : { username: decodeURIComponent(seed.username) }),
+    ...(seed.password === '' ? {} : { password: decodeURIComponent(seed.password) }),
+    ...(tls ? { tls: {} } : {}),
+    // Per node: a worker's command waits out a failover, a producer's fails fast.
+    maxRetriesPerRequest: role === 'worker' ? null : 1,
+  };
+  return new Cluster([{ host: seed.hostname, port: Number(seed.port || 6379) }], {
+    redisOptions: nodeOptions,
+    scaleReads: 'master',
+    enableReadyCheck: true,
+    enableOfflineQueue: role === 'worker',
+    // While a dead master's replica is being promoted (cluster-node-timeout plus an
+    // election), commands to its slots see a closed connection or CLUSTERDOWN: retry them
+    // every 300 ms on a fresh slot map, up to 16 times, instead of failing at once.
+    retryDelayOnFailover: 300,
+    retryDelayOnClusterDown: 300,
+    retryDelayOnTryAgain: 300,
+    slotsRefreshTimeout: 2_000,
+    clusterRetryStrategy: (times) => Math.min(times * 200, 5_000),
+    // TLS certificates name hosts: keep the announced hostnames instead of resolving them.
+    ...(tls
+      ? {
+          dnsLookup: (address, lookup) => {
+            lookup(null, address);
+          },
+        }
+      : {}),
+    ...(extra.lazyConnect === true ? { lazyConnect: true } : {}),
+  });
 }
