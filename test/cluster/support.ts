@@ -22,17 +22,23 @@ export function clusterPrefix(label: string): string {
   return `{${uniquePrefix(label)}}`;
 }
 
-/** Starts a six-node cluster, then the stack with `REDIS_URL` naming one node of it. */
+/**
+ * Starts a six-node cluster, then the stack with `REDIS_URL` naming one node of it: the
+ * master of the prefix's slot, the worst seed there is, since a failover test kills that
+ * master and tokenlane must then find the cluster through the nodes it discovered.
+ */
 export async function startClusterWorld(options: OidcStackOptions): Promise<ClusterWorld> {
   const cluster = await startRedisCluster();
+  const prefix = clusterPrefix('cluster');
   let oidc: OidcStack;
   try {
+    const seed = await cluster.masterOf(`${prefix}:any`);
     oidc = await startOidcStack({
       ...options,
       env: {
-        REDIS_URL: cluster.seedUrl,
+        REDIS_URL: seed.url,
         TOKENLANE_REDIS_CLUSTER: 'true',
-        TOKENLANE_QUEUE_PREFIX: clusterPrefix('cluster'),
+        TOKENLANE_QUEUE_PREFIX: prefix,
         ...options.env,
       },
     });
@@ -40,11 +46,13 @@ export async function startClusterWorld(options: OidcStackOptions): Promise<Clus
     await cluster.stop();
     throw error;
   }
-  const seed = new URL(cluster.seedUrl);
-  const redis = new Cluster([{ host: seed.hostname, port: Number(seed.port) }], {
-    retryDelayOnFailover: 300,
-    retryDelayOnClusterDown: 300,
-  });
+  const redis = new Cluster(
+    cluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port })),
+    {
+      retryDelayOnFailover: 300,
+      retryDelayOnClusterDown: 300,
+    },
+  );
   redis.on('error', () => undefined);
   const queues = new JobQueues(redis, oidc.stack.prefix);
   return {

@@ -1,5 +1,6 @@
 import { redactUrl, type Config, type Logger } from '@tokenlane/config';
-import { createRedis, createRedisCluster, type RedisClient } from '@tokenlane/queue';
+import { createRedis, createRedisCluster, knownNodes, type RedisClient } from '@tokenlane/queue';
+import { Cluster } from 'ioredis';
 import type { ConnectionOptions } from 'bullmq';
 
 type RedisSettings = Pick<Config, 'redisCluster'>;
@@ -70,15 +71,19 @@ export interface WorkerConnection {
  * Single Redis: connection options, from which BullMQ opens connections of its own. Redis
  * Cluster: one cluster client that retries forever (`maxRetriesPerRequest: null` on every
  * node, as BullMQ requires); BullMQ shares it for plain commands and duplicates it for each
- * blocking one, and it is ours to close.
+ * blocking one, and it is ours to close. It starts from every node the producer found, not
+ * the URL's node alone: BullMQ's copies must still connect when that node is the one down.
  */
 export function openWorkerConnection(
   url: string,
   config: RedisSettings,
   logger: Logger,
+  /** The connected producer client: its view of the cluster seeds this one. */
+  producer: RedisClient,
 ): WorkerConnection {
   if (!config.redisCluster) return { options: { url, maxRetriesPerRequest: null } };
-  const cluster = createRedisCluster(url, 'worker');
+  const seeds = producer instanceof Cluster ? knownNodes(producer) : [];
+  const cluster = createRedisCluster(url, 'worker', { seeds });
   cluster.on('error', (error: Error) => {
     logger.warn({ err: { message: error.message } }, 'redis cluster connection error');
   });

@@ -96,9 +96,16 @@ export async function openRuntime(options: {
     const applied = await migrateToLatest(db.db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
-    const workerConnection = openWorkerConnection(redisUrl, config, logger);
+    const workerConnection = openWorkerConnection(redisUrl, config, logger, redis);
     if (workerConnection.close !== undefined) closers.push(workerConnection.close);
-    const queues = new JobQueues(redis, config.queuePrefix, workerConnection.options);
+    const queues = new JobQueues(
+      redis,
+      config.queuePrefix,
+      workerConnection.options,
+      (queue, error) => {
+        logger.warn({ queue, err: { message: error.message } }, 'queue redis error');
+      },
+    );
     closers.push(() => queues.close());
     const metrics = createMetrics({
       queues: () => queues.all(),
