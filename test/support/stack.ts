@@ -81,12 +81,13 @@ export async function startStack(options: {
             await dumpDatabase(ownUrl, 'e2e-own');
           },
         };
-  const prefix = uniquePrefix('e2e');
+  // A caller's own prefix (a hash-tagged one on Redis Cluster) is the stack's too.
+  const prefix = options.env?.TOKENLANE_QUEUE_PREFIX ?? uniquePrefix('e2e');
   const dir = await mkdtemp(join(tmpdir(), 'tokenlane-e2e-'));
   const providersFile = join(dir, 'providers.json');
   await writeFile(providersFile, JSON.stringify(await options.providers(url)));
   const keySpec = KeyRing.generateSpec('e2e1');
-  const env = {
+  const env: Record<string, string> = {
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_URL: url,
@@ -109,9 +110,10 @@ export async function startStack(options: {
     await Promise.all(services.map((service) => service.stop()));
     await db.close();
     await redis.quit();
-    if (env.REDIS_URL !== testRedisUrl()) {
+    // A Redis Cluster is snapshotted whole by its owner (redis-cluster.ts) before it stops.
+    if (env.REDIS_URL !== testRedisUrl() && env.TOKENLANE_REDIS_CLUSTER !== 'true') {
       // The final scan reads the shared Redis only; keep this stack's keys from its own.
-      const own = new Redis(env.REDIS_URL);
+      const own = new Redis(env.REDIS_URL!);
       saveRedisSnapshot(`redis-${prefix}`, await dumpRedis(own, prefix));
       await own.quit();
     }
@@ -186,9 +188,13 @@ function apiAt(url: string): Api {
   };
 }
 
-/** Every key and value under `prefix` in Redis, as text, for secret scans. */
-export async function dumpRedis(redis: Redis, prefix: string): Promise<string> {
-  const keys = await redis.keys(`${prefix}:*`);
+/** Every key and value under `prefix` (or matching `pattern`) in Redis, as text, for secret scans. */
+export async function dumpRedis(
+  redis: Redis,
+  prefix: string,
+  pattern = `${prefix}:*`,
+): Promise<string> {
+  const keys = await redis.keys(pattern);
   const parts: string[] = [];
   for (const key of keys) {
     parts.push(key);

@@ -26,6 +26,7 @@ import {
  * | `TOKENLANE_PROVIDER_TIMEOUT_MS` | `15000` (1000–120000) | how long a provider call waits for its answer (headers, then body) before it counts as `timeout` |
  * | `TOKENLANE_QUEUE_PREFIX` | `tokenlane` | BullMQ key prefix (use `{…}` hash tags on Redis Cluster) |
  * | `TOKENLANE_PROVIDER_PROBE_SECONDS` | `60` (1–3600) | first wait before a paused provider is probed; it doubles per failed probe, up to an hour |
+ * | `TOKENLANE_REDIS_CLUSTER` | `false` | `true`: `REDIS_URL` names one node of a Redis Cluster (the prefix then needs a hash tag) |
  * | `TOKENLANE_REFRESH_GIVE_UP_HOURS` | `168` (1–8760) | how long refreshes may keep failing before the connection is `reauth_required` / `refresh_exhausted` |
  */
 export const envSchema = z.object({
@@ -41,6 +42,7 @@ export const envSchema = z.object({
     protocols: ['redis:', 'rediss:'],
     expected: 'must be a redis:// or rediss:// URL',
   }).optional(),
+  TOKENLANE_REDIS_CLUSTER: oneOf(['true', 'false']).default('false'),
   TOKENLANE_API_KEYS: list(atLeast(16)).default([]),
   TOKENLANE_ENCRYPTION_KEYS: encryptionKeys().optional(),
   TOKENLANE_PROVIDERS_FILE: z.string().optional(),

@@ -8,3 +8,4 @@ export type { EnvVariable } from './env-schema.js';
 export { REDACTION_CENSOR, REDACT_PATHS, createLogger } from './logger.js';
 export type { CreateLoggerOptions, Logger } from './logger.js';
 export { redactUrl } from './url-display.js';
+export { hashTagOf } from './hash-tag.js';

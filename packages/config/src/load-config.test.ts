@@ -20,6 +20,7 @@ const fullEnv = {
   PUBLIC_URL: 'https://auth.example.com/tokenlane/',
   DATABASE_URL: `postgres://app:${dbPassword}@db:5432/tokenlane`,
   REDIS_URL: 'rediss://redis:6380',
+  TOKENLANE_REDIS_CLUSTER: 'true',
   TOKENLANE_API_KEYS: `${apiKey}, ${apiKey}-2`,
   TOKENLANE_ENCRYPTION_KEYS: encryptionKeys,
   TOKENLANE_PROVIDERS_FILE: '/etc/tokenlane/providers.json',
@@ -56,6 +57,7 @@ describe('loadConfig', () => {
       callbackUrl: 'http://localhost:3000/oauth/callback',
       databaseUrl: undefined,
       redisUrl: undefined,
+      redisCluster: false,
       apiKeys: [],
       encryptionKeys: undefined,
       providersFile: undefined,
@@ -101,6 +103,7 @@ describe('loadConfig', () => {
       callbackUrl: 'https://auth.example.com/tokenlane/oauth/callback',
       databaseUrl: fullEnv.DATABASE_URL,
       redisUrl: 'rediss://redis:6380',
+      redisCluster: true,
       apiKeys: [apiKey, `${apiKey}-2`],
       providersFile: '/etc/tokenlane/providers.json',
       allowedReturnUrls: ['https://app.example.com/', 'https://admin.example.com/cb'],
@@ -240,6 +243,26 @@ describe('loadConfig errors', () => {
       'PORT',
       'TOKENLANE_QUEUE_PREFIX',
     ]);
+  });
+
+  it.each(['tokenlane', '{}tokenlane', 'token{lane', 'tl}{x'])(
+    'refuses a Redis Cluster with the prefix %j (no hash tag) in one line',
+    (prefix) => {
+      const error = configError({
+        TOKENLANE_REDIS_CLUSTER: 'true',
+        TOKENLANE_QUEUE_PREFIX: prefix,
+      });
+      expect(error.message).toBe(
+        `Invalid environment: TOKENLANE_QUEUE_PREFIX must contain a hash tag such as {tokenlane} when TOKENLANE_REDIS_CLUSTER=true (every key of a queue must hash to one slot) (got "${prefix}")`,
+      );
+    },
+  );
+
+  it('refuses a Redis Cluster on the default prefix, and takes any hash-tagged one', () => {
+    expect(configError({ TOKENLANE_REDIS_CLUSTER: 'true' }).issues).toHaveLength(1);
+    expect(
+      loadConfig({ TOKENLANE_REDIS_CLUSTER: 'true', TOKENLANE_QUEUE_PREFIX: 'tl:{a}' }),
+    ).toMatchObject({ redisCluster: true, queuePrefix: 'tl:{a}' });
   });
 
   it('requires the webhook URL and secret together', () => {

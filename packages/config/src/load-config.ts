@@ -11,6 +11,7 @@ import {
   type ParsedEnv,
 } from './env-schema.js';
 import type { LOG_LEVELS, NODE_ENVS } from './fields.js';
+import { hashTagOf } from './hash-tag.js';
 import { redactConfig } from './redact-config.js';
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -34,6 +35,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** Unset: `npm start` launches a local redis-server. */
   readonly redisUrl: string | undefined;
+  /** `redisUrl` names a seed node of a Redis Cluster; the other nodes are discovered. */
+  readonly redisCluster: boolean;
   readonly apiKeys: readonly string[];
   readonly encryptionKeys: KeyRing | undefined;
   readonly providersFile: string | undefined;
@@ -72,6 +75,7 @@ export function loadConfig(
   const issues = missingPartners(present);
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) issues.push(...parsed.error.issues.map((i) => fromZodIssue(i, env)));
+  if (parsed.success) issues.push(...clusterIssues(parsed.data));
   if (issues.length > 0 || !parsed.success) throw new ConfigError(firstPerVariable(issues));
   return freezeConfig(toConfig(parsed.data));
 }
@@ -100,6 +104,7 @@ function toConfig(env: ParsedEnv): Config {
     callbackUrl: `${publicUrl}/oauth/callback`,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
+    redisCluster: env.TOKENLANE_REDIS_CLUSTER === 'true',
     apiKeys: env.TOKENLANE_API_KEYS,
     encryptionKeys: env.TOKENLANE_ENCRYPTION_KEYS,
     providersFile: env.TOKENLANE_PROVIDERS_FILE,
@@ -127,6 +132,26 @@ function missingPartners(present: Partial<Record<EnvVariable, string>>): ConfigI
         : [];
     }),
   );
+}
+
+/**
+ * On Redis Cluster every key tokenlane writes carries the queue prefix, and a BullMQ script
+ * touches many keys of one queue at once: they must all hash to one slot.
+ */
+function clusterIssues(env: ParsedEnv): ConfigIssue[] {
+  if (
+    env.TOKENLANE_REDIS_CLUSTER !== 'true' ||
+    hashTagOf(env.TOKENLANE_QUEUE_PREFIX) !== undefined
+  ) {
+    return [];
+  }
+  return [
+    configIssue(
+      'TOKENLANE_QUEUE_PREFIX',
+      'must contain a hash tag such as {tokenlane} when TOKENLANE_REDIS_CLUSTER=true (every key of a queue must hash to one slot)',
+      env.TOKENLANE_QUEUE_PREFIX,
+    ),
+  ];
 }
 
 /** Several zod issues may hit one variable; the first says enough. Schema order, stably. */

@@ -2,9 +2,8 @@ import type { Config, Logger } from '@tokenlane/config';
 import type { Database } from '@tokenlane/db';
 import type { Metrics } from '@tokenlane/metrics';
 import type { ProviderRegistry } from '@tokenlane/providers';
-import type { JobQueues } from '@tokenlane/queue';
+import type { JobQueues, RedisClient } from '@tokenlane/queue';
 import type { KeyRing } from '@tokenlane/vault';
-import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 
 /** The settings the lifecycle operations read; the rest of the configuration is the boot's. */
@@ -31,8 +30,8 @@ export interface LifecycleContext {
   readonly keyRing: KeyRing;
   readonly providers: ProviderRegistry;
   readonly queues: JobQueues;
-  /** Fast-fail Redis connection for provider-wide counters (rate limit, breaker). */
-  readonly redis: Redis;
+  /** Fast-fail Redis connection (single node or cluster) for provider-wide counters (rate limit, breaker). */
+  readonly redis: RedisClient;
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly config: LifecycleSettings;

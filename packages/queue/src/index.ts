@@ -8,5 +8,5 @@ export { JobQueues, jobOptions } from './queues.js';
 export { startWorkers } from './workers.js';
 export type { JobHandlers, WorkerOptions } from './workers.js';
 export type { EnqueueOptions } from './queues.js';
-export { createRedis } from './redis.js';
-export type { RedisRole } from './redis.js';
+export { createRedis, createRedisCluster, knownNodes } from './redis.js';
+export type { ClusterSeed, RedisClient, RedisRole } from './redis.js';

@@ -43,6 +43,11 @@ export class JobQueues {
     readonly prefix: string,
     /** Separate blocking connection settings for QueueEvents (it uses XREAD BLOCK). */
     private readonly eventsConnection: ConnectionOptions = connection,
+    /**
+     * Errors of the queues' own Redis loops (they retry by themselves). Without a listener
+     * BullMQ prints them raw to stderr: a Redis Cluster failover makes a few.
+     */
+    private readonly onError?: (queue: JobName, error: Error) => void,
   ) {}
 
   /** The BullMQ queue of `name` (created on first use). */
@@ -53,6 +58,7 @@ export class JobQueues {
       // Each caller waiting on a job (Job.waitUntilFinished: the OAuth callback) listens for
       // the queue closing until its job ends: a burst of callbacks is that many listeners.
       queue.setMaxListeners(MAX_WAITERS);
+      if (this.onError !== undefined) queue.on('error', (error) => this.onError?.(name, error));
       this.#queues.set(name, queue);
     }
     return queue;
@@ -63,6 +69,7 @@ export class JobQueues {
     let events = this.#events.get(name);
     if (events === undefined) {
       events = new QueueEvents(name, { connection: this.eventsConnection, prefix: this.prefix });
+      if (this.onError !== undefined) events.on('error', (error) => this.onError?.(name, error));
       this.#events.set(name, events);
       await events.waitUntilReady();
     }

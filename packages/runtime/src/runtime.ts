@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { redactUrl, type Config, type Logger } from '@tokenlane/config';
+import type { Config, Logger } from '@tokenlane/config';
 import {
   countConnectionsByProviderAndStatus,
   createDatabase,
@@ -10,9 +10,10 @@ import {
 import { createMetrics, type Metrics } from '@tokenlane/metrics';
 import { providerHealth, type LifecycleContext } from '@tokenlane/lifecycle';
 import { loadProviders } from '@tokenlane/providers';
-import { JobQueues, createRedis, startLocalRedis, type LocalRedis } from '@tokenlane/queue';
+import { JobQueues, startLocalRedis, type LocalRedis } from '@tokenlane/queue';
 import type { ConnectionOptions } from 'bullmq';
 import { resolveSecrets } from './dev-secrets.js';
+import { openProducerRedis, openWorkerConnection } from './redis-topology.js';
 
 /** Which process is booting; only the all-in-one first run may start its own Redis. */
 export type ProcessRole = 'ingress' | 'worker' | 'standalone';
@@ -76,19 +77,8 @@ export async function openRuntime(options: {
       redisUrl = started.url;
       logger.info({ url: redisUrl }, 'started a local redis-server (REDIS_URL unset)');
     }
-    const redis = createRedis(redisUrl, 'producer', { lazyConnect: true });
+    const redis = await openProducerRedis(redisUrl, config, logger);
     closers.push(() => redis.quit());
-    let lastRedisError: Error | undefined;
-    // Without a listener ioredis prints every reconnect failure as "Unhandled error event".
-    redis.on('error', (error: Error) => {
-      lastRedisError = error;
-      logger.warn({ err: { message: error.message } }, 'redis connection error');
-    });
-    await redis.connect().catch((error: unknown) => {
-      const reason =
-        lastRedisError?.message ?? (error instanceof Error ? error.message : 'unknown');
-      throw new Error(`cannot reach Redis at ${redactUrl(redisUrl)}: ${reason}`);
-    });
 
     if (config.databaseUrl === undefined && role !== 'standalone') {
       throw new Error(
@@ -106,8 +96,16 @@ export async function openRuntime(options: {
     const applied = await migrateToLatest(db.db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
-    const workerConnection: ConnectionOptions = { url: redisUrl, maxRetriesPerRequest: null };
-    const queues = new JobQueues(redis, config.queuePrefix, workerConnection);
+    const workerConnection = openWorkerConnection(redisUrl, config, logger, redis);
+    if (workerConnection.close !== undefined) closers.push(workerConnection.close);
+    const queues = new JobQueues(
+      redis,
+      config.queuePrefix,
+      workerConnection.options,
+      (queue, error) => {
+        logger.warn({ queue, err: { message: error.message } }, 'queue redis error');
+      },
+    );
     closers.push(() => queues.close());
     // The health gauge reads the breakers through the runtime, made below; a scrape only
     // happens once it exists.
@@ -131,7 +129,7 @@ export async function openRuntime(options: {
       providers,
       queues,
       metrics,
-      workerConnection,
+      workerConnection: workerConnection.options,
       redisUrl,
       redis,
       generatedApiKey: secrets.generatedApiKey,

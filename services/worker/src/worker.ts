@@ -59,8 +59,11 @@ export async function startWorkerPool(rt: Runtime): Promise<WorkerPool> {
         setTimeout(resolve, timeoutMs, 'timeout').unref(),
       );
       if ((await Promise.race([graceful, timer])) === 'timeout') {
-        // Forced: active jobs' locks lapse and BullMQ hands them to another worker.
-        await Promise.all(workers.map((worker) => worker.close(true)));
+        // Forced: active jobs' locks lapse and BullMQ hands them to another worker. BullMQ
+        // answers a second close with the first one's promise, and after a Redis Cluster
+        // failover a worker's blocking connection can keep that from ever settling: bounded.
+        const forced = Promise.all(workers.map((worker) => worker.close(true)));
+        await Promise.race([forced, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
       }
     },
   };

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@tokenlane/queue';
 import { providerKeys } from './keys.js';
 
 /** At most `requests` calls per `perSeconds` to one provider's token endpoint. */
@@ -19,7 +19,7 @@ return 0`;
  * the window reopens. The key holds a counter only (no ids, no secrets).
  */
 export async function takeProviderSlot(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   provider: string,
   limit: ProviderRateLimit,
