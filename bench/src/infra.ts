@@ -10,7 +10,7 @@ import { openRuntime, type Runtime } from '@tokenlane/runtime';
 import { KeyRing } from '@tokenlane/vault';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { startLocalPostgres } from '../../test/support/local-postgres.js';
+import { startLocalPostgres } from '@tokenlane/test-support';
 
 export const API_KEY = 'bench-api-key-0123456789abcdef';
 export const PROVIDER = 'bench';

@@ -39,6 +39,9 @@ export async function startClusterWorld(options: OidcStackOptions): Promise<Clus
         REDIS_URL: seed.url,
         TOKENLANE_REDIS_CLUSTER: 'true',
         TOKENLANE_QUEUE_PREFIX: prefix,
+        // The first exchange after a failover may wait for its worker's blocking connection
+        // to find the new master; the link must still end in success, not `pending`.
+        TOKENLANE_CALLBACK_WAIT_MS: '15000',
         ...options.env,
       },
     });

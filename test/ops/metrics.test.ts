@@ -16,7 +16,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHealthServer } from '../../services/worker/src/health-server.js';
 import { completeInteraction, startOidcPeer, type OidcPeer } from '../peers/oidc-peer.js';
 import { TEST_PUBLIC_URL, openTestRuntime } from '../support/runtime.js';
-import { parsePrometheusText, sampleValue, type ParsedExposition } from './prometheus-text.js';
+import {
+  parsePrometheusText,
+  sampleValue,
+  type ParsedExposition,
+} from '../support/prometheus-text.js';
 
 const CLIENT = { clientId: 'metrics-test', clientSecret: 'metrics-test-secret-5678' };
 

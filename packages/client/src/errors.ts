@@ -1,3 +1,13 @@
+import { API_ERROR_CODES, type ApiErrorCode } from '@tokenlane/core';
+
+/**
+ * What `TokenlaneApiError.code` can be: one of the API's closed codes (docs/api.md, "Error
+ * codes"), `http_<status>` for an answer without one (a proxy's, or a code this SDK does
+ * not know yet: that one is kept in `details.code`), or `invalid_response` for a 2xx whose
+ * body is not JSON.
+ */
+export type TokenlaneErrorCode = ApiErrorCode | `http_${number}` | 'invalid_response';
+
 /** Headers the error parser reads; undici gives lower-case names. */
 type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -9,7 +19,7 @@ type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
 export class TokenlaneApiError extends Error {
   override readonly name = 'TokenlaneApiError';
   readonly status: number;
-  readonly code: string;
+  readonly code: TokenlaneErrorCode;
   readonly details: Readonly<Record<string, unknown>>;
   /** The response's `X-Request-Id`, to quote when asking the operator. */
   readonly requestId: string | undefined;
@@ -18,7 +28,7 @@ export class TokenlaneApiError extends Error {
 
   constructor(
     status: number,
-    code: string,
+    code: TokenlaneErrorCode,
     message: string,
     options: {
       details?: Readonly<Record<string, unknown>>;
@@ -66,7 +76,11 @@ export function parseApiError(
   if (isRecord(error) && typeof error['code'] === 'string') {
     const { code, message, ...details } = error;
     const messageText = typeof message === 'string' ? message : `HTTP ${status}`;
-    return new TokenlaneApiError(status, code, messageText, { ...options, details });
+    const known = API_ERROR_CODES.find((candidate) => candidate === code);
+    return new TokenlaneApiError(status, known ?? `http_${status}`, messageText, {
+      ...options,
+      details: known === undefined ? { ...details, code } : details,
+    });
   }
   return new TokenlaneApiError(status, `http_${status}`, `HTTP ${status}`, options);
 }

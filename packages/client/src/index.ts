@@ -1,6 +1,7 @@
 export { TokenlaneClient } from './client.js';
 export type { TokenlaneClientOptions } from './client.js';
 export { parseApiError, TokenlaneApiError } from './errors.js';
+export type { TokenlaneErrorCode } from './errors.js';
 export { CONNECTION_STATUSES, EVENT_TYPES, isOAuth1Token } from './types.js';
 export type {
   AccessToken,

@@ -66,9 +66,8 @@ export const REAUTH_REASONS = [
 ] as const;
 export type ReauthReason = (typeof REAUTH_REASONS)[number];
 
-/** `data.code` of `link.failed`, and the `code` of a callback's `?status=error&code=…`. */
-export const LINK_FAILURE_CODES = [
-  // The provider's redirect carried an RFC 6749 §4.1.2.1 error.
+/** The RFC 6749 §4.1.2.1 errors a provider's redirect may carry; they pass through as they are. */
+export const REDIRECT_ERROR_CODES = [
   'access_denied',
   'invalid_request',
   'unauthorized_client',
@@ -76,6 +75,11 @@ export const LINK_FAILURE_CODES = [
   'invalid_scope',
   'server_error',
   'temporarily_unavailable',
+] as const;
+
+/** `data.code` of `link.failed`, and the `code` of a callback's `?status=error&code=…`. */
+export const LINK_FAILURE_CODES = [
+  ...REDIRECT_ERROR_CODES,
   /** The redirect carried another error, or none and no code. */
   'authorization_failed',
   // The provider refused the code exchange (a provider error code).

@@ -11,5 +11,11 @@ export type { EventType } from './events.js';
 export { isUuid, newConnectionId, newEventId, newLinkSessionId } from './ids.js';
 export type { Brand, ConnectionId, EventId, LinkSessionId } from './ids.js';
 export { MIN_MARGIN_MS, REFRESH_WINDOW, refreshDueAt } from './refresh-schedule.js';
-export { API_ERROR_CODES, LINK_FAILURE_CODES, REAUTH_REASONS, REFUSAL_CLASSES } from './codes.js';
+export {
+  API_ERROR_CODES,
+  LINK_FAILURE_CODES,
+  REAUTH_REASONS,
+  REDIRECT_ERROR_CODES,
+  REFUSAL_CLASSES,
+} from './codes.js';
 export type { ApiErrorCode, LinkFailureCode, ReauthReason, RefusalClass } from './codes.js';

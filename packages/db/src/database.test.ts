@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/harness.js';
+import { createTestDatabase, type TestDatabase } from '@tokenlane/test-support';
 import { createDatabase } from './database.js';
 import { migrateToLatest, pendingMigrations } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';

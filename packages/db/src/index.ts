@@ -42,6 +42,7 @@ export { iterateCiphertexts, listRowsNotUnderKey, reencryptConnection } from './
 export type { ConnectionCiphertexts, KeyRotationPage } from './key-rotation.js';
 export type { LinkSession, LinkSessionPatch, NewLinkSession } from './link-session-rows.js';
 export {
+  claimPinSession,
   consumeRequestToken,
   consumeState,
   deleteExpiredLinkSessions,

@@ -1,3 +1,4 @@
+import type { Ciphertext } from '@tokenlane/vault';
 import { isUuid } from '@tokenlane/core';
 import type { LinkSessionId } from '@tokenlane/core';
 import {
@@ -110,6 +111,25 @@ export async function updateLinkSession(
     .returningAll()
     .executeTakeFirst();
   return row && toLinkSession(row);
+}
+
+/**
+ * Claims a PIN link for one exchange: `pending` → `exchanging` with the PIN sealed, atomically,
+ * so two submissions at once exchange once. False when the link is not pending.
+ */
+export async function claimPinSession(
+  db: DbExecutor,
+  id: LinkSessionId,
+  pinEnc: Ciphertext,
+): Promise<boolean> {
+  if (!isUuid(id)) return false;
+  const claimed = await db
+    .updateTable('link_sessions')
+    .set({ status: 'exchanging', code_enc: pinEnc })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return claimed.numUpdatedRows > 0n;
 }
 
 /** Deletes sessions that expired before `now`; returns how many. */

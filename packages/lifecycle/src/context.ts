@@ -5,6 +5,7 @@ import type { ProviderRegistry } from '@tokenlane/providers';
 import type { JobQueues, RedisClient } from '@tokenlane/queue';
 import type { KeyRing } from '@tokenlane/vault';
 import type { Kysely } from 'kysely';
+import type { FailurePolicy } from './policy.js';
 
 /** The settings the lifecycle operations read; the rest of the configuration is the boot's. */
 export type LifecycleSettings = Pick<
@@ -12,7 +13,6 @@ export type LifecycleSettings = Pick<
   | 'allowedReturnUrls'
   | 'callbackWaitMs'
   | 'linkTtlSeconds'
-  | 'providerProbeSeconds'
   | 'queuePrefix'
   | 'refreshGiveUpHours'
   | 'webhook'
@@ -35,4 +35,6 @@ export interface LifecycleContext {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly config: LifecycleSettings;
+  /** The failure policy's timings (backoff, breaker, probes). */
+  readonly policy: FailurePolicy;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { parsePrometheusText, sampleValue } from '../../../test/ops/prometheus-text.js';
+import { parsePrometheusText, sampleValue } from '@tokenlane/test-support';
 import { createMetrics } from './metrics.js';
 import { observeExchange, observeRefresh, observeWebhookDelivery } from './observe.js';
 
@@ -16,6 +16,7 @@ describe('createMetrics', () => {
     ).toEqual({
       tokenlane_jobs: 'gauge',
       tokenlane_connections: 'gauge',
+      tokenlane_provider_healthy: 'gauge',
       tokenlane_exchange_total: 'counter',
       tokenlane_refresh_total: 'counter',
       tokenlane_exchange_duration_seconds: 'histogram',
@@ -61,6 +62,24 @@ describe('createMetrics', () => {
     ).toBe(4);
     expect(parsed.samples.some((sample) => sample.name === 'tokenlane_jobs')).toBe(false);
     expect(errors).toEqual(['jobs', 'jobs']);
+  });
+
+  it('reports each provider’s health as 1 or 0 on every scrape', async () => {
+    let healthy = true;
+    const metrics = createMetrics({
+      defaultMetrics: false,
+      providerHealth: () =>
+        Promise.resolve([
+          { provider: 'acme', healthy },
+          { provider: 'other', healthy: true },
+        ]),
+    });
+    let parsed = parsePrometheusText(await metrics.text());
+    expect(sampleValue(parsed, 'tokenlane_provider_healthy', { provider: 'acme' })).toBe(1);
+    healthy = false;
+    parsed = parsePrometheusText(await metrics.text());
+    expect(sampleValue(parsed, 'tokenlane_provider_healthy', { provider: 'acme' })).toBe(0);
+    expect(sampleValue(parsed, 'tokenlane_provider_healthy', { provider: 'other' })).toBe(1);
   });
 
   it('does not keep a failed connection count', async () => {

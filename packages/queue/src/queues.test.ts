@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testRedisUrl, uniquePrefix } from '../../../test/support/harness.js';
+import { testRedisUrl, uniquePrefix } from '@tokenlane/test-support';
 import { JobQueues } from './queues.js';
 import { createRedis } from './redis.js';
 import { startWorkers, type JobHandlers } from './workers.js';

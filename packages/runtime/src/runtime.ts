@@ -8,7 +8,7 @@ import {
   type DatabaseHandle,
 } from '@tokenlane/db';
 import { createMetrics, type Metrics } from '@tokenlane/metrics';
-import { providerHealth, type LifecycleContext } from '@tokenlane/lifecycle';
+import { failurePolicy, providerHealth, type LifecycleContext } from '@tokenlane/lifecycle';
 import { loadProviders } from '@tokenlane/providers';
 import { JobQueues, startLocalRedis, type LocalRedis } from '@tokenlane/queue';
 import type { ConnectionOptions } from 'bullmq';
@@ -124,6 +124,7 @@ export async function openRuntime(options: {
       logger,
       db: db.db,
       database: db,
+      policy: failurePolicy(config),
       keyRing: secrets.keyRing,
       apiKeys: secrets.apiKeys,
       providers,

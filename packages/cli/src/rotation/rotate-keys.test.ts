@@ -8,7 +8,7 @@ import {
 import { KeyRing, type Ciphertext } from '@tokenlane/vault';
 import type { KyselyPlugin, PluginTransformResultArgs, QueryResult, UnknownRow } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/harness.js';
+import { createTestDatabase, type TestDatabase } from '@tokenlane/test-support';
 import { readBack, seedConnections, type SeededConnection } from '../test-support/connections.js';
 import { countCiphertextsByKid, countRowsNotUnderKey } from './key-queries.js';
 import { rotateKeys } from './rotate-keys.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { newConnectionId, newLinkSessionId } from '@tokenlane/core';
 import type { Ciphertext } from '@tokenlane/vault';
-import { createTestDatabase } from '../../../../test/support/harness.js';
+import { createTestDatabase } from '@tokenlane/test-support';
 import type { NewConnection } from '../connection-rows.js';
 import { createDatabase, type DatabaseHandle, type DatabaseKind } from '../database.js';
 import type { NewLinkSession } from '../link-session-rows.js';

@@ -1,4 +1,4 @@
-import type { LinkFailureCode } from '@tokenlane/core';
+import { REDIRECT_ERROR_CODES, type LinkFailureCode } from '@tokenlane/core';
 import {
   consumeRequestToken,
   consumeState,
@@ -92,14 +92,5 @@ async function consumeOAuth1(ctx: LifecycleContext, query: CallbackQuery, now: D
 
 /** RFC 6749 §4.1.2.1 error codes pass through; anything else is reported generically. */
 function providerErrorCode(error: string | undefined): LinkFailureCode {
-  const known: readonly LinkFailureCode[] = [
-    'access_denied',
-    'invalid_request',
-    'unauthorized_client',
-    'unsupported_response_type',
-    'invalid_scope',
-    'server_error',
-    'temporarily_unavailable',
-  ];
-  return known.find((code) => code === error) ?? 'authorization_failed';
+  return REDIRECT_ERROR_CODES.find((code) => code === error) ?? 'authorization_failed';
 }

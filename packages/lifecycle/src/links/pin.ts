@@ -1,5 +1,5 @@
 import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
-import { findLinkSession } from '@tokenlane/db';
+import { claimPinSession, findLinkSession } from '@tokenlane/db';
 import { jobIdFor } from '@tokenlane/queue';
 import type { LifecycleContext } from '../context.js';
 import { Secret } from '@tokenlane/vault';
@@ -26,17 +26,8 @@ export async function submitPin(
   if (session.expiresAt.getTime() <= Date.now()) {
     throw new LifecycleError('link_expired', 'the link expired; start a new one');
   }
-  // Claim the session atomically: two PIN submissions at once exchange once.
-  const claimed = await ctx.db
-    .updateTable('link_sessions')
-    .set({
-      status: 'exchanging',
-      code_enc: sealLinkSecret(ctx.keyRing, linkId, 'code', new Secret(pin)),
-    })
-    .where('id', '=', linkId)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  if (claimed.numUpdatedRows === 0n) {
+  const pinEnc = sealLinkSecret(ctx.keyRing, linkId, 'code', new Secret(pin));
+  if (!(await claimPinSession(ctx.db, linkId, pinEnc))) {
     throw new LifecycleError(
       'link_not_pending',
       'the link is completed, failed or being exchanged',

@@ -8,21 +8,10 @@ import { providerKeys } from './keys.js';
  * shared by every worker replica. It opens when the provider refuses our client credentials
  * (`credentials`), or when most calls in a minute fail `transient`ly. While it is open, the
  * provider's refreshes wait without spending an attempt and one probe goes out at growing
- * intervals (TOKENLANE_PROVIDER_PROBE_SECONDS, default 1 min, doubling, at most 1 h); any
- * answer that is neither closes it.
+ * intervals (TOKENLANE_PROVIDER_PROBE_SECONDS, default 1 min, doubling up to 1 h after a
+ * credentials refusal, which needs an operator, and up to 2 min while the provider fails,
+ * which ends on its own); any answer that is neither closes it. Timings: `ctx.policy`.
  */
-export const BREAKER = {
-  /** Health window for the transient ratio. */
-  windowMs: 60_000,
-  /** Calls in the window before the ratio counts. */
-  minCalls: 10,
-  /** Share of failing calls that opens the breaker. */
-  failRatio: 0.5,
-  /** The first wait before a probe is TOKENLANE_PROVIDER_PROBE_SECONDS; it doubles up to this. */
-  maxProbeMs: 3_600_000,
-  /** A probe whose worker died frees the probe after this long. */
-  probeLockMs: 60_000,
-} as const;
 
 /** What the breaker says about one refresh about to call the provider. */
 export type BreakerGate =
@@ -101,7 +90,7 @@ function localState(ctx: LifecycleContext): LocalState {
 
 /** The wait before a newly paused provider's first probe. */
 export function firstProbeMs(ctx: LifecycleContext): number {
-  return ctx.config.providerProbeSeconds * 1000;
+  return ctx.policy.probeFirstMs;
 }
 
 function keys(ctx: LifecycleContext, provider: string) {
@@ -123,7 +112,7 @@ export async function passBreaker(ctx: LifecycleContext, provider: string): Prom
     breaker,
     probe,
     Date.now(),
-    BREAKER.probeLockMs,
+    ctx.policy.probeLockMs,
   )) as [number, number, string];
   if (state === 0) {
     local.closedUntil.set(provider, Date.now() + CLOSED_CACHE_MS);
@@ -172,7 +161,7 @@ export async function recordProviderAnswer(
   const window = providerKeys.healthWindow(
     ctx.config.queuePrefix,
     provider,
-    Math.floor(now / BREAKER.windowMs),
+    Math.floor(now / ctx.policy.breakerWindowMs),
   );
   const moved = (await ctx.redis.eval(
     RECORD,
@@ -183,11 +172,11 @@ export async function recordProviderAnswer(
     now,
     outcome,
     answer.code ?? 'none',
-    BREAKER.windowMs,
-    BREAKER.minCalls,
-    BREAKER.failRatio,
+    ctx.policy.breakerWindowMs,
+    ctx.policy.breakerMinCalls,
+    ctx.policy.breakerFailRatio,
     firstProbeMs(ctx),
-    BREAKER.maxProbeMs,
+    outcome === 'credentials' ? ctx.policy.probeMaxCredentialsMs : ctx.policy.probeMaxTransientMs,
     answer.probe ? '1' : '0',
   )) as string;
   if (moved === 'opened') {
@@ -225,11 +214,11 @@ function countLater(ctx: LifecycleContext, local: LocalState, provider: string):
     local.flush = undefined;
     const pending = [...local.okPending];
     local.okPending.clear();
-    const window = Math.floor(Date.now() / BREAKER.windowMs);
+    const window = Math.floor(Date.now() / ctx.policy.breakerWindowMs);
     const multi = ctx.redis.multi();
     for (const [id, count] of pending) {
       const key = providerKeys.healthWindow(ctx.config.queuePrefix, id, window);
-      multi.hincrby(key, 'ok', count).pexpire(key, BREAKER.windowMs * 2);
+      multi.hincrby(key, 'ok', count).pexpire(key, ctx.policy.breakerWindowMs * 2);
     }
     // Best effort: a lost count only makes the ratio a little more cautious.
     multi.exec().catch(() => undefined);

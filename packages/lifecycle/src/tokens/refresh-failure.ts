@@ -73,7 +73,9 @@ async function recordFailure(
     });
   }
   const attempt = connection.refreshAttempts + 1;
-  const nextAttemptAt = new Date(now.getTime() + refreshBackoffMs(attempt, error.retryAfterMs));
+  const nextAttemptAt = new Date(
+    now.getTime() + refreshBackoffMs(ctx.policy, attempt, error.retryAfterMs),
+  );
   const written = await ctx.db.transaction().execute(async (trx) => {
     const current = await findConnectionForUpdate(trx, connection.id);
     // Refreshed, revoked or re-linked meanwhile: this failure is about tokens that are gone.

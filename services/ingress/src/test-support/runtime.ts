@@ -1,16 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger, loadConfig } from '@tokenlane/config';
-import { openRuntime, type Runtime } from '@tokenlane/runtime';
-import { KeyRing } from '@tokenlane/vault';
+import type { Runtime } from '@tokenlane/runtime';
+import { openTestRuntime } from '@tokenlane/test-support';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import {
-  createTestDatabase,
-  testRedisUrl,
-  uniquePrefix,
-} from '../../../../test/support/harness.js';
 import { buildApp } from '../app.js';
 
 export const TEST_API_KEY = 'test-key-0123456789abcdef';
@@ -32,45 +23,28 @@ export interface OpenTestAppOptions {
   readonly databaseUrl?: (url: string) => string;
 }
 
+/** The ingress app on a test runtime (secrets, logs and metrics recorded for the run's scan). */
 export async function openTestApp(
   label: string,
   options: OpenTestAppOptions = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase(label);
-  const dataDir = await mkdtemp(join(tmpdir(), 'tokenlane-ingress-'));
-  const config = loadConfig({
-    DATABASE_URL: options.databaseUrl?.(database.url) ?? database.url,
-    REDIS_URL: testRedisUrl(),
-    TOKENLANE_API_KEYS: TEST_API_KEY,
-    TOKENLANE_ENCRYPTION_KEYS: KeyRing.generateSpec(),
-    TOKENLANE_QUEUE_PREFIX: uniquePrefix('ingress'),
-    TOKENLANE_DATA_DIR: dataDir,
+  const opened = await openTestRuntime({
+    label,
+    role: 'ingress',
+    logLevel: 'info',
+    env: { TOKENLANE_API_KEYS: TEST_API_KEY },
+    ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
   });
-  const logs: string[] = [];
-  const logger = createLogger({
-    level: 'info',
-    name: 'ingress-test',
-    destination: { write: (line: string) => void logs.push(line) },
-  });
-  let runtime: Runtime;
-  try {
-    runtime = await openRuntime({ config, logger, role: 'ingress' });
-  } catch (error) {
-    await database.drop();
-    throw error;
-  }
-  const app = buildApp({ runtime });
+  const app = buildApp({ runtime: opened.runtime });
   options.configure?.(app);
   await app.ready();
   return {
     app,
-    runtime,
-    logs,
+    runtime: opened.runtime,
+    logs: opened.logs,
     async dispose() {
       await app.close();
-      await runtime.close();
-      await database.drop();
-      await rm(dataDir, { recursive: true, force: true });
+      await opened.dispose();
     },
   };
 }
