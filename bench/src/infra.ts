@@ -27,6 +27,10 @@ export interface Infra {
 export interface TokenEndpoint {
   readonly url: string;
   grants(): Promise<number>;
+  /** Requests answered 503 during outages so far. */
+  refused(): Promise<number>;
+  /** Answers 503 to every token request for the next `ms`. */
+  outage(ms: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +73,13 @@ async function startTokenEndpoint(): Promise<TokenEndpoint> {
       const response = await fetch(`${url}/stats`);
       return ((await response.json()) as { grants: number }).grants;
     },
+    refused: async () => {
+      const response = await fetch(`${url}/stats`);
+      return ((await response.json()) as { refused: number }).refused;
+    },
+    outage: async (ms) => {
+      await fetch(`${url}/outage?ms=${ms}`, { method: 'POST' });
+    },
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');
@@ -84,6 +95,8 @@ let counter = 0;
 export async function openBenchRuntime(
   infra: Infra,
   label: string,
+  /** More fields of the bench provider's entry (a `rateLimit`). */
+  providerExtras: Record<string, unknown> = {},
 ): Promise<{ rt: Runtime; redis: Redis; close: () => Promise<void> }> {
   counter += 1;
   const name = `bench_${label}_${process.pid}_${counter}`;
@@ -105,6 +118,7 @@ export async function openBenchRuntime(
         clientId: 'bench',
         clientSecret: 'bench-secret-0123456789',
         scopes: ['read'],
+        ...providerExtras,
       },
     }),
   );

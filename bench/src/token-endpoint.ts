@@ -1,17 +1,32 @@
 // A fast local OAuth 2.0 token endpoint (RFC 6749 §5.1), run in its own process by `fork`.
 // Every refresh_token grant answers with a new access token and a rotated refresh token.
+// `POST /outage?ms=N` makes it answer 503 for the next N ms (and counts those requests).
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 
 let grants = 0;
+let refused = 0;
+let outageUntil = 0;
 const server = createServer((request, response) => {
-  if (request.method === 'GET' && request.url === '/stats') {
+  const url = new URL(request.url ?? '/', 'http://endpoint');
+  if (request.method === 'GET' && url.pathname === '/stats') {
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ grants }));
+    response.end(JSON.stringify({ grants, refused }));
+    return;
+  }
+  if (request.method === 'POST' && url.pathname === '/outage') {
+    outageUntil = Date.now() + Number(url.searchParams.get('ms') ?? 0);
+    response.writeHead(204).end();
     return;
   }
   request.resume();
   request.on('end', () => {
+    if (Date.now() < outageUntil) {
+      refused += 1;
+      response.writeHead(503, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: 'temporarily_unavailable' }));
+      return;
+    }
     grants += 1;
     response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     response.end(
