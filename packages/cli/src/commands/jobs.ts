@@ -1,4 +1,6 @@
 import type { ConnectionId } from '@tokenlane/core';
+import { requestRefresh } from '@tokenlane/lifecycle';
+import { jobIdFor } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
 import type { Command } from 'commander';
 import { notFoundError } from '../errors.js';
@@ -25,11 +27,13 @@ export function registerJobs(program: Command, open: OpenSession): void {
       const session = open(command);
       const view = await session.withRuntime(async (runtime) => {
         const connection = await existing(runtime, id);
-        const job = await runtime.queues.enqueue('refresh', {
-          connectionId: connection.id,
-          trigger: 'operator',
-        });
-        return enqueued('refresh', job.id, connection);
+        // Joins a job the sweeper scheduled as the operator's own, so it runs now.
+        await requestRefresh(runtime, connection.id, 'operator');
+        return enqueued(
+          'refresh',
+          jobIdFor('refresh', { connectionId: connection.id, trigger: 'operator' }),
+          connection,
+        );
       });
       session.print(view, () => describe(view));
     });
