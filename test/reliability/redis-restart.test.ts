@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startLocalRedis, type LocalRedis } from '@tokenlane/queue';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refreshBurstThrough } from '../support/bursts.js';
 import { startOidcStack, type OidcStack } from '../support/oidc-stack.js';
 
 // A Redis of this file's own (AOF on): restarting the shared one would disturb other files.
@@ -30,37 +31,15 @@ afterAll(async () => {
 
 describe('Redis restarted during a refresh burst', () => {
   it('workers reconnect by themselves and no job or connection is lost', async () => {
-    const ids = await oidc.linkMany('redis', 10);
-    const before = new Map((await oidc.rows(ids)).map((row) => [row.id, row.token_version]));
-    const proxy = oidc.proxy!;
-    proxy.setMode({ kind: 'delay', ms: 1_000 });
-    const start = proxy.arrivals.length;
-    await oidc.makeDue(ids);
-    await vi.waitFor(
-      () => {
-        expect(proxy.arrivals.length - start).toBeGreaterThanOrEqual(2);
+    await refreshBurstThrough(oidc, {
+      label: 'redis',
+      count: 10,
+      delayMs: 1_000,
+      fault: async () => {
+        await redis.stop();
+        expect((await oidc.stack.api('GET', '/readyz')).status).toBe(503);
+        redis = await startLocalRedis({ dataDir: redisDir, port: redisPort });
       },
-      { timeout: 15_000, interval: 50 },
-    );
-
-    await redis.stop();
-    const down = await oidc.stack.api('GET', '/readyz');
-    expect(down.status).toBe(503);
-    redis = await startLocalRedis({ dataDir: redisDir, port: redisPort });
-    proxy.setMode({ kind: 'pass' });
-
-    await vi.waitFor(
-      async () => {
-        const now = await oidc.rows(ids);
-        expect(now.filter((row) => row.token_version > before.get(row.id)!).length).toBe(
-          ids.length,
-        );
-      },
-      { timeout: 60_000, interval: 250 },
-    );
-    expect((await oidc.rows(ids)).every((row) => row.status === 'active')).toBe(true);
-    await vi.waitFor(async () => {
-      expect((await oidc.stack.api('GET', '/readyz')).status).toBe(200);
     });
   }, 120_000);
 });

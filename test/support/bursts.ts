@@ -1,6 +1,7 @@
 import type { ConnectionId } from '@tokenlane/core';
 import { openTokens } from '@tokenlane/lifecycle';
 import type { ProxiedRequest } from './fault-proxy.js';
+import { expect, vi } from 'vitest';
 import type { OidcStack } from './oidc-stack.js';
 
 /** Links `count` users named `<prefix>-<i>`, `width` at a time (a burst needs hundreds). */
@@ -60,4 +61,41 @@ export function gaps(times: readonly number[]): number[] {
 
 export function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+/**
+ * A backing service fails in the middle of a refresh burst: `count` connections come due while
+ * the provider answers slowly (`delayMs`), `fault` runs once two token requests are in flight,
+ * then the provider answers normally. Asserts that every connection was refreshed and is
+ * `active`, and that readiness recovers: nothing was lost.
+ */
+export async function refreshBurstThrough(
+  oidc: OidcStack,
+  options: { label: string; count: number; delayMs: number; fault: () => Promise<void> },
+): Promise<void> {
+  const ids = await oidc.linkMany(options.label, options.count);
+  const before = new Map((await oidc.rows(ids)).map((row) => [row.id, row.token_version]));
+  const proxy = oidc.proxy!;
+  proxy.setMode({ kind: 'delay', ms: options.delayMs });
+  const start = proxy.arrivals.length;
+  await oidc.makeDue(ids);
+  await vi.waitFor(
+    () => {
+      expect(proxy.arrivals.length - start).toBeGreaterThanOrEqual(2);
+    },
+    { timeout: 15_000, interval: 50 },
+  );
+  await options.fault();
+  proxy.setMode({ kind: 'pass' });
+  await vi.waitFor(
+    async () => {
+      const now = await oidc.rows(ids);
+      expect(now.filter((row) => row.token_version > before.get(row.id)!)).toHaveLength(ids.length);
+    },
+    { timeout: 60_000, interval: 250 },
+  );
+  expect((await oidc.rows(ids)).every((row) => row.status === 'active')).toBe(true);
+  await vi.waitFor(async () => {
+    expect((await oidc.stack.api('GET', '/readyz')).status).toBe(200);
+  });
 }
