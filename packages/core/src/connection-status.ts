@@ -1,11 +1,8 @@
-/** Lifecycle of a connection (docs/architecture.md, "Connection statuses"). */
-export const CONNECTION_STATUSES = [
-  'pending',
-  'active',
-  'degraded',
-  'reauth_required',
-  'revoked',
-] as const;
+/**
+ * Lifecycle of a connection (docs/architecture.md, "Connection statuses"). A connection is
+ * born `active` by its link's exchange; until then the link session carries the state.
+ */
+export const CONNECTION_STATUSES = ['active', 'degraded', 'reauth_required', 'revoked'] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
 /**
@@ -13,7 +10,6 @@ export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
  * without changing state (a refresh of an active connection, a re-link of an active one).
  */
 export const CONNECTION_TRANSITIONS = {
-  pending: ['active', 'revoked'],
   active: ['active', 'degraded', 'reauth_required', 'revoked'],
   degraded: ['active', 'degraded', 'reauth_required', 'revoked'],
   reauth_required: ['active', 'reauth_required', 'revoked'],

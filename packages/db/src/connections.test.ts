@@ -152,7 +152,7 @@ describe.each(TEST_DIALECTS)('the sweeper query plan on $kind', (dialect) => {
     // 5000 rows, 1 in 50 refreshable and due: the shape of a real table.
     await sql`insert into connections (id, user_id, provider, provider_user_id, status, refresh_due_at)
       select gen_random_uuid(), 'bulk-' || g, 'fitbit', 'p' || g,
-        case when g % 50 = 0 then 'active' when g % 3 = 0 then 'pending' else 'revoked' end,
+        case when g % 50 = 0 then 'active' when g % 3 = 0 then 'reauth_required' else 'revoked' end,
         now() + (g % 600) * interval '1 second'
       from generate_series(1, 5000) as g`.execute(handle.db);
     await sql`analyze connections`.execute(handle.db);

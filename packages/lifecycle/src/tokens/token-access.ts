@@ -112,8 +112,6 @@ async function checkUsable(ctx: LifecycleContext, connection: Connection): Promi
     }
     case 'revoked':
       throw new LifecycleError('connection_revoked', 'the connection was revoked');
-    case 'pending':
-      throw new LifecycleError('connection_not_found', 'connection not found');
   }
 }
 
