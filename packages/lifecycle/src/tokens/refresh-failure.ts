@@ -1,4 +1,4 @@
-import type { ReauthReason } from '@tokenlane/core';
+import { isRefreshable, type ReauthReason } from '@tokenlane/core';
 import {
   appendEvent,
   findConnectionForUpdate,
@@ -80,7 +80,7 @@ async function recordFailure(
     const current = await findConnectionForUpdate(trx, connection.id);
     // Refreshed, revoked or re-linked meanwhile: this failure is about tokens that are gone.
     if (current === undefined || current.tokenVersion !== connection.tokenVersion) return false;
-    if (current.status !== 'active' && current.status !== 'degraded') return false;
+    if (!isRefreshable(current.status)) return false;
     const patch = {
       refreshAttempts: attempt,
       lastErrorCode: error.code,
