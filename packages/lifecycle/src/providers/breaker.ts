@@ -21,14 +21,19 @@ export type BreakerGate =
   /** Open: wait `waitMs` (until the next probe), spending no attempt. */
   | { readonly state: 'open'; readonly waitMs: number; readonly code: string };
 
-// 0: closed; 1: this caller probes; 2: open, with the ms until the next probe and the code.
+// 0: closed; 1: this caller probes; 2: open, with the ms to wait and the code. While a probe
+// is out, the others wait for it (at most ARGV[3] ms at a time, so a success is seen soon).
 const GATE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0, ''} end
 local now = tonumber(ARGV[1])
 local probeAt = tonumber(redis.call('HGET', KEYS[1], 'probeAt'))
 local code = redis.call('HGET', KEYS[1], 'code')
-if now >= probeAt and redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then return {1, 0, code} end
-return {2, math.max(probeAt - now, 0), code}`;
+if now < probeAt then return {2, probeAt - now, code} end
+if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then return {1, 0, code} end
+return {2, math.min(math.max(redis.call('PTTL', KEYS[2]), 1), tonumber(ARGV[3])), code}`;
+
+/** The longest a refresh waits on a probe in flight before it asks again. */
+const PROBE_WAIT_MS = 5_000;
 
 // Records one call's outcome; returns 'opened' or 'closed' to the one caller that moved it.
 const RECORD = `
@@ -113,6 +118,7 @@ export async function passBreaker(ctx: LifecycleContext, provider: string): Prom
     probe,
     Date.now(),
     ctx.policy.probeLockMs,
+    Math.min(PROBE_WAIT_MS, ctx.policy.probeLockMs),
   )) as [number, number, string];
   if (state === 0) {
     local.closedUntil.set(provider, Date.now() + CLOSED_CACHE_MS);
