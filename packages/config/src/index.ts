@@ -5,7 +5,7 @@ export type { Config, LogLevel, NodeEnv } from './load-config.js';
 export { LOG_LEVELS, NODE_ENVS } from './fields.js';
 export { ENV_VARIABLES } from './env-schema.js';
 export type { EnvVariable } from './env-schema.js';
-export { REDACTION_CENSOR, REDACT_PATHS, createLogger } from './logger.js';
+export { REDACTION_CENSOR, REDACT_PATHS, createLogger, wantsPrettyLogs } from './logger.js';
 export type { CreateLoggerOptions, Logger } from './logger.js';
 export { redactUrl } from './url-display.js';
 export { hashTagOf } from './hash-tag.js';

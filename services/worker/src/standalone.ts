@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createLogger, loadConfigOrExit, redactUrl } from '@tokenlane/config';
+import { createLogger, loadConfigOrExit, redactUrl, wantsPrettyLogs } from '@tokenlane/config';
 import { useProviderTimeout } from '@tokenlane/providers';
 import { buildApp } from '@tokenlane/ingress';
 import { openRuntime } from '@tokenlane/runtime';
@@ -14,7 +14,9 @@ import { startWorkerPool } from './worker.js';
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
-  const logger = createLogger({ level: config.logLevel, name: 'tokenlane' });
+  // A person at a terminal reads lines; production and pipes keep JSON.
+  const pretty = wantsPrettyLogs(process.env, process.stdout.isTTY);
+  const logger = createLogger({ level: config.logLevel, name: 'tokenlane', pretty });
   useProviderTimeout(config.providerTimeoutMs);
   // The local demo provider (provider `demo`), unless production or TOKENLANE_DEMO=off.
   const demo = await startDevDemo(config, logger);
