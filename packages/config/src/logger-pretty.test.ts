@@ -22,7 +22,8 @@ describe('readable logs', () => {
     logger.debug('below the level');
     const text = chunks.join('');
     expect(text).toMatch(/INFO.*\(tokenlane\): refreshed/);
-    expect(text).toContain('connectionId: "c-1"');
+    expect(text).toContain(`"connectionId":"c-1"`);
+    expect(text.trim().split('\n')).toHaveLength(1);
     expect(text).toContain('[redacted]');
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain('below the level');

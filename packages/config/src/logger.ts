@@ -96,6 +96,8 @@ export function createLogger({ level, name, destination, pretty }: CreateLoggerO
       sync: true,
       translateTime: 'SYS:HH:MM:ss.l',
       ignore: 'pid,hostname',
+      // One line an entry: a request's fields stay beside its message.
+      singleLine: true,
       ...(destination === undefined ? {} : { destination }),
     });
     return pino(options, stream);

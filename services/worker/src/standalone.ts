@@ -46,6 +46,9 @@ function printBanner(runtime: Awaited<ReturnType<typeof openRuntime>>): void {
     `tokenlane is running at ${config.publicUrl}`,
     `  readiness:  ${config.publicUrl}/readyz`,
     `  API docs:   ${config.publicUrl}/docs`,
+    config.adminPassword === undefined
+      ? '  console:    off (set TOKENLANE_ADMIN_PASSWORD to open /admin)'
+      : `  console:    ${config.publicUrl}/admin   (user admin, TOKENLANE_ADMIN_PASSWORD)`,
     `  database:   ${config.databaseUrl === undefined ? `embedded PGlite in ${resolve(config.dataDir, 'pglite')}` : redactUrl(config.databaseUrl)}`,
     `  redis:      ${runtime.localRedis === undefined ? redactUrl(runtime.redisUrl) : `local redis-server (${runtime.redisUrl}), data in ${resolve(config.dataDir, 'redis')}`}`,
   ];
