@@ -1,4 +1,5 @@
 // npm run bench [-- --quick]: tokenlane against the bare parts it is built on (issue 7).
+import { benchConsole } from './console-list.js';
 import { benchHttp } from './http.js';
 import { startInfra } from './infra.js';
 import { benchRefresh } from './refresh.js';
@@ -8,7 +9,7 @@ import { fmt, machine, resultPath, table, writeResults, type Row } from './repor
 import { benchSweep, type SweepResult } from './sweep.js';
 
 const quick = process.argv.includes('--quick');
-// --only=refresh|sweep|http runs one part (for profiling); results are still written.
+// --only=refresh|sweep|http|console runs one part (for profiling); results are still written.
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const mode = quick ? 'quick' : 'full';
 const N = quick ? 2_000 : 20_000;
@@ -17,6 +18,8 @@ const SWEEP_SIZES = quick ? [10_000, 30_000, 100_000] : [10_000, 100_000, 1_000_
 const CURVE_N = quick ? 500 : 2_000;
 const HTTP_REQUESTS = quick ? 2_000 : 10_000;
 const STAMPEDE = 1_000;
+/** Connections (and refresh events) behind the console's list and overview reads. */
+const CONSOLE_ROWS = quick ? 100_000 : 1_000_000;
 const SECTION_TIMEOUT_MS = quick ? 60_000 : 300_000;
 
 const rows: Row[] = [];
@@ -248,6 +251,23 @@ try {
         ratio: `p99 = ${fmt(r.stampede.p99Ms / r.tokens.p99Ms, 1)}× valid p99`,
       },
     );
+  });
+  await section('6 console', async () => {
+    const r = await benchConsole(infra, CONSOLE_ROWS);
+    raw.console = r;
+    for (const m of r.measures) {
+      rows.push({
+        section: `6 console ${fmt(r.total)}`,
+        metric: m.name,
+        value: `${fmt(m.medianMs, 2)} ms`,
+        ratio: `max ${fmt(m.maxMs, 2)} ms, ${m.rows} rows`,
+      });
+    }
+    for (const { name, plan } of r.plans) {
+      notes.push(
+        `Console list at ${fmt(r.total)} connections, ${name}:\n\n\`\`\`\n${plan}\n\`\`\``,
+      );
+    }
   });
 } finally {
   await infra.stop();

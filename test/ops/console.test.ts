@@ -108,6 +108,17 @@ describe('console /admin over HTTP', () => {
       body: '',
     });
     expect(response.status).toBe(403);
+    for (const headers of [
+      { origin: 'null' },
+      { origin: '::garbage' },
+      { 'sec-fetch-site': 'cross-site' },
+    ]) {
+      const refused = await fetch(`${url}/admin/connections/${ids[2]}/revoke`, {
+        method: 'POST',
+        headers: { ...ADMIN, ...headers },
+      });
+      expect(refused.status, JSON.stringify(headers)).toBe(403);
+    }
     expect((await oidc.row(ids[2]!)).status).toBe('active');
   });
 

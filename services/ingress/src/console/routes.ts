@@ -41,6 +41,15 @@ function sendPage(reply: FastifyReply, page: SafeHtml): FastifyReply {
     .send(page.text);
 }
 
+/** The host of an `Origin` header; `null` (an opaque origin) and garbage have none. */
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Refuses a cross-site form post: basic-auth credentials are sent by the browser to any
  * page that posts here, so an action must come from the console's own pages. Browsers send
@@ -50,9 +59,8 @@ function sameOrigin(request: FastifyRequest, reply: FastifyReply): boolean {
   const site = request.headers['sec-fetch-site'];
   const origin = request.headers.origin;
   const crossSite = site !== undefined && site !== 'same-origin' && site !== 'none';
-  const foreign =
-    origin !== undefined && origin !== 'null' && new URL(origin).host !== request.host;
-  if (!crossSite && !foreign && origin !== 'null') return true;
+  const foreign = origin !== undefined && hostOf(origin) !== request.host;
+  if (!crossSite && !foreign) return true;
   void reply
     .code(403)
     .header('cache-control', 'no-store')
