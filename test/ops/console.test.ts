@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestApp } from '../../services/ingress/src/test-support/runtime.js';
 import { startOidcStack, type OidcStack } from '../support/oidc-stack.js';
 import { API_KEY } from '../support/stack.js';
+import { accessibilityProblems } from './a11y.js';
 import { HAVE_CHROMIUM, artifactPath, launchChromium, type Browser } from './browser.js';
 
 const PASSWORD = 'console-password-0123';
@@ -47,8 +48,12 @@ async function until<T>(
   }
 }
 
-/** Saves the page's screenshot and HTML as artifacts, after checking the HTML holds no secret. */
+/**
+ * Saves the page's screenshot and HTML as artifacts, after checking the HTML holds no secret
+ * and the page has labelled controls and readable contrast.
+ */
 async function capture(page: Page, name: string): Promise<string> {
+  expect(await accessibilityProblems(page), name).toEqual([]);
   const content = await page.content();
   for (const secret of [PASSWORD, API_KEY, ...tokens]) expect(content).not.toContain(secret);
   expect(content).not.toMatch(/v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{8,}\./); // no ciphertext
@@ -154,6 +159,19 @@ describe.skipIf(!HAVE_CHROMIUM)('console in headless Chromium', () => {
   afterAll(async () => {
     await browser.close();
     expect(foreign).toEqual([]);
+  });
+
+  it('the accessibility check finds an unlabelled field and pale text', async () => {
+    const scratch = await browser.context.newPage();
+    await scratch.setContent(
+      '<main><p style="color:#aaa">pale</p><p style="color:#57606a">fine</p><input id="x">' +
+        '<label for="y">Named</label><input id="y"></main>',
+    );
+    const problems = await accessibilityProblems(scratch);
+    await scratch.close();
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^unlabelled <input id="x">/);
+    expect(problems[1]).toMatch(/^contrast 2\.\d+ P "pale"/);
   });
 
   it('overview: connections per provider and status, the refresh chart, provider health', async () => {
