@@ -11,6 +11,12 @@ import { withOperationDocs } from './openapi-docs-apply.js';
 
 /** Where the interactive reference lives; its assets are served from the package, not a CDN. */
 export const DOCS_PATH = '/docs';
+
+/** The reference page's header: the product's name rather than the web framework's logo. */
+const LOGO = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" width="150" height="32" viewBox="0 0 150 32">' +
+    '<text x="0" y="23" fill="#ffffff" font-family="system-ui,sans-serif" font-size="22" font-weight="700">tokenlane</text></svg>',
+);
 const zodTransform = createJsonSchemaTransform({ skipList: ['/openapi.json'] });
 
 /**
@@ -88,5 +94,6 @@ export function registerDocRoutes(app: FastifyInstance): void {
     validatorUrl: false,
     uiConfig: { deepLinking: true, docExpansion: 'list', tryItOutEnabled: false },
     theme: { title: 'tokenlane API reference' },
+    logo: { type: 'image/svg+xml', content: LOGO, href: DOCS_PATH, target: '_self' },
   });
 }
