@@ -1,7 +1,7 @@
 export { ConfigError } from './config-error.js';
 export type { ConfigIssue } from './config-error.js';
 export { loadConfig, loadConfigOrExit } from './load-config.js';
-export type { Config, LogLevel, NodeEnv } from './load-config.js';
+export type { Config, LogFormat, LogLevel, NodeEnv } from './load-config.js';
 export { LOG_LEVELS, NODE_ENVS } from './fields.js';
 export { ENV_VARIABLES } from './env-schema.js';
 export type { EnvVariable } from './env-schema.js';

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from './load-config.js';
 import { createLogger, wantsPrettyLogs } from './logger.js';
 
 const SECRET = 'sekrit-pretty-value-456';
@@ -30,11 +31,14 @@ describe('readable logs', () => {
     expect(() => JSON.parse(text.split('\n')[0]!) as unknown).toThrow();
   });
 
-  it('is chosen for a terminal outside production, and never over an explicit JSON ask', () => {
-    expect(wantsPrettyLogs({}, true)).toBe(true);
-    expect(wantsPrettyLogs({}, false)).toBe(false);
-    expect(wantsPrettyLogs({ NODE_ENV: 'production' }, true)).toBe(false);
-    expect(wantsPrettyLogs({ TOKENLANE_LOG_FORMAT: 'json' }, true)).toBe(false);
-    expect(wantsPrettyLogs({ TOKENLANE_LOG_FORMAT: 'pretty' }, false)).toBe(true);
+  it('is chosen for a terminal outside production, and TOKENLANE_LOG_FORMAT decides when set', () => {
+    const dev = { logFormat: undefined, nodeEnv: 'development' };
+    expect(wantsPrettyLogs(dev, true)).toBe(true);
+    expect(wantsPrettyLogs(dev, false)).toBe(false);
+    expect(wantsPrettyLogs({ ...dev, nodeEnv: 'production' }, true)).toBe(false);
+    expect(wantsPrettyLogs({ ...dev, logFormat: 'json' }, true)).toBe(false);
+    expect(wantsPrettyLogs({ ...dev, logFormat: 'pretty' }, false)).toBe(true);
+    expect(loadConfig({ TOKENLANE_LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(() => loadConfig({ TOKENLANE_LOG_FORMAT: 'yaml' })).toThrow(/TOKENLANE_LOG_FORMAT/);
   });
 });

@@ -1,7 +1,7 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { PinoPretty } from 'pino-pretty';
 
-import type { LogLevel } from './load-config.js';
+import type { LogFormat, LogLevel } from './load-config.js';
 
 export type { Logger };
 
@@ -68,18 +68,16 @@ export interface CreateLoggerOptions {
 }
 
 /**
- * Whether `npm start` should print readable lines: a terminal is attached, the process is not
- * in production, and `TOKENLANE_LOG_FORMAT` does not ask for JSON. Collectors read stdout
- * through a pipe, not a terminal, so they keep getting JSON.
+ * Whether `npm start` should print readable lines: `TOKENLANE_LOG_FORMAT` when set, else a
+ * terminal is attached and the process is not in production. Collectors read stdout through
+ * a pipe, not a terminal, so they keep getting JSON.
  */
 export function wantsPrettyLogs(
-  env: Readonly<Record<string, string | undefined>>,
+  config: { readonly logFormat: LogFormat | undefined; readonly nodeEnv: string },
   isTerminal: boolean,
 ): boolean {
-  const format = env.TOKENLANE_LOG_FORMAT;
-  if (format === 'json') return false;
-  if (format === 'pretty') return true;
-  return isTerminal && env.NODE_ENV !== 'production';
+  if (config.logFormat !== undefined) return config.logFormat === 'pretty';
+  return isTerminal && config.nodeEnv !== 'production';
 }
 
 /** The one way tokenlane builds a pino logger, so redaction is never forgotten. */

@@ -15,7 +15,7 @@ import { startWorkerPool } from './worker.js';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
   // A person at a terminal reads lines; production and pipes keep JSON.
-  const pretty = wantsPrettyLogs(process.env, process.stdout.isTTY);
+  const pretty = wantsPrettyLogs(config, process.stdout.isTTY);
   const logger = createLogger({ level: config.logLevel, name: 'tokenlane', pretty });
   useProviderTimeout(config.providerTimeoutMs);
   // The local demo provider (provider `demo`), unless production or TOKENLANE_DEMO=off.
