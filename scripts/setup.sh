@@ -6,6 +6,8 @@
 #      to install). Tests start their own throwaway Redis and Postgres from these binaries.
 #   3. Chromium (Debian package `chromium`), which the dashboard and demo tests drive headless
 #      through playwright-core; without it those tests skip, so elsewhere it is only advised.
+#   4. promtool (Debian package `prometheus`), which checks deploy/'s alert rules, the Grafana
+#      dashboard's queries and a live /metrics scrape; its tests skip without it, except in CI.
 # Idempotent: a second run does nothing and takes about a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,12 +27,14 @@ have_postgres() {
 }
 
 have_chromium() { [[ -x ${CHROMIUM_PATH:-/usr/bin/chromium} ]]; }
+have_promtool() { [[ -x ${PROMTOOL_PATH:-/usr/bin/promtool} ]]; }
 
 missing=()
 have_redis || missing+=(redis-server)
 have_postgres || missing+=(postgresql)
 required=${#missing[@]}
 have_chromium || missing+=(chromium)
+have_promtool || missing+=(prometheus)
 
 if ((${#missing[@]} > 0)); then
   if [[ -f /etc/debian_version ]] && command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]]; then
@@ -47,11 +51,11 @@ if ((${#missing[@]} > 0)); then
     ((had_policy)) || rm -f /usr/sbin/policy-rc.d
     rm -f /usr/sbin/policy-rc.d.tokenlane
   elif ((required == 0)); then
-    say "chromium not found: the browser tests will skip (Debian/Ubuntu: sudo apt-get install chromium)" >&2
+    say "${missing[*]} not found: the browser and promtool tests will skip (Debian/Ubuntu: sudo apt-get install ${missing[*]})" >&2
   else
     say "missing: ${missing[*]}" >&2
     say "install them with your package manager, for example:" >&2
-    say "  Debian/Ubuntu: sudo apt-get install redis-server postgresql chromium" >&2
+    say "  Debian/Ubuntu: sudo apt-get install redis-server postgresql chromium prometheus" >&2
     say "  macOS:         brew install redis postgresql@16" >&2
     say "or run the whole stack with: docker compose up" >&2
     say "(tests can also use your own servers: set REDIS_URL and DATABASE_URL)" >&2
@@ -60,6 +64,7 @@ if ((${#missing[@]} > 0)); then
 fi
 have_redis && say "redis-server: $(redis-server --version | awk '{print $3}')"
 have_chromium && say "chromium: $("${CHROMIUM_PATH:-/usr/bin/chromium}" --version 2>/dev/null | awk '{print $2}')"
+have_promtool && say "promtool: $("${PROMTOOL_PATH:-/usr/bin/promtool}" --version 2>&1 | awk 'NR==1{print $3}')"
 have_postgres && say "postgres: $(ls -d /usr/lib/postgresql/*/ 2>/dev/null | xargs -n1 basename | sort -n | tail -1 || initdb --version)"
 
 # npm dependencies: reinstall only when the lockfile changed since the last install.

@@ -1,4 +1,5 @@
 // npm run bench [-- --quick]: tokenlane against the bare parts it is built on (issue 7).
+import { benchConsole } from './console-list.js';
 import { benchHttp } from './http.js';
 import { startInfra } from './infra.js';
 import { benchRefresh } from './refresh.js';
@@ -9,7 +10,7 @@ import { benchSweep, type SweepResult } from './sweep.js';
 import { benchOutage } from './outage.js';
 
 const quick = process.argv.includes('--quick');
-// --only=refresh|sweep|http|outage runs one part (for profiling); results are still written.
+// --only=refresh|sweep|http|outage|console runs one part (for profiling); results are still written.
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const mode = quick ? 'quick' : 'full';
 const N = quick ? 2_000 : 20_000;
@@ -20,6 +21,8 @@ const HTTP_REQUESTS = quick ? 2_000 : 10_000;
 const STAMPEDE = 1_000;
 /** Connections of one provider through a 10-minute outage (section 6). */
 const OUTAGE_N = quick ? 2_000 : 10_000;
+/** Connections (and refresh events) behind the console's list and overview reads. */
+const CONSOLE_ROWS = quick ? 100_000 : 1_000_000;
 const SECTION_TIMEOUT_MS = quick ? 60_000 : 300_000;
 
 const rows: Row[] = [];
@@ -273,6 +276,23 @@ try {
     notes.push(
       `Section 6 runs the failure policy on a clock ${r.timeScale}× compressed (backoff, breaker window and probe intervals scaled: the ${r.outageMinutes}-minute outage lasts ${(r.outageMinutes * 60) / r.timeScale} s); the provider's rate limit and the recovery time are real.`,
     );
+  });
+  await section('7 console', async () => {
+    const r = await benchConsole(infra, CONSOLE_ROWS);
+    raw.console = r;
+    for (const m of r.measures) {
+      rows.push({
+        section: `7 console ${fmt(r.total)}`,
+        metric: m.name,
+        value: `${fmt(m.medianMs, 2)} ms`,
+        ratio: `max ${fmt(m.maxMs, 2)} ms, ${m.rows} rows`,
+      });
+    }
+    for (const { name, plan } of r.plans) {
+      notes.push(
+        `Console list at ${fmt(r.total)} connections, ${name}:\n\n\`\`\`\n${plan}\n\`\`\``,
+      );
+    }
   });
 } finally {
   await infra.stop();

@@ -11,7 +11,10 @@ export interface Received {
   readonly attempt: number;
   readonly body: string;
   readonly headers: IncomingHttpHeaders;
-  /** Checked with vault's verifyEventSignature and the client SDK's verifyWebhook. */
+  /**
+   * Checked with vault's verifyEventSignature and the client SDK's verifyWebhook, over
+   * `Tokenlane-Signature` and over the Standard Webhooks headers.
+   */
   readonly signatureOk: boolean;
   readonly status: number;
 }
@@ -57,7 +60,9 @@ export async function startReceiver(secret: string): Promise<Receiver> {
           body,
           headers: req.headers,
           signatureOk:
-            verifyEventSignature(secret, body, header) && verifyWebhook(body, header, secret),
+            verifyEventSignature(secret, body, header) &&
+            verifyWebhook(body, header, secret) &&
+            verifyWebhook(body, req.headers, secret),
           status: answer.status,
         });
         res.writeHead(answer.status, answer.headers).end();

@@ -1,4 +1,4 @@
-import { signEventPayload } from '@tokenlane/vault';
+import { signEventPayload, signStandardWebhook } from '@tokenlane/vault';
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TokenlaneApiError, TokenlaneClient, isOAuth1Token, verifyWebhook } from './index.js';
@@ -232,5 +232,31 @@ describe('verifyWebhook', () => {
     expect(verifyWebhook(body, undefined, 'whsec')).toBe(false);
     const old = signEventPayload('whsec', body, now - 3600);
     expect(verifyWebhook(body, old, 'whsec')).toBe(false);
+  });
+
+  it('checks the Standard Webhooks headers when given the request headers', () => {
+    const body = '{"id":"e2"}';
+    const now = Math.floor(Date.now() / 1000);
+    for (const secret of [
+      `whsec_${Buffer.from('k'.repeat(24)).toString('base64')}`,
+      'plain-secret',
+    ]) {
+      const headers = signStandardWebhook(secret, 'e2', now, body);
+      expect(verifyWebhook(body, { ...headers }, secret)).toBe(true);
+      const upper = {
+        'Webhook-Id': 'e2',
+        'Webhook-Timestamp': headers['webhook-timestamp'],
+        'Webhook-Signature': [headers['webhook-signature']],
+      };
+      expect(verifyWebhook(body, upper, secret)).toBe(true);
+      expect(verifyWebhook(`${body} `, { ...headers }, secret)).toBe(false);
+      expect(verifyWebhook(body, { ...headers }, 'another-secret')).toBe(false);
+      const stale = signStandardWebhook(secret, 'e2', now - 3600, body);
+      expect(verifyWebhook(body, { ...stale }, secret)).toBe(false);
+    }
+    // Without the Standard Webhooks headers, Tokenlane-Signature is checked instead.
+    const legacy = { 'tokenlane-signature': signEventPayload('plain', body, now) };
+    expect(verifyWebhook(body, legacy, 'plain')).toBe(true);
+    expect(verifyWebhook(body, {}, 'plain')).toBe(false);
   });
 });

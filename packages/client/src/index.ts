@@ -21,4 +21,4 @@ export type {
   TokenlaneEvent,
 } from './types.js';
 export { verifyEventSignature, verifyWebhook } from './webhook.js';
-export type { VerifyEventSignatureOptions } from './webhook.js';
+export type { VerifyEventSignatureOptions, WebhookRequestHeaders } from './webhook.js';

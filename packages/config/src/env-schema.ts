@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import {
+  LOG_FORMATS,
   LOG_LEVELS,
   NODE_ENVS,
   atLeast,
@@ -27,11 +28,13 @@ import {
  * | `TOKENLANE_QUEUE_PREFIX` | `tokenlane` | BullMQ key prefix (use `{…}` hash tags on Redis Cluster) |
  * | `TOKENLANE_PROVIDER_PROBE_SECONDS` | `60` (1–3600) | first wait before a paused provider is probed; it doubles per failed probe, up to an hour |
  * | `TOKENLANE_REDIS_CLUSTER` | `false` | `true`: `REDIS_URL` names one node of a Redis Cluster (the prefix then needs a hash tag) |
+ * | `TOKENLANE_LOG_FORMAT` | unset | `json` or `pretty`; unset: readable lines for `npm start` on a terminal outside production, JSON otherwise |
  * | `TOKENLANE_REFRESH_GIVE_UP_HOURS` | `168` (1–8760) | how long refreshes may keep failing before the connection is `reauth_required` / `refresh_exhausted` |
  */
 export const envSchema = z.object({
   NODE_ENV: oneOf(NODE_ENVS).default('development'),
   LOG_LEVEL: oneOf(LOG_LEVELS).default('info'),
+  TOKENLANE_LOG_FORMAT: oneOf(LOG_FORMATS).optional(),
   PORT: port().default(3000),
   PUBLIC_URL: httpUrl('must be an http(s) URL', true).optional(),
   DATABASE_URL: url({

@@ -6,6 +6,8 @@ import { z } from 'zod';
 // `fromZodIssue` (config-error.ts), so no message here ever includes it.
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** How log lines are written: JSON for machines, readable for a person at a terminal. */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 
 /** A whole number in `[min, max]`. */

@@ -1,11 +1,11 @@
 export { ConfigError } from './config-error.js';
 export type { ConfigIssue } from './config-error.js';
 export { loadConfig, loadConfigOrExit } from './load-config.js';
-export type { Config, LogLevel, NodeEnv } from './load-config.js';
+export type { Config, LogFormat, LogLevel, NodeEnv } from './load-config.js';
 export { LOG_LEVELS, NODE_ENVS } from './fields.js';
 export { ENV_VARIABLES } from './env-schema.js';
 export type { EnvVariable } from './env-schema.js';
-export { REDACTION_CENSOR, REDACT_PATHS, createLogger } from './logger.js';
+export { REDACTION_CENSOR, REDACT_PATHS, createLogger, wantsPrettyLogs } from './logger.js';
 export type { CreateLoggerOptions, Logger } from './logger.js';
 export { redactUrl } from './url-display.js';
 export { hashTagOf } from './hash-tag.js';

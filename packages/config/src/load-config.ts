@@ -10,11 +10,12 @@ import {
   type EnvVariable,
   type ParsedEnv,
 } from './env-schema.js';
-import type { LOG_LEVELS, NODE_ENVS } from './fields.js';
+import type { LOG_FORMATS, LOG_LEVELS, NODE_ENVS } from './fields.js';
 import { hashTagOf } from './hash-tag.js';
 import { redactConfig } from './redact-config.js';
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = (typeof LOG_FORMATS)[number];
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
 /**
@@ -26,6 +27,8 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
 export interface Config {
   readonly nodeEnv: NodeEnv;
   readonly logLevel: LogLevel;
+  /** `TOKENLANE_LOG_FORMAT`; unset: readable on a terminal outside production (`npm start`). */
+  readonly logFormat: LogFormat | undefined;
   readonly port: number;
   /** Without a trailing slash; default `http://localhost:${port}`. */
   readonly publicUrl: string;
@@ -99,6 +102,7 @@ function toConfig(env: ParsedEnv): Config {
   return {
     nodeEnv: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
+    logFormat: env.TOKENLANE_LOG_FORMAT,
     port: env.PORT,
     publicUrl,
     callbackUrl: `${publicUrl}/oauth/callback`,

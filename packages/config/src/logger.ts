@@ -1,6 +1,7 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 
-import type { LogLevel } from './load-config.js';
+import type { LogFormat, LogLevel } from './load-config.js';
 
 export type { Logger };
 
@@ -59,14 +60,45 @@ export interface CreateLoggerOptions {
   readonly name: string;
   /** Where JSON lines go; default stdout. Tests pass a memory stream. */
   readonly destination?: DestinationStream | undefined;
+  /**
+   * Human-readable lines (pino-pretty, in-process and synchronous) instead of JSON: for a
+   * person at a terminal. Redaction runs before formatting, so it is the same either way.
+   */
+  readonly pretty?: boolean;
+}
+
+/**
+ * Whether `npm start` should print readable lines: `TOKENLANE_LOG_FORMAT` when set, else a
+ * terminal is attached and the process is not in production. Collectors read stdout through
+ * a pipe, not a terminal, so they keep getting JSON.
+ */
+export function wantsPrettyLogs(
+  config: { readonly logFormat: LogFormat | undefined; readonly nodeEnv: string },
+  isTerminal: boolean,
+): boolean {
+  if (config.logFormat !== undefined) return config.logFormat === 'pretty';
+  return isTerminal && config.nodeEnv !== 'production';
 }
 
 /** The one way tokenlane builds a pino logger, so redaction is never forgotten. */
-export function createLogger({ level, name, destination }: CreateLoggerOptions): Logger {
+export function createLogger({ level, name, destination, pretty }: CreateLoggerOptions): Logger {
   const options = {
     level,
     name,
     redact: { paths: [...REDACT_PATHS], censor: REDACTION_CENSOR },
   };
+  if (pretty === true) {
+    const colorize = destination === undefined && process.stdout.isTTY;
+    const stream = PinoPretty({
+      colorize,
+      sync: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname',
+      // One line an entry: a request's fields stay beside its message.
+      singleLine: true,
+      ...(destination === undefined ? {} : { destination }),
+    });
+    return pino(options, stream);
+  }
   return destination === undefined ? pino(options) : pino(options, destination);
 }

@@ -126,6 +126,8 @@ export interface ListConnectionsQuery {
   readonly userId?: string | undefined;
   readonly provider?: string | undefined;
   readonly status?: ConnectionStatus | undefined;
+  /** Connections whose last failed refresh had this code. */
+  readonly lastErrorCode?: string | undefined;
   /** The last id of the previous page. */
   readonly after?: ConnectionId | undefined;
   readonly limit: number;
@@ -140,6 +142,9 @@ export async function listConnections(
   if (query.userId !== undefined) select = select.where('user_id', '=', query.userId);
   if (query.provider !== undefined) select = select.where('provider', '=', query.provider);
   if (query.status !== undefined) select = select.where('status', '=', query.status);
+  if (query.lastErrorCode !== undefined) {
+    select = select.where('last_error_code', '=', query.lastErrorCode);
+  }
   if (query.after !== undefined) {
     if (!isUuid(query.after)) return [];
     // Compared in SQL: created_at has microseconds a JS Date would round away.

@@ -112,6 +112,23 @@ export async function listEvents(db: DbExecutor, query: ListEventsQuery): Promis
   return rows.map(toEvent);
 }
 
+/** A connection's latest events, newest first (index on connection_id, seq): its timeline. */
+export async function listConnectionEvents(
+  db: DbExecutor,
+  connectionId: ConnectionId,
+  limit: number,
+): Promise<EventRecord[]> {
+  if (!isUuid(connectionId)) return [];
+  const rows = await db
+    .selectFrom('events')
+    .select(columns)
+    .where('connection_id', '=', connectionId)
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toEvent);
+}
+
 /** Undelivered events, oldest first, for the notify sweeper (partial index on seq). */
 export async function listUndeliveredEvents(db: DbExecutor, limit: number): Promise<EventRecord[]> {
   const rows = await db

@@ -37,7 +37,12 @@ export {
 } from './notice-receipts.js';
 export type { NewNoticeReceipt, NoticeReceipt, NoticedConnection } from './notice-receipts.js';
 export { storeRefreshedTokens } from './refresh-write.js';
-export type { RefreshedTokens, RefreshWrite, RefreshWriteRequest } from './refresh-write.js';
+export type {
+  RefreshAttempt,
+  RefreshedTokens,
+  RefreshWrite,
+  RefreshWriteRequest,
+} from './refresh-write.js';
 export { iterateCiphertexts, listRowsNotUnderKey, reencryptConnection } from './key-rotation.js';
 export type { ConnectionCiphertexts, KeyRotationPage } from './key-rotation.js';
 export type { LinkSession, LinkSessionPatch, NewLinkSession } from './link-session-rows.js';
@@ -54,6 +59,7 @@ export {
 export {
   appendEvent,
   findEvent,
+  listConnectionEvents,
   listEvents,
   listUndeliveredEvents,
   markDelivered,
@@ -62,3 +68,5 @@ export {
 export type { EventRecord, ListEventsQuery, NewEvent } from './events.js';
 export { TRANSITION_ERROR_CODES, TransitionError, transitionConnection } from './transition.js';
 export type { TransitionErrorCode, TransitionEvent, TransitionResult } from './transition.js';
+export { lastErrorCodes, refreshActivity } from './console.js';
+export type { RefreshHour } from './console.js';

@@ -23,6 +23,14 @@ export interface RefreshedTokens {
 export interface RefreshWriteRequest {
   readonly connection: Pick<Connection, 'id' | 'userId' | 'provider' | 'tokenVersion'>;
   readonly tokens: RefreshedTokens;
+  /** Who asked for this refresh and how long the provider took, kept in the event. */
+  readonly attempt?: RefreshAttempt | undefined;
+}
+
+/** One refresh attempt as its event records it (`trigger`, `durationMs`). */
+export interface RefreshAttempt {
+  readonly trigger: string;
+  readonly durationMs: number;
 }
 
 /** The stored refresh: the row's new version and the `connection.refreshed` event. */
@@ -117,12 +125,13 @@ export async function storeRefreshedTokens(
   });
 }
 
-function eventData({ connection, tokens }: RefreshWriteRequest) {
+function eventData({ connection, tokens, attempt }: RefreshWriteRequest) {
   return {
     connectionId: connection.id,
     userId: connection.userId,
     provider: connection.provider,
     status: 'active',
     expiresAt: tokens.expiresAt?.toISOString() ?? null,
+    ...(attempt === undefined ? {} : { trigger: attempt.trigger, durationMs: attempt.durationMs }),
   };
 }

@@ -12,3 +12,9 @@ export {
   verifyEventSignature,
 } from './event-signature.js';
 export type { VerifyEventSignatureOptions } from './event-signature.js';
+export {
+  signStandardWebhook,
+  STANDARD_WEBHOOK_SECRET_PREFIX,
+  standardWebhookKey,
+} from './standard-webhook.js';
+export type { StandardWebhookHeaders } from './standard-webhook.js';

@@ -237,10 +237,13 @@ describe('ingress app', () => {
       expect(document.paths).not.toHaveProperty(['/openapi.json']);
     });
 
-    it('serves a reference page at /docs', async () => {
+    it('serves the interactive reference at /docs from its own assets', async () => {
       const response = await t.app.inject({ method: 'GET', url: '/docs' });
       expect(response.headers['content-type']).toMatch(/^text\/html/);
-      expect(response.body).toContain('/v1/connections/{id}');
+      expect(response.body).toContain('swagger-ui');
+      expect(response.body).not.toMatch(/src="https?:/);
+      const spec = await t.app.inject({ method: 'GET', url: '/docs/json' });
+      expect(spec.json()).toMatchObject({ paths: { '/v1/connections/{id}': {} } });
     });
   });
 });

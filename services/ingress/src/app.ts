@@ -7,6 +7,7 @@ import { errorHandler, notFoundHandler } from './error-handler.js';
 import { HttpError } from './errors.js';
 import { genReqId, REQUEST_ID_HEADER, requestLogger } from './logging.js';
 import { registerDocRoutes, registerOpenApi } from './openapi.js';
+import { consoleRoutes } from './console/routes.js';
 import { adminRoutes } from './routes/admin.js';
 import { connectionActionRoutes } from './routes/connection-actions.js';
 import { connectionRoutes } from './routes/connections.js';
@@ -84,6 +85,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.register(healthRoutes, { runtime });
   app.register(metricsRoutes, { runtime });
   app.register(adminRoutes, { runtime });
+  app.register(consoleRoutes, { runtime });
   app.register(providerRoutes, { runtime });
   app.register(connectionRoutes, { runtime });
   app.register(connectionActionRoutes, { runtime });

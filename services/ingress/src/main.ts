@@ -1,4 +1,4 @@
-import { createLogger, loadConfigOrExit, type Logger } from '@tokenlane/config';
+import { createLogger, loadConfigOrExit, wantsPrettyLogs, type Logger } from '@tokenlane/config';
 import { useProviderTimeout } from '@tokenlane/providers';
 import { openRuntime, type Runtime } from '@tokenlane/runtime';
 import type { FastifyInstance } from 'fastify';
@@ -50,7 +50,11 @@ function handleSignals(app: FastifyInstance, runtime: Runtime, logger: Logger): 
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
-  const logger = createLogger({ level: config.logLevel, name: 'ingress' });
+  const logger = createLogger({
+    level: config.logLevel,
+    name: 'ingress',
+    pretty: wantsPrettyLogs(config, process.stdout.isTTY),
+  });
   useProviderTimeout(config.providerTimeoutMs);
   const runtime = await openRuntime({ config, logger, role: 'ingress' });
   if (runtime.generatedApiKey !== undefined) {

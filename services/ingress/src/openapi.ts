@@ -1,4 +1,5 @@
 import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import {
   createJsonSchemaTransform,
@@ -6,13 +7,22 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { isApiPath } from './auth.js';
+import { withOperationDocs } from './openapi-docs-apply.js';
 
-const DOC_ROUTES = ['/openapi.json', '/docs'];
-const zodTransform = createJsonSchemaTransform({ skipList: DOC_ROUTES });
+/** Where the interactive reference lives; its assets are served from the package, not a CDN. */
+export const DOCS_PATH = '/docs';
+
+/** The reference page's header: the product's name rather than the web framework's logo. */
+const LOGO = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" width="150" height="32" viewBox="0 0 150 32">' +
+    '<text x="0" y="23" fill="#ffffff" font-family="system-ui,sans-serif" font-size="22" font-weight="700">tokenlane</text></svg>',
+);
+const zodTransform = createJsonSchemaTransform({ skipList: ['/openapi.json'] });
 
 /**
  * Registers `@fastify/swagger` (the document is generated from the route schemas, so it
- * cannot drift from what is validated) with bearer auth marked on every `/v1/*` operation.
+ * cannot drift from what is validated) with bearer auth marked on every `/v1/*` operation,
+ * and the prose of `openapi-docs.ts` (descriptions, error codes, examples) merged in.
  * Call before registering routes: swagger collects them through `onRoute`.
  */
 export function registerOpenApi(app: FastifyInstance): void {
@@ -23,7 +33,7 @@ export function registerOpenApi(app: FastifyInstance): void {
         title: 'tokenlane',
         version: '0.1.0',
         description:
-          'Keeps end users’ OAuth connections alive. Errors are `{ "error": { "code", "message" } }`.',
+          'Keeps end users’ OAuth connections alive. `/v1/*` needs `Authorization: Bearer <api key>`. Errors are `{ "error": { "code", "message" } }` with a stable `code`.',
       },
       components: {
         securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key' } },
@@ -31,11 +41,23 @@ export function registerOpenApi(app: FastifyInstance): void {
     },
     transform: (document) => {
       const result = zodTransform(document);
-      if (!isApiPath(document.url) || result.schema.hide === true) return result;
-      return { ...result, schema: { ...result.schema, security: [{ apiKey: [] }] } };
+      const schema = withoutOpenQuery(result.schema as Record<string, unknown>);
+      if (!isApiPath(document.url) || schema.hide === true) return { ...result, schema };
+      return { ...result, schema: { ...schema, security: [{ apiKey: [] }] } };
     },
-    transformObject: (document) => withoutUnusedSchemas(jsonSchemaTransformObject(document)),
+    transformObject: (document) =>
+      withOperationDocs(withoutUnusedSchemas(jsonSchemaTransformObject(document))),
   });
+}
+
+/**
+ * A query string declared as a record (any key, as the webhook intakes take) has no named
+ * parameters: left in, swagger would list the record's own keywords as parameters.
+ */
+function withoutOpenQuery(schema: Record<string, unknown>): Record<string, unknown> {
+  const query = schema.querystring as { properties?: unknown } | undefined;
+  if (query === undefined || query.properties !== undefined) return schema;
+  return Object.fromEntries(Object.entries(schema).filter(([key]) => key !== 'querystring'));
 }
 
 /**
@@ -58,57 +80,20 @@ function withoutUnusedSchemas<T extends object>(document: T): T {
   }
 }
 
-/** `GET /openapi.json` and `GET /docs` (a small self-contained reference page). */
+/**
+ * `GET /openapi.json` and the interactive reference at `/docs` (Swagger UI through
+ * `@fastify/swagger-ui`: its bundle ships in the package and is served from here, with a
+ * content security policy, so the page works on a machine without internet access).
+ */
 export function registerDocRoutes(app: FastifyInstance): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
-  let page: string | undefined;
-  typed.get('/docs', { schema: { hide: true } }, (_request, reply) => {
-    page ??= renderReference(app.swagger() as ReferenceDocument);
-    void reply
-      .type('text/html; charset=utf-8')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
-      .send(page);
+  void app.register(fastifySwaggerUi, {
+    routePrefix: DOCS_PATH,
+    staticCSP: true,
+    validatorUrl: false,
+    uiConfig: { deepLinking: true, docExpansion: 'list', tryItOutEnabled: false },
+    theme: { title: 'tokenlane API reference' },
+    logo: { type: 'image/svg+xml', content: LOGO, href: DOCS_PATH, target: '_self' },
   });
-}
-
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
-
-/** The part of the generated document the reference page reads. */
-interface ReferenceDocument {
-  readonly openapi: string;
-  readonly info: { readonly title: string; readonly version: string };
-  readonly paths?: Readonly<
-    Record<string, Partial<Record<string, { summary?: string; security?: unknown }>> | undefined>
-  >;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** One table row per operation: method, path, summary, whether it needs the API key. */
-function renderReference(document: ReferenceDocument): string {
-  const rows: string[] = [];
-  for (const [path, item] of Object.entries(document.paths ?? {})) {
-    for (const method of METHODS) {
-      const operation = item?.[method];
-      if (operation === undefined) continue;
-      const auth = operation.security === undefined ? '' : 'API key';
-      rows.push(
-        `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${escapeHtml(path)}</code></td>` +
-          `<td>${escapeHtml(operation.summary ?? '')}</td><td>${auth}</td></tr>`,
-      );
-    }
-  }
-  const { title, version } = document.info;
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} API</title>
-<style>body{font:15px system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}</style>
-</head><body><h1>${escapeHtml(title)} ${escapeHtml(version)}</h1>
-<p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${escapeHtml(document.openapi)}).
-Authenticate <code>/v1/*</code> with <code>Authorization: Bearer &lt;api key&gt;</code>.</p>
-<table><thead><tr><th>Method</th><th>Path</th><th>Summary</th><th>Auth</th></tr></thead>
-<tbody>${rows.join('\n')}</tbody></table></body></html>`;
 }

@@ -1,4 +1,4 @@
-import { createLogger, loadConfigOrExit } from '@tokenlane/config';
+import { createLogger, loadConfigOrExit, wantsPrettyLogs } from '@tokenlane/config';
 import { useProviderTimeout } from '@tokenlane/providers';
 import { openRuntime } from '@tokenlane/runtime';
 import { startHealthServer } from './health-server.js';
@@ -8,7 +8,11 @@ import { startWorkerPool } from './worker.js';
 /** `npm run start:worker`: the BullMQ workers, scaled out as replicas in production. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
-  const logger = createLogger({ level: config.logLevel, name: 'tokenlane-worker' });
+  const logger = createLogger({
+    level: config.logLevel,
+    name: 'tokenlane-worker',
+    pretty: wantsPrettyLogs(config, process.stdout.isTTY),
+  });
   useProviderTimeout(config.providerTimeoutMs);
   const runtime = await openRuntime({ config, logger, role: 'worker' });
   const pool = await startWorkerPool(runtime);

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createLogger, loadConfigOrExit, redactUrl } from '@tokenlane/config';
+import { createLogger, loadConfigOrExit, redactUrl, wantsPrettyLogs } from '@tokenlane/config';
 import { useProviderTimeout } from '@tokenlane/providers';
 import { buildApp } from '@tokenlane/ingress';
 import { openRuntime } from '@tokenlane/runtime';
@@ -14,7 +14,9 @@ import { startWorkerPool } from './worker.js';
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
-  const logger = createLogger({ level: config.logLevel, name: 'tokenlane' });
+  // A person at a terminal reads lines; production and pipes keep JSON.
+  const pretty = wantsPrettyLogs(config, process.stdout.isTTY);
+  const logger = createLogger({ level: config.logLevel, name: 'tokenlane', pretty });
   useProviderTimeout(config.providerTimeoutMs);
   // The local demo provider (provider `demo`), unless production or TOKENLANE_DEMO=off.
   const demo = await startDevDemo(config, logger);
@@ -44,6 +46,9 @@ function printBanner(runtime: Awaited<ReturnType<typeof openRuntime>>): void {
     `tokenlane is running at ${config.publicUrl}`,
     `  readiness:  ${config.publicUrl}/readyz`,
     `  API docs:   ${config.publicUrl}/docs`,
+    config.adminPassword === undefined
+      ? '  console:    off (set TOKENLANE_ADMIN_PASSWORD to open /admin)'
+      : `  console:    ${config.publicUrl}/admin   (user admin, TOKENLANE_ADMIN_PASSWORD)`,
     `  database:   ${config.databaseUrl === undefined ? `embedded PGlite in ${resolve(config.dataDir, 'pglite')}` : redactUrl(config.databaseUrl)}`,
     `  redis:      ${runtime.localRedis === undefined ? redactUrl(runtime.redisUrl) : `local redis-server (${runtime.redisUrl}), data in ${resolve(config.dataDir, 'redis')}`}`,
   ];

@@ -1,6 +1,10 @@
 import type { EventRecord } from '@tokenlane/db';
 import { createHttpAgent, parseRetryAfter } from '@tokenlane/providers';
-import { signEventPayload } from '@tokenlane/vault';
+import {
+  signEventPayload,
+  signStandardWebhook,
+  type StandardWebhookHeaders,
+} from '@tokenlane/vault';
 import { request, type Dispatcher } from 'undici';
 import { DeliveryError } from './errors.js';
 
@@ -11,6 +15,8 @@ export interface WebhookRequest {
   /** The exact bytes that were signed. */
   readonly body: string;
   readonly signature: string;
+  /** The same delivery signed the Standard Webhooks way (`webhook-id` is the event id). */
+  readonly standard: StandardWebhookHeaders;
 }
 
 export interface WebhookResponse {
@@ -53,18 +59,23 @@ export function eventBody(event: EventRecord): string {
   });
 }
 
-/** Builds the signed request; the signature covers `"<t>.<body>"` with `t` = `nowMs` in seconds. */
+/**
+ * Builds the signed request: `Tokenlane-Signature` covers `"<t>.<body>"` and the Standard
+ * Webhooks signature `"<id>.<t>.<body>"`, both with `t` = `nowMs` in seconds.
+ */
 export function webhookRequest(
   webhook: { readonly url: string; readonly secret: string },
   event: EventRecord,
   nowMs: number,
 ): WebhookRequest {
   const body = eventBody(event);
+  const timestamp = Math.floor(nowMs / 1000);
   return {
     url: webhook.url,
     eventId: event.id,
     body,
-    signature: signEventPayload(webhook.secret, body, Math.floor(nowMs / 1000)),
+    signature: signEventPayload(webhook.secret, body, timestamp),
+    standard: signStandardWebhook(webhook.secret, event.id, timestamp, body),
   };
 }
 
@@ -81,6 +92,7 @@ export async function sendWebhookRequest(
         'user-agent': 'tokenlane',
         'tokenlane-event-id': req.eventId,
         'tokenlane-signature': req.signature,
+        ...req.standard,
       },
       body: req.body,
       dispatcher,

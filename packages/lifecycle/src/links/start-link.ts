@@ -22,6 +22,8 @@ export interface StartLinkInput {
   readonly connectionId?: ConnectionId | undefined;
   /** How long the link stays usable; defaults to TOKENLANE_LINK_TTL_SECONDS. */
   readonly ttlSeconds?: number | undefined;
+  /** Who asked, when not the API (an operator in the console): kept in `link.created`. */
+  readonly trigger?: 'operator' | undefined;
 }
 
 export interface LinkStarted {
@@ -77,6 +79,7 @@ export async function startLink(
         expiresAt: expiresAt.toISOString(),
         userId: input.userId,
         provider: provider.id,
+        ...(input.trigger === undefined ? {} : { trigger: input.trigger }),
       },
     });
   });

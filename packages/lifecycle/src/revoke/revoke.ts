@@ -154,7 +154,11 @@ async function wipe(
         revokedAt: now,
         revocationConfirmed: confirmed,
       },
-      { type: 'connection.revoked', data: { reason, confirmed } },
+      {
+        type: 'connection.revoked',
+        // An operator's revocation says so the same way as an operator's refresh does.
+        data: { reason, confirmed, ...(reason === 'operator' ? { trigger: reason } : {}) },
+      },
     );
     return { status: 'revoked', confirmed } as const;
   });

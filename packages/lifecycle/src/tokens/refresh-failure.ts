@@ -8,6 +8,7 @@ import {
 } from '@tokenlane/db';
 import type { ProviderError } from '@tokenlane/providers';
 import { refusalClass, type OAuth2Provider } from '@tokenlane/providers';
+import type { RefreshAttempt } from '@tokenlane/db';
 import type { LifecycleContext } from '../context.js';
 import { firstProbeMs, recordProviderAnswer } from '../providers/breaker.js';
 import type { RefreshOutcome } from './refresh.js';
@@ -30,7 +31,7 @@ export async function handleRefusal(
   connection: Connection,
   provider: OAuth2Provider,
   error: ProviderError,
-  context: { now: Date; probe: boolean; interrupted: boolean },
+  context: { now: Date; probe: boolean; interrupted: boolean; attempt: RefreshAttempt },
 ): Promise<RefreshOutcome> {
   const refusal = refusalClass(error.code);
   await recordProviderAnswer(ctx, provider.id, { refusal, code: error.code, probe: context.probe });
@@ -48,7 +49,7 @@ export async function handleRefusal(
       return { status: 'deferred', reason: 'provider_unhealthy', retryInMs: firstProbeMs(ctx) };
     case 'transient':
     case 'refused':
-      return recordFailure(ctx, connection, error, refusal, context.now);
+      return recordFailure(ctx, connection, error, refusal, context);
   }
 }
 
@@ -63,7 +64,7 @@ async function recordFailure(
   connection: Connection,
   error: ProviderError,
   refusal: 'transient' | 'refused',
-  now: Date,
+  { now, attempt: call }: { now: Date; attempt: RefreshAttempt },
 ): Promise<RefreshOutcome> {
   const failingSince = connection.failingSince ?? now;
   const giveUpMs = ctx.config.refreshGiveUpHours * 3_600_000;
@@ -110,6 +111,8 @@ async function recordFailure(
         retryable: error.retryable,
         attempt,
         nextAttemptAt: nextAttemptAt.toISOString(),
+        trigger: call.trigger,
+        durationMs: call.durationMs,
       },
     });
     return true;

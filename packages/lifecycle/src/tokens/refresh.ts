@@ -121,6 +121,7 @@ export async function refreshConnection(
     now,
     probe,
     interrupted: options.interrupted === true,
+    trigger,
   });
 }
 
@@ -128,12 +129,19 @@ async function callProvider(
   ctx: LifecycleContext,
   connection: Connection,
   provider: OAuth2Provider,
-  context: { now: Date; probe: boolean; interrupted: boolean },
+  context: { now: Date; probe: boolean; interrupted: boolean; trigger: RefreshTrigger },
 ): Promise<RefreshOutcome> {
   // Only the refresh token: each decryption is an AES-GCM pass on the hot path.
   const refreshToken = openToken(ctx.keyRing, connection, 'refresh_token');
   if (refreshToken === undefined) return { status: 'skipped', reason: 'not_refreshable' };
   const observed = observeRefresh(ctx.metrics, provider.id, connection.expiresAt);
+  const started = performance.now();
+  // Who asked and how long the provider took ride in the attempt's event, for the console's
+  // timeline (metrics have only aggregates).
+  const attemptOf = () => ({
+    trigger: context.trigger,
+    durationMs: Math.round(performance.now() - started),
+  });
   let tokens;
   try {
     tokens = await refreshTokens(provider, { refreshToken });
@@ -142,11 +150,15 @@ async function callProvider(
       observed.failed('internal');
       throw error;
     }
-    return observed.done(await handleRefusal(ctx, connection, provider, error, context));
+    return observed.done(
+      await handleRefusal(ctx, connection, provider, error, { ...context, attempt: attemptOf() }),
+    );
   }
+  const attempt = attemptOf();
   await recordProviderAnswer(ctx, provider.id, { probe: context.probe });
   const request = {
     connection,
+    attempt,
     tokens: {
       ...sealTokenSet(ctx.keyRing, connection.id, tokens),
       refreshDueAt: refreshDueAt(context.now, tokens.expiresAt),

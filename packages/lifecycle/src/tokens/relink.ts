@@ -13,12 +13,17 @@ import { startLink, type LinkStarted } from '../links/start-link.js';
  * demand while the user is present (the token API's 409): a link URL is a capability, so
  * none is ever written into an event.
  */
-export function startRelink(ctx: LifecycleContext, connection: Connection): Promise<LinkStarted> {
+export function startRelink(
+  ctx: LifecycleContext,
+  connection: Connection,
+  trigger?: 'operator',
+): Promise<LinkStarted> {
   return startLink(ctx, {
     userId: connection.userId,
     provider: connection.provider,
     connectionId: connection.id,
     scopes: connection.scopes.length > 0 ? connection.scopes : undefined,
+    trigger,
   });
 }
 

@@ -29,7 +29,7 @@ export function isAdmin(header: string | undefined, password: string): boolean {
  * Answers 401 itself rather than throwing: bull-board sets its own error handler on the
  * routes, which would turn a thrown 401 into its 500 page.
  */
-function basicAuth(password: string): onRequestHookHandler {
+export function basicAuth(password: string): onRequestHookHandler {
   return (request, reply, done) => {
     if (isAdmin(request.headers.authorization, password)) {
       done();
@@ -40,7 +40,7 @@ function basicAuth(password: string): onRequestHookHandler {
       .header('www-authenticate', 'Basic realm="tokenlane admin", charset="UTF-8"')
       .header('cache-control', 'no-store')
       .send({
-        error: { code: 'unauthorized', message: 'The queue dashboard needs the admin password' },
+        error: { code: 'unauthorized', message: 'The admin console needs the admin password' },
       });
   };
 }

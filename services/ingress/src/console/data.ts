@@ -1,0 +1,95 @@
+import { CONNECTION_STATUSES } from '@tokenlane/core';
+import {
+  countConnectionsByProviderAndStatus,
+  refreshActivity,
+  type RefreshHour,
+} from '@tokenlane/db';
+import { providerHealth } from '@tokenlane/lifecycle';
+import type { Runtime } from '@tokenlane/runtime';
+
+/** A provider migration in progress, as the overview shows it. */
+export interface MigrationProgress {
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly total: number;
+  readonly done: number;
+}
+
+/**
+ * Running provider migrations. Seam: provider migrations (moving a provider's users to its
+ * successor) are not built yet; when they land, read the running ones here and the overview
+ * shows their progress. Until then there are none.
+ */
+export function runningMigrations(_runtime: Runtime): Promise<readonly MigrationProgress[]> {
+  return Promise.resolve([]);
+}
+
+/** The hours the overview chart covers. */
+export const CHART_HOURS = 24;
+
+const HOUR_MS = 3_600_000;
+/** A past hour is counted once this long after it ended (a late commit may still land in it). */
+const SETTLE_MS = 5 * 60_000;
+/** Counts of settled hours, per runtime: a past hour never changes, so it is read once. */
+const settledHours = new WeakMap<Runtime, Map<number, RefreshHour>>();
+
+/**
+ * The chart's hours: settled ones from memory, the rest (normally the current hour alone) from
+ * the events. Counting a day of attempts at 1M connections takes about a second; an hour, a
+ * twenty-fourth of it.
+ */
+async function chartHours(runtime: Runtime, from: Date, now: Date): Promise<RefreshHour[]> {
+  const cache = settledHours.get(runtime) ?? new Map<number, RefreshHour>();
+  settledHours.set(runtime, cache);
+  const settled = (hour: number) => hour + HOUR_MS + SETTLE_MS <= now.getTime();
+  let first = from.getTime();
+  while (settled(first) && cache.has(first)) first += HOUR_MS;
+  const fresh = await refreshActivity(runtime.db, new Date(first));
+  for (let hour = first; settled(hour); hour += HOUR_MS) {
+    const found = fresh.find((row) => row.hour.getTime() === hour);
+    cache.set(hour, found ?? { hour: new Date(hour), refreshed: 0, failed: 0 });
+  }
+  for (const hour of cache.keys()) if (hour < from.getTime()) cache.delete(hour);
+  const cached = [...cache.values()].filter((row) => row.hour.getTime() < first);
+  return [...cached, ...fresh];
+}
+
+export interface Overview {
+  readonly statuses: readonly string[];
+  /** provider → status → count. */
+  readonly counts: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  readonly activity: readonly RefreshHour[];
+  readonly chartFrom: Date;
+  readonly health: readonly { provider: string; healthy: boolean }[];
+  readonly migrations: readonly MigrationProgress[];
+}
+
+/** Everything the overview page shows, read at once (the counts query groups the table). */
+export async function loadOverview(runtime: Runtime, now = new Date()): Promise<Overview> {
+  const hour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
+  const chartFrom = new Date(hour - (CHART_HOURS - 1) * HOUR_MS);
+  const [rows, activity, health, migrations] = await Promise.all([
+    countConnectionsByProviderAndStatus(runtime.db),
+    chartHours(runtime, chartFrom, now),
+    providerHealth(runtime),
+    runningMigrations(runtime),
+  ]);
+  const counts = new Map<string, Map<string, number>>();
+  for (const row of rows) {
+    const byStatus = counts.get(row.provider) ?? new Map<string, number>();
+    // pg hands count(*) over as text (bigint); PGlite as a number.
+    byStatus.set(row.status, Number.parseInt(String(row.count), 10));
+    counts.set(row.provider, byStatus);
+  }
+  // An unconfigured built-in never refreshes: its health says nothing.
+  const configured = health.filter(({ provider }) => runtime.providers.get(provider)?.configured);
+  return {
+    statuses: CONNECTION_STATUSES,
+    counts,
+    activity,
+    chartFrom,
+    health: configured,
+    migrations,
+  };
+}

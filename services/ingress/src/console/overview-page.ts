@@ -1,0 +1,115 @@
+import { refreshChart } from './chart.js';
+import { CHART_HOURS, type Overview } from './data.js';
+import { html, queryString, type SafeHtml } from './html.js';
+import { CONSOLE_PATH, layout } from './layout.js';
+
+const listLink = (filters: Record<string, string>) =>
+  `${CONSOLE_PATH}/connections${queryString(filters)}`;
+
+/** `/admin`: connections per provider and status, the refresh chart, provider health. */
+export function overviewPage(overview: Overview): SafeHtml {
+  const providers = [...overview.counts.keys()].sort();
+  const totals = overview.statuses.map((status) =>
+    providers.reduce((sum, p) => sum + (overview.counts.get(p)?.get(status) ?? 0), 0),
+  );
+  const counts = html`<div class="scroll">
+    <table>
+      <caption class="muted">
+        Connections by provider and status
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Provider</th>
+          ${overview.statuses.map((status) => html`<th scope="col" class="num">${status}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${providers.map(
+          (provider) =>
+            html`<tr>
+              <th scope="row"><a href="${listLink({ provider })}">${provider}</a></th>
+              ${overview.statuses.map((status) => {
+                const n = overview.counts.get(provider)?.get(status) ?? 0;
+                return html`<td class="num">
+                  ${n === 0 ? html`<span class="muted">0</span>` : html`<a href="${listLink({ provider, status })}">${n}</a>`}
+                </td>`;
+              })}
+            </tr>`,
+        )}
+        ${
+          providers.length === 0
+            ? html`<tr>
+                <td colspan="${overview.statuses.length + 1}" class="muted">No connections yet.</td>
+              </tr>`
+            : ''
+        }
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row">All</th>
+          ${totals.map((n) => html`<td class="num">${n}</td>`)}
+        </tr>
+      </tfoot>
+    </table>
+  </div>`;
+
+  const health = html`<table>
+    <caption class="muted">
+      Configured providers; the breaker pauses one that refuses our credentials or keeps failing
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Provider</th>
+        <th scope="col">Refreshes</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${overview.health.map(
+        ({ provider, healthy }) =>
+          html`<tr>
+            <th scope="row">${provider}</th>
+            <td class="${healthy ? 'healthy' : 'unhealthy'}">
+              ${healthy ? 'healthy' : 'paused (unhealthy)'}
+            </td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+
+  const migrations =
+    overview.migrations.length === 0
+      ? html`<p class="muted">No provider migration is running.</p>`
+      : html`<ul>
+          ${overview.migrations.map(
+            (m) =>
+              html`<li>
+                ${m.from} → ${m.to}:
+                <progress max="${m.total}" value="${m.done}">${m.done} of ${m.total}</progress>
+                ${m.done} / ${m.total}
+              </li>`,
+          )}
+        </ul>`;
+
+  return layout(
+    { title: 'Overview', nav: 'overview' },
+    html`<h1>Overview</h1>
+      <div class="grid">
+        <section class="panel wide" aria-labelledby="h-counts">
+          <h2 id="h-counts">Connections</h2>
+          ${counts}
+        </section>
+        <section class="panel span2" aria-labelledby="h-chart">
+          <h2 id="h-chart">Refreshes, last ${CHART_HOURS} hours</h2>
+          ${refreshChart(overview.activity, overview.chartFrom, CHART_HOURS)}
+        </section>
+        <section class="panel" aria-labelledby="h-health">
+          <h2 id="h-health">Provider health</h2>
+          ${health}
+        </section>
+        <section class="panel" aria-labelledby="h-migrations">
+          <h2 id="h-migrations">Migrations</h2>
+          ${migrations}
+        </section>
+      </div>`,
+  );
+}

@@ -1,0 +1,244 @@
+import type { ApiErrorCode } from '@tokenlane/core';
+
+/** What the reference shows for one operation beyond its schemas. */
+export interface OperationDoc {
+  readonly description: string;
+  /** The `error.code` values this operation can answer (beside `internal`). */
+  readonly errors: readonly ApiErrorCode[];
+  /** An example request body, where the operation takes one. */
+  readonly request?: unknown;
+  /** Example answers by status. */
+  readonly responses: Readonly<Record<number, unknown>>;
+}
+
+const CONNECTION_ID = '6f1c2d4e-8a9b-4c3d-9e2f-1a2b3c4d5e6f';
+const connection = {
+  id: CONNECTION_ID,
+  userId: 'user-1',
+  provider: 'fitbit',
+  providerUserId: '7QX8KL',
+  status: 'active',
+  scopes: ['activity', 'sleep'],
+  expiresAt: '2026-12-01T10:00:00.000Z',
+  refreshDueAt: '2026-12-01T09:30:00.000Z',
+  lastRefreshedAt: '2026-12-01T02:00:00.000Z',
+  lastErrorCode: null,
+  refreshAttempts: 0,
+  createdAt: '2026-11-02T08:15:00.000Z',
+  updatedAt: '2026-12-01T02:00:00.000Z',
+  revokedAt: null,
+};
+const link = {
+  linkId: '0b7e4f2a-3c1d-4e5f-8a9b-0c1d2e3f4a5b',
+  linkWebUrl: 'https://www.fitbit.com/oauth2/authorize?client_id=…&state=…',
+  method: 'redirect',
+  expiresAt: '2026-12-01T10:15:00.000Z',
+};
+
+/** Service-wide answers every `/v1` operation may give. */
+const V1: readonly ApiErrorCode[] = ['unauthorized', 'invalid_request', 'service_unavailable'];
+
+/**
+ * Descriptions, error codes and examples of every public operation, keyed by OpenAPI method
+ * and path. The schemas stay beside the routes; this is the prose. A test fails for a route
+ * missing here, so a new route cannot ship undocumented.
+ */
+export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
+  'get /healthz': {
+    description: 'Answers 200 while the process runs. No authentication.',
+    errors: [],
+    responses: { 200: { status: 'ok' } },
+  },
+  'get /readyz': {
+    description:
+      'Answers 200 when Redis and the database answer and no migration is pending, else 503 with the failing checks. No authentication.',
+    errors: ['service_unavailable'],
+    responses: {
+      200: { status: 'ok', checks: { redis: true, database: true, migrations: true } },
+      503: { status: 'unavailable', checks: { redis: false, database: true, migrations: true } },
+    },
+  },
+  'get /metrics': {
+    description:
+      'Prometheus text format 0.0.4: the `tokenlane_*` metrics and the process defaults. No authentication; keep it off the public internet.',
+    errors: [],
+    responses: {},
+  },
+  'get /v1/providers': {
+    description:
+      'Every provider this deployment knows: built-ins (configured or not) and the custom ones of the providers file.',
+    errors: V1,
+    responses: {
+      200: {
+        data: [
+          {
+            id: 'fitbit',
+            displayName: 'Fitbit (legacy Web API)',
+            kind: 'oauth2',
+            method: 'redirect',
+            configured: true,
+            custom: false,
+            deprecated: { note: 'Fitbit Web API is retiring', replacedBy: 'google-health' },
+          },
+        ],
+      },
+    },
+  },
+  'get /v1/connections/{id}': {
+    description: 'One connection as a view: status, scopes, expiry, last error. Never a token.',
+    errors: [...V1, 'not_found'],
+    responses: {
+      200: connection,
+      404: { error: { code: 'not_found', message: 'Connection not found' } },
+    },
+  },
+  'delete /v1/connections/{id}': {
+    description:
+      'Revokes the grant at the provider (best effort, retried) and wipes the tokens; the connection becomes `revoked` and `connection.revoked` is emitted. Deleting a revoked connection is accepted and changes nothing.',
+    errors: [...V1, 'not_found'],
+    responses: { 202: { connectionId: CONNECTION_ID, status: 'revoking' } },
+  },
+  'get /v1/connections': {
+    description:
+      'Connections oldest first, filtered by `userId`, `provider` and `status`; pass `nextCursor` as `after` for the next page (keyset paging: stable while connections are added).',
+    errors: V1,
+    responses: { 200: { data: [connection], nextCursor: CONNECTION_ID } },
+  },
+  'post /webhooks/{provider}': {
+    description:
+      'A provider notification (deauthorization, deregistration), verified per provider over the raw body; matching connections are revoked with reason `provider_notice`. No API key: the provider calls it. See docs/webhooks.md.',
+    errors: [
+      'invalid_signature',
+      'invalid_request',
+      'unknown_provider',
+      'not_found',
+      'payload_too_large',
+      'unsupported_media_type',
+    ],
+    request: { type: 'auth_revoked', providerUserId: '7QX8KL' },
+    responses: { 200: { received: true } },
+  },
+  'get /webhooks/{provider}': {
+    description:
+      "A provider's subscription handshake (Fitbit `verify`, Strava `hub.challenge`, Oura `challenge`).",
+    errors: ['unknown_provider', 'not_found'],
+    responses: { 200: { 'hub.challenge': '15f7d1a91c1f40f8a748fd134752feb3' } },
+  },
+  'post /webhooks/{provider}/{secret}': {
+    description:
+      'The same intake for providers that sign nothing (Garmin, Strava): the path segment must equal the provider’s `webhookSecret`, and is shown as `[redacted]` in logs.',
+    errors: [
+      'invalid_signature',
+      'invalid_request',
+      'unknown_provider',
+      'not_found',
+      'payload_too_large',
+      'unsupported_media_type',
+    ],
+    request: { deregistrations: [{ userId: 'garmin-user-1' }] },
+    responses: { 200: { received: true } },
+  },
+  'get /webhooks/{provider}/{secret}': {
+    description: 'A subscription handshake on the secret-path intake.',
+    errors: ['unknown_provider', 'not_found'],
+    responses: { 200: { 'hub.challenge': '15f7d1a91c1f40f8a748fd134752feb3' } },
+  },
+  'get /v1/events': {
+    description:
+      'Lifecycle events oldest first; pass `nextCursor` as `after` to read on. The same events are POSTed to `TOKENLANE_WEBHOOK_URL`, signed (Standard Webhooks and `Tokenlane-Signature`). No event holds a token or a URL.',
+    errors: V1,
+    responses: {
+      200: {
+        data: [
+          {
+            id: '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a',
+            cursor: '42',
+            type: 'connection.refreshed',
+            createdAt: '2026-12-01T02:00:00.000Z',
+            connectionId: CONNECTION_ID,
+            linkId: null,
+            userId: 'user-1',
+            provider: 'fitbit',
+            data: {
+              status: 'active',
+              expiresAt: '2026-12-01T10:00:00.000Z',
+              trigger: 'schedule',
+              durationMs: 212,
+            },
+          },
+        ],
+        nextCursor: '42',
+      },
+    },
+  },
+  'post /v1/links': {
+    description:
+      'Starts linking a user: answers the URL to send the user to (or, for PIN providers, `method: "pin"`). `connectionId` re-links that connection in place. The provider redirects to `${PUBLIC_URL}/oauth/callback`.',
+    errors: [
+      ...V1,
+      'unknown_provider',
+      'provider_not_configured',
+      'provider_retired',
+      'return_url_not_allowed',
+      'conflict',
+      'not_found',
+    ],
+    request: { userId: 'user-1', provider: 'fitbit', returnUrl: 'https://app.example/linked' },
+    responses: { 201: link },
+  },
+  'get /oauth/callback': {
+    description:
+      "The providers' redirect URI. Completes the link and redirects (302) to `returnUrl?status=success&connectionId=…`, `status=pending&linkId=…` or `status=error&code=…`. A missing, unknown, expired or replayed state is 401.",
+    errors: ['invalid_state', 'invalid_request', 'service_unavailable'],
+    responses: {
+      401: { error: { code: 'invalid_state', message: 'Unknown, expired or used state' } },
+    },
+  },
+  'post /v1/links/{linkId}/pin': {
+    description:
+      'Completes an out-of-band link with the PIN the provider showed the user. A refused PIN leaves the link usable until it expires.',
+    errors: [...V1, 'invalid_pin', 'link_expired', 'not_found', 'conflict'],
+    request: { pin: '12345678' },
+    responses: { 200: { connectionId: CONNECTION_ID, status: 'active' } },
+  },
+  'get /v1/connections/{id}/token': {
+    description:
+      'A usable token: returned as stored while it stays valid for `minValidity` seconds (capped at half its lifetime), else refreshed first through the connection’s single refresh job. `Cache-Control: no-store`. 409 `reauth_required` carries a fresh `linkWebUrl`.',
+    errors: [
+      ...V1,
+      'not_found',
+      'reauth_required',
+      'conflict',
+      'provider_unhealthy',
+      'refresh_backoff',
+    ],
+    responses: {
+      200: {
+        accessToken: 'eyJhbGciOi…',
+        tokenType: 'Bearer',
+        expiresAt: '2026-12-01T10:00:00.000Z',
+      },
+      409: {
+        error: {
+          code: 'reauth_required',
+          message: 'The user must re-authorize',
+          linkWebUrl: link.linkWebUrl,
+          linkExpiresAt: link.expiresAt,
+        },
+      },
+    },
+  },
+  'post /v1/connections/{id}/refresh': {
+    description:
+      'Refreshes now: adds the connection’s refresh job, or joins the one already queued.',
+    errors: [...V1, 'not_found', 'conflict'],
+    responses: { 202: { connectionId: CONNECTION_ID, status: 'refreshing' } },
+  },
+  'post /v1/connections/{id}/unauthorized': {
+    description:
+      'Your backend got a 401 with this token: tokenlane forces one refresh, and the connection becomes `reauth_required` if the 401 survives it. A report naming a token already replaced does nothing.',
+    errors: [...V1, 'not_found'],
+    request: { accessToken: 'eyJhbGciOi…' },
+    responses: { 202: { connectionId: CONNECTION_ID, status: 'accepted' } },
+  },
+};
