@@ -61,3 +61,10 @@ export {
 export type { EventRecord, ListEventsQuery, NewEvent } from './events.js';
 export { TRANSITION_ERROR_CODES, TransitionError, transitionConnection } from './transition.js';
 export type { TransitionErrorCode, TransitionEvent, TransitionResult } from './transition.js';
+export {
+  cancelConnectionLinks,
+  countWrongPin,
+  findLiveRelink,
+  lockConnectionLinks,
+  openConnectLink,
+} from './link-session-guards.js';

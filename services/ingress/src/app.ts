@@ -16,6 +16,7 @@ import { linkRoutes } from './routes/links.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { providerRoutes } from './routes/providers.js';
+import { relinkRoutes } from './routes/relink.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 /** Request bodies are small JSON documents; anything bigger is refused with 413. */
@@ -90,6 +91,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.register(webhookRoutes, { runtime });
   app.register(eventRoutes, { runtime });
   app.register(linkRoutes, { runtime });
+  app.register(relinkRoutes, { runtime });
   app.register(tokenRoutes, { runtime });
   return app;
 }

@@ -11,10 +11,14 @@ const linkBody = z.strictObject({
   provider: z.string().min(1).max(64),
   returnUrl: z.url().max(2048).optional().describe('Must match TOKENLANE_ALLOWED_RETURN_URLS'),
   scopes: z.array(z.string().min(1).max(256)).max(50).optional(),
-  connectionId: z.uuid().optional().describe('Re-link this connection (after reauth_required)'),
+  connectionId: z
+    .uuid()
+    .optional()
+    .describe('Re-link this connection (prefer POST /v1/connections/:id/relink)'),
 });
 
-const linkResponse = z
+/** What a new (or handed-out-again) link answers. */
+export const linkResponse = z
   .object({
     linkId: z.string(),
     linkWebUrl: z.string().describe('Send the user here'),
