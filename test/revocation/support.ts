@@ -6,6 +6,7 @@ import type { Job } from 'bullmq';
 import { request } from 'undici';
 import { completeInteraction, startOidcPeer, type OidcPeer } from '../peers/oidc-peer.js';
 import { TEST_PUBLIC_URL, openTestRuntime } from '../support/runtime.js';
+import { openLinkInProcess } from '../support/link-browser.js';
 
 export const CLIENT_ID = 'revoke-test';
 export const CLIENT_SECRET = 'revoke-test-secret-5678';
@@ -55,8 +56,13 @@ export async function openRuntime(providers: object) {
  */
 export async function link(rt: Runtime, provider: string, login: string): Promise<ConnectionId> {
   const started = await startLink(rt, { userId: `app-${login}`, provider });
-  const back = await completeInteraction(started.linkWebUrl, { login });
-  const { session } = await acceptCallback(rt, Object.fromEntries(back.searchParams));
+  const opened = await openLinkInProcess(rt, started.linkWebUrl);
+  const back = await completeInteraction(opened.authorizeUrl, { login });
+  const { session } = await acceptCallback(
+    rt,
+    Object.fromEntries(back.searchParams),
+    opened.browserNonce,
+  );
   const exchanged = await exchangeLink(rt, session.id);
   if (exchanged.status !== 'completed') throw new Error(`exchange ${exchanged.status}`);
   return exchanged.connectionId;

@@ -1,3 +1,4 @@
+import { openLink, type BrowserNonce, type LifecycleContext } from '@tokenlane/lifecycle';
 import type { FastifyInstance } from 'fastify';
 import { completeInteraction } from '../peers/oidc-peer.js';
 
@@ -71,13 +72,19 @@ export class LinkBrowser {
     return answer;
   }
 
-  /** Opens the link and consents at the provider as `login`: the redirect back to tokenlane. */
-  async authorize(linkWebUrl: string, login?: string): Promise<URL> {
+  /** Opens the link: the provider URL it redirects this browser to. */
+  async toProvider(linkWebUrl: string): Promise<string> {
     const opened = await this.open(linkWebUrl);
     if (opened.location === undefined) {
       throw new Error(`opening the link answered ${String(opened.status)}: ${opened.body}`);
     }
-    return completeInteraction(opened.location, login === undefined ? {} : { login });
+    return opened.location;
+  }
+
+  /** Opens the link and consents at the provider as `login`: the redirect back to tokenlane. */
+  async authorize(linkWebUrl: string, login?: string): Promise<URL> {
+    const at = await this.toProvider(linkWebUrl);
+    return completeInteraction(at, login === undefined ? {} : { login });
   }
 
   /** Brings the provider's redirect to tokenlane's callback, with this browser's cookies. */
@@ -92,7 +99,8 @@ export class LinkBrowser {
     return this.callback(await this.authorize(linkWebUrl, login));
   }
 
-  private cookieHeader(): string {
+  /** The `Cookie` header this browser sends to tokenlane. */
+  cookieHeader(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 
@@ -107,4 +115,22 @@ export class LinkBrowser {
       else this.cookies.set(name, value);
     }
   }
+}
+
+/**
+ * For tests that drive the lifecycle operations themselves (no HTTP): opens a link's
+ * `/connect/<id>` with `openLink`, as the connect route does. Returns the provider URL and the
+ * browser's nonce lookup for `acceptCallback`.
+ */
+export async function openLinkInProcess(
+  ctx: LifecycleContext,
+  linkWebUrl: string,
+): Promise<{ authorizeUrl: string; browserNonce: BrowserNonce }> {
+  const connectId = new URL(linkWebUrl).pathname.split('/connect/')[1];
+  if (connectId === undefined) return { authorizeUrl: linkWebUrl, browserNonce: () => undefined };
+  const opened = await openLink(ctx, connectId);
+  return {
+    authorizeUrl: opened.authorizeUrl,
+    browserNonce: (linkId) => (linkId === opened.linkId ? opened.nonce : undefined),
+  };
 }

@@ -46,6 +46,7 @@ export {
   consumeState,
   deleteExpiredLinkSessions,
   findLinkSession,
+  findLinkSessionByRequestTokenHash,
   findLinkSessionByStateHash,
   insertLinkSession,
   updateLinkSession,

@@ -50,6 +50,19 @@ export async function findLinkSessionByStateHash(
   return row && toLinkSession(row);
 }
 
+/** The link session of an OAuth 1.0a request token (read only). */
+export async function findLinkSessionByRequestTokenHash(
+  db: DbExecutor,
+  requestTokenHash: string,
+): Promise<LinkSession | undefined> {
+  const row = await db
+    .selectFrom('link_sessions')
+    .selectAll()
+    .where('request_token_hash', '=', requestTokenHash)
+    .executeTakeFirst();
+  return row && toLinkSession(row);
+}
+
 /**
  * Consumes a state in one atomic UPDATE: only the first callback with an unexpired,
  * pending state for this provider gets the session. A replayed, expired, unknown or

@@ -13,6 +13,7 @@ export type LifecycleSettings = Pick<
   | 'callbackWaitMs'
   | 'linkTtlSeconds'
   | 'providerProbeSeconds'
+  | 'publicUrl'
   | 'queuePrefix'
   | 'refreshGiveUpHours'
   | 'webhook'

@@ -9,6 +9,7 @@ import { genReqId, REQUEST_ID_HEADER, requestLogger } from './logging.js';
 import { registerDocRoutes, registerOpenApi } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { connectionActionRoutes } from './routes/connection-actions.js';
+import { connectRoutes } from './routes/connect.js';
 import { connectionRoutes } from './routes/connections.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -91,6 +92,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.register(webhookRoutes, { runtime });
   app.register(eventRoutes, { runtime });
   app.register(linkRoutes, { runtime });
+  app.register(connectRoutes, { runtime });
   app.register(relinkRoutes, { runtime });
   app.register(tokenRoutes, { runtime });
   return app;

@@ -27,3 +27,4 @@ export {
 export type { ConnectionView, EventView } from './views.js';
 export { providerViewSchema, toProviderView } from './routes/providers.js';
 export type { ProviderView } from './routes/providers.js';
+export { linkCookieName } from './link-cookie.js';

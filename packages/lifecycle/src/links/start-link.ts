@@ -79,7 +79,11 @@ export async function prepareLink(
   const scopes = input.scopes ?? (provider.kind === 'oauth2' ? provider.scopes : []);
   const authorization = await authorize(ctx, provider, id, state, scopes);
   const expiresAt = new Date(Date.now() + (input.ttlSeconds ?? ctx.config.linkTtlSeconds) * 1000);
-  const linkWebUrl = authorization.url;
+  // A redirect link is opened through tokenlane, which binds it to the opening browser;
+  // a PIN link has no callback to bind, and goes to the provider directly.
+  const connect = method === 'redirect' ? generateState() : undefined;
+  const linkWebUrl =
+    connect === undefined ? authorization.url : `${ctx.config.publicUrl}/connect/${connect.state}`;
   return {
     session: {
       id,
@@ -92,6 +96,17 @@ export async function prepareLink(
       scopes,
       connectionId: input.connectionId ?? null,
       linkUrlEnc: sealLinkSecret(ctx.keyRing, id, 'link_url', new Secret(linkWebUrl)),
+      ...(connect === undefined
+        ? {}
+        : {
+            connectHash: connect.stateHash,
+            authorizeUrlEnc: sealLinkSecret(
+              ctx.keyRing,
+              id,
+              'authorize_url',
+              new Secret(authorization.url),
+            ),
+          }),
       ...authorization.secrets,
     },
     started: { linkId: id, linkWebUrl, method, expiresAt },

@@ -27,6 +27,7 @@ const common = {
   urlParams: z.record(z.string(), text).optional(),
   pin: z.boolean().optional(),
   issuer: url.optional(),
+  authorizationResponseIss: z.boolean().optional(),
   rateLimit: z
     .strictObject({ requests: z.int().positive(), perSeconds: z.number().positive() })
     .optional(),
