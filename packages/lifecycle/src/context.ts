@@ -10,7 +10,9 @@ import type { Kysely } from 'kysely';
 export type LifecycleSettings = Pick<
   Config,
   | 'allowedReturnUrls'
+  | 'auditTokenReads'
   | 'callbackWaitMs'
+  | 'eventRetentionDays'
   | 'linkTtlSeconds'
   | 'providerProbeSeconds'
   | 'publicUrl'

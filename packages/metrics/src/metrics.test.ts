@@ -16,12 +16,15 @@ describe('createMetrics', () => {
     ).toEqual({
       tokenlane_jobs: 'gauge',
       tokenlane_connections: 'gauge',
+      tokenlane_provider_healthy: 'gauge',
       tokenlane_exchange_total: 'counter',
       tokenlane_refresh_total: 'counter',
       tokenlane_exchange_duration_seconds: 'histogram',
       tokenlane_refresh_duration_seconds: 'histogram',
       tokenlane_refresh_lead_time_seconds: 'histogram',
       tokenlane_webhook_deliveries_total: 'counter',
+      tokenlane_api_requests_total: 'counter',
+      tokenlane_token_reads_total: 'counter',
     });
     expect(parsed.types.get('process_cpu_user_seconds_total')).toBe('counter');
     expect(sampleValue(parsed, 'tokenlane_webhook_deliveries_total', { outcome: 'failed' })).toBe(

@@ -1,8 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Logger } from '@tokenlane/config';
+import { parseApiKeys, type Logger } from '@tokenlane/config';
 import type { Runtime } from '@tokenlane/runtime';
-import { apiKeyHook } from './auth.js';
+import { apiKeyHook, isApiRequest } from './auth.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { HttpError } from './errors.js';
 import { genReqId, REQUEST_ID_HEADER, requestLogger } from './logging.js';
@@ -51,6 +51,9 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     trustProxy: typeof trustProxy === 'object' ? [...trustProxy] : trustProxy,
     // Answered by our own hook below, in our error shape.
     return503OnClosing: false,
+    // Logged by our own hooks below: one line per request, after the API key is known, so
+    // the line names it.
+    disableRequestLogging: true,
     frameworkErrors: errorHandler,
   });
 
@@ -75,7 +78,21 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     }
     done();
   });
-  app.addHook('onRequest', apiKeyHook(runtime.apiKeys));
+  app.addHook('onRequest', apiKeyHook(parseApiKeys(runtime.apiKeys)));
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
+      'request completed',
+    );
+    if (isApiRequest(request)) {
+      runtime.metrics.apiRequests.inc({
+        key: request.apiKey?.name ?? 'none',
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      });
+    }
+    done();
+  });
 
   // Swagger first: it collects the routes registered after it.
   registerOpenApi(app);
