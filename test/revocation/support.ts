@@ -11,7 +11,7 @@ import { openLinkInProcess } from '../support/link-browser.js';
 export const CLIENT_ID = 'revoke-test';
 export const CLIENT_SECRET = 'revoke-test-secret-5678';
 export const API_KEY = 'runtime-test-key-0123456789';
-export const WEBHOOK_SECRET = 'acme-webhook-secret-9c8b7a';
+export const WEBHOOK_SECRET = 'acme-webhook-secret-9c8b7a-0123456789ab';
 
 /** The oidc-provider peer as a custom provider, with RFC 7009 revocation and a webhook secret. */
 export function acmeEntry(peer: OidcPeer, overrides: Record<string, unknown> = {}) {

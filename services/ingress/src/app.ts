@@ -51,6 +51,8 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     trustProxy: typeof trustProxy === 'object' ? [...trustProxy] : trustProxy,
     // Answered by our own hook below, in our error shape.
     return503OnClosing: false,
+    // The longest path segment: a webhook intake secret may be 512 characters.
+    routerOptions: { maxParamLength: 600 },
     // Logged by our own hooks below: one line per request, after the API key is known, so
     // the line names it.
     disableRequestLogging: true,
