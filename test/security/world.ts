@@ -49,7 +49,8 @@ export interface SecurityWorld {
 
 export async function openSecurityWorld(
   env: Record<string, string> = {},
-  extraProviders: Record<string, unknown> = {},
+  /** More providers-file entries, given `acme`'s entry to build on. */
+  extraProviders: Record<string, unknown> | ((acme: object) => Record<string, unknown>) = {},
 ): Promise<SecurityWorld> {
   const peer = await startOidcPeer({
     requirePkce: true,
@@ -59,6 +60,7 @@ export async function openSecurityWorld(
   });
   const tokens = await startTokenRecorder(peer.tokenUrl);
   const revocations = await startTokenRecorder(peer.revocationUrl);
+  const acme = providerEntry(tokens.url, peer, ACME, { revocationUrl: revocations.url });
   const opened = await openTestRuntime({
     env: {
       TOKENLANE_CALLBACK_WAIT_MS: '0',
@@ -66,8 +68,8 @@ export async function openSecurityWorld(
       ...env,
     },
     providers: {
-      acme: providerEntry(tokens.url, peer, ACME, { revocationUrl: revocations.url }),
-      ...extraProviders,
+      acme,
+      ...(typeof extraProviders === 'function' ? extraProviders(acme) : extraProviders),
     },
   });
   const rt = opened.runtime;

@@ -17,6 +17,7 @@ export type {
   Page,
   PinResult,
   ProviderInfo,
+  RelinkInput,
   TokenlaneEvent,
 } from './types.js';
 export { verifyEventSignature, verifyWebhook } from './webhook.js';

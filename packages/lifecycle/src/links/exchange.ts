@@ -8,6 +8,7 @@ import {
 } from '@tokenlane/core';
 import {
   appendEvent,
+  countWrongPin,
   findLinkSession,
   insertConnection,
   transitionConnection,
@@ -79,8 +80,7 @@ export async function exchangeLink(
       throw error;
     }
     if (session.method === 'pin' && ['invalid_grant', 'invalid_request'].includes(error.code)) {
-      await updateLinkSession(ctx.db, id, { status: 'pending', codeEnc: null });
-      return observed.done({ status: 'pin_rejected' });
+      return observed.done(await rejectPin(ctx, session));
     }
     await failLink(ctx, session, error.code);
     return observed.done({ status: 'failed', code: error.code });
@@ -112,6 +112,20 @@ async function revokeRefused(ctx: LifecycleContext, session: LinkSession, exchan
       'could not revoke the tokens of a refused link',
     );
   }
+}
+
+/** Wrong PINs a link survives; the next wrong one ends it (a PIN is short: guessing must stop). */
+export const MAX_WRONG_PINS = 5;
+
+/** A refused PIN: the link stays usable, until the {@link MAX_WRONG_PINS}th. */
+async function rejectPin(ctx: LifecycleContext, session: LinkSession): Promise<ExchangeOutcome> {
+  const wrong = await countWrongPin(ctx.db, session.id);
+  if (wrong >= MAX_WRONG_PINS) {
+    await failLink(ctx, session, 'too_many_attempts');
+    return { status: 'failed', code: 'too_many_attempts' };
+  }
+  await updateLinkSession(ctx.db, session.id, { status: 'pending', codeEnc: null });
+  return { status: 'pin_rejected' };
 }
 
 /** A link session's stored error code, as the closed set it was written from. */

@@ -139,20 +139,16 @@ export const tokenRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
       schema: {
         summary: 'Report a 401 the provider answered to this connection’s token',
         description:
-          'Send the token that was refused as `accessToken` to have reports about tokens already replaced ignored.',
+          'Send the token the provider refused as `accessToken` (OAuth 1.0a: the `token`). Only a report naming the current token counts; any other is `stale_report` and does nothing.',
         tags: ['tokens'],
         params: idParams,
-        body: z.strictObject({ accessToken: z.string().min(1).max(8192).optional() }).optional(),
+        body: z.strictObject({ accessToken: z.string().min(1).max(8192) }),
         response: { 202: accepted, ...authedErrorResponses(404) },
       },
     },
     async (request, reply) => {
       const connection = await requireConnection(runtime, request.params.id);
-      const { status } = await reportUnauthorized(
-        runtime,
-        connection.id,
-        request.body?.accessToken,
-      );
+      const { status } = await reportUnauthorized(runtime, connection.id, request.body.accessToken);
       return reply.code(202).send({ connectionId: connection.id, status });
     },
   );
