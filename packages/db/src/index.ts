@@ -69,3 +69,18 @@ export {
   lockConnectionLinks,
   openConnectLink,
 } from './link-session-guards.js';
+export {
+  deleteExpiredLinkSessionBatch,
+  deleteOldEventBatch,
+  deleteStaleNoticeReceiptBatch,
+} from './retention.js';
+export type { RetentionCutoffs } from './retention.js';
+export {
+  LINK_SESSION_CIPHERTEXTS,
+  listLinkSessionsNotUnderKey,
+  reencryptLinkSession,
+} from './link-session-rotation.js';
+export type {
+  LinkSessionCiphertextColumn,
+  LinkSessionCiphertexts,
+} from './link-session-rotation.js';

@@ -49,3 +49,5 @@ export type {
 } from './revoke/notice.js';
 export { toConnectionView, toEventView } from './views.js';
 export type { ConnectionView, EventView } from './views.js';
+export { RETENTION_BATCH, retentionCutoffs, runRetention } from './retention/retention.js';
+export type { RetentionResult } from './retention/retention.js';
