@@ -8,7 +8,6 @@ import {
 } from '@tokenlane/core';
 import {
   appendEvent,
-  countWrongPin,
   findLinkSession,
   insertConnection,
   transitionConnection,
@@ -34,6 +33,7 @@ import pRetry from 'p-retry';
 import { openLinkSecret, sealOAuth1Tokens, sealTokenSet } from '../sealing.js';
 import { failLink } from './fail-link.js';
 import { resolveLinkTarget } from './link-target.js';
+import { rejectPin } from './pin-attempts.js';
 
 /** What an `exchange` job returns (ids and codes only: it is stored in Redis). */
 export type ExchangeOutcome =
@@ -112,20 +112,6 @@ async function revokeRefused(ctx: LifecycleContext, session: LinkSession, exchan
       'could not revoke the tokens of a refused link',
     );
   }
-}
-
-/** Wrong PINs a link survives; the next wrong one ends it (a PIN is short: guessing must stop). */
-export const MAX_WRONG_PINS = 5;
-
-/** A refused PIN: the link stays usable, until the {@link MAX_WRONG_PINS}th. */
-async function rejectPin(ctx: LifecycleContext, session: LinkSession): Promise<ExchangeOutcome> {
-  const wrong = await countWrongPin(ctx.db, session.id);
-  if (wrong >= MAX_WRONG_PINS) {
-    await failLink(ctx, session, 'too_many_attempts');
-    return { status: 'failed', code: 'too_many_attempts' };
-  }
-  await updateLinkSession(ctx.db, session.id, { status: 'pending', codeEnc: null });
-  return { status: 'pin_rejected' };
 }
 
 /** A link session's stored error code, as the closed set it was written from. */
