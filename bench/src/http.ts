@@ -92,11 +92,16 @@ export async function benchHttp(
   await app.listen({ port, host: '127.0.0.1' });
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections: callers });
   const headers = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
-  const send = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+  const send = async (
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ) => {
     const response = await pool.request({
       method,
       path,
-      headers,
+      headers: { ...headers, ...extra },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return {
@@ -110,19 +115,27 @@ export async function benchHttp(
   try {
     await Promise.all(workers.map((worker) => worker.waitUntilReady()));
     const states: string[] = [];
+    const cookies: string[] = [];
     const links = await load(CONCURRENCY, requests, async (i) => {
       const response = await send('POST', '/v1/links', {
         userId: `link-user-${i}`,
         provider: PROVIDER,
         returnUrl: RETURN_URL,
       });
+      // The user's browser opens linkWebUrl (tokenlane's /connect/<id>): a cookie, then the provider.
       const { linkWebUrl } = JSON.parse(response.text) as { linkWebUrl: string };
-      states[i] = new URL(linkWebUrl).searchParams.get('state') ?? '';
-      return response.status === 201 || response.status === 200;
+      const opened = await send('GET', new URL(linkWebUrl).pathname);
+      const location = opened.headers.location;
+      const setCookie = opened.headers['set-cookie'];
+      states[i] = new URL(String(location)).searchParams.get('state') ?? '';
+      cookies[i] = String(Array.isArray(setCookie) ? setCookie[0] : setCookie).split(';')[0] ?? '';
+      return response.status === 201 && opened.status === 302;
     });
     const callbacks = await load(CONCURRENCY, requests, async (i) => {
       const query = new URLSearchParams({ code: `code-${i}`, state: states[i] ?? '' });
-      const response = await send('GET', `/oauth/callback?${query.toString()}`);
+      const response = await send('GET', `/oauth/callback?${query.toString()}`, undefined, {
+        cookie: cookies[i] ?? '',
+      });
       const location = response.headers.location;
       return typeof location === 'string' && location.startsWith(RETURN_URL);
     });

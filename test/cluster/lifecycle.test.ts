@@ -23,6 +23,7 @@ import {
   unfinishedJobs,
   type ClusterWorld,
 } from './support.js';
+import { LinkBrowser, viaHttp } from '../support/link-browser.js';
 
 /** Connections in the proactive refresh wave. */
 const WAVE = 200;
@@ -102,11 +103,12 @@ describe('tokenlane on a six-node Redis Cluster', () => {
       returnUrl: RETURN_URL,
     });
     expect(created.status).toBe(201);
-    const back = await oauth1.approve((created.body as { linkWebUrl: string }).linkWebUrl);
-    const response = await fetch(`${world.oidc.stack.url}/oauth/callback${back.search}`, {
-      redirect: 'manual',
-    });
-    const location = new URL(response.headers.get('location')!);
+    const { url } = world.oidc.stack;
+    const browser = new LinkBrowser(viaHttp(url), url);
+    const linkWebUrl = (created.body as { linkWebUrl: string }).linkWebUrl;
+    const back = await oauth1.approve(await browser.toProvider(linkWebUrl));
+    const response = await browser.callback(back);
+    const location = new URL(response.location!);
     expect(location.searchParams.get('status')).toBe('success');
     const oauth1Id = location.searchParams.get('connectionId')! as ConnectionId;
     const row = await world.oidc.row(oauth1Id);

@@ -3,6 +3,7 @@ import { findConnection } from '@tokenlane/db';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from '../peers/scripted-provider.js';
 import { RETURN_URL, startStack, type Stack } from '../support/stack.js';
+import { LinkBrowser, viaHttp } from '../support/link-browser.js';
 
 /**
  * The failure policy through the real worker, counted at the provider: how many token requests
@@ -32,11 +33,14 @@ async function link({ stack }: World, provider: string, user: string): Promise<C
     provider,
     returnUrl: RETURN_URL,
   });
-  const authorize = new URL((created.body as { linkWebUrl: string }).linkWebUrl);
+  const browser = new LinkBrowser(viaHttp(stack.url), stack.url);
+  const authorize = new URL(
+    await browser.toProvider((created.body as { linkWebUrl: string }).linkWebUrl),
+  );
   authorize.searchParams.set('user', user);
   const consent = await fetch(authorize, { redirect: 'manual' });
-  const callback = await fetch(consent.headers.get('location')!, { redirect: 'manual' });
-  const back = new URL(callback.headers.get('location')!);
+  const callback = await browser.callback(new URL(consent.headers.get('location')!));
+  const back = new URL(callback.location!);
   expect(back.searchParams.get('status')).toBe('success');
   return back.searchParams.get('connectionId') as ConnectionId;
 }

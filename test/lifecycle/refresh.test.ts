@@ -12,6 +12,7 @@ import type { Runtime } from '@tokenlane/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeInteraction, startOidcPeer, type OidcPeer } from '../peers/oidc-peer.js';
 import { TEST_PUBLIC_URL, openTestRuntime } from '../support/runtime.js';
+import { openLinkInProcess } from '../support/link-browser.js';
 
 let peer: OidcPeer;
 let rt: Runtime;
@@ -58,8 +59,13 @@ afterAll(async () => {
 /** Links a user (its own connection per userId) with the lifecycle operations themselves (no HTTP, no worker process). */
 async function link(userId: string): Promise<ConnectionId> {
   const started = await startLink(rt, { userId, provider: 'acme' });
-  const back = await completeInteraction(started.linkWebUrl);
-  const { session, outcome } = await acceptCallback(rt, Object.fromEntries(back.searchParams));
+  const opened = await openLinkInProcess(rt, started.linkWebUrl);
+  const back = await completeInteraction(opened.authorizeUrl);
+  const { session, outcome } = await acceptCallback(
+    rt,
+    Object.fromEntries(back.searchParams),
+    opened.browserNonce,
+  );
   expect(outcome.status).toBe('pending');
   const exchanged = await exchangeLink(rt, session.id);
   if (exchanged.status !== 'completed') throw new Error(`exchange ${exchanged.status}`);

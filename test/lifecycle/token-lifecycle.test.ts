@@ -1,9 +1,10 @@
 import type { ConnectionId } from '@tokenlane/core';
 import { openTokens } from '@tokenlane/lifecycle';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { completeInteraction, type OidcPeer } from '../peers/oidc-peer.js';
+import type { OidcPeer } from '../peers/oidc-peer.js';
 import { startOidcStack, type OidcStack } from '../support/oidc-stack.js';
 import type { Stack } from '../support/stack.js';
+import { LinkBrowser, viaHttp } from '../support/link-browser.js';
 
 const TTL_SECONDS = 15;
 let oidc: OidcStack;
@@ -130,17 +131,17 @@ describe('token lifecycle, ingress and worker as separate processes', () => {
     expect(token.body).toMatchObject({
       error: {
         code: 'reauth_required',
-        linkWebUrl: expect.stringContaining(peer.authorizationUrl) as string,
+        linkWebUrl: expect.stringContaining(`${stack.url}/connect/`) as string,
       },
     });
 
     // A re-link made for the caller has no returnUrl: the user lands on tokenlane's own page.
-    const back = await completeInteraction(
+    const browser = new LinkBrowser(viaHttp(stack.url), stack.url);
+    const page = await browser.link(
       (token.body as { error: { linkWebUrl: string } }).error.linkWebUrl,
     );
-    const page = await fetch(`${stack.url}/oauth/callback${back.search}`, { redirect: 'manual' });
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('Your account is connected');
+    expect(page.body).toContain('Your account is connected');
     expect((await row(id)).status).toBe('active');
     expect((await stack.api('GET', `/v1/connections/${id}/token`)).status).toBe(200);
   });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOAuth1Peer, type OAuth1Peer } from '../peers/oauth1-peer.js';
 import { startPinPeer, type PinPeer } from '../peers/pin-peer.js';
 import { RETURN_URL, dumpRedis, startStack, type Stack } from '../support/stack.js';
+import { LinkBrowser, viaHttp } from '../support/link-browser.js';
 
 const GARMIN_SECRET = 'garmin-consumer-secret-91ab';
 const NEST_SECRET = 'nest-client-secret-5f2e';
@@ -54,15 +55,14 @@ describe('OAuth 1.0a link (Garmin shape) through ingress and worker', () => {
     });
     expect(created.status).toBe(201);
     const { linkWebUrl } = created.body as { linkWebUrl: string };
-    const back = await oauth1.approve(linkWebUrl);
+    const browser = new LinkBrowser(viaHttp(stack.url), stack.url);
+    const back = await oauth1.approve(await browser.toProvider(linkWebUrl));
     secrets.add(back.searchParams.get('oauth_token')!);
     secrets.add(back.searchParams.get('oauth_verifier')!);
 
-    const response = await fetch(`${stack.url}/oauth/callback${back.search}`, {
-      redirect: 'manual',
-    });
+    const response = await browser.callback(back);
     expect(response.status).toBe(302);
-    const location = new URL(response.headers.get('location')!);
+    const location = new URL(response.location!);
     expect(location.searchParams.get('status')).toBe('success');
     const connectionId = location.searchParams.get('connectionId')! as ConnectionId;
 
@@ -78,7 +78,10 @@ describe('OAuth 1.0a link (Garmin shape) through ingress and worker', () => {
     secrets.add(tokens.accessToken!.reveal());
     secrets.add(tokens.tokenSecret!.reveal());
 
-    const replay = await fetch(`${stack.url}/oauth/callback${back.search}`, { redirect: 'manual' });
+    const replay = await fetch(`${stack.url}/oauth/callback${back.search}`, {
+      redirect: 'manual',
+      headers: { cookie: browser.cookieHeader() },
+    });
     expect(replay.status).toBe(401);
   });
 });

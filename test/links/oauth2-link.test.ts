@@ -8,6 +8,7 @@ import {
   startOidcPeer,
   type OidcPeer,
 } from '../peers/oidc-peer.js';
+import { LinkBrowser, viaHttp } from '../support/link-browser.js';
 import { RETURN_URL, dumpRedis, startStack, type Stack } from '../support/stack.js';
 
 const CLIENT_SECRET = 'acme-client-secret-7c1d9e';
@@ -21,7 +22,12 @@ interface Link {
   linkWebUrl: string;
   method: string;
   expiresAt: string;
+  /** Where opening `linkWebUrl` in {@link browser} sent it: the provider, with the state. */
+  authorizeUrl: string;
 }
+
+/** The user's browser: it opens every link below and brings every callback back. */
+let browser: LinkBrowser;
 
 beforeAll(async () => {
   stack = await startStack({
@@ -53,6 +59,7 @@ beforeAll(async () => {
       };
     },
   });
+  browser = new LinkBrowser(viaHttp(stack.url), stack.url);
 }, 90_000);
 
 afterAll(async () => {
@@ -68,12 +75,16 @@ async function createLink(body: Record<string, unknown> = {}): Promise<Link> {
     ...body,
   });
   expect(response.status).toBe(201);
-  return response.body as Link;
+  const link = response.body as Omit<Link, 'authorizeUrl'>;
+  return { ...link, authorizeUrl: await browser.toProvider(link.linkWebUrl) };
 }
 
 async function callback(url: URL | string) {
   const target = new URL(url);
-  return fetch(`${stack.url}/oauth/callback${target.search}`, { redirect: 'manual' });
+  return fetch(`${stack.url}/oauth/callback${target.search}`, {
+    redirect: 'manual',
+    headers: { cookie: browser.cookieHeader() },
+  });
 }
 
 async function counts() {
@@ -93,13 +104,14 @@ describe('OAuth 2.0 link against oidc-provider, ingress and worker as separate p
   it('links a user: consent at the peer, callback, exchange, redirect to returnUrl', async () => {
     const link = await createLink();
     expect(link.method).toBe('redirect');
-    const authorization = new URL(link.linkWebUrl);
+    expect(link.linkWebUrl.startsWith(`${stack.url}/connect/`)).toBe(true);
+    const authorization = new URL(link.authorizeUrl);
     expect(authorization.origin + authorization.pathname).toBe(peer.authorizationUrl);
     expect(authorization.searchParams.get('code_challenge_method')).toBe('S256');
     const state = authorization.searchParams.get('state')!;
     secrets.add(state);
 
-    const back = await completeInteraction(link.linkWebUrl);
+    const back = await completeInteraction(link.authorizeUrl);
     expect(back.searchParams.get('state')).toBe(state);
     secrets.add(back.searchParams.get('code')!);
     usedCallback = back;
@@ -155,7 +167,7 @@ describe('OAuth 2.0 link against oidc-provider, ingress and worker as separate p
 
   it('refuses forged, missing and expired states with 401 and changes nothing', async () => {
     const link = await createLink();
-    const state = new URL(link.linkWebUrl).searchParams.get('state')!;
+    const state = new URL(link.authorizeUrl).searchParams.get('state')!;
     secrets.add(state);
     await stack.db.db
       .updateTable('link_sessions')
@@ -178,7 +190,7 @@ describe('OAuth 2.0 link against oidc-provider, ingress and worker as separate p
 
   it('ends the link on access_denied and sends the user back with the code', async () => {
     const link = await createLink();
-    const state = new URL(link.linkWebUrl).searchParams.get('state')!;
+    const state = new URL(link.authorizeUrl).searchParams.get('state')!;
     secrets.add(state);
     const response = await callback(`http://x/?state=${state}&error=access_denied`);
     expect(response.status).toBe(302);

@@ -14,6 +14,7 @@ import {
 } from '../support/harness.js';
 import { startService, type ServiceProcess } from '../support/tokenlane-process.js';
 import { HAVE_CHROMIUM, artifactPath, launchChromium } from './browser.js';
+import { LinkBrowser, viaHttp } from '../support/link-browser.js';
 
 const API_KEY = 'demo-test-api-key-0123456789';
 
@@ -84,7 +85,7 @@ async function startDemoLink(userId: string): Promise<{ linkWebUrl: string; retu
   const returnUrl = `${url}/healthz`;
   const link = await api<LinkView>('POST', '/v1/links', { userId, provider: 'demo', returnUrl });
   expect(link.method).toBe('redirect');
-  expect(link.linkWebUrl.startsWith(`${demoUrl}/auth?`)).toBe(true);
+  expect(link.linkWebUrl.startsWith(`${url}/connect/`)).toBe(true);
   return { linkWebUrl: link.linkWebUrl, returnUrl };
 }
 
@@ -96,12 +97,15 @@ describe('the demo provider under npm start', () => {
 
   it('links a user end to end: any login, PKCE, short-lived tokens with a refresh token', async () => {
     const { linkWebUrl, returnUrl } = await startDemoLink('demo-user-1');
-    expect(new URL(linkWebUrl).searchParams.get('code_challenge_method')).toBe('S256');
-    const callback = await completeInteraction(linkWebUrl, { login: 'alice' });
+    const browser = new LinkBrowser(viaHttp(url), url);
+    const authorizeUrl = await browser.toProvider(linkWebUrl);
+    expect(authorizeUrl.startsWith(`${demoUrl}/auth?`)).toBe(true);
+    expect(new URL(authorizeUrl).searchParams.get('code_challenge_method')).toBe('S256');
+    const callback = await completeInteraction(authorizeUrl, { login: 'alice' });
     expect(callback.href.startsWith(`${url}/oauth/callback?`)).toBe(true);
-    const back = await fetch(callback, { redirect: 'manual' });
+    const back = await browser.callback(callback);
     expect(back.status).toBe(302);
-    const landed = new URL(back.headers.get('location')!);
+    const landed = new URL(back.location!);
     expect(`${landed.origin}${landed.pathname}`).toBe(returnUrl);
     expect(landed.searchParams.get('status')).toBe('success');
 
@@ -124,10 +128,9 @@ describe('the demo provider under npm start', () => {
       userId: 'demo-user-3',
       provider: 'demo',
     });
-    const callback = await completeInteraction(link.linkWebUrl, { login: 'carol' });
-    const page = await fetch(callback, { redirect: 'manual' });
+    const page = await new LinkBrowser(viaHttp(url), url).link(link.linkWebUrl, 'carol');
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('Your account is connected');
+    expect(page.body).toContain('Your account is connected');
   });
 
   it.skipIf(!HAVE_CHROMIUM)(

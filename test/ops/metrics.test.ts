@@ -21,6 +21,7 @@ import {
   sampleValue,
   type ParsedExposition,
 } from '../support/prometheus-text.js';
+import { openLinkInProcess } from '../support/link-browser.js';
 
 const CLIENT = { clientId: 'metrics-test', clientSecret: 'metrics-test-secret-5678' };
 
@@ -72,8 +73,13 @@ afterAll(async () => {
 /** Links a user through the lifecycle operations in-process (no worker runs the exchange job). */
 async function link(userId: string, login?: string): Promise<ConnectionId> {
   const started = await startLink(rt, { userId, provider: 'acme' });
-  const back = await completeInteraction(started.linkWebUrl, login === undefined ? {} : { login });
-  const { session } = await acceptCallback(rt, Object.fromEntries(back.searchParams));
+  const opened = await openLinkInProcess(rt, started.linkWebUrl);
+  const back = await completeInteraction(opened.authorizeUrl, login === undefined ? {} : { login });
+  const { session } = await acceptCallback(
+    rt,
+    Object.fromEntries(back.searchParams),
+    opened.browserNonce,
+  );
   const exchanged = await exchangeLink(rt, session.id);
   if (exchanged.status !== 'completed') throw new Error(`exchange ${exchanged.status}`);
   return exchanged.connectionId;

@@ -12,6 +12,11 @@ export interface OAuth1PeerOptions {
   readonly userId?: string;
   /** Accepted clock skew of `oauth_timestamp`, in seconds (default 300). */
   readonly maxSkewSeconds?: number;
+  /**
+   * Answer request tokens with `oauth_callback_confirmed=true` (default), as RFC 5849 §2.1
+   * requires; false plays an OAuth 1.0 server that ignores the callback.
+   */
+  readonly callbackConfirmed?: boolean;
 }
 
 export interface OAuth1Peer {
@@ -161,7 +166,7 @@ export async function startOAuth1Peer(options: OAuth1PeerOptions): Promise<OAuth
           new URLSearchParams({
             oauth_token: token,
             oauth_token_secret: secret,
-            oauth_callback_confirmed: 'true',
+            ...(options.callbackConfirmed === false ? {} : { oauth_callback_confirmed: 'true' }),
           }).toString(),
         );
       }

@@ -2,6 +2,8 @@ import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
 import { checkReturnUrl, exchangeLink, revokeConnection } from '@tokenlane/lifecycle';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeInteraction } from '../peers/oidc-peer.js';
+import { LinkBrowser, viaInject } from '../support/link-browser.js';
+import { TEST_PUBLIC_URL } from '../support/runtime.js';
 import {
   ALLOWED_RETURN_PREFIX,
   API_KEY,
@@ -22,9 +24,16 @@ import {
  * Forged, missing, expired and replayed states are in test/links/oauth2-link.test.ts.
  */
 let world: HostileWorld;
+/**
+ * One browser for the whole file: links here are opened where they are completed, so each
+ * attack below is met by the defence it is about (PKCE, state, iss, returnUrl), not by the
+ * browser binding (test/security/browser-binding.test.ts).
+ */
+let browser: LinkBrowser;
 
 beforeAll(async () => {
   world = await openHostileWorld();
+  browser = new LinkBrowser(viaInject(world.app), TEST_PUBLIC_URL);
 }, 60_000);
 
 afterAll(async () => {
@@ -46,15 +55,18 @@ async function createLink(userId: string, provider: string): Promise<Link> {
   });
   expect(response.statusCode, response.body).toBe(201);
   const link = JSON.parse(response.body) as { linkId: LinkSessionId; linkWebUrl: string };
-  const state = new URL(link.linkWebUrl).searchParams.get('state');
+  // Opened in the file's browser: from here on, linkWebUrl is the provider URL it went to.
+  const linkWebUrl = await browser.toProvider(link.linkWebUrl);
+  const state = new URL(linkWebUrl).searchParams.get('state');
   if (state === null) throw new Error('no state in the authorization URL');
-  return { ...link, state };
+  return { ...link, linkWebUrl, state };
 }
 
 async function callback(params: Record<string, string>) {
   return world.app.inject({
     method: 'GET',
     url: `/oauth/callback?${new URLSearchParams(params).toString()}`,
+    headers: { cookie: browser.cookieHeader() },
   });
 }
 
@@ -221,7 +233,11 @@ describe('RFC 9700 attacks on the link flow', () => {
       [`oauth_token=${link.state}&oauth_verifier=abc`, 401, 'invalid_state'],
     ];
     for (const [query, status, code] of variants) {
-      const response = await world.app.inject({ method: 'GET', url: `/oauth/callback?${query}` });
+      const response = await world.app.inject({
+        method: 'GET',
+        url: `/oauth/callback?${query}`,
+        headers: { cookie: browser.cookieHeader() },
+      });
       expect([query, response.statusCode, errorCodeOf(response)]).toEqual([query, status, code]);
     }
     expect(await stateCounts(world.rt)).toEqual(before);

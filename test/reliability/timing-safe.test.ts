@@ -10,6 +10,7 @@ import {
   verifyHmacSha256,
 } from '@tokenlane/vault';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseApiKeys } from '@tokenlane/config';
 
 /**
  * Secrets are compared in constant time: the API key check runs the constant-time helper once
@@ -53,12 +54,11 @@ describe('API keys', () => {
   it('authenticate goes through the same constant-time check', () => {
     const request = (authorization: string) =>
       ({ headers: { authorization } }) as unknown as FastifyRequest;
-    expect(() => {
-      authenticate(request(`Bearer ${KEYS[0] ?? ''}`), KEYS);
-    }).not.toThrow();
+    const keys = parseApiKeys(KEYS);
+    expect(authenticate(request(`Bearer ${KEYS[0] ?? ''}`), keys).name).toBe('key-1');
     expect(compareString).toHaveBeenCalledTimes(KEYS.length);
     expect(() => {
-      authenticate(request('Bearer nope-0123456789'), KEYS);
+      authenticate(request('Bearer nope-0123456789'), keys);
     }).toThrow(/Invalid API key/);
     expect(compareString).toHaveBeenCalledTimes(2 * KEYS.length);
   });

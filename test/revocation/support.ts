@@ -6,11 +6,12 @@ import type { Job } from 'bullmq';
 import { request } from 'undici';
 import { completeInteraction, startOidcPeer, type OidcPeer } from '../peers/oidc-peer.js';
 import { TEST_PUBLIC_URL, openTestRuntime } from '../support/runtime.js';
+import { openLinkInProcess } from '../support/link-browser.js';
 
 export const CLIENT_ID = 'revoke-test';
 export const CLIENT_SECRET = 'revoke-test-secret-5678';
 export const API_KEY = 'runtime-test-key-0123456789';
-export const WEBHOOK_SECRET = 'acme-webhook-secret-9c8b7a';
+export const WEBHOOK_SECRET = 'acme-webhook-secret-9c8b7a-0123456789ab';
 
 /** The oidc-provider peer as a custom provider, with RFC 7009 revocation and a webhook secret. */
 export function acmeEntry(peer: OidcPeer, overrides: Record<string, unknown> = {}) {
@@ -55,8 +56,13 @@ export async function openRuntime(providers: object) {
  */
 export async function link(rt: Runtime, provider: string, login: string): Promise<ConnectionId> {
   const started = await startLink(rt, { userId: `app-${login}`, provider });
-  const back = await completeInteraction(started.linkWebUrl, { login });
-  const { session } = await acceptCallback(rt, Object.fromEntries(back.searchParams));
+  const opened = await openLinkInProcess(rt, started.linkWebUrl);
+  const back = await completeInteraction(opened.authorizeUrl, { login });
+  const { session } = await acceptCallback(
+    rt,
+    Object.fromEntries(back.searchParams),
+    opened.browserNonce,
+  );
   const exchanged = await exchangeLink(rt, session.id);
   if (exchanged.status !== 'completed') throw new Error(`exchange ${exchanged.status}`);
   return exchanged.connectionId;

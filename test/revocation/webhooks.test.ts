@@ -21,8 +21,9 @@ import {
 } from './support.js';
 
 const FITBIT_SECRET = 'fitbit-client-secret-31ab';
-const FITBIT_CODE = 'fitbit-verification-code-77';
-const GARMIN_SECRET = 'garmin-intake-secret-d41f09';
+const FITBIT_CODE = 'fitbit-verification-code-77-0123456789ab';
+const GARMIN_SECRET = 'garmin-intake-secret-d41f09-0123456789a';
+const STRAVA_TOKEN = 'hub-token-0123456789abcdef0123456789';
 const GARMIN_USER_TOKEN = 'garmin-user-access-token-5e6f';
 
 let peer: OidcPeer;
@@ -43,7 +44,7 @@ beforeAll(async () => {
     strava: {
       clientId: 'strava-client',
       clientSecret: 'strava-secret',
-      webhookSecret: 'hub-token',
+      webhookSecret: STRAVA_TOKEN,
     },
   });
   rt = opened.runtime;
@@ -294,7 +295,7 @@ describe('built-in provider formats through the intake', () => {
         updates: { authorized: 'false' },
       });
     const now = Math.floor(Date.now() / 1000);
-    const url = '/webhooks/strava/hub-token';
+    const url = `/webhooks/strava/${STRAVA_TOKEN}`;
     const headers = { 'content-type': 'application/json' };
     // Issued an hour before this link (a late retry, or a replay): the link is newer.
     expect((await post(url, deauthorized(now - 3600), headers)).statusCode).toBe(200);
@@ -329,11 +330,11 @@ describe('built-in provider formats through the intake', () => {
   });
 
   it('answers the Strava subscription challenge', async () => {
-    const query = 'hub.mode=subscribe&hub.verify_token=hub-token&hub.challenge=abc123';
+    const query = `hub.mode=subscribe&hub.verify_token=${STRAVA_TOKEN}&hub.challenge=abc123`;
     const response = await app.inject({ url: `/webhooks/strava?${query}` });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ 'hub.challenge': 'abc123' });
-    const wrong = query.replace('hub-token', 'nope');
+    const wrong = query.replace(STRAVA_TOKEN, 'nope');
     expect((await app.inject({ url: `/webhooks/strava?${wrong}` })).statusCode).toBe(404);
   });
 });

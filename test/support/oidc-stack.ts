@@ -1,7 +1,8 @@
 import type { ConnectionId } from '@tokenlane/core';
 import { findConnection, type Connection } from '@tokenlane/db';
-import { completeInteraction, startOidcPeer, type OidcPeer } from '../peers/oidc-peer.js';
+import { startOidcPeer, type OidcPeer } from '../peers/oidc-peer.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { LinkBrowser, viaHttp } from './link-browser.js';
 import { RETURN_URL, startStack, type Stack } from './stack.js';
 
 /** tokenlane (ingress + worker processes) with an oidc-provider peer as provider `acme`. */
@@ -88,11 +89,9 @@ export async function startOidcStack(options: OidcStackOptions): Promise<OidcSta
       provider,
       returnUrl: RETURN_URL,
     });
-    const back = await completeInteraction((created.body as { linkWebUrl: string }).linkWebUrl);
-    const response = await fetch(`${stack.url}/oauth/callback${back.search}`, {
-      redirect: 'manual',
-    });
-    const location = new URL(response.headers.get('location') ?? `${RETURN_URL}?status=none`);
+    const browser = new LinkBrowser(viaHttp(stack.url), stack.url);
+    const response = await browser.link((created.body as { linkWebUrl: string }).linkWebUrl);
+    const location = new URL(response.location ?? `${RETURN_URL}?status=none`);
     if (location.searchParams.get('status') !== 'success') {
       throw new Error(`link of ${userId} ended with ${location.search}`);
     }

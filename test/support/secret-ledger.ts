@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseApiKey } from '@tokenlane/config';
 
 /**
  * The per-run directory the global setup creates: the secret ledger, every log line of every
@@ -75,8 +76,10 @@ export function recordConfigSecrets(
   providers: unknown,
   source: string,
 ): void {
-  for (const key of env.TOKENLANE_API_KEYS?.split(',') ?? []) {
-    recordSecret('api_key', key.trim(), source);
+  for (const entry of env.TOKENLANE_API_KEYS?.split(',') ?? []) {
+    // A scoped entry is `name:scope+scope:key`: the key is the secret (the name is logged).
+    const parsed = parseApiKey(entry.trim(), 0);
+    recordSecret('api_key', 'key' in parsed ? parsed.key : entry.trim(), source);
   }
   for (const entry of env.TOKENLANE_ENCRYPTION_KEYS?.split(',') ?? []) {
     recordSecret('encryption_key', entry.slice(entry.indexOf(':') + 1).trim(), source);

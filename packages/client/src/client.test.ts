@@ -145,19 +145,35 @@ describe('TokenlaneClient', () => {
     expect(isOAuth1Token(oauth1) && oauth1.tokenSecret).toBe('s');
   });
 
-  it('sends refresh, unauthorized and delete without a body', async () => {
+  it('sends refresh and delete without a body, unauthorized with the refused token', async () => {
     answer('POST', '/v1/connections/c1/refresh', 202, { status: 'queued' });
     answer('POST', '/v1/connections/c1/unauthorized', 202);
     answer('DELETE', '/v1/connections/c1', 202);
     await client.refresh('c1');
-    await client.reportUnauthorized('c1');
+    await client.reportUnauthorized('c1', 'refused-token');
     await client.deleteConnection('c1');
     expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual([
       'POST /v1/connections/c1/refresh',
       'POST /v1/connections/c1/unauthorized',
       'DELETE /v1/connections/c1',
     ]);
-    expect(seen.every((s) => s.body === undefined)).toBe(true);
+    expect(seen.map((s) => s.body)).toEqual([
+      undefined,
+      { accessToken: 'refused-token' },
+      undefined,
+    ]);
+  });
+
+  it('asks for a re-link with its provider and returnUrl', async () => {
+    const link = {
+      linkId: 'l1',
+      linkWebUrl: 'https://t/connect/x',
+      method: 'redirect',
+      expiresAt: 'e',
+    };
+    answer('POST', '/v1/connections/c1/relink', 201, link);
+    expect(await client.relink('c1', { returnUrl: 'https://app/back' })).toEqual(link);
+    expect(seen.at(-1)?.body).toEqual({ returnUrl: 'https://app/back' });
   });
 
   it('lists and iterates events from a cursor', async () => {

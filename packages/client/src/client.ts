@@ -11,6 +11,7 @@ import type {
   Page,
   PinResult,
   ProviderInfo,
+  RelinkInput,
   TokenlaneEvent,
 } from './types.js';
 
@@ -54,6 +55,17 @@ export class TokenlaneClient {
   /** `POST /v1/links`: starts linking a user; send them to `linkWebUrl`. */
   async createLink(input: CreateLinkInput): Promise<Link> {
     return (await this.#call({ method: 'POST', path: '/v1/links', body: input })) as Link;
+  }
+
+  /**
+   * `POST /v1/connections/:id/relink`: a link that re-authorizes the connection in place. Call
+   * it when your user is present (after `connection.reauth_required`) and send them to
+   * `linkWebUrl` in the browser they are using: the link binds to the browser that opens it.
+   * Asking again returns the same live link.
+   */
+  async relink(connectionId: string, input: RelinkInput = {}): Promise<Link> {
+    const path = `/v1/connections/${id(connectionId)}/relink`;
+    return (await this.#call({ method: 'POST', path, body: input })) as Link;
   }
 
   /** `POST /v1/links/:linkId/pin`: completes an out-of-band link with the user's PIN. */
@@ -100,10 +112,13 @@ export class TokenlaneClient {
     await this.#call({ method: 'POST', path: `/v1/connections/${id(connectionId)}/refresh` });
   }
 
-  /** `POST /v1/connections/:id/unauthorized`: the provider answered 401 to this token. */
-  async reportUnauthorized(connectionId: string): Promise<void> {
+  /**
+   * `POST /v1/connections/:id/unauthorized`: the provider answered 401 to `accessToken` (OAuth
+   * 1.0a: the `token`). A report about a token already replaced does nothing.
+   */
+  async reportUnauthorized(connectionId: string, accessToken: string): Promise<void> {
     const path = `/v1/connections/${id(connectionId)}/unauthorized`;
-    await this.#call({ method: 'POST', path });
+    await this.#call({ method: 'POST', path, body: { accessToken } });
   }
 
   /** `DELETE /v1/connections/:id`: revokes at the provider, then wipes the tokens. */

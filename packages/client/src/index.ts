@@ -18,6 +18,7 @@ export type {
   Page,
   PinResult,
   ProviderInfo,
+  RelinkInput,
   TokenlaneEvent,
 } from './types.js';
 export { verifyEventSignature, verifyWebhook } from './webhook.js';

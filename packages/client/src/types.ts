@@ -40,8 +40,16 @@ export interface CreateLinkInput {
   /** Where the user lands afterwards; must match `TOKENLANE_ALLOWED_RETURN_URLS`. */
   readonly returnUrl?: string;
   readonly scopes?: readonly string[];
-  /** Re-link this connection (after `reauth_required`) instead of creating one. */
+  /** Re-link this connection instead of creating one (prefer {@link RelinkInput}). */
   readonly connectionId?: string;
+}
+
+/** `POST /v1/connections/:id/relink`: re-authorize a connection in place. */
+export interface RelinkInput {
+  /** The connection's own provider (default) or its declared successor. */
+  readonly provider?: string;
+  /** Where the user lands afterwards; must match `TOKENLANE_ALLOWED_RETURN_URLS`. */
+  readonly returnUrl?: string;
 }
 
 /** A started link: send the user to `linkWebUrl` (or show it, for the PIN method). */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { parseApiKey } from './api-keys.js';
+
 import {
   LOG_FORMATS,
   LOG_LEVELS,
@@ -30,6 +32,8 @@ import {
  * | `TOKENLANE_REDIS_CLUSTER` | `false` | `true`: `REDIS_URL` names one node of a Redis Cluster (the prefix then needs a hash tag) |
  * | `TOKENLANE_LOG_FORMAT` | unset | `json` or `pretty`; unset: readable lines for `npm start` on a terminal outside production, JSON otherwise |
  * | `TOKENLANE_REFRESH_GIVE_UP_HOURS` | `168` (1–8760) | how long refreshes may keep failing before the connection is `reauth_required` / `refresh_exhausted` |
+ * | `TOKENLANE_AUDIT_TOKEN_READS` | `false` | `true`: every token read writes a `connection.token_read` event naming the API key |
+ * | `TOKENLANE_EVENT_RETENTION_DAYS` | `30` (1–3650) | delivered events older than this are deleted (undelivered ones are kept) |
  */
 export const envSchema = z.object({
   NODE_ENV: oneOf(NODE_ENVS).default('development'),
@@ -46,7 +50,7 @@ export const envSchema = z.object({
     expected: 'must be a redis:// or rediss:// URL',
   }).optional(),
   TOKENLANE_REDIS_CLUSTER: oneOf(['true', 'false']).default('false'),
-  TOKENLANE_API_KEYS: list(atLeast(16)).default([]),
+  TOKENLANE_API_KEYS: list(apiKeyEntry()).default([]),
   TOKENLANE_ENCRYPTION_KEYS: encryptionKeys().optional(),
   TOKENLANE_PROVIDERS_FILE: z.string().optional(),
   TOKENLANE_ALLOWED_RETURN_URLS: list(
@@ -67,7 +71,20 @@ export const envSchema = z.object({
     .default('tokenlane'),
   TOKENLANE_REFRESH_GIVE_UP_HOURS: integer(1, 8_760).default(168),
   TOKENLANE_PROVIDER_PROBE_SECONDS: integer(1, 3_600).default(60),
+  TOKENLANE_AUDIT_TOKEN_READS: oneOf(['true', 'false']).default('false'),
+  TOKENLANE_EVENT_RETENTION_DAYS: integer(1, 3_650).default(30),
 });
+
+/**
+ * One `TOKENLANE_API_KEYS` entry: a bare key, or `name:scope+scope:key`; names must be unique
+ * (checked on the list).
+ */
+function apiKeyEntry() {
+  return z.string().superRefine((entry, ctx) => {
+    const parsed = parseApiKey(entry, 0);
+    if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
+  });
+}
 
 export type EnvVariable = keyof typeof envSchema.shape;
 export type ParsedEnv = z.output<typeof envSchema>;

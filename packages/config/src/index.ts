@@ -9,3 +9,5 @@ export { REDACTION_CENSOR, REDACT_PATHS, createLogger, wantsPrettyLogs } from '.
 export type { CreateLoggerOptions, Logger } from './logger.js';
 export { redactUrl } from './url-display.js';
 export { hashTagOf } from './hash-tag.js';
+export { API_KEY_SCOPES, MIN_API_KEY_LENGTH, parseApiKey, parseApiKeys } from './api-keys.js';
+export type { ApiKey, ApiKeyScope } from './api-keys.js';

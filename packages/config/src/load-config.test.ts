@@ -73,6 +73,8 @@ describe('loadConfig', () => {
       queuePrefix: 'tokenlane',
       refreshGiveUpHours: 168,
       providerProbeSeconds: 60,
+      auditTokenReads: false,
+      eventRetentionDays: 30,
     });
   });
 
@@ -170,6 +172,31 @@ describe('loadConfig errors', () => {
       'TOKENLANE_API_KEYS entry 1 must be at least 16 characters long',
     ],
     ['TOKENLANE_API_KEYS', `${apiKey},`, 'TOKENLANE_API_KEYS entry 2 is empty (stray comma?)'],
+    [
+      'TOKENLANE_API_KEYS',
+      `ci:tokens:read+connections:wrte:${apiKey}`,
+      'TOKENLANE_API_KEYS entry 1 (key "ci") has an unknown scope: use name:scope+scope:key with scopes from connections:read, connections:write, tokens:read, events:read, migrations:write, admin',
+    ],
+    [
+      'TOKENLANE_API_KEYS',
+      `${apiKey},ci:events:read:short`,
+      'TOKENLANE_API_KEYS entry 2 (key "ci") must have a key of at least 16 characters',
+    ],
+    [
+      'TOKENLANE_API_KEYS',
+      `Bad Name:admin:${apiKey}`,
+      'TOKENLANE_API_KEYS entry 1 has a bad name: use 1-64 of a-z, 0-9, _ . - before the first ":"',
+    ],
+    [
+      'TOKENLANE_AUDIT_TOKEN_READS',
+      'yes',
+      'TOKENLANE_AUDIT_TOKEN_READS must be one of true, false',
+    ],
+    [
+      'TOKENLANE_EVENT_RETENTION_DAYS',
+      '0',
+      'TOKENLANE_EVENT_RETENTION_DAYS must be an integer from 1 to 3650',
+    ],
     [
       'TOKENLANE_ENCRYPTION_KEYS',
       'k1:c2hvcnQ=',

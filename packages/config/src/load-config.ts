@@ -60,6 +60,10 @@ export interface Config {
   readonly refreshGiveUpHours: number;
   /** First wait before a paused provider is probed (doubling per failed probe, up to 1 h). */
   readonly providerProbeSeconds: number;
+  /** Every token read writes a `connection.token_read` event. */
+  readonly auditTokenReads: boolean;
+  /** Delivered events older than this many days are deleted by the retention job. */
+  readonly eventRetentionDays: number;
 }
 
 /**
@@ -124,6 +128,8 @@ function toConfig(env: ParsedEnv): Config {
     queuePrefix: env.TOKENLANE_QUEUE_PREFIX,
     refreshGiveUpHours: env.TOKENLANE_REFRESH_GIVE_UP_HOURS,
     providerProbeSeconds: env.TOKENLANE_PROVIDER_PROBE_SECONDS,
+    auditTokenReads: env.TOKENLANE_AUDIT_TOKEN_READS === 'true',
+    eventRetentionDays: env.TOKENLANE_EVENT_RETENTION_DAYS,
   };
 }
 

@@ -10,6 +10,8 @@ export const API_ERROR_CODES = [
   'invalid_request',
   'invalid_json',
   'unauthorized',
+  /** The API key lacks the scope the route needs (the message names it). */
+  'insufficient_scope',
   'not_found',
   'unknown_provider',
   'provider_not_configured',
@@ -98,5 +100,11 @@ export const LINK_FAILURE_CODES = [
   /** The link session was not found or not waiting for an exchange. */
   'link_not_found',
   'link_not_exchanging',
+  /** A re-link came back with another provider account than the connection's; nothing changed. */
+  'account_mismatch',
+  /** The connection was revoked after the link was made: the link no longer counts. */
+  'link_cancelled',
+  /** Too many wrong PINs were submitted for this link. */
+  'too_many_attempts',
 ] as const;
 export type LinkFailureCode = (typeof LINK_FAILURE_CODES)[number];

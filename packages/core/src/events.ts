@@ -13,5 +13,7 @@ export const EVENT_TYPES = [
   'provider.unhealthy',
   /** Provider-level: a probe succeeded after `provider.unhealthy`; its refreshes resume. */
   'provider.recovered',
+  /** A token was read through the token API (only with TOKENLANE_AUDIT_TOKEN_READS=true). */
+  'connection.token_read',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

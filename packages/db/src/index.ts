@@ -52,6 +52,7 @@ export {
   consumeState,
   deleteExpiredLinkSessions,
   findLinkSession,
+  findLinkSessionByRequestTokenHash,
   findLinkSessionByStateHash,
   insertLinkSession,
   updateLinkSession,
@@ -70,3 +71,25 @@ export { TRANSITION_ERROR_CODES, TransitionError, transitionConnection } from '.
 export type { TransitionErrorCode, TransitionEvent, TransitionResult } from './transition.js';
 export { lastErrorCodes, refreshActivity } from './console.js';
 export type { RefreshHour } from './console.js';
+export {
+  cancelConnectionLinks,
+  countWrongPin,
+  findLiveRelink,
+  lockConnectionLinks,
+  openConnectLink,
+} from './link-session-guards.js';
+export {
+  deleteExpiredLinkSessionBatch,
+  deleteOldEventBatch,
+  deleteStaleNoticeReceiptBatch,
+} from './retention.js';
+export type { RetentionCutoffs } from './retention.js';
+export {
+  LINK_SESSION_CIPHERTEXTS,
+  listLinkSessionsNotUnderKey,
+  reencryptLinkSession,
+} from './link-session-rotation.js';
+export type {
+  LinkSessionCiphertextColumn,
+  LinkSessionCiphertexts,
+} from './link-session-rotation.js';

@@ -28,6 +28,18 @@ export interface LinkSession {
   readonly expiresAt: Date;
   readonly createdAt: Date;
   readonly completedAt: Date | null;
+  /** The `linkWebUrl` handed out, so a live re-link can be handed out again. */
+  readonly linkUrlEnc: Ciphertext | null;
+  /** SHA-256 of the one-time `/connect/<id>` id of a browser-bound link. */
+  readonly connectHash: string | null;
+  /** The provider URL `/connect/<id>` redirects to (it carries the state). */
+  readonly authorizeUrlEnc: Ciphertext | null;
+  /** SHA-256 of the nonce the opening browser got as a cookie. */
+  readonly browserNonceHash: string | null;
+  /** When `/connect/<id>` was opened; a link opens once. */
+  readonly openedAt: Date | null;
+  /** Wrong PINs submitted so far. */
+  readonly pinAttempts: number;
 }
 
 /** What a link session write may change after creation. */
@@ -41,6 +53,9 @@ export interface LinkSessionPatch {
   readonly errorCode?: string | null;
   readonly resultConnectionId?: ConnectionId | null;
   readonly completedAt?: Date | null;
+  readonly linkUrlEnc?: Ciphertext | null;
+  readonly connectHash?: string | null;
+  readonly authorizeUrlEnc?: Ciphertext | null;
 }
 
 /** A new link session; the id comes from the caller because ciphertexts are bound to it. */
@@ -73,6 +88,9 @@ export function insertColumns(input: NewLinkSession): Insertable<LinkSessionsTab
     scopes: jsonb(input.scopes ?? []),
     error_code: input.errorCode ?? null,
     result_connection_id: input.resultConnectionId ?? null,
+    link_url_enc: input.linkUrlEnc ?? null,
+    connect_hash: input.connectHash ?? null,
+    authorize_url_enc: input.authorizeUrlEnc ?? null,
   };
 }
 
@@ -90,6 +108,9 @@ export function linkPatchColumns(patch: LinkSessionPatch): UpdateObject<Database
   if (patch.resultConnectionId !== undefined)
     columns.result_connection_id = patch.resultConnectionId;
   if (patch.completedAt !== undefined) columns.completed_at = patch.completedAt;
+  if (patch.linkUrlEnc !== undefined) columns.link_url_enc = patch.linkUrlEnc;
+  if (patch.connectHash !== undefined) columns.connect_hash = patch.connectHash;
+  if (patch.authorizeUrlEnc !== undefined) columns.authorize_url_enc = patch.authorizeUrlEnc;
   return columns;
 }
 
@@ -115,5 +136,11 @@ export function toLinkSession(row: Selectable<LinkSessionsTable>): LinkSession {
     expiresAt: row.expires_at,
     createdAt: row.created_at,
     completedAt: row.completed_at,
+    linkUrlEnc: row.link_url_enc,
+    connectHash: row.connect_hash,
+    authorizeUrlEnc: row.authorize_url_enc,
+    browserNonceHash: row.browser_nonce_hash,
+    openedAt: row.opened_at,
+    pinAttempts: row.pin_attempts,
   };
 }

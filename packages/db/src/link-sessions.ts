@@ -51,6 +51,19 @@ export async function findLinkSessionByStateHash(
   return row && toLinkSession(row);
 }
 
+/** The link session of an OAuth 1.0a request token (read only). */
+export async function findLinkSessionByRequestTokenHash(
+  db: DbExecutor,
+  requestTokenHash: string,
+): Promise<LinkSession | undefined> {
+  const row = await db
+    .selectFrom('link_sessions')
+    .selectAll()
+    .where('request_token_hash', '=', requestTokenHash)
+    .executeTakeFirst();
+  return row && toLinkSession(row);
+}
+
 /**
  * Consumes a state in one atomic UPDATE: only the first callback with an unexpired,
  * pending state for this provider gets the session. A replayed, expired, unknown or
@@ -61,8 +74,9 @@ export function consumeState(
   stateHash: string,
   provider: string,
   now: Date,
+  nonceHash?: string,
 ): Promise<LinkSession | undefined> {
-  return consume(db, now, 'state_hash', stateHash, provider);
+  return consume(db, now, 'state_hash', stateHash, nonceHash, provider);
 }
 
 /** The OAuth 1.0a counterpart of {@link consumeState}, keyed by the request token's hash. */
@@ -70,16 +84,23 @@ export function consumeRequestToken(
   db: DbExecutor,
   requestTokenHash: string,
   now: Date,
+  nonceHash?: string,
 ): Promise<LinkSession | undefined> {
-  return consume(db, now, 'request_token_hash', requestTokenHash);
+  return consume(db, now, 'request_token_hash', requestTokenHash, nonceHash);
 }
 
-/** Marks the callback as seen on the one pending, unexpired session matching `column`. */
+/**
+ * Marks the callback as seen on the one pending, unexpired session matching `column`. A
+ * browser-bound session (opened through `/connect/<id>`) also needs the hash of the nonce
+ * its browser was given: a callback from another browser matches nothing.
+ * @see RFC 9700 §4.7.1
+ */
 async function consume(
   db: DbExecutor,
   now: Date,
   column: 'state_hash' | 'request_token_hash',
   value: string,
+  nonceHash: string | undefined,
   provider?: string,
 ): Promise<LinkSession | undefined> {
   let update = db
@@ -88,7 +109,10 @@ async function consume(
     .where(column, '=', value)
     .where('callback_at', 'is', null)
     .where('status', '=', 'pending')
-    .where('expires_at', '>', now);
+    .where('expires_at', '>', now)
+    .where((eb) =>
+      eb.or([eb('connect_hash', 'is', null), eb('browser_nonce_hash', '=', nonceHash ?? '')]),
+    );
   if (provider !== undefined) update = update.where('provider', '=', provider);
   const row = await update.returningAll().executeTakeFirst();
   return row && toLinkSession(row);

@@ -90,6 +90,12 @@ export interface LinkSessionsTable {
   expires_at: Date;
   created_at: ColumnType<Date, never, never>;
   completed_at: Date | null;
+  link_url_enc: Ciphertext | null;
+  connect_hash: string | null;
+  authorize_url_enc: Ciphertext | null;
+  browser_nonce_hash: string | null;
+  opened_at: Date | null;
+  pin_attempts: Generated<number>;
 }
 
 /** The `events` outbox as kysely sees it. */

@@ -11,8 +11,11 @@ import type { FailurePolicy } from './policy.js';
 export type LifecycleSettings = Pick<
   Config,
   | 'allowedReturnUrls'
+  | 'auditTokenReads'
   | 'callbackWaitMs'
+  | 'eventRetentionDays'
   | 'linkTtlSeconds'
+  | 'publicUrl'
   | 'queuePrefix'
   | 'refreshGiveUpHours'
   | 'webhook'

@@ -2,7 +2,9 @@ export type { LifecycleContext, LifecycleSettings } from './context.js';
 export { LIFECYCLE_ERROR_CODES, LifecycleError } from './errors.js';
 export type { LifecycleErrorCode } from './errors.js';
 export { acceptCallback } from './links/callback.js';
-export type { CallbackQuery, CallbackResult } from './links/callback.js';
+export type { BrowserNonce, CallbackQuery, CallbackResult } from './links/callback.js';
+export { openLink } from './links/open-link.js';
+export type { OpenedLink } from './links/open-link.js';
 export { CodeSpentError, exchangeLink, failExchange } from './links/exchange.js';
 export type { ExchangeOutcome } from './links/exchange.js';
 export { submitPin } from './links/pin.js';
@@ -49,3 +51,5 @@ export type {
 } from './revoke/notice.js';
 export { toConnectionView, toEventView } from './views.js';
 export type { ConnectionView, EventView } from './views.js';
+export { RETENTION_BATCH, retentionCutoffs, runRetention } from './retention/retention.js';
+export type { RetentionResult } from './retention/retention.js';

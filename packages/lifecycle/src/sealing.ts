@@ -4,7 +4,14 @@ import type { OAuth1TokenSet, TokenSet } from '@tokenlane/providers';
 import { Secret, type Ciphertext, type KeyRing } from '@tokenlane/vault';
 
 /** Secret fields of a link session, each bound to its row by the cipher's associated data. */
-export type LinkSecretField = 'code' | 'code_verifier' | 'request_token';
+export type LinkSecretField =
+  | 'code'
+  | 'code_verifier'
+  | 'request_token'
+  /** The `linkWebUrl` handed out (a capability): handed out again for a live re-link. */
+  | 'link_url'
+  /** The provider URL a browser-bound link redirects to (it carries the state). */
+  | 'authorize_url';
 
 export function sealLinkSecret(
   ring: KeyRing,

@@ -52,6 +52,10 @@ export interface Metrics {
   readonly refreshDuration: Histogram<ByProvider>;
   readonly refreshLeadTime: Histogram<ByProvider>;
   readonly webhookDeliveries: Counter<'outcome'>;
+  /** `/v1` requests by API key name (`none`: unauthenticated), route pattern and status. */
+  readonly apiRequests: Counter<'key' | 'route' | 'status'>;
+  /** Tokens handed out by the token API, by API key name. */
+  readonly tokenReads: Counter<'key'>;
   /** The `Content-Type` of {@link Metrics.text}. */
   readonly contentType: string;
   /** The Prometheus text exposition of every metric. */
@@ -178,6 +182,18 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
       name: 'tokenlane_webhook_deliveries_total',
       help: 'Webhook delivery attempts to the backend by outcome.',
       labelNames: ['outcome'] as const,
+      registers,
+    }),
+    apiRequests: new Counter({
+      name: 'tokenlane_api_requests_total',
+      help: 'API requests by API key name (never the key), route pattern and status.',
+      labelNames: ['key', 'route', 'status'] as const,
+      registers,
+    }),
+    tokenReads: new Counter({
+      name: 'tokenlane_token_reads_total',
+      help: 'Tokens read through the token API, by API key name.',
+      labelNames: ['key'] as const,
       registers,
     }),
     contentType: registry.contentType,

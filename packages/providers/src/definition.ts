@@ -110,6 +110,12 @@ interface DefinitionBase {
    * mix-up and is refused (RFC 9207, RFC 9700 §4.4).
    */
   readonly issuer?: string;
+  /**
+   * The provider is documented to send `iss` in every authorization response (RFC 9207
+   * `authorization_response_iss_parameter_supported`): with an `issuer`, a redirect without
+   * `iss` is refused.
+   */
+  readonly authorizationResponseIss?: boolean;
   /** Most token-endpoint calls tokenlane makes, across all replicas (providers file). */
   readonly rateLimit?: { readonly requests: number; readonly perSeconds: number };
 }

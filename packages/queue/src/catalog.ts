@@ -83,6 +83,14 @@ export const JOB_CATALOG = {
     backoff: { baseMs: 1_000, capMs: 1_000 },
     retention: { completed: { count: 10 }, failed: { count: 100 } },
   },
+  /** Delete expired link sessions, old delivered events and stale notice receipts (a job scheduler). */
+  retention: {
+    payload: z.strictObject({}),
+    jobId: () => 'retention',
+    attempts: 1,
+    backoff: { baseMs: 1_000, capMs: 1_000 },
+    retention: { completed: { count: 10 }, failed: { count: 100 } },
+  },
 } as const satisfies Record<string, JobDefinition>;
 
 /** BullMQ's `removeOnComplete` / `removeOnFail`: true, or keep by age (s) and count. */

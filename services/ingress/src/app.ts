@@ -1,8 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Logger } from '@tokenlane/config';
+import { parseApiKeys, type Logger } from '@tokenlane/config';
 import type { Runtime } from '@tokenlane/runtime';
-import { apiKeyHook } from './auth.js';
+import { apiKeyHook, isApiRequest } from './auth.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { HttpError } from './errors.js';
 import { genReqId, REQUEST_ID_HEADER, requestLogger } from './logging.js';
@@ -10,6 +10,7 @@ import { registerDocRoutes, registerOpenApi } from './openapi.js';
 import { consoleRoutes } from './console/routes.js';
 import { adminRoutes } from './routes/admin.js';
 import { connectionActionRoutes } from './routes/connection-actions.js';
+import { connectRoutes } from './routes/connect.js';
 import { connectionRoutes } from './routes/connections.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -17,6 +18,7 @@ import { linkRoutes } from './routes/links.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { providerRoutes } from './routes/providers.js';
+import { relinkRoutes } from './routes/relink.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 /** Request bodies are small JSON documents; anything bigger is refused with 413. */
@@ -50,6 +52,11 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     trustProxy: typeof trustProxy === 'object' ? [...trustProxy] : trustProxy,
     // Answered by our own hook below, in our error shape.
     return503OnClosing: false,
+    // The longest path segment: a webhook intake secret may be 512 characters.
+    routerOptions: { maxParamLength: 600 },
+    // Logged by our own hooks below: one line per request, after the API key is known, so
+    // the line names it.
+    disableRequestLogging: true,
     frameworkErrors: errorHandler,
   });
 
@@ -74,7 +81,21 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     }
     done();
   });
-  app.addHook('onRequest', apiKeyHook(runtime.apiKeys));
+  app.addHook('onRequest', apiKeyHook(parseApiKeys(runtime.apiKeys)));
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
+      'request completed',
+    );
+    if (isApiRequest(request)) {
+      runtime.metrics.apiRequests.inc({
+        key: request.apiKey?.name ?? 'none',
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      });
+    }
+    done();
+  });
 
   // Swagger first: it collects the routes registered after it.
   registerOpenApi(app);
@@ -92,6 +113,8 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.register(webhookRoutes, { runtime });
   app.register(eventRoutes, { runtime });
   app.register(linkRoutes, { runtime });
+  app.register(connectRoutes, { runtime });
+  app.register(relinkRoutes, { runtime });
   app.register(tokenRoutes, { runtime });
   return app;
 }

@@ -1,6 +1,13 @@
 export { buildApp, BODY_LIMIT_BYTES } from './app.js';
 export type { BuildAppOptions } from './app.js';
-export { apiKeyHook, authenticate, bearerToken, matchesApiKey, requireApiKey } from './auth.js';
+export {
+  apiKeyHook,
+  authenticate,
+  authorize,
+  bearerToken,
+  findApiKey,
+  matchesApiKey,
+} from './auth.js';
 export {
   errorHandler,
   notFoundHandler,
@@ -27,3 +34,4 @@ export {
 export type { ConnectionView, EventView } from './views.js';
 export { providerViewSchema, toProviderView } from './routes/providers.js';
 export type { ProviderView } from './routes/providers.js';
+export { linkCookieName } from './link-cookie.js';

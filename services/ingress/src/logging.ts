@@ -20,14 +20,22 @@ export function genReqId(request: IncomingMessage): string {
 
 /**
  * How a request appears in logs: method, matched route and path. Never the query string
- * (callbacks carry codes and state) and never headers (Authorization).
+ * (callbacks carry codes and state) and never headers (Authorization). Under `/webhooks/`,
+ * everything after the provider segment is an intake secret: redacted whether or not a route
+ * matched.
  */
 export function serializeRequest(request: FastifyRequest): Record<string, string | undefined> {
   return {
     method: request.method,
     route: request.routeOptions.url,
-    path: request.url.split('?', 1)[0],
+    path: redactPath(request.url.split('?', 1)[0] ?? ''),
   };
+}
+
+/** `/webhooks/<provider>/<secret…>` → `/webhooks/<provider>/[redacted]`; other paths unchanged. */
+export function redactPath(path: string): string {
+  const match = /^(\/+webhooks\/+[^/]*)\/./i.exec(path);
+  return match === null ? path : `${match[1] ?? ''}/[redacted]`;
 }
 
 /** A child of `logger` that logs requests with {@link serializeRequest}. */

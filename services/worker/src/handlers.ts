@@ -5,6 +5,7 @@ import { notifyHandler } from './jobs/notify.js';
 import { outboxHandler } from './jobs/outbox.js';
 import { reauthHandler } from './jobs/reauth.js';
 import { refreshHandler } from './jobs/refresh.js';
+import { retentionHandler } from './jobs/retention.js';
 import { revokeHandler } from './jobs/revoke.js';
 import { sweepHandler } from './jobs/sweep.js';
 
@@ -22,5 +23,6 @@ export function createHandlers(rt: Runtime): JobHandlers {
     notify: notifyHandler(rt),
     outbox: outboxHandler(rt),
     sweep: sweepHandler(rt),
+    retention: retentionHandler(rt),
   };
 }

@@ -23,6 +23,7 @@ const CONCURRENCY: Record<JobName, number> = {
   notify: 20,
   outbox: 1,
   sweep: 1,
+  retention: 1,
 };
 
 /** Starts a worker per queue and the recurring jobs (one schedule shared by all replicas). */
@@ -72,14 +73,20 @@ export async function startWorkerPool(rt: Runtime): Promise<WorkerPool> {
 /** How often undelivered events are relayed to the `notify` queue. */
 const OUTBOX_INTERVAL_MS = 1_000;
 
+/** How often the retention job deletes what nobody needs any more. */
+const RETENTION_INTERVAL_MS = 10 * 60_000;
+
 /**
- * The recurring jobs: the refresh sweep, and the outbox relay when a webhook is configured.
- * Upserting is idempotent: every replica may do it and the schedule stays one.
+ * The recurring jobs: the refresh sweep, retention, and the outbox relay when a webhook is
+ * configured. Upserting is idempotent: every replica may do it and the schedule stays one.
  */
 async function scheduleRecurringJobs(rt: Runtime): Promise<void> {
   await rt.queues
     .queue('sweep')
     .upsertJobScheduler('sweep', { every: rt.config.sweepIntervalMs }, template('sweep'));
+  await rt.queues
+    .queue('retention')
+    .upsertJobScheduler('retention', { every: RETENTION_INTERVAL_MS }, template('retention'));
   const outbox = rt.queues.queue('outbox');
   if (rt.config.webhook === undefined) {
     await outbox.removeJobScheduler('outbox');
@@ -89,7 +96,7 @@ async function scheduleRecurringJobs(rt: Runtime): Promise<void> {
 }
 
 /** A scheduled job's template, with the catalog's retention (else BullMQ keeps every run). */
-function template(name: 'sweep' | 'outbox') {
+function template(name: 'sweep' | 'outbox' | 'retention') {
   const { retention } = JOB_CATALOG[name];
   return {
     name,

@@ -125,6 +125,11 @@ function renderSummary(s: RotationSummary): string {
   for (const failure of s.failed) lines.push(`failed: ${failure.connectionId} (${failure.code})`);
   if (s.total > 0 && s.remaining === 0)
     lines.push(`done: every connection is under "${s.primaryKid}"`);
+  const links = s.linkSessions;
+  if (links.rotated > 0) lines.push(`re-encrypted ${links.rotated} link session(s)`);
+  if (links.failed > 0) {
+    lines.push(`${links.failed} link session(s) no configured key opens: left to expire`);
+  }
   return lines.map((line) => `${line}\n`).join('');
 }
 

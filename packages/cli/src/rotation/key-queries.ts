@@ -1,4 +1,4 @@
-import type { DbExecutor } from '@tokenlane/db';
+import { LINK_SESSION_CIPHERTEXTS, type DbExecutor } from '@tokenlane/db';
 import { sql, type RawBuilder } from 'kysely';
 
 // The db package lists and rewrites rows for rotation; these two read-only counts are what the
@@ -35,10 +35,15 @@ export interface KidCount {
 }
 
 export async function countCiphertextsByKid(db: DbExecutor): Promise<KidCount[]> {
+  // Link sessions too: a key may be dropped only once neither table holds a ciphertext under it.
+  const columns = [
+    ...ENC_COLUMNS.map((column) => ['connections', column] as const),
+    ...LINK_SESSION_CIPHERTEXTS.map(([column]) => ['link_sessions', column] as const),
+  ];
   const kids = sql.join(
-    ENC_COLUMNS.map(
-      (column) =>
-        sql`select split_part(${sql.ref(column)}, '.', 2) as kid from connections where ${sql.ref(column)} is not null`,
+    columns.map(
+      ([table, column]) =>
+        sql`select split_part(${sql.ref(column)}, '.', 2) as kid from ${sql.table(table)} where ${sql.ref(column)} is not null`,
     ),
     sql` union all `,
   );

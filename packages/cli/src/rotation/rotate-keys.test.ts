@@ -1,11 +1,12 @@
-import { newConnectionId } from '@tokenlane/core';
+import { newConnectionId, newLinkSessionId } from '@tokenlane/core';
 import {
   createDatabase,
   insertConnection,
+  insertLinkSession,
   migrateToLatest,
   type DatabaseHandle,
 } from '@tokenlane/db';
-import { KeyRing, type Ciphertext } from '@tokenlane/vault';
+import { KeyRing, Secret, type Ciphertext } from '@tokenlane/vault';
 import type { KyselyPlugin, PluginTransformResultArgs, QueryResult, UnknownRow } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@tokenlane/test-support';
@@ -171,5 +172,52 @@ describe('rotateKeys', () => {
     await seedConnections(handle.db, ringBA, 3);
     const summary = await rotateKeys({ db: handle.db, keyRing: ringBA, batchSize: 200 });
     expect(summary).toMatchObject({ total: 0, rotated: 0, remaining: 0, passes: 1 });
+  });
+});
+
+describe('rotateKeys on link sessions', () => {
+  it('re-encrypts every link-session ciphertext, bound to its row and field', async () => {
+    await emptyTable();
+    await handle.db.deleteFrom('link_sessions').execute();
+    const fields = [
+      ['code_verifier_enc', 'code_verifier'],
+      ['request_token_secret_enc', 'request_token'],
+      ['link_url_enc', 'link_url'],
+      ['authorize_url_enc', 'authorize_url'],
+    ] as const;
+    const ids = Array.from({ length: 12 }, () => newLinkSessionId());
+    for (const [i, id] of ids.entries()) {
+      const seal = (field: string) =>
+        ringA.encrypt(new Secret(`${field}-${String(i)}`), {
+          table: 'link_sessions',
+          rowId: id,
+          field,
+        });
+      await insertLinkSession(handle.db, {
+        id,
+        provider: 'acme',
+        userId: `u-${String(i)}`,
+        method: 'redirect',
+        stateHash: `state-hash-${String(i)}`,
+        expiresAt: new Date(Date.now() + 600_000),
+        codeVerifierEnc: seal('code_verifier'),
+        requestTokenSecretEnc: seal('request_token'),
+        linkUrlEnc: seal('link_url'),
+        authorizeUrlEnc: seal('authorize_url'),
+      });
+    }
+    const summary = await rotateKeys({ db: handle.db, keyRing: ringBA, batchSize: 5 });
+    expect(summary.linkSessions).toEqual({ rotated: 12, failed: 0, remaining: 0 });
+    const rows = await handle.db.selectFrom('link_sessions').selectAll().orderBy('id').execute();
+    for (const row of rows) {
+      const i = ids.indexOf(row.id);
+      for (const [column, field] of fields) {
+        const value = row[column] as Ciphertext;
+        expect(value.startsWith('v1.B.')).toBe(true);
+        const context = { table: 'link_sessions', rowId: row.id, field };
+        expect(ringBA.decrypt(value, context)).toBe(`${field}-${String(i)}`);
+      }
+    }
+    expect(await countCiphertextsByKid(handle.db)).toEqual([{ kid: 'B', ciphertexts: 48 }]);
   });
 });

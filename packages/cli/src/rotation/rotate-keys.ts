@@ -9,6 +9,7 @@ import {
 import type { KeyRing } from '@tokenlane/vault';
 import { countRowsNotUnderKey } from './key-queries.js';
 import { reencryptRow } from './reencrypt-row.js';
+import { rotateLinkSessionKeys, type LinkSessionRotation } from './rotate-link-sessions.js';
 
 export interface RotateKeysOptions {
   readonly db: DbExecutor;
@@ -46,6 +47,8 @@ export interface RotationSummary {
   readonly remaining: number;
   readonly passes: number;
   readonly interrupted: boolean;
+  /** The link sessions' ciphertexts (PKCE verifiers, request-token secrets, codes, link URLs). */
+  readonly linkSessions: LinkSessionRotation;
 }
 
 const DEFAULT_MAX_PASSES = 5;
@@ -76,8 +79,11 @@ export async function rotateKeys(options: RotateKeysOptions): Promise<RotationSu
     interrupted = pass.interrupted;
     if (interrupted || pass.lostRaces === 0) break;
   }
+  // Interrupted: no pass runs, only the count of what is left.
+  const linkSessions = await rotateLinkSessionKeys(db, keyRing, options.batchSize, options.signal);
   return {
     primaryKid: kid,
+    linkSessions,
     total,
     rotated: state.rotated,
     ciphertexts: state.ciphertexts,

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import { initial } from './0001_initial.js';
 import { noticeReplay } from './0002_notice_replay.js';
 import { failurePolicy } from './0003_failure_policy.js';
+import { linkSecurity } from './0004_link_security.js';
 import { consoleIndexes } from './0005_console.js';
 
 /** Every migration, by name; names sort in the order they run. Never edit one once shipped. */
@@ -9,5 +10,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_notice_replay': noticeReplay,
   '0003_failure_policy': failurePolicy,
+  '0004_link_security': linkSecurity,
   '0005_console': consoleIndexes,
 };

@@ -2,6 +2,7 @@ import { REDIRECT_ERROR_CODES, type LinkFailureCode } from '@tokenlane/core';
 import {
   consumeRequestToken,
   consumeState,
+  findLinkSessionByRequestTokenHash,
   findLinkSessionByStateHash,
   updateLinkSession,
   type LinkSession,
@@ -24,6 +25,12 @@ export interface CallbackQuery {
   readonly oauth_verifier?: string | undefined;
 }
 
+/**
+ * The nonce the callback's browser holds for a link (its cookie), by link id; undefined when
+ * it holds none. A browser-bound link completes only with it.
+ */
+export type BrowserNonce = (linkId: LinkSession['id']) => string | undefined;
+
 /** Where to send the user, and what happened. */
 export interface CallbackResult {
   readonly session: LinkSession;
@@ -37,18 +44,21 @@ const invalidState = () =>
  * Accepts a provider redirect. The state (or OAuth 1.0a request token) is consumed atomically:
  * a missing, unknown, expired, replayed or mismatched one is refused with `invalid_state` and
  * nothing changes (docs/architecture.md, rule 3). The code is stored encrypted and exchanged by the
- * `exchange` job, which the caller waits for up to TOKENLANE_CALLBACK_WAIT_MS.
- * @see RFC 6749 §4.1.2, RFC 9700 §4.7, RFC 5849 §2.2
+ * `exchange` job, which the caller waits for up to TOKENLANE_CALLBACK_WAIT_MS. A link opened
+ * through `/connect/<id>` also needs the nonce its browser got there (`browserNonce`), so a
+ * redirect brought to another browser changes nothing.
+ * @see RFC 6749 §4.1.2, RFC 9700 §4.7, RFC 9207 §2.4, RFC 5849 §2.2
  */
 export async function acceptCallback(
   ctx: LifecycleContext,
   query: CallbackQuery,
+  browserNonce: BrowserNonce = () => undefined,
 ): Promise<CallbackResult> {
   const now = new Date();
   const consumed =
     query.oauth_token !== undefined
-      ? await consumeOAuth1(ctx, query, now)
-      : await consumeOAuth2(ctx, query, now);
+      ? await consumeOAuth1(ctx, query, now, browserNonce)
+      : await consumeOAuth2(ctx, query, now, browserNonce);
   if (consumed === undefined) throw invalidState();
   const { session, code } = consumed;
 
@@ -65,7 +75,18 @@ export async function acceptCallback(
   return { session, outcome: outcome ?? { status: 'pending' } };
 }
 
-async function consumeOAuth2(ctx: LifecycleContext, query: CallbackQuery, now: Date) {
+/** The hash of the nonce this browser holds for `session`, as the consume compares it. */
+function nonceHashOf(session: LinkSession, browserNonce: BrowserNonce): string | undefined {
+  const nonce = browserNonce(session.id);
+  return nonce === undefined || nonce === '' ? undefined : hashState(nonce);
+}
+
+async function consumeOAuth2(
+  ctx: LifecycleContext,
+  query: CallbackQuery,
+  now: Date,
+  browserNonce: BrowserNonce,
+) {
   if (query.state === undefined || query.state === '') return undefined;
   const stateHash = hashState(query.state);
   // The state names its session and so its provider; the consume is bound to that provider,
@@ -79,14 +100,32 @@ async function consumeOAuth2(ctx: LifecycleContext, query: CallbackQuery, now: D
   if (query.iss !== undefined && provider.issuer !== undefined && query.iss !== provider.issuer) {
     return undefined;
   }
-  const consumed = await consumeState(ctx.db, stateHash, session.provider, now);
+  // A provider documented to always send `iss`: a redirect without one did not come from it.
+  if (
+    query.iss === undefined &&
+    provider.issuer !== undefined &&
+    provider.authorizationResponseIss
+  ) {
+    return undefined;
+  }
+  const nonceHash = nonceHashOf(session, browserNonce);
+  const consumed = await consumeState(ctx.db, stateHash, session.provider, now, nonceHash);
   if (consumed === undefined) return undefined;
   return { session: consumed, code: query.error === undefined ? query.code : undefined };
 }
 
-async function consumeOAuth1(ctx: LifecycleContext, query: CallbackQuery, now: Date) {
+async function consumeOAuth1(
+  ctx: LifecycleContext,
+  query: CallbackQuery,
+  now: Date,
+  browserNonce: BrowserNonce,
+) {
   if (query.oauth_token === undefined || query.oauth_token === '') return undefined;
-  const consumed = await consumeRequestToken(ctx.db, hashState(query.oauth_token), now);
+  const tokenHash = hashState(query.oauth_token);
+  const session = await findLinkSessionByRequestTokenHash(ctx.db, tokenHash);
+  if (session === undefined) return undefined;
+  const nonceHash = nonceHashOf(session, browserNonce);
+  const consumed = await consumeRequestToken(ctx.db, tokenHash, now, nonceHash);
   return consumed && { session: consumed, code: query.oauth_verifier };
 }
 

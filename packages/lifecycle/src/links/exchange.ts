@@ -8,14 +8,11 @@ import {
 } from '@tokenlane/core';
 import {
   appendEvent,
-  findByIdentity,
-  findConnection,
   findLinkSession,
   insertConnection,
   transitionConnection,
   updateLinkSession,
   type ConnectionPatch,
-  type DbExecutor,
   type LinkSession,
 } from '@tokenlane/db';
 import { observeExchange } from '@tokenlane/metrics';
@@ -24,6 +21,8 @@ import {
   exchangePin,
   getAccessToken,
   ProviderError,
+  revokeOAuth1Tokens,
+  revokeTokens,
   runOAuth1PostLink,
   runPostLink,
   type Provider,
@@ -33,6 +32,8 @@ import { Secret, type Ciphertext } from '@tokenlane/vault';
 import pRetry from 'p-retry';
 import { openLinkSecret, sealOAuth1Tokens, sealTokenSet } from '../sealing.js';
 import { failLink } from './fail-link.js';
+import { resolveLinkTarget } from './link-target.js';
+import { rejectPin } from './pin-attempts.js';
 
 /** What an `exchange` job returns (ids and codes only: it is stored in Redis). */
 export type ExchangeOutcome =
@@ -46,6 +47,8 @@ interface Exchanged {
   readonly providerUserId: string | null;
   readonly metadata: Record<string, string | number | boolean>;
   seal(id: ConnectionId): ConnectionPatch;
+  /** Revokes these tokens at the provider: a refused link leaves no grant behind. */
+  revoke(): Promise<unknown>;
 }
 
 /**
@@ -77,21 +80,38 @@ export async function exchangeLink(
       throw error;
     }
     if (session.method === 'pin' && ['invalid_grant', 'invalid_request'].includes(error.code)) {
-      await updateLinkSession(ctx.db, id, { status: 'pending', codeEnc: null });
-      return observed.done({ status: 'pin_rejected' });
+      return observed.done(await rejectPin(ctx, session));
     }
     await failLink(ctx, session, error.code);
     return observed.done({ status: 'failed', code: error.code });
   }
   // The tokens exist only in memory now, and the code is spent: retry the write here (about
   // 30 s, a database restart) rather than lose them; a job retry would re-send the code.
-  const connectionId = await pRetry(() => persist(ctx, session, exchanged), STORE_RETRY).catch(
+  const stored = await pRetry(() => persist(ctx, session, exchanged), STORE_RETRY).catch(
     (error: unknown) => {
       observed.failed('internal');
       throw new CodeSpentError(error);
     },
   );
-  return observed.done({ status: 'completed', connectionId });
+  if (stored.kind === 'refused') {
+    await revokeRefused(ctx, session, exchanged);
+    await failLink(ctx, session, stored.code);
+    return observed.done({ status: 'failed', code: stored.code });
+  }
+  return observed.done({ status: 'completed', connectionId: stored.id });
+}
+
+/** Best effort: a provider that cannot revoke, or fails to, leaves an unused grant behind. */
+async function revokeRefused(ctx: LifecycleContext, session: LinkSession, exchanged: Exchanged) {
+  try {
+    await exchanged.revoke();
+  } catch (error) {
+    const code = error instanceof ProviderError ? error.code : 'unexpected';
+    ctx.logger.warn(
+      { linkId: session.id, provider: session.provider, code },
+      'could not revoke the tokens of a refused link',
+    );
+  }
 }
 
 /** A link session's stored error code, as the closed set it was written from. */
@@ -151,6 +171,7 @@ async function callProvider(
       providerUserId: tokens.providerUserId ?? null,
       metadata: {},
       seal: (id) => sealOAuth1Tokens(ctx.keyRing, id, tokens),
+      revoke: () => revokeOAuth1Tokens(provider, tokens),
     };
   }
   const verifier =
@@ -176,16 +197,28 @@ async function callProvider(
       refreshDueAt:
         tokens.refreshToken === undefined ? null : refreshDueAt(issuedAt, tokens.expiresAt),
     }),
+    revoke: () =>
+      revokeTokens(provider, {
+        accessToken: tokens.accessToken,
+        ...(tokens.refreshToken === undefined ? {} : { refreshToken: tokens.refreshToken }),
+        ...(tokens.providerUserId === undefined ? {} : { providerUserId: tokens.providerUserId }),
+      }),
   };
 }
+
+type Stored =
+  | { readonly kind: 'stored'; readonly id: ConnectionId }
+  | { readonly kind: 'refused'; readonly code: LinkFailureCode };
 
 async function persist(
   ctx: LifecycleContext,
   session: LinkSession,
   exchanged: Exchanged,
-): Promise<ConnectionId> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const target = await relinkTarget(trx, session, exchanged.providerUserId);
+): Promise<Stored> {
+  return ctx.db.transaction().execute(async (trx): Promise<Stored> => {
+    const resolved = await resolveLinkTarget(trx, session, exchanged.providerUserId);
+    if (resolved.kind === 'refused') return resolved;
+    const target = resolved.kind === 'existing' ? resolved.id : undefined;
     const reset = {
       providerUserId: exchanged.providerUserId,
       metadata: exchanged.metadata,
@@ -244,20 +277,9 @@ async function persist(
       codeEnc: null,
       codeVerifierEnc: null,
       requestTokenSecretEnc: null,
+      linkUrlEnc: null,
+      authorizeUrlEnc: null,
     });
-    return connectionId;
+    return { kind: 'stored', id: connectionId };
   });
-}
-
-/** The connection this link lands on: the re-link target, else the same (user, provider, account). */
-async function relinkTarget(
-  trx: DbExecutor,
-  session: LinkSession,
-  providerUserId: string | null,
-): Promise<ConnectionId | undefined> {
-  if (session.connectionId !== null) {
-    const existing = await findConnection(trx, session.connectionId);
-    if (existing !== undefined) return existing.id;
-  }
-  return (await findByIdentity(trx, session.userId, session.provider, providerUserId))?.id;
 }

@@ -16,6 +16,8 @@ export async function failLink(
       codeEnc: null,
       codeVerifierEnc: null,
       requestTokenSecretEnc: null,
+      linkUrlEnc: null,
+      authorizeUrlEnc: null,
     });
     await appendEvent(trx, {
       type: 'link.failed',

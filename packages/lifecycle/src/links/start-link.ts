@@ -1,10 +1,18 @@
 import { newLinkSessionId, type ConnectionId, type LinkSessionId } from '@tokenlane/core';
-import { appendEvent, findConnection, insertLinkSession, type LinkMethod } from '@tokenlane/db';
+import {
+  appendEvent,
+  findConnection,
+  insertLinkSession,
+  type DbExecutor,
+  type LinkMethod,
+  type NewLinkSession,
+} from '@tokenlane/db';
 import {
   authorizationUrl,
   createPkce,
   getRequestToken,
   oauth1AuthorizationUrl,
+  ProviderError,
   usesPkce,
   type Provider,
 } from '@tokenlane/providers';
@@ -12,6 +20,7 @@ import type { LifecycleContext } from '../context.js';
 import { Secret, generateState, hashState } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
 import { sealLinkSecret } from '../sealing.js';
+import { isRelinkProvider } from './relink-provider.js';
 
 export interface StartLinkInput {
   readonly userId: string;
@@ -43,9 +52,30 @@ export async function startLink(
   ctx: LifecycleContext,
   input: StartLinkInput,
 ): Promise<LinkStarted> {
+  const prepared = await prepareLink(ctx, ctx.db, input);
+  return ctx.db.transaction().execute((trx) => writeLink(trx, prepared));
+}
+
+/** A link ready to store: the session row and what the caller gets. */
+export interface PreparedLink {
+  readonly session: NewLinkSession & { readonly returnUrl: string | null };
+  readonly started: LinkStarted;
+  /** Who asked, for the event: an operator in the console. */
+  readonly trigger?: 'operator' | undefined;
+}
+
+/**
+ * Everything of a link but its write: checks, state, PKCE verifier or OAuth 1.0a request
+ * token (a provider call), the sealed URL. `db` reads the re-link target.
+ */
+export async function prepareLink(
+  ctx: LifecycleContext,
+  db: DbExecutor,
+  input: StartLinkInput,
+): Promise<PreparedLink> {
   const provider = ctx.providers.require(input.provider);
   const returnUrl = checkReturnUrl(ctx.config.allowedReturnUrls, input.returnUrl);
-  if (input.connectionId !== undefined) await checkRelinkTarget(ctx, input, input.connectionId);
+  if (input.connectionId !== undefined) await checkRelinkTarget(db, input, input.connectionId);
 
   const id = newLinkSessionId();
   const { state, stateHash } = generateState();
@@ -53,9 +83,13 @@ export async function startLink(
   const scopes = input.scopes ?? (provider.kind === 'oauth2' ? provider.scopes : []);
   const authorization = await authorize(ctx, provider, id, state, scopes);
   const expiresAt = new Date(Date.now() + (input.ttlSeconds ?? ctx.config.linkTtlSeconds) * 1000);
-
-  await ctx.db.transaction().execute(async (trx) => {
-    await insertLinkSession(trx, {
+  // A redirect link is opened through tokenlane, which binds it to the opening browser;
+  // a PIN link has no callback to bind, and goes to the provider directly.
+  const connect = method === 'redirect' ? generateState() : undefined;
+  const linkWebUrl =
+    connect === undefined ? authorization.url : `${ctx.config.publicUrl}/connect/${connect.state}`;
+  return {
+    session: {
       id,
       provider: provider.id,
       userId: input.userId,
@@ -65,25 +99,45 @@ export async function startLink(
       returnUrl,
       scopes,
       connectionId: input.connectionId ?? null,
+      linkUrlEnc: sealLinkSecret(ctx.keyRing, id, 'link_url', new Secret(linkWebUrl)),
+      ...(connect === undefined
+        ? {}
+        : {
+            connectHash: connect.stateHash,
+            authorizeUrlEnc: sealLinkSecret(
+              ctx.keyRing,
+              id,
+              'authorize_url',
+              new Secret(authorization.url),
+            ),
+          }),
       ...authorization.secrets,
-    });
-    await appendEvent(trx, {
-      type: 'link.created',
-      linkSessionId: id,
-      connectionId: input.connectionId,
-      userId: input.userId,
-      provider: provider.id,
-      data: {
-        linkId: id,
-        method,
-        expiresAt: expiresAt.toISOString(),
-        userId: input.userId,
-        provider: provider.id,
-        ...(input.trigger === undefined ? {} : { trigger: input.trigger }),
-      },
-    });
+    },
+    started: { linkId: id, linkWebUrl, method, expiresAt },
+    trigger: input.trigger,
+  };
+}
+
+/** Stores a prepared link and its `link.created` event; call inside a transaction. */
+export async function writeLink(trx: DbExecutor, prepared: PreparedLink): Promise<LinkStarted> {
+  const { session, started } = prepared;
+  await insertLinkSession(trx, session);
+  await appendEvent(trx, {
+    type: 'link.created',
+    linkSessionId: session.id,
+    connectionId: session.connectionId ?? undefined,
+    userId: session.userId,
+    provider: session.provider,
+    data: {
+      linkId: session.id,
+      method: session.method,
+      expiresAt: session.expiresAt.toISOString(),
+      userId: session.userId,
+      provider: session.provider,
+      ...(prepared.trigger === undefined ? {} : { trigger: prepared.trigger }),
+    },
   });
-  return { linkId: id, linkWebUrl: authorization.url, method, expiresAt };
+  return started;
 }
 
 async function authorize(
@@ -94,7 +148,16 @@ async function authorize(
   scopes: readonly string[],
 ) {
   if (provider.kind === 'oauth1') {
-    const { requestToken, requestTokenSecret } = await getRequestToken(provider);
+    const { requestToken, requestTokenSecret, callbackConfirmed } = await getRequestToken(provider);
+    // Without the confirmation the server ignored our callback (an OAuth 1.0 server, open to
+    // session fixation): the link would complete elsewhere, so none is made.
+    if (!callbackConfirmed) {
+      throw new ProviderError(
+        'invalid_response',
+        'the request token answer lacks oauth_callback_confirmed=true',
+        { providerId: provider.id },
+      );
+    }
     const credentials = JSON.stringify({
       token: requestToken.reveal(),
       secret: requestTokenSecret.reveal(),
@@ -152,15 +215,15 @@ export function checkReturnUrl(
 }
 
 async function checkRelinkTarget(
-  ctx: LifecycleContext,
+  db: DbExecutor,
   input: StartLinkInput,
   connectionId: ConnectionId,
 ): Promise<void> {
-  const connection = await findConnection(ctx.db, connectionId);
+  const connection = await findConnection(db, connectionId);
   if (connection === undefined) {
     throw new LifecycleError('connection_not_found', 'connection not found');
   }
-  if (connection.userId !== input.userId || connection.provider !== input.provider) {
+  if (connection.userId !== input.userId || !isRelinkProvider(connection, input.provider)) {
     throw new LifecycleError(
       'connection_mismatch',
       'connectionId belongs to another user or provider',

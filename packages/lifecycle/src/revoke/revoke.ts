@@ -1,5 +1,7 @@
 import type { ConnectionId } from '@tokenlane/core';
 import {
+  appendEvent,
+  cancelConnectionLinks,
   findConnection,
   findConnectionForUpdate,
   noticeRevokesConnection,
@@ -160,6 +162,22 @@ async function wipe(
         data: { reason, confirmed, ...(reason === 'operator' ? { trigger: reason } : {}) },
       },
     );
+    // Its unfinished links die with it: only a link made after this brings it back.
+    for (const link of await cancelConnectionLinks(trx, id, now)) {
+      await appendEvent(trx, {
+        type: 'link.failed',
+        linkSessionId: link.id,
+        connectionId: id,
+        userId: link.userId,
+        provider: link.provider,
+        data: {
+          linkId: link.id,
+          userId: link.userId,
+          provider: link.provider,
+          code: 'link_cancelled',
+        },
+      });
+    }
     return { status: 'revoked', confirmed } as const;
   });
 }

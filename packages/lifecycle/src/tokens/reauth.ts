@@ -19,23 +19,23 @@ export type ReauthOutcome =
   RefreshOutcome | { readonly status: 'stale_report' } | { readonly status: 'not_found' };
 
 /**
- * `POST /v1/connections/:id/unauthorized`: the backend saw a 401 with this connection's token.
- * A report naming a token that is no longer current is stale and does nothing; otherwise a
- * `reauth` job for the current token version is added (its id dedupes repeated reports).
+ * `POST /v1/connections/:id/unauthorized`: the backend saw a 401 with this connection's token,
+ * and names it. Only a report naming the current token counts: anyone else (a report about a
+ * replaced token, or a guess) gets `stale_report` and changes nothing, so a caller who never
+ * saw the token cannot push the connection toward `reauth_required`. Otherwise a `reauth`
+ * job for the current token version is added (its id dedupes repeated reports).
  */
 export async function reportUnauthorized(
   ctx: LifecycleContext,
   id: ConnectionId,
-  reportedAccessToken?: string,
+  reportedAccessToken: string,
 ): Promise<{ status: 'accepted' | 'stale_report'; tokenVersion: number }> {
   const connection = await findConnection(ctx.db, id);
   if (connection === undefined)
     throw new LifecycleError('connection_not_found', 'connection not found');
-  if (reportedAccessToken !== undefined) {
-    const current = openTokens(ctx.keyRing, connection).accessToken;
-    if (current === undefined || !timingSafeEqualString(current.reveal(), reportedAccessToken)) {
-      return { status: 'stale_report', tokenVersion: connection.tokenVersion };
-    }
+  const current = openTokens(ctx.keyRing, connection).accessToken;
+  if (current === undefined || !timingSafeEqualString(current.reveal(), reportedAccessToken)) {
+    return { status: 'stale_report', tokenVersion: connection.tokenVersion };
   }
   await ctx.queues.enqueue('reauth', { connectionId: id, tokenVersion: connection.tokenVersion });
   return { status: 'accepted', tokenVersion: connection.tokenVersion };

@@ -1,29 +1,71 @@
 import type { ReauthReason } from '@tokenlane/core';
 import {
   findConnectionForUpdate,
+  findLiveRelink,
+  lockConnectionLinks,
   transitionConnection,
   type Connection,
   type JsonObject,
 } from '@tokenlane/db';
 import type { LifecycleContext } from '../context.js';
-import { startLink, type LinkStarted } from '../links/start-link.js';
+import { LifecycleError } from '../errors.js';
+import { isRelinkProvider } from '../links/relink-provider.js';
+import { checkReturnUrl, prepareLink, writeLink, type LinkStarted } from '../links/start-link.js';
+import { openLinkSecret } from '../sealing.js';
+
+/** What a re-link may choose: the provider (own or successor) and where the user lands. */
+export interface RelinkOptions {
+  readonly provider?: string | undefined;
+  readonly returnUrl?: string | undefined;
+  /** An operator asked (the console): recorded on `link.created`. */
+  readonly trigger?: 'operator' | undefined;
+}
 
 /**
- * A fresh link that re-authorizes `connection` in place (same id once completed), made on
- * demand while the user is present (the token API's 409): a link URL is a capability, so
- * none is ever written into an event.
+ * A link that re-authorizes `connection` in place (same id once completed), asked for while
+ * the user is present (`POST /v1/connections/:id/relink`, the token API's 409): a link URL is
+ * a capability, so none is ever written into an event. A live link for the same connection,
+ * provider and returnUrl (never opened, unexpired) is handed out again instead of a new one,
+ * so repeated calls leave one live link; callers are serialized per connection.
+ * @see RFC 9700 §4.7
  */
-export function startRelink(
+export async function startRelink(
   ctx: LifecycleContext,
   connection: Connection,
-  trigger?: 'operator',
+  options: RelinkOptions = {},
 ): Promise<LinkStarted> {
-  return startLink(ctx, {
-    userId: connection.userId,
-    provider: connection.provider,
-    connectionId: connection.id,
-    scopes: connection.scopes.length > 0 ? connection.scopes : undefined,
-    trigger,
+  const provider = options.provider ?? connection.provider;
+  if (!isRelinkProvider(connection, provider)) {
+    throw new LifecycleError(
+      'connection_mismatch',
+      "provider must be the connection's own provider or its successor",
+    );
+  }
+  const returnUrl = checkReturnUrl(ctx.config.allowedReturnUrls, options.returnUrl);
+  return ctx.db.transaction().execute(async (trx) => {
+    await lockConnectionLinks(trx, connection.id);
+    const live = await findLiveRelink(trx, connection.id, provider, returnUrl, new Date());
+    if (live?.linkUrlEnc != null) {
+      const url = openLinkSecret(ctx.keyRing, live.id, 'link_url', live.linkUrlEnc);
+      return {
+        linkId: live.id,
+        linkWebUrl: url.reveal(),
+        method: live.method,
+        expiresAt: live.expiresAt,
+      };
+    }
+    const prepared = await prepareLink(ctx, trx, {
+      userId: connection.userId,
+      provider,
+      connectionId: connection.id,
+      returnUrl: returnUrl ?? undefined,
+      trigger: options.trigger,
+      scopes:
+        provider === connection.provider && connection.scopes.length > 0
+          ? connection.scopes
+          : undefined,
+    });
+    return writeLink(trx, prepared);
   });
 }
 

@@ -13,5 +13,8 @@ export const dexcom = {
   scopes: ['offline_access'],
   scopeSeparator: ' ',
   tokenEndpointAuthMethod: 'client_secret_post',
+  // Off, not refused: the provider's authorization parameters (https://developer.dexcom.com/docs/dexcom/authentication) list no
+  // code_challenge, and no source shows its server accepting one. RFC 6749 §3.1 says unknown
+  // parameters are ignored; turn this on once a live link with PKCE is seen to complete.
   pkce: 'none',
 } satisfies OAuth2Definition;

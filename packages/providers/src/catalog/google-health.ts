@@ -14,8 +14,12 @@ export const googleHealth = {
   displayName: 'Google Health API (Fitbit)',
   authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
   tokenUrl: 'https://oauth2.googleapis.com/token',
-  // Google sends `iss` on the authorization response (RFC 9207).
+  // Google sends `iss` on the authorization response (RFC 9207): its discovery document has
+  // authorization_response_iss_parameter_supported
+  // (https://developers.google.com/identity/openid-connect/reference), so a redirect without
+  // one is refused.
   issuer: 'https://accounts.google.com',
+  authorizationResponseIss: true,
   revocationUrl: 'https://oauth2.googleapis.com/revoke',
   scopes: [
     'openid',

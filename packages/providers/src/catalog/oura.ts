@@ -36,6 +36,9 @@ export const oura = {
   scopes: ['personal', 'daily', 'heartrate', 'workout', 'session', 'spo2'],
   scopeSeparator: ' ',
   tokenEndpointAuthMethod: 'client_secret_post',
+  // Off, not refused: the provider's authorization parameters (https://cloud.ouraring.com/docs/authentication) list no
+  // code_challenge, and no source shows its server accepting one. RFC 6749 §3.1 says unknown
+  // parameters are ignored; turn this on once a live link with PKCE is seen to complete.
   pkce: 'none',
   notifications: {
     format: 'oura',

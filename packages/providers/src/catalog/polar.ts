@@ -69,6 +69,10 @@ export const polar = {
   scopes: ['accesslink.read_all'],
   scopeSeparator: ' ',
   tokenEndpointAuthMethod: 'client_secret_basic',
+  // Off, not refused: the provider's authorization parameters
+  // (https://www.polar.com/accesslink-api/#authentication) list no code_challenge, and no source
+  // shows its server accepting one. RFC 6749 §3.1 says unknown parameters are ignored; turn
+  // this on once a live link with PKCE is seen to complete.
   pkce: 'none',
   notifications: {
     format: 'polar',

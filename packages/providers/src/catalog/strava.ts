@@ -35,6 +35,9 @@ export const strava = {
   scopeSeparator: ',',
   authorizationParams: { approval_prompt: 'auto' },
   tokenEndpointAuthMethod: 'client_secret_post',
+  // Off, not refused: the provider's authorization parameters (https://developers.strava.com/docs/authentication/) list no
+  // code_challenge, and no source shows its server accepting one. RFC 6749 §3.1 says unknown
+  // parameters are ignored; turn this on once a live link with PKCE is seen to complete.
   pkce: 'none',
   notifications: {
     format: 'strava',

@@ -23,7 +23,9 @@ export const whoop = {
   scopes: ['offline', 'read:profile', 'read:recovery', 'read:cycles', 'read:sleep', 'read:workout'],
   scopeSeparator: ' ',
   tokenEndpointAuthMethod: 'client_secret_post',
-  pkce: 'none',
+  // WHOOP's authorization server (Ory Hydra paths, /oauth/oauth2/auth) accepts PKCE: WHOOP
+  // clients send S256 challenges to it (https://developers.wellpipe.io/packages/cli/oauth-flow).
+  pkce: 'supported',
   notifications: {
     format: 'whoop',
     events: [],

@@ -70,6 +70,9 @@ export const withings = {
   scopes: ['user.info', 'user.metrics', 'user.activity'],
   scopeSeparator: ',',
   tokenEndpointAuthMethod: 'client_secret_post',
+  // Off, not refused: the provider's authorization parameters (https://developer.withings.com/api-reference/#tag/oauth2) list no
+  // code_challenge, and no source shows its server accepting one. RFC 6749 §3.1 says unknown
+  // parameters are ignored; turn this on once a live link with PKCE is seen to complete.
   pkce: 'none',
   hooks: {
     shapeTokenRequest: withingsAction,

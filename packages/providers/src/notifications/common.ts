@@ -182,11 +182,12 @@ export function matchesSecret(given: string | undefined, expected: Secret | unde
 }
 
 /**
- * The shared secret of an unsigned push (Garmin, Strava): the secret path segment, else
- * `?token=`. Without it a forged notice could revoke anyone's connection.
+ * The shared secret of an unsigned push (Garmin, Strava): the secret path segment only. Without
+ * it a forged notice could revoke anyone's connection. A query string is not accepted: it ends
+ * up in proxy and access logs.
  */
 export function assertPathSecret(provider: Provider, input: NotificationInput): void {
-  const given = input.pathSecret ?? input.query.token;
+  const given = input.pathSecret;
   if (!matchesSecret(given, provider.webhookSecret)) {
     throw new NotificationError('invalid_signature', 'missing or wrong secret in the intake URL');
   }

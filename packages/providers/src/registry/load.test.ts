@@ -75,7 +75,7 @@ describe('loadProviders', () => {
         tokenUrl: 'https://idp.example/token',
         pkce: true,
         authorizationParams: { prompt: 'consent' },
-        webhookSecret: 'hook-secret',
+        webhookSecret: 'hook-secret-0123456789abcdef0123456789',
         ...credentials,
       },
       legacy: {
@@ -152,6 +152,10 @@ describe('loadProviders', () => {
       'providers file: "fitbit".scopes[1] must be a string',
     ],
     [{ fitbit: 'yes' }, 'providers file: "fitbit" must be an object'],
+    [
+      { strava: { ...credentials, webhookSecret: 'x' } },
+      'providers file: "strava".webhookSecret must be at least 32 characters long',
+    ],
     [{ 'Bad Id': {} }, /^providers file: "Bad Id" is not a valid provider id/],
     [
       { 'google-nest': credentials },

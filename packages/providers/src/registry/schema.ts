@@ -15,18 +15,31 @@ const text = z.string().min(1, 'must not be empty');
 const url = z.string().refine(isHttpUrl, 'must be an absolute URL');
 // Wrapped the moment they are parsed: nothing downstream ever holds them as plain strings.
 const secret = text.transform((value) => new Secret(value));
+/**
+ * A webhook secret guards an intake URL or a signature: long enough that guessing it, one
+ * rate-limited request at a time, is hopeless.
+ */
+export const MIN_WEBHOOK_SECRET_LENGTH = 32;
+const webhookSecret = z
+  .string()
+  .min(
+    MIN_WEBHOOK_SECRET_LENGTH,
+    `must be at least ${String(MIN_WEBHOOK_SECRET_LENGTH)} characters long`,
+  )
+  .transform((value) => new Secret(value));
 
 const common = {
   displayName: text.optional(),
   clientId: text.optional(),
   clientSecret: secret.optional(),
-  webhookSecret: secret.optional(),
+  webhookSecret: webhookSecret.optional(),
   authorizationUrl: url.optional(),
   revocationUrl: url.optional(),
   apiBaseUrl: url.optional(),
   urlParams: z.record(z.string(), text).optional(),
   pin: z.boolean().optional(),
   issuer: url.optional(),
+  authorizationResponseIss: z.boolean().optional(),
   rateLimit: z
     .strictObject({ requests: z.int().positive(), perSeconds: z.number().positive() })
     .optional(),

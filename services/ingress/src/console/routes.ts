@@ -227,7 +227,7 @@ export const consoleRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
     async (request, reply) => {
       if (!sameOrigin(request, reply)) return reply;
       const connection = await connectionOr404(runtime, request.params.id);
-      const link = await startRelink(runtime, connection, 'operator');
+      const link = await startRelink(runtime, connection, { trigger: 'operator' });
       runtime.logger.info({ connectionId: connection.id, action: 'relink' }, 'console action');
       return sendPage(
         reply,

@@ -1,20 +1,32 @@
 import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
-import { acceptCallback, startLink, submitPin, type CallbackResult } from '@tokenlane/lifecycle';
+import {
+  acceptCallback,
+  LifecycleError,
+  startLink,
+  submitPin,
+  type CallbackResult,
+} from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authedErrorResponses, errorResponses } from '../errors.js';
+import { clearLinkCookie, linkCookieName, requestCookies } from '../link-cookie.js';
+import { messagePage, sendPage, wantsHtml } from './pages.js';
 
 const linkBody = z.strictObject({
   userId: z.string().min(1).max(256).describe('Your id for the end user'),
   provider: z.string().min(1).max(64),
   returnUrl: z.url().max(2048).optional().describe('Must match TOKENLANE_ALLOWED_RETURN_URLS'),
   scopes: z.array(z.string().min(1).max(256)).max(50).optional(),
-  connectionId: z.uuid().optional().describe('Re-link this connection (after reauth_required)'),
+  connectionId: z
+    .uuid()
+    .optional()
+    .describe('Re-link this connection (prefer POST /v1/connections/:id/relink)'),
 });
 
-const linkResponse = z
+/** What a new (or handed-out-again) link answers. */
+export const linkResponse = z
   .object({
     linkId: z.string(),
     linkWebUrl: z.string().describe('Send the user here'),
@@ -75,7 +87,18 @@ export const linkRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
     async (request, reply) => {
       // The URL carries a code: it must not be cached or leak through Referer.
       void reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-      const result = await acceptCallback(runtime, request.query);
+      const { publicUrl } = runtime.config;
+      const cookies = requestCookies(request);
+      let result: CallbackResult;
+      try {
+        result = await acceptCallback(runtime, request.query, (linkId) =>
+          cookies.get(linkCookieName(publicUrl, linkId)),
+        );
+      } catch (error) {
+        if (!(error instanceof LifecycleError) || !wantsHtml(request)) throw error;
+        return sendPage(reply, 401, NOT_THIS_BROWSER);
+      }
+      clearLinkCookie(reply, publicUrl, result.session.id);
       return sendUserBack(reply, result);
     },
   );
@@ -99,6 +122,9 @@ export const linkRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
   done();
 };
 
+const NOT_THIS_BROWSER =
+  'This link could not be completed: it was already used, has expired, or was opened in another browser. Nothing was changed. Ask the app for a new link and open it in this browser.';
+
 /** 302 to the link's returnUrl with the outcome, or a small page when it has none. */
 function sendUserBack(reply: FastifyReply, { session, outcome }: CallbackResult) {
   const params: Record<string, string> =
@@ -114,13 +140,9 @@ function sendUserBack(reply: FastifyReply, { session, outcome }: CallbackResult)
         : params.status === 'pending'
           ? 'Almost done: your account is being connected. You can close this window.'
           : 'The connection could not be completed. Please try again.';
-    return reply.type('text/html; charset=utf-8').send(page(message));
+    return reply.type('text/html; charset=utf-8').send(messagePage(message));
   }
   const target = new URL(session.returnUrl);
   for (const [key, value] of Object.entries(params)) target.searchParams.set(key, value);
   return reply.redirect(target.href, 302);
-}
-
-function page(message: string): string {
-  return `<!doctype html><html lang="en"><meta charset="utf-8"><title>tokenlane</title><body style="font-family:system-ui;margin:4rem auto;max-width:32rem"><p>${message}</p></body></html>`;
 }

@@ -5,6 +5,7 @@ import {
   reportUnauthorized,
   requestRefresh,
 } from '@tokenlane/lifecycle';
+import { appendEvent, type Connection } from '@tokenlane/db';
 import type { Runtime } from '@tokenlane/runtime';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -47,6 +48,27 @@ async function requireConnection(rt: Runtime, id: string) {
 }
 
 /**
+ * Who read which token: a per-key counter always; with TOKENLANE_AUDIT_TOKEN_READS=true also a
+ * `connection.token_read` event naming the key (never the key itself).
+ */
+async function recordTokenRead(rt: Runtime, connection: Connection, key: string): Promise<void> {
+  rt.metrics.tokenReads.inc({ key });
+  if (!rt.config.auditTokenReads) return;
+  await appendEvent(rt.db, {
+    type: 'connection.token_read',
+    connectionId: connection.id,
+    userId: connection.userId,
+    provider: connection.provider,
+    data: {
+      connectionId: connection.id,
+      userId: connection.userId,
+      provider: connection.provider,
+      key,
+    },
+  });
+}
+
+/**
  * The token API (docs/api.md, "Tokens"): `GET /v1/connections/:id/token` returns a usable token, refreshing
  * through the connection's single refresh job when it expires within `minValidity` seconds;
  * `POST …/refresh` and `POST …/unauthorized` feed the same jobs without waiting.
@@ -76,6 +98,7 @@ export const tokenRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
         minValiditySeconds: request.query.minValidity,
         waitMs: TOKEN_WAIT_MS,
       });
+      await recordTokenRead(runtime, connection, request.apiKey?.name ?? 'none');
       return token.kind === 'oauth1'
         ? { token: token.token.reveal(), tokenSecret: token.tokenSecret.reveal() }
         : {
@@ -116,20 +139,16 @@ export const tokenRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
       schema: {
         summary: 'Report a 401 the provider answered to this connection’s token',
         description:
-          'Send the token that was refused as `accessToken` to have reports about tokens already replaced ignored.',
+          'Send the token the provider refused as `accessToken` (OAuth 1.0a: the `token`). Only a report naming the current token counts; any other is `stale_report` and does nothing.',
         tags: ['tokens'],
         params: idParams,
-        body: z.strictObject({ accessToken: z.string().min(1).max(8192).optional() }).optional(),
+        body: z.strictObject({ accessToken: z.string().min(1).max(8192) }),
         response: { 202: accepted, ...authedErrorResponses(404) },
       },
     },
     async (request, reply) => {
       const connection = await requireConnection(runtime, request.params.id);
-      const { status } = await reportUnauthorized(
-        runtime,
-        connection.id,
-        request.body?.accessToken,
-      );
+      const { status } = await reportUnauthorized(runtime, connection.id, request.body.accessToken);
       return reply.code(202).send({ connectionId: connection.id, status });
     },
   );

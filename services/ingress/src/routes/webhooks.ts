@@ -14,25 +14,20 @@ import {
 import type { Runtime } from '@tokenlane/runtime';
 import { z } from 'zod';
 import { errorResponses, HttpError } from '../errors.js';
+import { limitIntakeFailures } from '../intake-limit.js';
 
 /** Notifications are signed over their exact bytes, so bodies stay raw; batches can be big. */
 export const WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
 
 const providerParams = z.object({ provider: z.string().max(64) });
-const secretParams = providerParams.extend({ secret: z.string().max(512) });
+/**
+ * The secret path segment: a wildcard, so a secret holding `/` still reaches its route; the
+ * providers file keeps it 32-512 characters.
+ */
+const secretParams = providerParams.extend({ '*': z.string().max(512) });
 const query = z.record(z.string(), z.string().max(4096));
 const received = z.object({ received: z.literal(true) });
 const noContent = z.null().describe('No content');
-
-/** The path of a `/:secret` route as logs show it: the segment is a credential. */
-function redactedRequest(request: FastifyRequest) {
-  const { provider } = request.params as { provider?: string };
-  return {
-    method: request.method,
-    route: request.routeOptions.url,
-    path: `/webhooks/${provider ?? '?'}/[redacted]`,
-  };
-}
 
 /** A configured provider with a notification intake, or 404. */
 function intakeProvider(rt: Runtime, id: string): Provider {
@@ -103,12 +98,14 @@ export const webhookRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
     },
   );
 
+  limitIntakeFailures(app, runtime);
+
+  // Log lines show these paths redacted (logging.ts `serializeRequest`).
   for (const withSecret of [false, true]) {
-    const url = withSecret ? '/webhooks/:provider/:secret' : '/webhooks/:provider';
+    const url = withSecret ? '/webhooks/:provider/*' : '/webhooks/:provider';
     const params = withSecret ? secretParams : providerParams;
-    const logSerializers = withSecret ? { req: redactedRequest } : undefined;
     const pathSecret = (request: FastifyRequest) => {
-      const { secret } = request.params as { secret?: string };
+      const { '*': secret } = request.params as { '*'?: string };
       return secret === undefined ? {} : { pathSecret: secret };
     };
 
@@ -116,13 +113,16 @@ export const webhookRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
       url,
       {
         bodyLimit: WEBHOOK_BODY_LIMIT_BYTES,
-        ...(logSerializers === undefined ? {} : { logSerializers }),
         schema: {
           summary: 'Receive a provider notification (revocation, deregistration)',
           tags: ['webhooks'],
           params,
           querystring: query,
-          response: { 200: received, 204: noContent, ...errorResponses(401, 404, 413, 415) },
+          response: {
+            200: received,
+            204: noContent,
+            ...errorResponses(401, 404, 413, 415, 429),
+          },
         },
       },
       async (request, reply) => {
@@ -159,7 +159,6 @@ export const webhookRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
     app.get(
       url,
       {
-        ...(logSerializers === undefined ? {} : { logSerializers }),
         schema: {
           summary: "Answer a provider's subscription handshake (Fitbit, Strava, Oura)",
           tags: ['webhooks'],

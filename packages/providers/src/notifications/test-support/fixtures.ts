@@ -6,7 +6,7 @@ import type { NotificationInput } from '../common.js';
 import { NotificationError, type NotificationErrorCode } from '../errors.js';
 
 export const CLIENT_SECRET = 'client-secret-7f3a9c1e';
-export const WEBHOOK_SECRET = 'webhook-secret-4e5f6a7b';
+export const WEBHOOK_SECRET = 'webhook-secret-4e5f6a7b-0123456789abcdef';
 export const NOW = new Date('2026-03-01T12:00:00Z');
 
 const credentials = { clientId: 'client-id', clientSecret: CLIENT_SECRET };

@@ -1,0 +1,63 @@
+import type { ConnectionId, LinkFailureCode } from '@tokenlane/core';
+import {
+  findByIdentity,
+  findConnectionForUpdate,
+  type Connection,
+  type DbExecutor,
+  type LinkSession,
+} from '@tokenlane/db';
+
+/** Where a completed link lands: a new connection, an existing one, or nowhere (refused). */
+export type LinkTarget =
+  | { readonly kind: 'new' }
+  | { readonly kind: 'existing'; readonly id: ConnectionId }
+  | { readonly kind: 'refused'; readonly code: LinkFailureCode };
+
+/**
+ * The connection a link lands on, decided under its row lock: the re-link target, else the
+ * same (user, provider, account). A re-link completes only for the account the connection
+ * already holds (`account_mismatch` otherwise: whoever holds a re-link URL must not attach
+ * their own account to someone else's connection). A connection revoked after the link was
+ * made is not brought back by it (`link_cancelled`).
+ * @see RFC 9700 §4.7
+ */
+export async function resolveLinkTarget(
+  trx: DbExecutor,
+  session: LinkSession,
+  providerUserId: string | null,
+): Promise<LinkTarget> {
+  if (session.connectionId !== null) {
+    const target = await findConnectionForUpdate(trx, session.connectionId);
+    if (target !== undefined) {
+      if (revokedSinceLink(target, session)) return { kind: 'refused', code: 'link_cancelled' };
+      if (!sameAccount(target, providerUserId)) {
+        return { kind: 'refused', code: 'account_mismatch' };
+      }
+      return { kind: 'existing', id: target.id };
+    }
+  }
+  const known = await findByIdentity(trx, session.userId, session.provider, providerUserId);
+  if (known === undefined) return { kind: 'new' };
+  const locked = await findConnectionForUpdate(trx, known.id);
+  if (locked !== undefined && revokedSinceLink(locked, session)) {
+    return { kind: 'refused', code: 'link_cancelled' };
+  }
+  return { kind: 'existing', id: known.id };
+}
+
+/**
+ * The provider account that came back is the connection's. A connection whose provider never
+ * named the account (`providerUserId` null) cannot be checked and accepts any; once it is
+ * known, an answer naming another account, or none, is refused.
+ */
+export function sameAccount(target: Connection, providerUserId: string | null): boolean {
+  return target.providerUserId === null || target.providerUserId === providerUserId;
+}
+
+function revokedSinceLink(target: Connection, session: LinkSession): boolean {
+  return (
+    target.status === 'revoked' &&
+    target.revokedAt !== null &&
+    target.revokedAt.getTime() >= session.createdAt.getTime()
+  );
+}

@@ -1,0 +1,171 @@
+import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
+import { exchangeLink } from '@tokenlane/lifecycle';
+import { startWorkers } from '@tokenlane/queue';
+import type { Worker } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeInteraction } from '../peers/oidc-peer.js';
+import { startOAuth1Peer, type OAuth1Peer } from '../peers/oauth1-peer.js';
+import { startPinPeer, type PinPeer } from '../peers/pin-peer.js';
+import { stateCounts } from '../reliability/support.js';
+import { RETURN_URL, openSecurityWorld, type SecurityWorld } from './world.js';
+
+/**
+ * The smaller holes of issue 17, each as the attack: a PIN brute force, a 401 report without
+ * the token, a redirect without `iss` from a provider that always sends it, an OAuth 1.0
+ * server that ignores our callback. Each asserts that nothing changed.
+ */
+const NEST_SECRET = 'nest-client-secret-security-77';
+const GARMIN_SECRET = 'garmin-consumer-secret-security-21';
+let world: SecurityWorld;
+let pinPeer: PinPeer;
+let oauth1: OAuth1Peer;
+
+beforeAll(async () => {
+  pinPeer = await startPinPeer({ clientId: 'nest-client', clientSecret: NEST_SECRET });
+  oauth1 = await startOAuth1Peer({
+    consumers: { 'garmin-key': GARMIN_SECRET },
+    callbackConfirmed: false,
+  });
+  world = await openSecurityWorld({}, (acme) => ({
+    'nest-legacy': {
+      clientId: 'nest-client',
+      clientSecret: NEST_SECRET,
+      authorizationUrl: pinPeer.authorizationUrl,
+      tokenUrl: pinPeer.tokenUrl,
+      revocationUrl: pinPeer.revocationUrl,
+    },
+    garmin: {
+      clientId: 'garmin-key',
+      clientSecret: GARMIN_SECRET,
+      requestTokenUrl: oauth1.requestTokenUrl,
+      authorizationUrl: oauth1.authorizationUrl,
+      accessTokenUrl: oauth1.accessTokenUrl,
+      apiBaseUrl: oauth1.apiBaseUrl,
+      revocationUrl: oauth1.revocationUrl,
+    },
+    // acme's peer always sends iss; this entry says so.
+    strict: { ...acme, authorizationResponseIss: true },
+  }));
+}, 60_000);
+
+afterAll(async () => {
+  await world.close();
+  await pinPeer.close();
+  await oauth1.close();
+});
+
+describe('PIN brute force', () => {
+  // The PIN route waits on the exchange job: a worker runs it, for this test only (the others
+  // compare Redis before and after).
+  let workers: Worker[] = [];
+  beforeAll(() => {
+    workers = startWorkers(
+      { exchange: ({ linkSessionId }) => exchangeLink(world.rt, linkSessionId as LinkSessionId) },
+      {
+        connection: world.rt.workerConnection,
+        prefix: world.rt.config.queuePrefix,
+        queues: ['exchange'],
+        concurrency: { exchange: 2 },
+      },
+    );
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.close()));
+  });
+
+  it('after 5 wrong PINs the link is failed: the right PIN no longer links anything', async () => {
+    const created = await world.api('POST', '/v1/links', {
+      userId: 'app-ted',
+      provider: 'nest-legacy',
+    });
+    const link = created.json<{ linkId: LinkSessionId; linkWebUrl: string; method: string }>();
+    expect(link.method).toBe('pin');
+    const pin = pinPeer.approve(link.linkWebUrl);
+    const answers: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const wrong = await world.api('POST', `/v1/links/${link.linkId}/pin`, {
+        pin: `guess-${String(i)}`,
+      });
+      answers.push(wrong.statusCode);
+    }
+    expect(answers).toEqual([400, 400, 400, 400, 409]);
+    const before = await stateCounts(world.rt);
+    const right = await world.api('POST', `/v1/links/${link.linkId}/pin`, { pin });
+    expect(right.statusCode).toBe(409);
+    expect(await stateCounts(world.rt)).toEqual(before);
+    const session = await world.rt.db
+      .selectFrom('link_sessions')
+      .select(['status', 'error_code', 'pin_attempts', 'result_connection_id'])
+      .where('id', '=', link.linkId)
+      .executeTakeFirstOrThrow();
+    expect(session).toEqual({
+      status: 'failed',
+      error_code: 'too_many_attempts',
+      pin_attempts: 5,
+      result_connection_id: null,
+    });
+    expect(pinPeer.issued).toHaveLength(0);
+  }, 60_000);
+});
+
+describe('401 reports', () => {
+  let id: ConnectionId;
+  beforeAll(async () => {
+    id = await world.link('app-uma', 'uma-at-acme');
+  });
+
+  it('without the token is refused; with another token does nothing, however often', async () => {
+    const before = await stateCounts(world.rt);
+    const row = await world.row(id);
+    const bare = await world.api('POST', `/v1/connections/${id}/unauthorized`, {});
+    expect(bare.statusCode).toBe(400);
+    for (let i = 0; i < 3; i += 1) {
+      const guessed = await world.api('POST', `/v1/connections/${id}/unauthorized`, {
+        accessToken: `guess-${String(i)}`,
+      });
+      expect([guessed.statusCode, guessed.json<{ status: string }>().status]).toEqual([
+        202,
+        'stale_report',
+      ]);
+    }
+    expect(await stateCounts(world.rt)).toEqual(before);
+    // (Asked after the counts: opening the queue handle writes its meta key.)
+    expect(await world.rt.queues.queue('reauth').count()).toBe(0);
+    expect(await world.row(id)).toEqual(row);
+  });
+});
+
+describe('issuer and callback confirmation', () => {
+  it('a redirect without iss from a provider documented to send it is refused', async () => {
+    const created = await world.api('POST', '/v1/links', {
+      userId: 'app-vic',
+      provider: 'strict',
+      returnUrl: RETURN_URL,
+    });
+    const { linkWebUrl } = created.json<{ linkWebUrl: string }>();
+    const browser = world.browser();
+    const back = await completeInteraction(await browser.toProvider(linkWebUrl), { login: 'vic' });
+    expect(back.searchParams.get('iss')).toBe(world.peer.issuer);
+    const stripped = new URL(back);
+    stripped.searchParams.delete('iss');
+    const before = await stateCounts(world.rt);
+    expect((await browser.callback(stripped)).status).toBe(401);
+    expect(await stateCounts(world.rt)).toEqual(before);
+    // The genuine redirect still completes.
+    expect((await browser.callback(back)).status).toBe(302);
+  });
+
+  it('an OAuth 1.0a server that does not confirm the callback gets no link', async () => {
+    const before = await stateCounts(world.rt);
+    const created = await world.api('POST', '/v1/links', {
+      userId: 'app-wes',
+      provider: 'garmin',
+      returnUrl: RETURN_URL,
+    });
+    expect([created.statusCode, created.json<{ error: { code: string } }>().error.code]).toEqual([
+      502,
+      'provider_error',
+    ]);
+    expect(await stateCounts(world.rt)).toEqual(before);
+  });
+});

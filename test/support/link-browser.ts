@@ -1,0 +1,136 @@
+import { openLink, type BrowserNonce, type LifecycleContext } from '@tokenlane/lifecycle';
+import type { FastifyInstance } from 'fastify';
+import { completeInteraction } from '../peers/oidc-peer.js';
+
+/** One GET to tokenlane as a browser sends it: path and query, and its cookies. */
+export interface BrowserAnswer {
+  readonly status: number;
+  readonly location: string | undefined;
+  readonly setCookie: readonly string[];
+  readonly body: string;
+}
+export type TokenlaneGet = (pathAndQuery: string, cookie: string) => Promise<BrowserAnswer>;
+
+/** GETs through `app.inject` (in-process tests). */
+export function viaInject(app: FastifyInstance): TokenlaneGet {
+  return async (url, cookie) => {
+    const response = await app.inject({
+      method: 'GET',
+      url,
+      headers: cookie === '' ? {} : { cookie },
+    });
+    const raw = response.headers['set-cookie'];
+    return {
+      status: response.statusCode,
+      location:
+        typeof response.headers.location === 'string' ? response.headers.location : undefined,
+      setCookie: raw === undefined ? [] : Array.isArray(raw) ? raw : [raw],
+      body: response.body,
+    };
+  };
+}
+
+/** GETs over HTTP to a listening tokenlane at `baseUrl` (process tests). */
+export function viaHttp(baseUrl: string): TokenlaneGet {
+  return async (url, cookie) => {
+    const response = await fetch(`${baseUrl}${url}`, {
+      redirect: 'manual',
+      headers: cookie === '' ? {} : { cookie },
+    });
+    return {
+      status: response.status,
+      location: response.headers.get('location') ?? undefined,
+      setCookie: response.headers.getSetCookie(),
+      body: await response.text(),
+    };
+  };
+}
+
+/**
+ * A user's browser on the link flow: a cookie jar for tokenlane's origin. It opens
+ * `linkWebUrl` (tokenlane's `/connect/<id>`, which sets the link cookie and redirects to the
+ * provider), consents at the provider (`completeInteraction`), and brings the provider's
+ * redirect back to `/oauth/callback` with its cookies. A PIN or legacy link URL that points
+ * at the provider directly is consented to as it is.
+ */
+export class LinkBrowser {
+  readonly cookies = new Map<string, string>();
+
+  constructor(
+    private readonly get: TokenlaneGet,
+    /** tokenlane's PUBLIC_URL: URLs under it are opened through `get`. */
+    private readonly publicUrl: string,
+  ) {}
+
+  /** Opens `linkWebUrl` at tokenlane; returns where it sends the browser (the provider). */
+  async open(linkWebUrl: string): Promise<BrowserAnswer> {
+    if (!linkWebUrl.startsWith(`${this.publicUrl}/`)) {
+      return { status: 302, location: linkWebUrl, setCookie: [], body: '' };
+    }
+    const answer = await this.get(linkWebUrl.slice(this.publicUrl.length), this.cookieHeader());
+    this.store(answer.setCookie);
+    return answer;
+  }
+
+  /** Opens the link: the provider URL it redirects this browser to. */
+  async toProvider(linkWebUrl: string): Promise<string> {
+    const opened = await this.open(linkWebUrl);
+    if (opened.location === undefined) {
+      throw new Error(`opening the link answered ${String(opened.status)}: ${opened.body}`);
+    }
+    return opened.location;
+  }
+
+  /** Opens the link and consents at the provider as `login`: the redirect back to tokenlane. */
+  async authorize(linkWebUrl: string, login?: string): Promise<URL> {
+    const at = await this.toProvider(linkWebUrl);
+    return completeInteraction(at, login === undefined ? {} : { login });
+  }
+
+  /** Brings the provider's redirect to tokenlane's callback, with this browser's cookies. */
+  async callback(back: URL): Promise<BrowserAnswer> {
+    const answer = await this.get(`${back.pathname}${back.search}`, this.cookieHeader());
+    this.store(answer.setCookie);
+    return answer;
+  }
+
+  /** The whole flow: open, consent, callback. */
+  async link(linkWebUrl: string, login?: string): Promise<BrowserAnswer> {
+    return this.callback(await this.authorize(linkWebUrl, login));
+  }
+
+  /** The `Cookie` header this browser sends to tokenlane. */
+  cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  private store(setCookie: readonly string[]): void {
+    for (const line of setCookie) {
+      const [pair = ''] = line.split(';', 1);
+      const at = pair.indexOf('=');
+      if (at <= 0) continue;
+      const name = pair.slice(0, at).trim();
+      const value = pair.slice(at + 1).trim();
+      if (value === '' || /max-age=0/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+}
+
+/**
+ * For tests that drive the lifecycle operations themselves (no HTTP): opens a link's
+ * `/connect/<id>` with `openLink`, as the connect route does. Returns the provider URL and the
+ * browser's nonce lookup for `acceptCallback`.
+ */
+export async function openLinkInProcess(
+  ctx: LifecycleContext,
+  linkWebUrl: string,
+): Promise<{ authorizeUrl: string; browserNonce: BrowserNonce }> {
+  const connectId = new URL(linkWebUrl).pathname.split('/connect/')[1];
+  if (connectId === undefined) return { authorizeUrl: linkWebUrl, browserNonce: () => undefined };
+  const opened = await openLink(ctx, connectId);
+  return {
+    authorizeUrl: opened.authorizeUrl,
+    browserNonce: (linkId) => (linkId === opened.linkId ? opened.nonce : undefined),
+  };
+}
