@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { parseApiKeys, type Logger } from '@tokenlane/config';
 import type { Runtime } from '@tokenlane/runtime';
@@ -56,7 +56,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     routerOptions: { maxParamLength: 600 },
     // Logged by our own hooks below: one line per request, after the API key is known, so
     // the line names it.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     frameworkErrors: errorHandler,
   });
 

@@ -124,9 +124,9 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     errors: ['unknown_provider', 'not_found'],
     responses: { 200: { 'hub.challenge': '15f7d1a91c1f40f8a748fd134752feb3' } },
   },
-  'post /webhooks/{provider}/{secret}': {
+  'post /webhooks/{provider}/{*}': {
     description:
-      'The same intake for providers that sign nothing (Garmin, Strava): the path segment must equal the provider’s `webhookSecret`, and is shown as `[redacted]` in logs.',
+      'The same intake for providers that sign nothing (Garmin, Strava, Withings): the rest of the path must equal the provider’s `webhookSecret` (32+ characters, `/` allowed), and is shown as `[redacted]` in logs. Refused attempts are limited per source address (429 with `Retry-After`).',
     errors: [
       'invalid_signature',
       'invalid_request',
@@ -138,7 +138,7 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     request: { deregistrations: [{ userId: 'garmin-user-1' }] },
     responses: { 200: { received: true } },
   },
-  'get /webhooks/{provider}/{secret}': {
+  'get /webhooks/{provider}/{*}': {
     description: 'A subscription handshake on the secret-path intake.',
     errors: ['unknown_provider', 'not_found'],
     responses: { 200: { 'hub.challenge': '15f7d1a91c1f40f8a748fd134752feb3' } },
@@ -168,6 +168,28 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
           },
         ],
         nextCursor: '42',
+      },
+    },
+  },
+  'get /connect/{id}': {
+    description:
+      'What a `linkWebUrl` opens: binds the link to this browser (a per-link cookie with a fresh nonce that the callback requires along with the state) and redirects to the provider. Single use: a second opening gets a page saying so and changes nothing. Not called by your backend; the id is never logged.',
+    errors: ['not_found', 'link_expired', 'conflict'],
+    responses: {
+      409: { error: { code: 'conflict', message: 'This link was already opened' } },
+    },
+  },
+  'post /v1/connections/{id}/relink': {
+    description:
+      'A link that re-authorizes this connection in place (same connection id), for a user who is present: after `connection.reauth_required`, or to move to the provider’s successor. A live link for the same connection, provider and `returnUrl` is answered again rather than a new one. The account that comes back must be the connection’s, else the link fails with `account_mismatch`.',
+    errors: [...V1, 'not_found', 'conflict', 'return_url_not_allowed', 'insufficient_scope'],
+    request: { returnUrl: 'https://app.example/linked' },
+    responses: {
+      201: {
+        linkId: '5b1f0a2e-7c3d-4e8f-9a6b-2c4d6e8f0a1b',
+        linkWebUrl: 'https://tokenlane.example/connect/q3vX…',
+        method: 'redirect',
+        expiresAt: '2026-12-01T02:15:00.000Z',
       },
     },
   },
