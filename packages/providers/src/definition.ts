@@ -9,13 +9,9 @@ export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secre
 /** `required`: every authorization must carry a code_challenge (RFC 7636). */
 export type PkceSupport = 'required' | 'supported' | 'none';
 
-/** A provider retiring an API: existing links keep working, new ones should go elsewhere. */
+/** Why a provider is on its way out, for people (the dates and the successor are data beside it). */
 export interface Deprecation {
   readonly note: string;
-  /** ISO date after which the provider stops answering. */
-  readonly sunset?: string;
-  /** The provider id users should re-link with. */
-  readonly replacedBy?: string;
 }
 
 /** Which notification verifier serves a provider's `/webhooks/:provider` intake. */
@@ -104,6 +100,14 @@ interface DefinitionBase {
   /** Out-of-band flow: the user types a PIN (OAuth 2.0) or verifier (OAuth 1.0a `oob`). */
   readonly pin?: boolean;
   readonly deprecated?: Deprecation;
+  /**
+   * When the provider stops answering (ISO date, or date-time): from then on its connections
+   * need a re-link to `successor` and new links to it are refused. Data, not code: the
+   * providers file may move or clear it (`null`).
+   */
+  readonly sunsetAt?: string;
+  /** Where the provider's users move (an OAuth 2.0 provider id, checked at boot). */
+  readonly successor?: string;
   readonly notifications?: NotificationSpec;
   /**
    * The authorization server's issuer identifier: a redirect carrying another `iss` is a
@@ -144,6 +148,11 @@ export interface OAuth1Definition extends DefinitionBase {
   readonly kind: 'oauth1';
   readonly requestTokenUrl: string;
   readonly accessTokenUrl: string;
+  /**
+   * Trades a user's OAuth 1.0a token (signed request) for an OAuth 2.0 token pair of the
+   * successor, without the user (Garmin's migration path).
+   */
+  readonly tokenExchangeUrl?: string;
   readonly hooks?: OAuth1Hooks;
 }
 

@@ -20,6 +20,7 @@ import {
   type OAuth2Entry,
 } from './schema.js';
 import { readProvidersFile } from './file.js';
+import { checkSuccessors } from './sunset.js';
 
 export type RegisteredProvider = Provider | UnconfiguredProvider;
 
@@ -48,6 +49,7 @@ const URL_FIELDS = [
   'apiBaseUrl',
   'requestTokenUrl',
   'accessTokenUrl',
+  'tokenExchangeUrl',
 ] as const;
 
 function parseEntry<S extends z.ZodType>(schema: S, id: string, entry: unknown): z.output<S> {
@@ -113,10 +115,20 @@ function credentialsOf(id: string, entry: OAuth2Entry | OAuth1Entry) {
 const NOT_DEFINITION = new Set(['kind', 'clientId', 'clientSecret', 'webhookSecret', 'urlParams']);
 type NotDefinition = 'kind' | 'clientId' | 'clientSecret' | 'webhookSecret' | 'urlParams';
 
+/** A `null` in the file clears the built-in's value (`"sunsetAt": null`). */
+const CLEARABLE = new Set(['sunsetAt', 'successor']);
+
 function definitionFields<T extends object>(entry: T): Omit<T, NotDefinition> {
   return Object.fromEntries(
     Object.entries(entry).filter(([key]) => !NOT_DEFINITION.has(key)),
   ) as Omit<T, NotDefinition>;
+}
+
+/** Drops the members a file entry cleared with `null`. */
+function withoutCleared<T extends object>(merged: T): T {
+  return Object.fromEntries(
+    Object.entries(merged).filter(([key, value]) => !(CLEARABLE.has(key) && value === null)),
+  ) as T;
 }
 
 function mergeOAuth2(id: string, base: OAuth2Definition | undefined, entry: OAuth2Entry) {
@@ -175,11 +187,11 @@ function resolve(
   let merged: ProviderDefinition;
   if (kindOf(id, base, raw) === 'oauth2') {
     const parsed = parseEntry(custom ? customOAuth2Schema : oauth2EntrySchema, id, input);
-    merged = mergeOAuth2(id, base as OAuth2Definition | undefined, parsed);
+    merged = withoutCleared(mergeOAuth2(id, base as OAuth2Definition | undefined, parsed));
     entry = parsed;
   } else {
     const parsed = parseEntry(custom ? customOAuth1Schema : oauth1EntrySchema, id, input);
-    merged = mergeOAuth1(id, base as OAuth1Definition | undefined, parsed);
+    merged = withoutCleared(mergeOAuth1(id, base as OAuth1Definition | undefined, parsed));
     entry = parsed;
   }
   const credentials = credentialsOf(id, entry);
@@ -233,6 +245,7 @@ export function loadProviders(options: LoadProvidersOptions): ProviderRegistry {
     }
     providers.set(id, resolve(id, undefined, raw, redirectUri));
   }
+  checkSuccessors(providers);
   const list = Object.freeze([...providers.values()]);
   return {
     get: (id) => providers.get(id),

@@ -16,6 +16,16 @@ const url = z.string().refine(isHttpUrl, 'must be an absolute URL');
 // Wrapped the moment they are parsed: nothing downstream ever holds them as plain strings.
 const secret = text.transform((value) => new Secret(value));
 
+/** `2026-12-31`, or a full ISO date-time (`2026-12-31T00:00:00Z`). */
+const isoInstant = z
+  .string()
+  .refine(
+    (value) =>
+      /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(value) &&
+      !Number.isNaN(Date.parse(value)),
+    'must be an ISO date (YYYY-MM-DD) or date-time',
+  );
+
 const common = {
   displayName: text.optional(),
   clientId: text.optional(),
@@ -27,6 +37,9 @@ const common = {
   urlParams: z.record(z.string(), text).optional(),
   pin: z.boolean().optional(),
   issuer: url.optional(),
+  // null clears a built-in's sunset (an operator who knows better than the catalog).
+  sunsetAt: isoInstant.nullable().optional(),
+  successor: z.string().regex(PROVIDER_ID, 'must be a provider id').nullable().optional(),
   rateLimit: z
     .strictObject({ requests: z.int().positive(), perSeconds: z.number().positive() })
     .optional(),
@@ -48,6 +61,7 @@ export const oauth1EntrySchema = z.strictObject({
   ...common,
   requestTokenUrl: url.optional(),
   accessTokenUrl: url.optional(),
+  tokenExchangeUrl: url.optional(),
 });
 
 const credentials = { clientId: true, clientSecret: true } as const;
