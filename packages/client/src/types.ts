@@ -25,6 +25,8 @@ export interface Connection {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly revokedAt: string | null;
+  /** A reconsent migration waits for the user to link `to` (same connection id). */
+  readonly migration: { readonly to: string; readonly requestedAt: string } | null;
 }
 
 /** One page of a list; pass `nextCursor` as `after` for the next one (null: last page). */
@@ -121,4 +123,12 @@ export interface ProviderInfo {
   readonly configured: boolean;
   readonly custom: boolean;
   readonly deprecated: { note: string; sunset?: string; replacedBy?: string } | null;
+  /** When the provider stops answering (ISO date); null when it has no sunset. */
+  readonly sunsetAt: string | null;
+  /** Where its users move. */
+  readonly successor: string | null;
+  /** The sunset has passed: new links are refused with 410 `provider_retired`. */
+  readonly retired: boolean;
+  /** Its users can move to the successor without them (`token_exchange`). */
+  readonly tokenExchange: boolean;
 }

@@ -2,7 +2,13 @@ export { createDatabase } from './database.js';
 export type { DatabaseHandle, DatabaseKind, DatabaseOptions } from './database.js';
 export { MigrationError, migrateToLatest, pendingMigrations } from './migrate.js';
 export { MIGRATIONS } from './migrations/index.js';
-export { LINK_METHODS, LINK_SESSION_STATUSES } from './schema.js';
+export {
+  LINK_METHODS,
+  LINK_SESSION_STATUSES,
+  MIGRATION_MODES,
+  MIGRATION_OUTCOMES,
+  MIGRATION_STATUSES,
+} from './schema.js';
 export type {
   ConnectionsTable,
   Database,
@@ -14,8 +20,30 @@ export type {
   LinkMethod,
   LinkSessionStatus,
   LinkSessionsTable,
+  MigrationItemsTable,
+  MigrationMode,
+  MigrationOutcome,
+  MigrationsTable,
+  MigrationStatus,
   NoticeReceiptsTable,
 } from './schema.js';
+export {
+  cancelMigration,
+  completeMigrationIfDone,
+  findMigration,
+  findLiveConnectionsOf,
+  findMigrationItem,
+  findOpenMigrationItem,
+  insertMigration,
+  insertMigrationItems,
+  listMigrations,
+  markExchangeStarted,
+  migrationCounts,
+  pendingMigrationItems,
+  runningMigrationIds,
+  setMigrationOutcome,
+} from './provider-migrations.js';
+export type { MigrationCounts, MigrationItem, ProviderMigration } from './provider-migrations.js';
 export type { Connection, ConnectionPatch, NewConnection } from './connection-rows.js';
 export {
   countConnectionsByProviderAndStatus,

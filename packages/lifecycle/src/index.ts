@@ -49,3 +49,15 @@ export type {
 } from './revoke/notice.js';
 export { toConnectionView, toEventView } from './views.js';
 export type { ConnectionView, EventView } from './views.js';
+export {
+  cancelMigration,
+  listMigrationViews,
+  migrationView,
+  resumeMigrations,
+  startMigration,
+} from './migrations/start.js';
+export type { MigrationView, StartMigrationInput } from './migrations/start.js';
+export { migrateConnection } from './migrations/run.js';
+export type { MigrateOptions, MigrateOutcome } from './migrations/outcome.js';
+export { retireSunsetConnections } from './migrations/sunset.js';
+export { relinkProvider } from './tokens/relink.js';

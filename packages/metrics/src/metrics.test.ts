@@ -23,6 +23,7 @@ describe('createMetrics', () => {
       tokenlane_refresh_duration_seconds: 'histogram',
       tokenlane_refresh_lead_time_seconds: 'histogram',
       tokenlane_webhook_deliveries_total: 'counter',
+      tokenlane_migration_connections_total: 'counter',
     });
     expect(parsed.types.get('process_cpu_user_seconds_total')).toBe('counter');
     expect(sampleValue(parsed, 'tokenlane_webhook_deliveries_total', { outcome: 'failed' })).toBe(

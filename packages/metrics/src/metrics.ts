@@ -52,6 +52,8 @@ export interface Metrics {
   readonly refreshDuration: Histogram<ByProvider>;
   readonly refreshLeadTime: Histogram<ByProvider>;
   readonly webhookDeliveries: Counter<'outcome'>;
+  /** Connections a provider migration decided, by migration, providers and outcome. */
+  readonly migrationOutcomes: Counter<'migration' | 'from' | 'to' | 'outcome'>;
   /** The `Content-Type` of {@link Metrics.text}. */
   readonly contentType: string;
   /** The Prometheus text exposition of every metric. */
@@ -178,6 +180,12 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
       name: 'tokenlane_webhook_deliveries_total',
       help: 'Webhook delivery attempts to the backend by outcome.',
       labelNames: ['outcome'] as const,
+      registers,
+    }),
+    migrationOutcomes: new Counter({
+      name: 'tokenlane_migration_connections_total',
+      help: 'Connections whose provider migration reached an outcome, by migration id, from, to and outcome.',
+      labelNames: ['migration', 'from', 'to', 'outcome'] as const,
       registers,
     }),
     contentType: registry.contentType,

@@ -14,6 +14,7 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { linkRoutes } from './routes/links.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { migrationRoutes } from './routes/migrations.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { providerRoutes } from './routes/providers.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -91,5 +92,6 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.register(eventRoutes, { runtime });
   app.register(linkRoutes, { runtime });
   app.register(tokenRoutes, { runtime });
+  app.register(migrationRoutes, { runtime });
   return app;
 }

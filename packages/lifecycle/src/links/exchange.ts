@@ -33,6 +33,7 @@ import { Secret, type Ciphertext } from '@tokenlane/vault';
 import pRetry from 'p-retry';
 import { openLinkSecret, sealOAuth1Tokens, sealTokenSet } from '../sealing.js';
 import { failLink } from './fail-link.js';
+import { planLinkMove, type LinkMove } from './move-on-link.js';
 
 /** What an `exchange` job returns (ids and codes only: it is stored in Redis). */
 export type ExchangeOutcome =
@@ -85,12 +86,18 @@ export async function exchangeLink(
   }
   // The tokens exist only in memory now, and the code is spent: retry the write here (about
   // 30 s, a database restart) rather than lose them; a job retry would re-send the code.
-  const connectionId = await pRetry(() => persist(ctx, session, exchanged), STORE_RETRY).catch(
-    (error: unknown) => {
-      observed.failed('internal');
-      throw new CodeSpentError(error);
-    },
-  );
+  let move: LinkMove | undefined;
+  const connectionId = await pRetry(
+    () =>
+      persist(ctx, session, exchanged, (planned) => {
+        move = planned;
+      }),
+    STORE_RETRY,
+  ).catch((error: unknown) => {
+    observed.failed('internal');
+    throw new CodeSpentError(error);
+  });
+  await move?.revokeOld();
   return observed.done({ status: 'completed', connectionId });
 }
 
@@ -183,6 +190,7 @@ async function persist(
   ctx: LifecycleContext,
   session: LinkSession,
   exchanged: Exchanged,
+  onMove: (move: LinkMove | undefined) => void,
 ): Promise<ConnectionId> {
   return ctx.db.transaction().execute(async (trx) => {
     const target = await relinkTarget(trx, session, exchanged.providerUserId);
@@ -225,12 +233,15 @@ async function persist(
       });
     } else {
       connectionId = target;
+      // A link to the connection's successor moves it there (same id).
+      const move = await planLinkMove(ctx, trx, target, session);
+      onMove(move);
       await transitionConnection(
         trx,
         target,
         'active',
-        { ...reset, ...exchanged.seal(target) },
-        {
+        { ...reset, ...exchanged.seal(target), ...move?.patch },
+        move?.event ?? {
           type: 'connection.created',
           linkSessionId: session.id,
           data: { providerUserId: exchanged.providerUserId, relinked: true },

@@ -4,6 +4,7 @@ import {
   authorizationUrl,
   createPkce,
   getRequestToken,
+  isRetired,
   oauth1AuthorizationUrl,
   usesPkce,
   type Provider,
@@ -18,7 +19,11 @@ export interface StartLinkInput {
   readonly provider: string;
   readonly returnUrl?: string | undefined;
   readonly scopes?: readonly string[] | undefined;
-  /** Re-link this connection (after `reauth_required`) instead of creating a new one. */
+  /**
+   * Re-link this connection (after `reauth_required`) instead of creating a new one. With a
+   * `provider` that is the connection's successor, completing the link moves the connection
+   * there (same id): how a `reconsent` migration and `POST …/relink {provider}` land.
+   */
   readonly connectionId?: ConnectionId | undefined;
   /** How long the link stays usable; defaults to TOKENLANE_LINK_TTL_SECONDS. */
   readonly ttlSeconds?: number | undefined;
@@ -42,6 +47,16 @@ export async function startLink(
   input: StartLinkInput,
 ): Promise<LinkStarted> {
   const provider = ctx.providers.require(input.provider);
+  if (isRetired(provider)) {
+    const successor = provider.successor === undefined ? '' : `; link "${provider.successor}"`;
+    throw new LifecycleError(
+      'provider_retired',
+      `Provider "${provider.id}" is retired${successor}`,
+      {
+        details: provider.successor === undefined ? {} : { successor: provider.successor },
+      },
+    );
+  }
   const returnUrl = checkReturnUrl(ctx.config.allowedReturnUrls, input.returnUrl);
   if (input.connectionId !== undefined) await checkRelinkTarget(ctx, input, input.connectionId);
 
@@ -157,10 +172,13 @@ async function checkRelinkTarget(
   if (connection === undefined) {
     throw new LifecycleError('connection_not_found', 'connection not found');
   }
-  if (connection.userId !== input.userId || connection.provider !== input.provider) {
+  // A connection is re-linked at its own provider, or moved to that provider's successor.
+  const successor = ctx.providers.get(connection.provider)?.successor;
+  const provider = input.provider === connection.provider || input.provider === successor;
+  if (connection.userId !== input.userId || !provider) {
     throw new LifecycleError(
       'connection_mismatch',
-      'connectionId belongs to another user or provider',
+      'connectionId belongs to another user, or to a provider that is neither this one nor its predecessor',
     );
   }
 }

@@ -8,6 +8,7 @@ import {
 import type { Connection } from '@tokenlane/db';
 import { observeRefresh } from '@tokenlane/metrics';
 import {
+  isRetired,
   ProviderError,
   refreshTokens,
   type OAuth2Provider,
@@ -21,6 +22,7 @@ import { takeProviderSlot } from '../providers/rate-limit.js';
 import { openToken, sealTokenSet } from '../sealing.js';
 import { connectionBatches } from './batching.js';
 import { handleRefusal } from './refresh-failure.js';
+import { retireConnection } from './retire.js';
 
 /** Who asked for a refresh: the sweeper's schedule, the token API, a 401 report, an operator. */
 export type RefreshTrigger = JobPayload<'refresh'>['trigger'];
@@ -91,6 +93,10 @@ export async function refreshConnection(
   const provider = ctx.providers.require(connection.provider);
   if (!refreshable(connection) || provider.kind !== 'oauth2') {
     return { status: 'skipped', reason: 'not_refreshable' };
+  }
+  // Past its sunset the provider no longer answers: no call, straight to its successor.
+  if (isRetired(provider, now)) {
+    return retireConnection(ctx, connection, provider, connection.tokenVersion);
   }
   if (!isDue(connection, now)) {
     if (trigger === 'schedule') return { status: 'skipped', reason: 'not_due' };

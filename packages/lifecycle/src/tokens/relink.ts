@@ -5,6 +5,7 @@ import {
   type Connection,
   type JsonObject,
 } from '@tokenlane/db';
+import { isRetired } from '@tokenlane/providers';
 import type { LifecycleContext } from '../context.js';
 import { startLink, type LinkStarted } from '../links/start-link.js';
 
@@ -14,12 +15,35 @@ import { startLink, type LinkStarted } from '../links/start-link.js';
  * none is ever written into an event.
  */
 export function startRelink(ctx: LifecycleContext, connection: Connection): Promise<LinkStarted> {
+  const provider = relinkProvider(ctx, connection);
+  const scopes = provider === connection.provider ? connection.scopes : [];
   return startLink(ctx, {
     userId: connection.userId,
-    provider: connection.provider,
+    provider,
     connectionId: connection.id,
-    scopes: connection.scopes.length > 0 ? connection.scopes : undefined,
+    scopes: scopes.length > 0 ? scopes : undefined,
   });
+}
+
+/** Reasons that send a re-link to the provider's successor rather than back to it. */
+const TO_SUCCESSOR: readonly string[] = [
+  'provider_retired',
+  'provider_migration',
+] satisfies ReauthReason[];
+
+/**
+ * Where a connection's user re-links: its provider's successor once the provider is retired,
+ * the connection was refused for that reason, or a migration waits for it; else its own.
+ */
+export function relinkProvider(ctx: LifecycleContext, connection: Connection): string {
+  const provider = ctx.providers.get(connection.provider);
+  const successor = provider?.successor;
+  if (provider === undefined || successor === undefined) return connection.provider;
+  const moving =
+    isRetired(provider) ||
+    TO_SUCCESSOR.includes(connection.lastErrorCode ?? '') ||
+    connection.migrationTo === successor;
+  return moving ? successor : connection.provider;
 }
 
 /** What {@link requireReauth} did. */
