@@ -28,6 +28,8 @@ export interface GarminPeer {
   exchanges(userId: string): number;
   /** All exchange requests seen (answered or refused). */
   exchangeRequests(): number;
+  /** When each exchange request arrived (ms since epoch), in order. */
+  exchangeTimes(): readonly number[];
   /** The Garmin user id an OAuth 2.0 access token belongs to, if it is live. */
   userOfAccessToken(token: string): string | undefined;
   refreshes(): number;
@@ -55,7 +57,7 @@ export async function startGarminPeer(
   const access = new Map<string, string>();
   const refresh = new Map<string, string>();
   const exchanged = new Map<string, number>();
-  let exchangeRequests = 0;
+  const exchangeTimes: number[] = [];
   let refreshCount = 0;
   let delayMs = 0;
 
@@ -89,7 +91,7 @@ export async function startGarminPeer(
     const route = `${req.method ?? 'GET'} ${url.pathname}`;
     switch (route) {
       case 'POST /partner-gateway/rest/user/token-exchange': {
-        exchangeRequests += 1;
+        exchangeTimes.push(Date.now());
         const result = verify(req, body, (token) => oauth1.get(token)?.secret);
         if ('problem' in result) {
           return res
@@ -191,7 +193,8 @@ export async function startGarminPeer(
       delayMs = ms;
     },
     exchanges: (userId) => exchanged.get(userId) ?? 0,
-    exchangeRequests: () => exchangeRequests,
+    exchangeRequests: () => exchangeTimes.length,
+    exchangeTimes: () => exchangeTimes,
     userOfAccessToken: (token) => access.get(token),
     refreshes: () => refreshCount,
     close: () =>
