@@ -186,8 +186,9 @@ describe('Garmin OAuth 1.0a → garmin-oauth2 by token exchange, through ingress
     expect(peer.exchanges('garmin-u-ok')).toBe(1);
   });
 
-  it('a deregistration push for the Garmin user id still finds the migrated connection', async () => {
-    const response = await fetch(`${stack.url}/webhooks/garmin-oauth2/${WEBHOOK_SECRET}`, {
+  it('a deregistration push to the old Garmin intake still finds the migrated connection', async () => {
+    // Garmin keeps pushing to the URL configured for the OAuth 1.0a app; the user id is the same.
+    const response = await fetch(`${stack.url}/webhooks/garmin/${WEBHOOK_SECRET}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'garmin-client-id': peer.clientId },
       body: JSON.stringify({ deregistrations: [{ userId: 'garmin-u-ok' }] }),

@@ -46,6 +46,26 @@ function intakeProvider(rt: Runtime, id: string): Provider {
   return provider;
 }
 
+/**
+ * The providers whose connections a verified notice may name: the intake's own, and its
+ * successor or predecessor when both speak the same notification format. A migration moves
+ * connections between them (Garmin OAuth 1.0a → 2.0) while the provider keeps pushing to one
+ * URL, and the user ids stay the same.
+ */
+function noticeProviders(rt: Runtime, provider: Provider): string[] {
+  const format = notificationFormatOf(provider);
+  const related = rt.providers
+    .list()
+    .filter(
+      (other) =>
+        other.id !== provider.id &&
+        (other.successor === provider.id || provider.successor === other.id) &&
+        other.configured &&
+        notificationFormatOf(other) === format,
+    );
+  return [provider.id, ...related.map((other) => other.id)];
+}
+
 /** verifyNotification, its refusals as 401 (signature) and 400 (payload). */
 function verified(provider: Provider, input: NotificationInput): NotificationOutcome {
   try {
@@ -137,14 +157,16 @@ export const webhookRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
         let enqueued = 0;
         let ignored = 0;
         if (outcome.kind === 'revoked') {
-          const result = await applyRevocationNotice(runtime, {
-            provider: provider.id,
-            rawBody,
-            revocations: outcome.revocations,
-          });
-          logIgnored(request.log, provider.id, result);
-          enqueued = result.enqueued;
-          ignored = result.decisions.filter((d) => d.reason === 'linked_after_notice').length;
+          for (const target of noticeProviders(runtime, provider)) {
+            const result = await applyRevocationNotice(runtime, {
+              provider: target,
+              rawBody,
+              revocations: outcome.revocations,
+            });
+            logIgnored(request.log, target, result);
+            enqueued += result.enqueued;
+            ignored += result.decisions.filter((d) => d.reason === 'linked_after_notice').length;
+          }
         }
         const issuedAt = outcome.kind === 'ignored' ? outcome.issuedAt?.toISOString() : undefined;
         request.log.info(
