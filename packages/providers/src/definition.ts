@@ -16,7 +16,7 @@ export interface Deprecation {
 
 /** Which notification verifier serves a provider's `/webhooks/:provider` intake. */
 export type NotificationFormat =
-  'tokenlane' | 'fitbit' | 'whoop' | 'oura' | 'polar' | 'garmin' | 'strava';
+  'tokenlane' | 'fitbit' | 'whoop' | 'oura' | 'polar' | 'garmin' | 'strava' | 'withings';
 
 /** How a provider tells us about revocations; `notifications/` verifies them by `format`. */
 export interface NotificationSpec {
@@ -88,6 +88,14 @@ export interface OAuth2Hooks {
   ) => Promise<RevokeResult>;
 }
 
+/** The endpoints one region of a provider serves from. */
+export interface RegionUrls {
+  readonly authorizationUrl?: string;
+  readonly tokenUrl?: string;
+  readonly revocationUrl?: string;
+  readonly apiBaseUrl?: string;
+}
+
 interface DefinitionBase {
   readonly id: string;
   readonly displayName: string;
@@ -108,6 +116,11 @@ interface DefinitionBase {
   readonly sunsetAt?: string;
   /** Where the provider's users move (an OAuth 2.0 provider id, checked at boot). */
   readonly successor?: string;
+  /**
+   * Documented host variants (Dexcom's US, EU, Japan and sandbox), chosen in the providers
+   * file with `"region"`; URLs the entry sets itself still win.
+   */
+  readonly regions?: Readonly<Record<string, RegionUrls>>;
   readonly notifications?: NotificationSpec;
   /**
    * The authorization server's issuer identifier: a redirect carrying another `iss` is a

@@ -1,11 +1,14 @@
 import type { OAuth2Definition } from '../definition.js';
+import { googleRevokeOnce } from './google.js';
 
 const scope = (name: string) => `https://www.googleapis.com/auth/googlehealth.${name}`;
 
 // Fitbit data through the Google Health API, which replaces the Fitbit Web API in 2026.
 // Google OAuth 2.0; `openid` makes the token answer carry an id_token whose `sub` is the user.
 // Sources: https://developers.google.com/health/migration
-//   https://developers.google.com/health/scopes
+//   https://developers.google.com/health/scopes (current names end .readonly / .writeonly;
+//   an older version of the page lists bare `.activity_and_fitness` etc.: override `scopes`
+//   in the providers file if Google's consent screen refuses these)
 //   https://developers.google.com/identity/protocols/oauth2/web-server (access_type=offline,
 //   prompt=consent to get a refresh token again; revocation at oauth2.googleapis.com/revoke)
 export const googleHealth = {
@@ -21,10 +24,12 @@ export const googleHealth = {
     'openid',
     scope('activity_and_fitness.readonly'),
     scope('health_metrics_and_measurements.readonly'),
+    scope('sleep.readonly'),
     scope('profile.readonly'),
   ],
   scopeSeparator: ' ',
   authorizationParams: { access_type: 'offline', prompt: 'consent' },
   tokenEndpointAuthMethod: 'client_secret_post',
   pkce: 'supported',
+  hooks: { revoke: googleRevokeOnce },
 } satisfies OAuth2Definition;

@@ -1,4 +1,5 @@
 import type { OAuth2Definition } from '../definition.js';
+import { googleRevokeOnce } from './google.js';
 
 // Google Nest Device Access (Smart Device Management API). Authorization goes through the
 // Partner Connections Manager, whose URL carries the Device Access project id (`urlParams`).
@@ -21,4 +22,5 @@ export const googleNest = {
   authorizationParams: { access_type: 'offline', prompt: 'consent' },
   tokenEndpointAuthMethod: 'client_secret_post',
   pkce: 'supported',
+  hooks: { revoke: googleRevokeOnce },
 } satisfies OAuth2Definition;

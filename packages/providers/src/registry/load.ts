@@ -112,8 +112,16 @@ function credentialsOf(id: string, entry: OAuth2Entry | OAuth1Entry) {
 }
 
 /** Members of an entry that configure the connection rather than describe the provider. */
-const NOT_DEFINITION = new Set(['kind', 'clientId', 'clientSecret', 'webhookSecret', 'urlParams']);
-type NotDefinition = 'kind' | 'clientId' | 'clientSecret' | 'webhookSecret' | 'urlParams';
+const NOT_DEFINITION = new Set([
+  'kind',
+  'clientId',
+  'clientSecret',
+  'webhookSecret',
+  'urlParams',
+  'region',
+]);
+type NotDefinition =
+  'kind' | 'clientId' | 'clientSecret' | 'webhookSecret' | 'urlParams' | 'region';
 
 /** A `null` in the file clears the built-in's value (`"sunsetAt": null`). */
 const CLEARABLE = new Set(['sunsetAt', 'successor']);
@@ -163,6 +171,29 @@ function mergeOAuth1(id: string, base: OAuth1Definition | undefined, entry: OAut
   } satisfies OAuth1Definition;
 }
 
+/** The definition with `entry.region`'s endpoints; endpoints the entry names itself win. */
+function inRegion<T extends ProviderDefinition>(
+  id: string,
+  merged: T,
+  entry: OAuth2Entry | OAuth1Entry,
+): T {
+  const region = entry.region ?? '';
+  const urls = merged.regions?.[region];
+  if (urls === undefined) {
+    const known = Object.keys(merged.regions ?? {});
+    throw new ProvidersFileError(
+      `"${id}".region must be ${known.length === 0 ? 'absent (this provider has no regions)' : known.map((name) => JSON.stringify(name)).join(' or ')}`,
+      { providerId: id, field: 'region' },
+    );
+  }
+  const own = Object.fromEntries(
+    URL_FIELDS.filter((field) => (entry as Record<string, unknown>)[field] !== undefined).map(
+      (field) => [field, (entry as Record<string, unknown>)[field]],
+    ),
+  );
+  return { ...merged, ...urls, ...own };
+}
+
 /** A built-in's kind, or a custom entry's declared one. */
 function kindOf(id: string, base: ProviderDefinition | undefined, raw: unknown) {
   if (base !== undefined) return base.kind;
@@ -195,6 +226,7 @@ function resolve(
     entry = parsed;
   }
   const credentials = credentialsOf(id, entry);
+  if (entry.region !== undefined) merged = inRegion(id, merged, entry);
   const filled = fillUrls(id, merged, entry.urlParams ?? {}, credentials !== undefined);
   if (credentials === undefined) return Object.freeze({ ...filled, configured: false as const });
   return Object.freeze({

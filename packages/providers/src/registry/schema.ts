@@ -40,6 +40,7 @@ const common = {
   // null clears a built-in's sunset (an operator who knows better than the catalog).
   sunsetAt: isoInstant.nullable().optional(),
   successor: z.string().regex(PROVIDER_ID, 'must be a provider id').nullable().optional(),
+  region: text.optional(),
   rateLimit: z
     .strictObject({ requests: z.int().positive(), perSeconds: z.number().positive() })
     .optional(),

@@ -113,10 +113,11 @@ export const webhookRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
   { runtime },
   done,
 ) => {
-  // This plugin's own scope: JSON stays a Buffer here, the rest of the app parses it.
+  // This plugin's own scope: JSON stays a Buffer here, the rest of the app parses it. Withings
+  // posts forms, which stay raw bytes too.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
-    'application/json',
+    ['application/json', 'application/x-www-form-urlencoded'],
     { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES },
     (_request, body, parsed) => {
       parsed(null, body);
@@ -183,7 +184,8 @@ export const webhookRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
       {
         ...(logSerializers === undefined ? {} : { logSerializers }),
         schema: {
-          summary: "Answer a provider's subscription handshake (Fitbit, Strava, Oura)",
+          summary:
+            "Answer a provider's subscription handshake (Fitbit, Strava, Oura; Withings' HEAD check)",
           tags: ['webhooks'],
           params,
           querystring: query,
