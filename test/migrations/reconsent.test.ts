@@ -7,7 +7,7 @@ import { eventsOf, expectCountsAddUp, waitForMigration, type MigrationBody } fro
 
 /** Fitbit's sunset, moved to a few seconds from now through the providers file. */
 const SUNSET_IN_MS = 50_000;
-const USERS = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'];
+const USERS = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7'];
 
 let fitbitPeer: ScriptedProvider;
 let healthPeer: ScriptedProvider;
@@ -16,8 +16,8 @@ let sunsetAt: number;
 
 beforeAll(async () => {
   // The Fitbit Web API (old grants, refreshed every ~16 s) and the Google Health API.
-  fitbitPeer = await startScriptedProvider({ accessTokenTtl: 20 });
-  healthPeer = await startScriptedProvider({ accessTokenTtl: 3_600 });
+  fitbitPeer = await startScriptedProvider({ accessTokenTtl: 20, identity: true });
+  healthPeer = await startScriptedProvider({ accessTokenTtl: 3_600, identity: true });
   sunsetAt = Date.now() + SUNSET_IN_MS;
   stack = await startStack({
     env: { TOKENLANE_SWEEP_INTERVAL_MS: '500' },
@@ -66,7 +66,7 @@ describe('Fitbit → Google Health by re-consent: half the users re-link, the re
     const view = await waitForMigration(
       stack,
       migrationId,
-      (v) => v.counts.awaitingConsent === 6,
+      (v) => v.counts.awaitingConsent === 7,
       20_000,
     );
     expect(view.status).toBe('running');
@@ -139,7 +139,24 @@ describe('Fitbit → Google Health by re-consent: half the users re-link, the re
       expect(token.status).toBe(200);
     }
     const view = await waitForMigration(stack, migrationId, (v) => v.counts.migrated === 3, 5_000);
-    expect(view.counts).toMatchObject({ total: 6, migrated: 3, awaitingConsent: 3 });
+    expect(view.counts).toMatchObject({ total: 7, migrated: 3, awaitingConsent: 4 });
+  }, 30_000);
+
+  it('without connectionId, the Fitbit id Google Health reports pairs the link with the old connection', async () => {
+    const id = ids.get('u7')!;
+    // u7 consents at Google Health as the same person: the identity names legacyUserId "u7",
+    // the Fitbit user id of the old connection.
+    const landed = await link({ userId: 'u7', provider: 'google-health' }, 'u7');
+    expect(landed).toBe(id);
+    const row = (await findConnection(stack.db.db, id))!;
+    expect(row).toMatchObject({
+      provider: 'google-health',
+      providerUserId: 'gh-u7',
+      metadata: { healthUserId: 'gh-u7', legacyUserId: 'u7' },
+      migrationTo: null,
+    });
+    const view = await waitForMigration(stack, migrationId, (v) => v.counts.migrated === 4, 5_000);
+    expect(view.counts).toMatchObject({ total: 7, migrated: 4, awaitingConsent: 3 });
   }, 30_000);
 
   it('at the sunset the rest go reauth_required / provider_retired and the migration completes', async () => {
@@ -150,9 +167,9 @@ describe('Fitbit → Google Health by re-consent: half the users re-link, the re
       sunsetAt - Date.now() + 20_000,
     );
     expect(view.counts).toEqual({
-      total: 6,
+      total: 7,
       pending: 0,
-      migrated: 3,
+      migrated: 4,
       awaitingConsent: 0,
       reauthRequired: 3,
       failed: 0,
@@ -166,7 +183,7 @@ describe('Fitbit → Google Health by re-consent: half the users re-link, the re
     const completed = (await eventsOf(stack, 'migration.completed')).find(
       (e) => e.data.migrationId === migrationId,
     );
-    expect(completed?.data).toMatchObject({ counts: { migrated: 3, reauthRequired: 3 } });
+    expect(completed?.data).toMatchObject({ counts: { migrated: 4, reauthRequired: 3 } });
     // New links to the retired provider are refused, naming the successor.
     const refused = await stack.api('POST', '/v1/links', { userId: 'late', provider: 'fitbit' });
     expect(refused.status).toBe(410);

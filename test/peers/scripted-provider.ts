@@ -41,7 +41,14 @@ export interface ScriptedProvider {
 const ACCESS_TTL_SECONDS = 20;
 
 export async function startScriptedProvider(
-  options: { accessTokenTtl?: number } = {},
+  options: {
+    accessTokenTtl?: number;
+    /**
+     * Answer like Fitbit and Google Health about who the user is: `user_id` in token answers,
+     * and `GET /v4/users/me/identity` → `{healthUserId: "gh-<user>", legacyUserId: "<user>"}`.
+     */
+    identity?: boolean;
+  } = {},
 ): Promise<ScriptedProvider> {
   const clientId = `scripted-${randomBytes(4).toString('hex')}`;
   const clientSecret = randomBytes(16).toString('hex');
@@ -51,6 +58,7 @@ export async function startScriptedProvider(
   const refreshTokens = new Map<string, string>();
   const answers = new Map<string, RefreshAnswer>();
   const seen = new Map<string, number[]>();
+  const accessTokens = new Map<string, string>();
 
   const issue = (user: string) => {
     const access = `at-${randomBytes(16).toString('hex')}`;
@@ -58,7 +66,14 @@ export async function startScriptedProvider(
     recordSecret('access_token', access, SOURCE);
     recordSecret('refresh_token', refresh, SOURCE);
     refreshTokens.set(refresh, user);
-    return { access_token: access, refresh_token: refresh, token_type: 'Bearer', expires_in: ttl };
+    accessTokens.set(access, user);
+    return {
+      access_token: access,
+      refresh_token: refresh,
+      token_type: 'Bearer',
+      expires_in: ttl,
+      ...(options.identity === true ? { user_id: user } : {}),
+    };
   };
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -122,6 +137,21 @@ export async function startScriptedProvider(
       res.end();
       return;
     }
+    if (
+      options.identity === true &&
+      req.method === 'GET' &&
+      url.pathname === '/v4/users/me/identity'
+    ) {
+      const user = accessTokens.get((req.headers.authorization ?? '').replace(/^Bearer /, ''));
+      if (user === undefined) send(res, 401, { error: { code: 401 } });
+      else
+        send(res, 200, {
+          name: 'users/me/identity',
+          healthUserId: `gh-${user}`,
+          legacyUserId: user,
+        });
+      return;
+    }
     if (req.method === 'POST' && url.pathname === '/token') {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -146,6 +176,7 @@ export async function startScriptedProvider(
       clientSecret,
       scopes: ['read'],
       pkce: false,
+      apiBaseUrl: url,
     }),
     script: (user, answer) => answers.set(user, answer),
     refreshes: (user) => seen.get(user) ?? [],

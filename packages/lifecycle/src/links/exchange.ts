@@ -33,7 +33,15 @@ import { Secret, type Ciphertext } from '@tokenlane/vault';
 import pRetry from 'p-retry';
 import { openLinkSecret, sealOAuth1Tokens, sealTokenSet } from '../sealing.js';
 import { failLink } from './fail-link.js';
-import { planLinkMove, type LinkMove } from './move-on-link.js';
+import { planLinkMove, predecessorConnection, type LinkMove } from './move-on-link.js';
+
+/** A provider user id look-up that failed (the link stands without the id), for the event. */
+function identityReport(exchanged: Exchanged) {
+  const { identityLookup, identityLookupError } = exchanged.metadata;
+  return identityLookup === 'failed'
+    ? { identityLookup: 'failed', identityLookupError: String(identityLookupError) }
+    : {};
+}
 
 /** What an `exchange` job returns (ids and codes only: it is stored in Redis). */
 export type ExchangeOutcome =
@@ -193,7 +201,9 @@ async function persist(
   onMove: (move: LinkMove | undefined) => void,
 ): Promise<ConnectionId> {
   return ctx.db.transaction().execute(async (trx) => {
-    const target = await relinkTarget(trx, session, exchanged.providerUserId);
+    const target =
+      (await relinkTarget(trx, session, exchanged.providerUserId)) ??
+      (await predecessorConnection(ctx, trx, session, exchanged.metadata));
     const reset = {
       providerUserId: exchanged.providerUserId,
       metadata: exchanged.metadata,
@@ -229,6 +239,7 @@ async function persist(
           status: 'active',
           providerUserId: exchanged.providerUserId,
           relinked: false,
+          ...identityReport(exchanged),
         },
       });
     } else {
@@ -244,7 +255,11 @@ async function persist(
         move?.event ?? {
           type: 'connection.created',
           linkSessionId: session.id,
-          data: { providerUserId: exchanged.providerUserId, relinked: true },
+          data: {
+            providerUserId: exchanged.providerUserId,
+            relinked: true,
+            ...identityReport(exchanged),
+          },
         },
       );
     }

@@ -1,5 +1,6 @@
 import type { ConnectionId } from '@tokenlane/core';
 import {
+  findByIdentity,
   findConnectionForUpdate,
   findOpenMigrationItem,
   type ConnectionPatch,
@@ -87,4 +88,26 @@ export async function planLinkMove(
     },
     revokeOld,
   };
+}
+
+/**
+ * A link to a successor made without `connectionId` (the backend did not say which
+ * connection): the user's connection at a predecessor of the provider whose provider user id
+ * is the `legacyUserId` the successor reported (Google Health's identity names the Fitbit
+ * user id), so the new link lands on the old connection.
+ */
+export async function predecessorConnection(
+  ctx: LifecycleContext,
+  trx: DbExecutor,
+  session: LinkSession,
+  metadata: Readonly<Record<string, unknown>>,
+): Promise<ConnectionId | undefined> {
+  const legacyUserId = metadata.legacyUserId;
+  if (typeof legacyUserId !== 'string' || legacyUserId === '') return undefined;
+  for (const provider of ctx.providers.list()) {
+    if (provider.successor !== session.provider) continue;
+    const found = await findByIdentity(trx, session.userId, provider.id, legacyUserId);
+    if (found !== undefined && found.status !== 'revoked') return found.id;
+  }
+  return undefined;
 }

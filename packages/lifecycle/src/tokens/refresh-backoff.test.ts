@@ -27,7 +27,9 @@ describe('refresh backoff', () => {
 
   it('runs on a compressed clock when the policy is scaled', () => {
     const fast = scaledFailurePolicy(policy, 60);
-    expect(refreshBackoffMs(fast, 1, undefined, () => 0)).toBe(Math.round(policy.backoffFloorMs / 60));
+    expect(refreshBackoffMs(fast, 1, undefined, () => 0)).toBe(
+      Math.round(policy.backoffFloorMs / 60),
+    );
     expect(fast.probeFirstMs).toBe(1_000);
   });
 });
