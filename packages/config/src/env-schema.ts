@@ -28,6 +28,7 @@ import {
  * | `TOKENLANE_PROVIDER_PROBE_SECONDS` | `60` (1–3600) | first wait before a paused provider is probed; it doubles per failed probe, up to an hour |
  * | `TOKENLANE_REDIS_CLUSTER` | `false` | `true`: `REDIS_URL` names one node of a Redis Cluster (the prefix then needs a hash tag) |
  * | `TOKENLANE_REFRESH_GIVE_UP_HOURS` | `168` (1–8760) | how long refreshes may keep failing before the connection is `reauth_required` / `refresh_exhausted` |
+ * | `TOKENLANE_EXPIRING_NOTICE_DAYS` | `7` (0–90) | how many days before a refresh token expires on its own `connection.expiring` is sent |
  */
 export const envSchema = z.object({
   NODE_ENV: oneOf(NODE_ENVS).default('development'),
@@ -64,6 +65,7 @@ export const envSchema = z.object({
     .default('tokenlane'),
   TOKENLANE_REFRESH_GIVE_UP_HOURS: integer(1, 8_760).default(168),
   TOKENLANE_PROVIDER_PROBE_SECONDS: integer(1, 3_600).default(60),
+  TOKENLANE_EXPIRING_NOTICE_DAYS: integer(0, 90).default(7),
 });
 
 export type EnvVariable = keyof typeof envSchema.shape;

@@ -73,6 +73,7 @@ describe('loadConfig', () => {
       queuePrefix: 'tokenlane',
       refreshGiveUpHours: 168,
       providerProbeSeconds: 60,
+      expiringNoticeDays: 7,
     });
   });
 
@@ -118,6 +119,7 @@ describe('loadConfig', () => {
       queuePrefix: '{tokenlane}',
       refreshGiveUpHours: 168,
       providerProbeSeconds: 60,
+      expiringNoticeDays: 7,
     });
     expect(config.encryptionKeys).toBeInstanceOf(KeyRing);
     expect(config.encryptionKeys?.primaryKid).toBe('k1');

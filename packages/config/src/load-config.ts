@@ -57,6 +57,8 @@ export interface Config {
   readonly refreshGiveUpHours: number;
   /** First wait before a paused provider is probed (doubling per failed probe, up to 1 h). */
   readonly providerProbeSeconds: number;
+  /** Days before a refresh token's own expiry that `connection.expiring` is sent. */
+  readonly expiringNoticeDays: number;
 }
 
 /**
@@ -120,6 +122,7 @@ function toConfig(env: ParsedEnv): Config {
     queuePrefix: env.TOKENLANE_QUEUE_PREFIX,
     refreshGiveUpHours: env.TOKENLANE_REFRESH_GIVE_UP_HOURS,
     providerProbeSeconds: env.TOKENLANE_PROVIDER_PROBE_SECONDS,
+    expiringNoticeDays: env.TOKENLANE_EXPIRING_NOTICE_DAYS,
   };
 }
 

@@ -65,6 +65,11 @@ export {
 } from './notice-receipts.js';
 export type { NewNoticeReceipt, NoticeReceipt, NoticedConnection } from './notice-receipts.js';
 export { storeRefreshedTokens } from './refresh-write.js';
+export {
+  findExpiredRefreshTokens,
+  findUnannouncedExpiries,
+  markExpiryAnnounced,
+} from './refresh-token-expiry.js';
 export type { RefreshedTokens, RefreshWrite, RefreshWriteRequest } from './refresh-write.js';
 export { iterateCiphertexts, listRowsNotUnderKey, reencryptConnection } from './key-rotation.js';
 export type { ConnectionCiphertexts, KeyRotationPage } from './key-rotation.js';

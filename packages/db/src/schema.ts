@@ -69,6 +69,8 @@ export interface ConnectionsTable {
   /** A reconsent migration waits for the user to link this provider. */
   migration_to: Generated<string | null>;
   migration_requested_at: Generated<Date | null>;
+  /** The `refresh_token_expires_at` a `connection.expiring` was sent for. */
+  expiring_notice_for: Generated<Date | null>;
   created_at: ColumnType<Date, never, never>;
   updated_at: Generated<Date>;
 }

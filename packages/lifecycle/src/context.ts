@@ -15,6 +15,7 @@ export type LifecycleSettings = Pick<
   | 'linkTtlSeconds'
   | 'queuePrefix'
   | 'refreshGiveUpHours'
+  | 'expiringNoticeDays'
   | 'webhook'
 >;
 

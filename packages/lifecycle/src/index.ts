@@ -61,3 +61,4 @@ export { migrateConnection } from './migrations/run.js';
 export type { MigrateOptions, MigrateOutcome } from './migrations/outcome.js';
 export { retireSunsetConnections } from './migrations/sunset.js';
 export { relinkProvider } from './tokens/relink.js';
+export { noticeRefreshTokenExpiry } from './tokens/refresh-token-expiry.js';

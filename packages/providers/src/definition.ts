@@ -139,6 +139,11 @@ export interface OAuth2Definition extends DefinitionBase {
   readonly authorizationParams?: Readonly<Record<string, string>>;
   readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   readonly pkce: PkceSupport;
+  /**
+   * A known lifetime of refresh tokens when the token answer does not say (Google's apps in
+   * Testing status: 7 days). A `refresh_token_expires_in` in the answer wins.
+   */
+  readonly refreshTokenLifetimeDays?: number;
   readonly hooks?: OAuth2Hooks;
 }
 

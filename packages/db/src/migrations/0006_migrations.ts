@@ -5,6 +5,10 @@ const statements = [
   // A reconsent migration's pending request, shown on the connection view.
   sql`alter table connections add column migration_to text null`,
   sql`alter table connections add column migration_requested_at timestamptz null`,
+  // The refresh-token expiry a connection.expiring was sent for (one notice per expiry).
+  sql`alter table connections add column expiring_notice_for timestamptz null`,
+  sql`create index connections_refresh_token_expiry_idx on connections (refresh_token_expires_at)
+    where status in ('active', 'degraded') and refresh_token_expires_at is not null`,
   sql`create table migrations (
     id uuid primary key,
     from_provider text not null,
@@ -37,7 +41,10 @@ const statements = [
   sql`create index migration_items_outcome_idx on migration_items (migration_id, outcome)`,
 ];
 
-/** Provider migrations (a provider's users moved to its successor) and their per-connection items. */
+/**
+ * Provider migrations (a provider's users moved to its successor) and their per-connection
+ * items; the pending migration request and the refresh-token expiry notice on connections.
+ */
 export const providerMigrations: Migration = {
   async up(db: Kysely<unknown>) {
     for (const statement of statements) await statement.execute(db);
@@ -46,6 +53,7 @@ export const providerMigrations: Migration = {
     await sql`drop table if exists migration_items`.execute(db);
     await sql`drop table if exists migrations`.execute(db);
     await sql`alter table connections drop column if exists migration_requested_at`.execute(db);
+    await sql`alter table connections drop column if exists expiring_notice_for`.execute(db);
     await sql`alter table connections drop column if exists migration_to`.execute(db);
   },
 };

@@ -22,6 +22,7 @@ import { takeProviderSlot } from '../providers/rate-limit.js';
 import { openToken, sealTokenSet } from '../sealing.js';
 import { connectionBatches } from './batching.js';
 import { handleRefusal } from './refresh-failure.js';
+import { requireReauth } from './relink.js';
 import { retireConnection } from './retire.js';
 
 /** Who asked for a refresh: the sweeper's schedule, the token API, a 401 report, an operator. */
@@ -98,6 +99,10 @@ export async function refreshConnection(
   if (isRetired(provider, now)) {
     return retireConnection(ctx, connection, provider, connection.tokenVersion);
   }
+  // A refresh token past its own lifetime would only be refused: no call.
+  if (connection.refreshTokenExpiresAt !== null && connection.refreshTokenExpiresAt <= now) {
+    return requireReauth(ctx, connection, 'refresh_token_expired', connection.tokenVersion);
+  }
   if (!isDue(connection, now)) {
     if (trigger === 'schedule') return { status: 'skipped', reason: 'not_due' };
     // A connection backing off from failures is not retried sooner by a caller: only an
@@ -151,10 +156,13 @@ async function callProvider(
     return observed.done(await handleRefusal(ctx, connection, provider, error, context));
   }
   await recordProviderAnswer(ctx, provider.id, { probe: context.probe });
+  // Without a new refresh token, the old one and its own expiry stay (Google's Testing apps).
+  const kept = tokens.refreshToken === refreshToken && tokens.refreshTokenExpiresAt === undefined;
   const request = {
     connection,
     tokens: {
       ...sealTokenSet(ctx.keyRing, connection.id, tokens),
+      ...(kept ? { refreshTokenExpiresAt: connection.refreshTokenExpiresAt } : {}),
       refreshDueAt: refreshDueAt(context.now, tokens.expiresAt),
       refreshedAt: context.now,
     },

@@ -154,3 +154,54 @@ describe('dexcom regions', () => {
     ).toThrow(/has no regions/);
   });
 });
+
+describe('refresh tokens that expire on their own', () => {
+  const googleInTesting = () =>
+    oauth2Of(
+      loadProviders({
+        publicUrl: 'https://tokenlane.test',
+        file: { 'google-health': { ...credentials, refreshTokenLifetimeDays: 7 } },
+      }),
+      'google-health',
+    );
+  const answer = (extra: object = {}) => ({
+    access_token: SECRETS.accessToken,
+    refresh_token: SECRETS.refreshToken,
+    expires_in: 3599,
+    token_type: 'Bearer',
+    scope: 'openid',
+    ...extra,
+  });
+
+  it('a lifetime declared on the provider (Google apps in Testing: 7 days) dates the refresh token', async () => {
+    http.agent
+      .get('https://oauth2.googleapis.com')
+      .intercept({ path: '/token', method: 'POST' })
+      .reply(200, answer(), { headers: { 'content-type': 'application/json' } });
+    const now = Date.now();
+    const tokens = await exchangeCode(
+      googleInTesting(),
+      { code: new Secret(SECRETS.code) },
+      http.options,
+    );
+    const lifetime = tokens.refreshTokenExpiresAt!.getTime() - now;
+    expect(lifetime).toBeGreaterThanOrEqual(7 * 86_400_000 - 1_000);
+    expect(lifetime).toBeLessThanOrEqual(7 * 86_400_000 + 1_000);
+  });
+
+  it('refresh_token_expires_in in the answer wins over a declared lifetime', async () => {
+    http.agent
+      .get('https://oauth2.googleapis.com')
+      .intercept({ path: '/token', method: 'POST' })
+      .reply(200, answer({ refresh_token_expires_in: 3_600 }), {
+        headers: { 'content-type': 'application/json' },
+      });
+    const now = Date.now();
+    const tokens = await exchangeCode(
+      googleInTesting(),
+      { code: new Secret(SECRETS.code) },
+      http.options,
+    );
+    expect(tokens.refreshTokenExpiresAt!.getTime() - now).toBeLessThanOrEqual(3_601_000);
+  });
+});

@@ -55,6 +55,7 @@ export const oauth2EntrySchema = z.strictObject({
   authorizationParams: z.record(z.string(), z.string()).optional(),
   tokenEndpointAuthMethod: z.enum(TOKEN_ENDPOINT_AUTH_METHODS).optional(),
   pkce: z.union([z.boolean(), z.enum(['required', 'supported', 'none'])]).optional(),
+  refreshTokenLifetimeDays: z.number().positive().max(3_650).optional(),
 });
 
 export const oauth1EntrySchema = z.strictObject({
