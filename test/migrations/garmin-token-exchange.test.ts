@@ -201,4 +201,45 @@ describe('Garmin OAuth 1.0a → garmin-oauth2 by token exchange, through ingress
       { timeout: 15_000, interval: 200 },
     );
   });
+
+  it('cancel stops what has not started; what ran stays done, and the counts say which', async () => {
+    const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => seed(`c${i}`)));
+    peer.setExchangeDelay(1_000);
+    const started = await stack.api('POST', '/v1/migrations', {
+      from: 'garmin',
+      to: 'garmin-oauth2',
+      connectionIds: ids,
+    });
+    const id = (started.body as MigrationBody).id;
+    const cancelled = await stack.api('POST', `/v1/migrations/${id}/cancel`);
+    expect(cancelled.status).toBe(202);
+    expect(cancelled.body).toMatchObject({
+      status: 'cancelled',
+      counts: { total: 30, pending: 0 },
+    });
+    const again = await stack.api('POST', `/v1/migrations/${id}/cancel`);
+    expect(again.status).toBe(409);
+    // Exchanges already sent finish and record what they did.
+    await vi.waitFor(
+      async () => {
+        for (const connectionId of ids) {
+          const row = (await findConnection(stack.db.db, connectionId))!;
+          const exchanged = peer.exchanges(row.providerUserId!);
+          expect(exchanged).toBe(row.provider === 'garmin-oauth2' ? 1 : 0);
+          expect(await itemOf(stack, id, connectionId)).toMatchObject(
+            row.provider === 'garmin-oauth2'
+              ? { outcome: 'migrated' }
+              : { outcome: 'skipped', detail: 'cancelled' },
+          );
+        }
+      },
+      { timeout: 20_000, interval: 250 },
+    );
+    peer.setExchangeDelay(0);
+    const view = (await stack.api('GET', `/v1/migrations/${id}`)).body as MigrationBody;
+    expectCountsAddUp(view);
+    expect(view.status).toBe('cancelled');
+    expect(view.counts.migrated + view.counts.skipped).toBe(30);
+    expect(view.counts.skipped).toBeGreaterThan(0);
+  }, 40_000);
 });

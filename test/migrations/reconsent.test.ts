@@ -140,6 +140,9 @@ describe('Fitbit → Google Health by re-consent: half the users re-link, the re
     }
     const view = await waitForMigration(stack, migrationId, (v) => v.counts.migrated === 3, 5_000);
     expect(view.counts).toMatchObject({ total: 7, migrated: 3, awaitingConsent: 4 });
+    // The Fitbit grants of the moved connections were revoked while the old API still answers.
+    expect(fitbitPeer.revocations()).toEqual(expect.arrayContaining(['u1', 'u2', 'u3']));
+    expect(fitbitPeer.revocations()).not.toContain('u4');
   }, 30_000);
 
   it('without connectionId, the Fitbit id Google Health reports pairs the link with the old connection', async () => {
@@ -184,6 +187,10 @@ describe('Fitbit → Google Health by re-consent: half the users re-link, the re
       (e) => e.data.migrationId === migrationId,
     );
     expect(completed?.data).toMatchObject({ counts: { migrated: 4, reauthRequired: 3 } });
+    // Nothing is left to migrate once the provider is retired.
+    const late = await stack.api('POST', '/v1/migrations', { from: 'fitbit', to: 'google-health' });
+    expect(late.status).toBe(400);
+    expect(late.body).toMatchObject({ error: { code: 'invalid_request' } });
     // New links to the retired provider are refused, naming the successor.
     const refused = await stack.api('POST', '/v1/links', { userId: 'late', provider: 'fitbit' });
     expect(refused.status).toBe(410);

@@ -35,6 +35,8 @@ export interface ScriptedProvider {
   script(user: string, answer: RefreshAnswer): void;
   /** Refresh requests seen for `user`, with the time each arrived. */
   refreshes(user: string): readonly number[];
+  /** Users whose grant was revoked at `POST /revoke` (RFC 7009), in order. */
+  revocations(): readonly string[];
   close(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startScriptedProvider(
   const answers = new Map<string, RefreshAnswer>();
   const seen = new Map<string, number[]>();
   const accessTokens = new Map<string, string>();
+  const revoked: string[] = [];
 
   const issue = (user: string) => {
     const access = `at-${randomBytes(16).toString('hex')}`;
@@ -152,6 +155,18 @@ export async function startScriptedProvider(
         });
       return;
     }
+    if (req.method === 'POST' && url.pathname === '/revoke') {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const token = new URLSearchParams(Buffer.concat(chunks).toString()).get('token') ?? '';
+        const user = refreshTokens.get(token) ?? accessTokens.get(token);
+        if (user !== undefined) revoked.push(user);
+        refreshTokens.delete(token);
+        send(res, 200, {});
+      });
+      return;
+    }
     if (req.method === 'POST' && url.pathname === '/token') {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -172,6 +187,7 @@ export async function startScriptedProvider(
       kind: 'oauth2',
       authorizationUrl: `${url}/authorize`,
       tokenUrl: `${url}/token`,
+      revocationUrl: `${url}/revoke`,
       clientId,
       clientSecret,
       scopes: ['read'],
@@ -180,6 +196,7 @@ export async function startScriptedProvider(
     }),
     script: (user, answer) => answers.set(user, answer),
     refreshes: (user) => seen.get(user) ?? [],
+    revocations: () => revoked,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

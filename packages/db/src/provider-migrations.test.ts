@@ -94,6 +94,14 @@ describe.each(TEST_DIALECTS)('provider migrations on $kind', (dialect) => {
       skipped: 1,
       pending: 0,
     });
+    // A job that was already running when the cancel came records what it really did.
+    expect(await setMigrationOutcome(handle.db, migration.id, rows[1]!.id, 'migrated')).toBe(true);
+    expect(await setMigrationOutcome(handle.db, migration.id, rows[1]!.id, 'failed')).toBe(false);
+    expect(await migrationCounts(handle.db, migration.id)).toMatchObject({
+      total: 2,
+      migrated: 2,
+      skipped: 0,
+    });
   });
 
   it('moves a connection to another provider, keeping its id', async () => {

@@ -190,7 +190,11 @@ export async function findOpenMigrationItem(
   return row && toItem(row);
 }
 
-/** Writes an item's outcome; only a still-open item moves (a decided one stays decided). */
+/**
+ * Writes an item's outcome; only a still-open item moves (a decided one stays decided). An
+ * item a cancel skipped while its job was already running takes that job's real outcome, so
+ * the counts say what happened to the connection.
+ */
 export async function setMigrationOutcome(
   db: DbExecutor,
   migrationId: string,
@@ -203,7 +207,12 @@ export async function setMigrationOutcome(
     .set({ outcome, detail, updated_at: sql<Date>`now()` })
     .where('migration_id', '=', migrationId)
     .where('connection_id', '=', connectionId)
-    .where('outcome', 'in', ['pending', 'awaiting_consent'])
+    .where((eb) =>
+      eb.or([
+        eb('outcome', 'in', ['pending', 'awaiting_consent']),
+        eb.and([eb('outcome', '=', 'skipped'), eb('detail', '=', 'cancelled')]),
+      ]),
+    )
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }

@@ -12,7 +12,7 @@ import {
   type MigrationMode,
   type ProviderMigration,
 } from '@tokenlane/db';
-import { supportsTokenExchange } from '@tokenlane/providers';
+import { isRetired, supportsTokenExchange } from '@tokenlane/providers';
 import { randomUUID } from 'node:crypto';
 import type { LifecycleContext } from '../context.js';
 import { LifecycleError } from '../errors.js';
@@ -69,6 +69,14 @@ export async function startMigration(
     throw new LifecycleError(
       'invalid_migration',
       `"${to.id}" is not the declared successor of "${from.id}"`,
+    );
+  }
+  // Past the sunset the connections already need their users (provider_retired, re-link at
+  // the successor): there is nothing left to move. A later date in the providers file reopens it.
+  if (isRetired(from)) {
+    throw new LifecycleError(
+      'invalid_migration',
+      `"${from.id}" is retired: its connections already re-link at "${to.id}"`,
     );
   }
   const exchange = supportsTokenExchange(from, to);
