@@ -3,6 +3,7 @@ import type { ConnectionId } from '@tokenlane/core';
 import { findConnection } from '@tokenlane/db';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startGarminPeer, type GarminPeer } from '../peers/garmin-peer.js';
+import { parsePrometheusText, sampleValue } from '../support/prometheus-text.js';
 import { recordSecret } from '../support/secret-ledger.js';
 import { startStack, type Stack } from '../support/stack.js';
 import {
@@ -162,6 +163,22 @@ describe('Garmin OAuth 1.0a → garmin-oauth2 by token exchange, through ingress
     const completed = (await eventsOf(stack, 'migration.completed')).find(
       (e) => e.data.migrationId === migrationId,
     );
+    // The worker counts outcomes by migration.
+    const worker = stack.services.find((service) => service.name === 'worker')!;
+    const metrics = parsePrometheusText(await (await fetch(worker.metricsUrl)).text());
+    const labels = { migration: migrationId, from: 'garmin', to: 'garmin-oauth2' };
+    expect(
+      sampleValue(metrics, 'tokenlane_migration_connections_total', {
+        ...labels,
+        outcome: 'migrated',
+      }),
+    ).toBe(1);
+    expect(
+      sampleValue(metrics, 'tokenlane_migration_connections_total', {
+        ...labels,
+        outcome: 'reauth_required',
+      }),
+    ).toBe(1);
     expect(completed?.data).toMatchObject({
       migrationId,
       from: 'garmin',
