@@ -13,11 +13,13 @@ export type {
   Link,
   ListConnectionsQuery,
   ListEventsQuery,
+  Migration,
   OAuth1AccessToken,
   OAuth2AccessToken,
   Page,
   PinResult,
   ProviderInfo,
+  StartMigrationInput,
   TokenlaneEvent,
 } from './types.js';
 export { verifyEventSignature, verifyWebhook } from './webhook.js';

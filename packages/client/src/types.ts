@@ -132,3 +132,35 @@ export interface ProviderInfo {
   /** Its users can move to the successor without them (`token_exchange`). */
   readonly tokenExchange: boolean;
 }
+
+/** `POST /v1/migrations`: move `from`'s connections to its declared successor `to`. */
+export interface StartMigrationInput {
+  readonly from: string;
+  readonly to: string;
+  /** Default: `token_exchange` where `from` supports it, else `reconsent`. */
+  readonly mode?: 'token_exchange' | 'reconsent';
+  readonly connectionIds?: readonly string[];
+  /** Report what would happen; change nothing. */
+  readonly dryRun?: boolean;
+}
+
+/** A provider migration and its counts (`total` is the sum of the others). */
+export interface Migration {
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly mode: 'token_exchange' | 'reconsent';
+  readonly status: 'running' | 'completed' | 'cancelled';
+  readonly dryRun: boolean;
+  readonly counts: {
+    readonly total: number;
+    readonly pending: number;
+    readonly migrated: number;
+    readonly awaitingConsent: number;
+    readonly reauthRequired: number;
+    readonly failed: number;
+    readonly skipped: number;
+  };
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
+}
