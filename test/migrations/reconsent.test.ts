@@ -182,6 +182,7 @@ describe('Fitbit → Google Health by re-consent: half the users re-link, the re
       const row = (await findConnection(stack.db.db, ids.get(user)!))!;
       expect(row).toMatchObject({ provider: 'fitbit', status: 'reauth_required' });
       expect(row.lastErrorCode).toBe('provider_retired');
+      expect(row.migrationTo).toBeNull();
     }
     const completed = (await eventsOf(stack, 'migration.completed')).find(
       (e) => e.data.migrationId === migrationId,

@@ -1,4 +1,4 @@
-import type { Connection } from '@tokenlane/db';
+import { updateConnection, type Connection } from '@tokenlane/db';
 import type { ProviderDefinition } from '@tokenlane/providers';
 import type { LifecycleContext } from '../context.js';
 import { resolveOpenMigration } from '../migrations/resolve.js';
@@ -19,6 +19,13 @@ export async function retireConnection(
   const result = await requireReauth(ctx, connection, 'provider_retired', expectedVersion, extra);
   if (result.status === 'reauth_required') {
     await resolveOpenMigration(ctx, connection.id, 'reauth_required', 'provider_retired');
+    // The request is answered by the retirement: the re-link (to the successor) is what is left.
+    if (connection.migrationTo !== null) {
+      await updateConnection(ctx.db, connection.id, {
+        migrationTo: null,
+        migrationRequestedAt: null,
+      });
+    }
   }
   return result;
 }
