@@ -31,19 +31,22 @@ export {
   cancelMigration,
   completeMigrationIfDone,
   findMigration,
+  insertMigration,
+  listMigrations,
+  migrationCounts,
+  runningMigrationIds,
+} from './provider-migrations.js';
+export {
   findLiveConnectionsOf,
   findMigrationItem,
   findOpenMigrationItem,
-  insertMigration,
   insertMigrationItems,
-  listMigrations,
   markExchangeStarted,
-  migrationCounts,
   pendingMigrationItems,
-  runningMigrationIds,
   setMigrationOutcome,
-} from './provider-migrations.js';
-export type { MigrationCounts, MigrationItem, ProviderMigration } from './provider-migrations.js';
+} from './migration-items.js';
+export type { MigrationItem } from './migration-items.js';
+export type { MigrationCounts, ProviderMigration } from './provider-migrations.js';
 export type { Connection, ConnectionPatch, NewConnection } from './connection-rows.js';
 export {
   countConnectionsByProviderAndStatus,

@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findConnection, insertConnection, updateConnection } from './connections.js';
 import {
-  cancelMigration,
-  completeMigrationIfDone,
   findOpenMigrationItem,
-  insertMigration,
   insertMigrationItems,
-  migrationCounts,
   pendingMigrationItems,
   setMigrationOutcome,
+} from './migration-items.js';
+import {
+  cancelMigration,
+  completeMigrationIfDone,
+  insertMigration,
+  migrationCounts,
 } from './provider-migrations.js';
 import {
   connectionInput,
