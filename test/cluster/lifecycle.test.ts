@@ -59,6 +59,8 @@ beforeAll(async () => {
         accessTokenUrl: oauth1.accessTokenUrl,
         apiBaseUrl: oauth1.apiBaseUrl,
         revocationUrl: oauth1.revocationUrl,
+        // The OAuth 1.0a flow stays under test past Garmin's sunset (2026-12-31).
+        sunsetAt: null,
       },
     }),
   });

@@ -39,6 +39,7 @@ describe('docs/architecture.md tables match the code', () => {
       connectionId: '<connectionId>',
       tokenVersion: '<tokenVersion>',
       eventId: '<eventId>',
+      migrationId: '<migrationId>',
       trigger: 'schedule',
       reason: 'api',
     };

@@ -35,13 +35,22 @@ export interface ScriptedProvider {
   script(user: string, answer: RefreshAnswer): void;
   /** Refresh requests seen for `user`, with the time each arrived. */
   refreshes(user: string): readonly number[];
+  /** Users whose grant was revoked at `POST /revoke` (RFC 7009), in order. */
+  revocations(): readonly string[];
   close(): Promise<void>;
 }
 
 const ACCESS_TTL_SECONDS = 20;
 
 export async function startScriptedProvider(
-  options: { accessTokenTtl?: number } = {},
+  options: {
+    accessTokenTtl?: number;
+    /**
+     * Answer like Fitbit and Google Health about who the user is: `user_id` in token answers,
+     * and `GET /v4/users/me/identity` → `{healthUserId: "gh-<user>", legacyUserId: "<user>"}`.
+     */
+    identity?: boolean;
+  } = {},
 ): Promise<ScriptedProvider> {
   const clientId = `scripted-${randomBytes(4).toString('hex')}`;
   const clientSecret = randomBytes(16).toString('hex');
@@ -51,6 +60,8 @@ export async function startScriptedProvider(
   const refreshTokens = new Map<string, string>();
   const answers = new Map<string, RefreshAnswer>();
   const seen = new Map<string, number[]>();
+  const accessTokens = new Map<string, string>();
+  const revoked: string[] = [];
 
   const issue = (user: string) => {
     const access = `at-${randomBytes(16).toString('hex')}`;
@@ -58,7 +69,14 @@ export async function startScriptedProvider(
     recordSecret('access_token', access, SOURCE);
     recordSecret('refresh_token', refresh, SOURCE);
     refreshTokens.set(refresh, user);
-    return { access_token: access, refresh_token: refresh, token_type: 'Bearer', expires_in: ttl };
+    accessTokens.set(access, user);
+    return {
+      access_token: access,
+      refresh_token: refresh,
+      token_type: 'Bearer',
+      expires_in: ttl,
+      ...(options.identity === true ? { user_id: user } : {}),
+    };
   };
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -122,6 +140,33 @@ export async function startScriptedProvider(
       res.end();
       return;
     }
+    if (
+      options.identity === true &&
+      req.method === 'GET' &&
+      url.pathname === '/v4/users/me/identity'
+    ) {
+      const user = accessTokens.get((req.headers.authorization ?? '').replace(/^Bearer /, ''));
+      if (user === undefined) send(res, 401, { error: { code: 401 } });
+      else
+        send(res, 200, {
+          name: 'users/me/identity',
+          healthUserId: `gh-${user}`,
+          legacyUserId: user,
+        });
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/revoke') {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const token = new URLSearchParams(Buffer.concat(chunks).toString()).get('token') ?? '';
+        const user = refreshTokens.get(token) ?? accessTokens.get(token);
+        if (user !== undefined) revoked.push(user);
+        refreshTokens.delete(token);
+        send(res, 200, {});
+      });
+      return;
+    }
     if (req.method === 'POST' && url.pathname === '/token') {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -142,13 +187,16 @@ export async function startScriptedProvider(
       kind: 'oauth2',
       authorizationUrl: `${url}/authorize`,
       tokenUrl: `${url}/token`,
+      revocationUrl: `${url}/revoke`,
       clientId,
       clientSecret,
       scopes: ['read'],
       pkce: false,
+      apiBaseUrl: url,
     }),
     script: (user, answer) => answers.set(user, answer),
     refreshes: (user) => seen.get(user) ?? [],
+    revocations: () => revoked,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

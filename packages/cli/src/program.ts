@@ -5,6 +5,8 @@ import { registerEvents } from './commands/events.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerKeys } from './commands/keys.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerMigrations } from './commands/migrations.js';
+import { registerProviders } from './commands/providers.js';
 import { registerQueues } from './commands/queues.js';
 import { CliSession, type CliIo } from './session.js';
 
@@ -43,5 +45,7 @@ export function buildProgram(io: CliIo): Command {
   registerQueues(program, open);
   registerKeys(program, open);
   registerMigrate(program, open);
+  registerMigrations(program, open);
+  registerProviders(program, open);
   return program;
 }

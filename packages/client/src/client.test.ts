@@ -91,6 +91,44 @@ describe('TokenlaneClient', () => {
     });
   });
 
+  it('starts, reads, lists and cancels a migration', async () => {
+    const migration = {
+      id: 'd6a7c1e4-1f2b-4c3d-8e9f-0a1b2c3d4e5f',
+      from: 'garmin',
+      to: 'garmin-oauth2',
+      mode: 'token_exchange',
+      status: 'running',
+      dryRun: true,
+      counts: {
+        total: 2,
+        pending: 2,
+        migrated: 0,
+        awaitingConsent: 0,
+        reauthRequired: 0,
+        failed: 0,
+        skipped: 0,
+      },
+      createdAt: '2030-01-01T00:00:00.000Z',
+      finishedAt: null,
+    };
+    answer('POST', '/v1/migrations', 202, migration);
+    expect(
+      await client.startMigration({ from: 'garmin', to: 'garmin-oauth2', dryRun: true }),
+    ).toEqual(migration);
+    expect(seen[0]?.body).toEqual({ from: 'garmin', to: 'garmin-oauth2', dryRun: true });
+    answer('GET', `/v1/migrations/${migration.id}`, 200, migration);
+    expect((await client.getMigration(migration.id)).counts.total).toBe(2);
+    answer('GET', '/v1/migrations', 200, { data: [migration] });
+    expect(await client.listMigrations()).toHaveLength(1);
+    answer('POST', `/v1/migrations/${migration.id}/cancel`, 409, {
+      error: { code: 'conflict', message: 'migration is already completed' },
+    });
+    await expect(client.cancelMigration(migration.id)).rejects.toMatchObject({
+      code: 'conflict',
+      status: 409,
+    });
+  });
+
   it('completes a PIN link, encoding the link id', async () => {
     answer('POST', '/v1/links/a%2Fb/pin', 200, { connectionId: connection.id, status: 'active' });
     expect(await client.completePin('a/b', '1234')).toEqual({

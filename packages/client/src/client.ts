@@ -8,10 +8,12 @@ import type {
   Link,
   ListConnectionsQuery,
   ListEventsQuery,
+  Migration,
   Page,
   PinResult,
   ProviderInfo,
   RelinkInput,
+  StartMigrationInput,
   TokenlaneEvent,
 } from './types.js';
 
@@ -151,5 +153,32 @@ export class TokenlaneClient {
       data: readonly ProviderInfo[];
     };
     return page.data;
+  }
+
+  /** `POST /v1/migrations`: starts moving a provider's connections to its successor. */
+  async startMigration(input: StartMigrationInput): Promise<Migration> {
+    return (await this.#call({ method: 'POST', path: '/v1/migrations', body: input })) as Migration;
+  }
+
+  /** `GET /v1/migrations/:id`: a migration and its counts. */
+  async getMigration(migrationId: string): Promise<Migration> {
+    return (await this.#call({
+      method: 'GET',
+      path: `/v1/migrations/${id(migrationId)}`,
+    })) as Migration;
+  }
+
+  /** `GET /v1/migrations`: every migration, newest first. */
+  async listMigrations(): Promise<readonly Migration[]> {
+    const page = (await this.#call({ method: 'GET', path: '/v1/migrations' })) as {
+      data: readonly Migration[];
+    };
+    return page.data;
+  }
+
+  /** `POST /v1/migrations/:id/cancel`: stops it; what is done stays done. */
+  async cancelMigration(migrationId: string): Promise<Migration> {
+    const path = `/v1/migrations/${id(migrationId)}/cancel`;
+    return (await this.#call({ method: 'POST', path })) as Migration;
   }
 }

@@ -13,12 +13,14 @@ export type {
   Link,
   ListConnectionsQuery,
   ListEventsQuery,
+  Migration,
   OAuth1AccessToken,
   OAuth2AccessToken,
   Page,
   PinResult,
   ProviderInfo,
   RelinkInput,
+  StartMigrationInput,
   TokenlaneEvent,
 } from './types.js';
 export { verifyEventSignature, verifyWebhook } from './webhook.js';

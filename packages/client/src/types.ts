@@ -25,6 +25,8 @@ export interface Connection {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly revokedAt: string | null;
+  /** A reconsent migration waits for the user to link `to` (same connection id). */
+  readonly migration: { readonly to: string; readonly requestedAt: string } | null;
 }
 
 /** One page of a list; pass `nextCursor` as `after` for the next one (null: last page). */
@@ -129,4 +131,44 @@ export interface ProviderInfo {
   readonly configured: boolean;
   readonly custom: boolean;
   readonly deprecated: { note: string; sunset?: string; replacedBy?: string } | null;
+  /** When the provider stops answering (ISO date); null when it has no sunset. */
+  readonly sunsetAt: string | null;
+  /** Where its users move. */
+  readonly successor: string | null;
+  /** The sunset has passed: new links are refused with 410 `provider_retired`. */
+  readonly retired: boolean;
+  /** Its users can move to the successor without them (`token_exchange`). */
+  readonly tokenExchange: boolean;
+}
+
+/** `POST /v1/migrations`: move `from`'s connections to its declared successor `to`. */
+export interface StartMigrationInput {
+  readonly from: string;
+  readonly to: string;
+  /** Default: `token_exchange` where `from` supports it, else `reconsent`. */
+  readonly mode?: 'token_exchange' | 'reconsent';
+  readonly connectionIds?: readonly string[];
+  /** Report what would happen; change nothing. */
+  readonly dryRun?: boolean;
+}
+
+/** A provider migration and its counts (`total` is the sum of the others). */
+export interface Migration {
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly mode: 'token_exchange' | 'reconsent';
+  readonly status: 'running' | 'completed' | 'cancelled';
+  readonly dryRun: boolean;
+  readonly counts: {
+    readonly total: number;
+    readonly pending: number;
+    readonly migrated: number;
+    readonly awaitingConsent: number;
+    readonly reauthRequired: number;
+    readonly failed: number;
+    readonly skipped: number;
+  };
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
 }

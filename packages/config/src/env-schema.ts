@@ -34,6 +34,7 @@ import {
  * | `TOKENLANE_REFRESH_GIVE_UP_HOURS` | `168` (1–8760) | how long refreshes may keep failing before the connection is `reauth_required` / `refresh_exhausted` |
  * | `TOKENLANE_AUDIT_TOKEN_READS` | `false` | `true`: every token read writes a `connection.token_read` event naming the API key |
  * | `TOKENLANE_EVENT_RETENTION_DAYS` | `30` (1–3650) | delivered events older than this are deleted (undelivered ones are kept) |
+ * | `TOKENLANE_EXPIRING_NOTICE_DAYS` | `7` (0–90) | how many days before a refresh token expires on its own `connection.expiring` is sent |
  */
 export const envSchema = z.object({
   NODE_ENV: oneOf(NODE_ENVS).default('development'),
@@ -73,6 +74,7 @@ export const envSchema = z.object({
   TOKENLANE_PROVIDER_PROBE_SECONDS: integer(1, 3_600).default(60),
   TOKENLANE_AUDIT_TOKEN_READS: oneOf(['true', 'false']).default('false'),
   TOKENLANE_EVENT_RETENTION_DAYS: integer(1, 3_650).default(30),
+  TOKENLANE_EXPIRING_NOTICE_DAYS: integer(0, 90).default(7),
 });
 
 /**

@@ -75,6 +75,7 @@ describe('loadConfig', () => {
       providerProbeSeconds: 60,
       auditTokenReads: false,
       eventRetentionDays: 30,
+      expiringNoticeDays: 7,
     });
   });
 
@@ -120,6 +121,7 @@ describe('loadConfig', () => {
       queuePrefix: '{tokenlane}',
       refreshGiveUpHours: 168,
       providerProbeSeconds: 60,
+      expiringNoticeDays: 7,
     });
     expect(config.encryptionKeys).toBeInstanceOf(KeyRing);
     expect(config.encryptionKeys?.primaryKid).toBe('k1');

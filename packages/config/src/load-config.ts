@@ -64,6 +64,8 @@ export interface Config {
   readonly auditTokenReads: boolean;
   /** Delivered events older than this many days are deleted by the retention job. */
   readonly eventRetentionDays: number;
+  /** Days before a refresh token's own expiry that `connection.expiring` is sent. */
+  readonly expiringNoticeDays: number;
 }
 
 /**
@@ -130,6 +132,7 @@ function toConfig(env: ParsedEnv): Config {
     providerProbeSeconds: env.TOKENLANE_PROVIDER_PROBE_SECONDS,
     auditTokenReads: env.TOKENLANE_AUDIT_TOKEN_READS === 'true',
     eventRetentionDays: env.TOKENLANE_EVENT_RETENTION_DAYS,
+    expiringNoticeDays: env.TOKENLANE_EXPIRING_NOTICE_DAYS,
   };
 }
 

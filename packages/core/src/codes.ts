@@ -65,6 +65,10 @@ export const REAUTH_REASONS = [
   'unauthorized',
   /** The backend reported a 401 for a token that itself came from a refresh forced by a 401. */
   'unauthorized_after_refresh',
+  /** A migration to the provider's successor found the user's grant gone: re-link to the successor. */
+  'provider_migration',
+  /** The refresh token reached the end of the lifetime the provider gave it. */
+  'refresh_token_expired',
 ] as const;
 export type ReauthReason = (typeof REAUTH_REASONS)[number];
 

@@ -37,12 +37,19 @@ export interface Connection {
    * A provider notice issued before it is about an earlier link and revokes nothing.
    */
   readonly linkedAt: Date;
+  /** A reconsent migration waits for the user to link this provider (null: none pending). */
+  readonly migrationTo: string | null;
+  readonly migrationRequestedAt: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
 
-/** The fields a write may change; identity, status and the version have their own paths. */
+/** The fields a write may change; status and the version have their own paths. */
 export interface ConnectionPatch {
+  /** A migration moves the connection (same id) to its provider's successor. */
+  readonly provider?: string;
+  readonly migrationTo?: string | null;
+  readonly migrationRequestedAt?: Date | null;
   readonly providerUserId?: string | null;
   readonly accessTokenEnc?: Ciphertext | null;
   readonly refreshTokenEnc?: Ciphertext | null;
@@ -68,7 +75,7 @@ export interface ConnectionPatch {
 }
 
 /** A new connection. The id comes from the caller: ciphertexts are bound to it (AAD). */
-export interface NewConnection extends ConnectionPatch {
+export interface NewConnection extends Omit<ConnectionPatch, 'provider'> {
   readonly id: ConnectionId;
   readonly userId: string;
   readonly provider: string;
@@ -86,6 +93,10 @@ export function touchesTokens(patch: ConnectionPatch): boolean {
 export function patchColumns(patch: ConnectionPatch): UpdateObject<Database, 'connections'> {
   const columns: UpdateObject<Database, 'connections'> = { updated_at: sql<Date>`now()` };
   if (touchesTokens(patch)) columns.token_version = sql<number>`token_version + 1`;
+  if (patch.provider !== undefined) columns.provider = patch.provider;
+  if (patch.migrationTo !== undefined) columns.migration_to = patch.migrationTo;
+  if (patch.migrationRequestedAt !== undefined)
+    columns.migration_requested_at = patch.migrationRequestedAt;
   if (patch.providerUserId !== undefined) columns.provider_user_id = patch.providerUserId;
   if (patch.accessTokenEnc !== undefined) columns.access_token_enc = patch.accessTokenEnc;
   if (patch.refreshTokenEnc !== undefined) columns.refresh_token_enc = patch.refreshTokenEnc;
@@ -140,6 +151,8 @@ export function toConnection(row: Selectable<ConnectionsTable>): Connection {
     revokedAt: row.revoked_at,
     revocationConfirmed: row.revocation_confirmed,
     linkedAt: row.linked_at,
+    migrationTo: row.migration_to,
+    migrationRequestedAt: row.migration_requested_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -2,7 +2,13 @@ export { createDatabase } from './database.js';
 export type { DatabaseHandle, DatabaseKind, DatabaseOptions } from './database.js';
 export { MigrationError, migrateToLatest, pendingMigrations } from './migrate.js';
 export { MIGRATIONS } from './migrations/index.js';
-export { LINK_METHODS, LINK_SESSION_STATUSES } from './schema.js';
+export {
+  LINK_METHODS,
+  LINK_SESSION_STATUSES,
+  MIGRATION_MODES,
+  MIGRATION_OUTCOMES,
+  MIGRATION_STATUSES,
+} from './schema.js';
 export type {
   ConnectionsTable,
   Database,
@@ -14,8 +20,33 @@ export type {
   LinkMethod,
   LinkSessionStatus,
   LinkSessionsTable,
+  MigrationItemsTable,
+  MigrationMode,
+  MigrationOutcome,
+  MigrationsTable,
+  MigrationStatus,
   NoticeReceiptsTable,
 } from './schema.js';
+export {
+  cancelMigration,
+  completeMigrationIfDone,
+  findMigration,
+  insertMigration,
+  listMigrations,
+  migrationCounts,
+  runningMigrationIds,
+} from './provider-migrations.js';
+export {
+  findLiveConnectionsOf,
+  findMigrationItem,
+  findOpenMigrationItem,
+  insertMigrationItems,
+  markExchangeStarted,
+  pendingMigrationItems,
+  setMigrationOutcome,
+} from './migration-items.js';
+export type { MigrationItem } from './migration-items.js';
+export type { MigrationCounts, ProviderMigration } from './provider-migrations.js';
 export type { Connection, ConnectionPatch, NewConnection } from './connection-rows.js';
 export {
   countConnectionsByProviderAndStatus,
@@ -43,6 +74,11 @@ export type {
   RefreshWrite,
   RefreshWriteRequest,
 } from './refresh-write.js';
+export {
+  findExpiredRefreshTokens,
+  findUnannouncedExpiries,
+  markExpiryAnnounced,
+} from './refresh-token-expiry.js';
 export { iterateCiphertexts, listRowsNotUnderKey, reencryptConnection } from './key-rotation.js';
 export type { ConnectionCiphertexts, KeyRotationPage } from './key-rotation.js';
 export type { LinkSession, LinkSessionPatch, NewLinkSession } from './link-session-rows.js';

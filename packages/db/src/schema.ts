@@ -42,7 +42,8 @@ export type LinkSessionStatus = (typeof LINK_SESSION_STATUSES)[number];
 export interface ConnectionsTable {
   id: ColumnType<ConnectionId, ConnectionId, never>;
   user_id: ColumnType<string, string, never>;
-  provider: ColumnType<string, string, never>;
+  /** Changes only when a migration moves the connection to its provider's successor. */
+  provider: string;
   provider_user_id: string | null;
   status: ConnectionStatus;
   access_token_enc: Ciphertext | null;
@@ -65,6 +66,11 @@ export interface ConnectionsTable {
   revocation_confirmed: boolean | null;
   /** When the user last granted access (insert, or a re-link); database clock. */
   linked_at: Generated<Date>;
+  /** A reconsent migration waits for the user to link this provider. */
+  migration_to: Generated<string | null>;
+  migration_requested_at: Generated<Date | null>;
+  /** The `refresh_token_expires_at` a `connection.expiring` was sent for. */
+  expiring_notice_for: Generated<Date | null>;
   created_at: ColumnType<Date, never, never>;
   updated_at: Generated<Date>;
 }
@@ -128,12 +134,57 @@ export interface NoticeReceiptsTable {
   seen_count: Generated<number>;
 }
 
+/** How a migration moves users: no user action, or each user consents at the successor. */
+export const MIGRATION_MODES = ['token_exchange', 'reconsent'] as const;
+export type MigrationMode = (typeof MIGRATION_MODES)[number];
+
+export const MIGRATION_STATUSES = ['running', 'completed', 'cancelled'] as const;
+export type MigrationStatus = (typeof MIGRATION_STATUSES)[number];
+
+/** Where one connection of a migration stands; `pending` until its job decided. */
+export const MIGRATION_OUTCOMES = [
+  'pending',
+  'migrated',
+  'awaiting_consent',
+  'reauth_required',
+  'failed',
+  'skipped',
+] as const;
+export type MigrationOutcome = (typeof MIGRATION_OUTCOMES)[number];
+
+/** The `migrations` table: one provider migration. */
+export interface MigrationsTable {
+  id: ColumnType<string, string, never>;
+  from_provider: ColumnType<string, string, never>;
+  to_provider: ColumnType<string, string, never>;
+  mode: ColumnType<MigrationMode, MigrationMode, never>;
+  status: Generated<MigrationStatus>;
+  dry_run: ColumnType<boolean, boolean, never>;
+  created_at: ColumnType<Date, never, never>;
+  finished_at: Date | null;
+}
+
+/** The `migration_items` table: one connection of a migration and its outcome. */
+export interface MigrationItemsTable {
+  migration_id: ColumnType<string, string, never>;
+  connection_id: ColumnType<ConnectionId, ConnectionId, never>;
+  outcome: Generated<MigrationOutcome>;
+  /** Why, for outcomes other than `migrated` (a reason code, never a secret). */
+  detail: string | null;
+  dry_run: ColumnType<boolean, boolean | undefined, never>;
+  /** Set before a token exchange is sent: a retry after it knows the token may be spent. */
+  exchange_started_at: Date | null;
+  updated_at: Generated<Date>;
+}
+
 /** Every table tokenlane owns. */
 export interface Database {
   connections: ConnectionsTable;
   link_sessions: LinkSessionsTable;
   events: EventsTable;
   notice_receipts: NoticeReceiptsTable;
+  migrations: MigrationsTable;
+  migration_items: MigrationItemsTable;
 }
 
 /**

@@ -19,6 +19,13 @@ export const LIFECYCLE_ERROR_CODES = [
   'refresh_backoff',
   /** The provider's breaker is open: its refreshes are paused. */
   'provider_unhealthy',
+  /** The provider's sunset has passed: no new links (link its successor instead). */
+  'provider_retired',
+  /** A migration request that cannot run (`to` is not `from`'s successor, a mode it lacks). */
+  'invalid_migration',
+  'migration_not_found',
+  /** The migration has already completed or been cancelled. */
+  'migration_finished',
 ] as const;
 export type LifecycleErrorCode = (typeof LIFECYCLE_ERROR_CODES)[number];
 

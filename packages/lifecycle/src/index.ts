@@ -53,3 +53,16 @@ export { toConnectionView, toEventView } from './views.js';
 export type { ConnectionView, EventView } from './views.js';
 export { RETENTION_BATCH, retentionCutoffs, runRetention } from './retention/retention.js';
 export type { RetentionResult } from './retention/retention.js';
+export {
+  cancelMigration,
+  listMigrationViews,
+  migrationView,
+  resumeMigrations,
+  startMigration,
+} from './migrations/start.js';
+export type { MigrationView, StartMigrationInput } from './migrations/start.js';
+export { migrateConnection } from './migrations/run.js';
+export type { MigrateOptions, MigrateOutcome } from './migrations/outcome.js';
+export { retireSunsetConnections } from './migrations/sunset.js';
+export { relinkProvider } from './tokens/relink.js';
+export { noticeRefreshTokenExpiry } from './tokens/refresh-token-expiry.js';

@@ -17,6 +17,8 @@ export interface ConnectionView {
   createdAt: string;
   updatedAt: string;
   revokedAt: string | null;
+  /** A reconsent migration waits for the user to link `to` (null: none pending). */
+  migration: { to: string; requestedAt: string } | null;
 }
 
 /** A lifecycle event as `GET /v1/events` and `tokenlane events tail` list it. */
@@ -55,6 +57,13 @@ export function toConnectionView(connection: Connection): ConnectionView {
     createdAt: connection.createdAt.toISOString(),
     updatedAt: connection.updatedAt.toISOString(),
     revokedAt: iso(connection.revokedAt),
+    migration:
+      connection.migrationTo === null
+        ? null
+        : {
+            to: connection.migrationTo,
+            requestedAt: (connection.migrationRequestedAt ?? connection.updatedAt).toISOString(),
+          },
   };
 }
 

@@ -56,6 +56,8 @@ export interface Metrics {
   readonly apiRequests: Counter<'key' | 'route' | 'status'>;
   /** Tokens handed out by the token API, by API key name. */
   readonly tokenReads: Counter<'key'>;
+  /** Connections a provider migration decided, by migration, providers and outcome. */
+  readonly migrationOutcomes: Counter<'migration' | 'from' | 'to' | 'outcome'>;
   /** The `Content-Type` of {@link Metrics.text}. */
   readonly contentType: string;
   /** The Prometheus text exposition of every metric. */
@@ -194,6 +196,12 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
       name: 'tokenlane_token_reads_total',
       help: 'Tokens read through the token API, by API key name.',
       labelNames: ['key'] as const,
+      registers,
+    }),
+    migrationOutcomes: new Counter({
+      name: 'tokenlane_migration_connections_total',
+      help: 'Connections whose provider migration reached an outcome, by migration id, from, to and outcome.',
+      labelNames: ['migration', 'from', 'to', 'outcome'] as const,
       registers,
     }),
     contentType: registry.contentType,

@@ -9,18 +9,14 @@ export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secre
 /** `required`: every authorization must carry a code_challenge (RFC 7636). */
 export type PkceSupport = 'required' | 'supported' | 'none';
 
-/** A provider retiring an API: existing links keep working, new ones should go elsewhere. */
+/** Why a provider is on its way out, for people (the dates and the successor are data beside it). */
 export interface Deprecation {
   readonly note: string;
-  /** ISO date after which the provider stops answering. */
-  readonly sunset?: string;
-  /** The provider id users should re-link with. */
-  readonly replacedBy?: string;
 }
 
 /** Which notification verifier serves a provider's `/webhooks/:provider` intake. */
 export type NotificationFormat =
-  'tokenlane' | 'fitbit' | 'whoop' | 'oura' | 'polar' | 'garmin' | 'strava';
+  'tokenlane' | 'fitbit' | 'whoop' | 'oura' | 'polar' | 'garmin' | 'strava' | 'withings';
 
 /** How a provider tells us about revocations; `notifications/` verifies them by `format`. */
 export interface NotificationSpec {
@@ -92,6 +88,14 @@ export interface OAuth2Hooks {
   ) => Promise<RevokeResult>;
 }
 
+/** The endpoints one region of a provider serves from. */
+export interface RegionUrls {
+  readonly authorizationUrl?: string;
+  readonly tokenUrl?: string;
+  readonly revocationUrl?: string;
+  readonly apiBaseUrl?: string;
+}
+
 interface DefinitionBase {
   readonly id: string;
   readonly displayName: string;
@@ -104,6 +108,19 @@ interface DefinitionBase {
   /** Out-of-band flow: the user types a PIN (OAuth 2.0) or verifier (OAuth 1.0a `oob`). */
   readonly pin?: boolean;
   readonly deprecated?: Deprecation;
+  /**
+   * When the provider stops answering (ISO date, or date-time): from then on its connections
+   * need a re-link to `successor` and new links to it are refused. Data, not code: the
+   * providers file may move or clear it (`null`).
+   */
+  readonly sunsetAt?: string;
+  /** Where the provider's users move (an OAuth 2.0 provider id, checked at boot). */
+  readonly successor?: string;
+  /**
+   * Documented host variants (Dexcom's US, EU, Japan and sandbox), chosen in the providers
+   * file with `"region"`; URLs the entry sets itself still win.
+   */
+  readonly regions?: Readonly<Record<string, RegionUrls>>;
   readonly notifications?: NotificationSpec;
   /**
    * The authorization server's issuer identifier: a redirect carrying another `iss` is a
@@ -128,6 +145,11 @@ export interface OAuth2Definition extends DefinitionBase {
   readonly authorizationParams?: Readonly<Record<string, string>>;
   readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   readonly pkce: PkceSupport;
+  /**
+   * A known lifetime of refresh tokens when the token answer does not say (Google's apps in
+   * Testing status: 7 days). A `refresh_token_expires_in` in the answer wins.
+   */
+  readonly refreshTokenLifetimeDays?: number;
   readonly hooks?: OAuth2Hooks;
 }
 
@@ -150,6 +172,11 @@ export interface OAuth1Definition extends DefinitionBase {
   readonly kind: 'oauth1';
   readonly requestTokenUrl: string;
   readonly accessTokenUrl: string;
+  /**
+   * Trades a user's OAuth 1.0a token (signed request) for an OAuth 2.0 token pair of the
+   * successor, without the user (Garmin's migration path).
+   */
+  readonly tokenExchangeUrl?: string;
   readonly hooks?: OAuth1Hooks;
 }
 

@@ -44,6 +44,13 @@ export type { TokenTypeHint } from './oauth2/revoke.js';
 export { exchangeCode, exchangePin, refreshTokens } from './oauth2/token.js';
 export type { ExchangeCodeInput, TokenResponseContext } from './oauth2/token.js';
 export { loadProviders } from './registry/load.js';
+export { isRetired, sunsetInstant } from './registry/sunset.js';
+export {
+  exchangeOAuth1Token,
+  supportsTokenExchange,
+  tokenExchangeRefusal,
+} from './migration/token-exchange.js';
+export type { TokenExchangeRefusal } from './migration/token-exchange.js';
 export type { ProviderRegistry, RegisteredProvider } from './registry/load.js';
 export type { RetryMode } from './retry.js';
 export type { OAuth1TokenSet, TokenMetadata, TokenSet } from './tokens.js';

@@ -67,6 +67,19 @@ export const JOB_CATALOG = {
     backoff: { baseMs: 1_000, capMs: 60 * 60_000 },
     retention: { completed: { age: 86_400, count: 10_000 }, failed: { age: 7 * 86_400 } },
   },
+  /** Move one connection of a provider migration to the successor (or ask its user to). */
+  migrate: {
+    payload: z.strictObject({ migrationId: uuid, connectionId: uuid }),
+    jobId: (p: { migrationId: string; connectionId: string }) =>
+      `migrate-${p.migrationId}-${p.connectionId}`,
+    // Transient provider failures and our own: the item's outcome on the database row makes
+    // a repeat harmless; the last attempt records `failed`.
+    attempts: 8,
+    backoff: { baseMs: 2_000, capMs: 5 * 60_000 },
+    // Removed at once: the outcome lives on the migration item, and a restart re-adds the
+    // job ids of items still pending.
+    retention: { completed: true, failed: true },
+  },
   /** Find connections due for refresh and enqueue their `refresh` jobs (a job scheduler). */
   sweep: {
     payload: z.strictObject({}),

@@ -16,6 +16,7 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { linkRoutes } from './routes/links.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { migrationRoutes } from './routes/migrations.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { providerRoutes } from './routes/providers.js';
 import { relinkRoutes } from './routes/relink.js';
@@ -116,5 +117,6 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.register(connectRoutes, { runtime });
   app.register(relinkRoutes, { runtime });
   app.register(tokenRoutes, { runtime });
+  app.register(migrationRoutes, { runtime });
   return app;
 }

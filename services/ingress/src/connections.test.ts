@@ -86,6 +86,7 @@ describe('connection and event routes', () => {
         'createdAt',
         'updatedAt',
         'revokedAt',
+        'migration',
       ].sort(),
     );
     expect(view).toMatchObject({

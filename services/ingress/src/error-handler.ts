@@ -58,6 +58,11 @@ const LIFECYCLE_ERRORS: Readonly<Record<LifecycleErrorCode, readonly [number, Er
   refresh_pending: [503, 'service_unavailable'],
   refresh_backoff: [503, 'refresh_backoff'],
   provider_unhealthy: [503, 'provider_unhealthy'],
+  // Gone for good: the provider's API is retired (the body names its successor).
+  provider_retired: [410, 'provider_retired'],
+  invalid_migration: [400, 'invalid_request'],
+  migration_not_found: [404, 'not_found'],
+  migration_finished: [409, 'conflict'],
 };
 
 /** Waits the API asks for when a lifecycle refusal names none. */

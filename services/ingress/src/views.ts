@@ -22,6 +22,15 @@ export const connectionViewSchema = z
     createdAt: timestamp,
     updatedAt: timestamp,
     revokedAt: nullableTimestamp,
+    migration: z
+      .object({
+        to: z
+          .string()
+          .describe('Link this provider for the connection (same id) while the user is present'),
+        requestedAt: timestamp,
+      })
+      .nullable()
+      .describe('A pending reconsent migration; the connection keeps working meanwhile'),
   })
   .meta({ id: 'Connection' });
 

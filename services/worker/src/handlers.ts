@@ -1,6 +1,7 @@
 import type { JobHandlers } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
 import { exchangeHandler } from './jobs/exchange.js';
+import { migrateHandler } from './jobs/migrate.js';
 import { notifyHandler } from './jobs/notify.js';
 import { outboxHandler } from './jobs/outbox.js';
 import { reauthHandler } from './jobs/reauth.js';
@@ -21,6 +22,7 @@ export function createHandlers(rt: Runtime): JobHandlers {
     reauth: reauthHandler(rt),
     revoke: revokeHandler(rt),
     notify: notifyHandler(rt),
+    migrate: migrateHandler(rt),
     outbox: outboxHandler(rt),
     sweep: sweepHandler(rt),
     retention: retentionHandler(rt),

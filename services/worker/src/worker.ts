@@ -1,4 +1,5 @@
 import { JOB_CATALOG, JOB_NAMES, startWorkers, type JobName } from '@tokenlane/queue';
+import { resumeMigrations } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import type { Worker } from 'bullmq';
 import { createHandlers } from './handlers.js';
@@ -21,6 +22,8 @@ const CONCURRENCY: Record<JobName, number> = {
   reauth: 10,
   revoke: 10,
   notify: 20,
+  // Each one a provider call at most: wide enough for a provider's rate limit to be the brake.
+  migrate: 20,
   outbox: 1,
   sweep: 1,
   retention: 1,
@@ -52,6 +55,10 @@ export async function startWorkerPool(rt: Runtime): Promise<WorkerPool> {
   }
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   await scheduleRecurringJobs(rt);
+  // A migration whose items were written but whose jobs were lost (a crash in between, a
+  // Redis that lost data) resumes here; jobs still queued are not added twice.
+  const resumed = await resumeMigrations(rt);
+  if (resumed > 0) rt.logger.info({ jobs: resumed }, 'resumed running migrations');
   return {
     workers,
     close: async (timeoutMs = 20_000) => {

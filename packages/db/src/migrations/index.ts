@@ -4,6 +4,7 @@ import { noticeReplay } from './0002_notice_replay.js';
 import { failurePolicy } from './0003_failure_policy.js';
 import { linkSecurity } from './0004_link_security.js';
 import { consoleIndexes } from './0005_console.js';
+import { providerMigrations } from './0006_migrations.js';
 
 /** Every migration, by name; names sort in the order they run. Never edit one once shipped. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -12,4 +13,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003_failure_policy': failurePolicy,
   '0004_link_security': linkSecurity,
   '0005_console': consoleIndexes,
+  '0006_migrations': providerMigrations,
 };

@@ -34,6 +34,15 @@ import { openLinkSecret, sealOAuth1Tokens, sealTokenSet } from '../sealing.js';
 import { failLink } from './fail-link.js';
 import { resolveLinkTarget } from './link-target.js';
 import { rejectPin } from './pin-attempts.js';
+import { planLinkMove, predecessorConnection, type LinkMove } from './move-on-link.js';
+
+/** A provider user id look-up that failed (the link stands without the id), for the event. */
+function identityReport(exchanged: Exchanged) {
+  const { identityLookup, identityLookupError } = exchanged.metadata;
+  return identityLookup === 'failed'
+    ? { identityLookup: 'failed', identityLookupError: String(identityLookupError) }
+    : {};
+}
 
 /** What an `exchange` job returns (ids and codes only: it is stored in Redis). */
 export type ExchangeOutcome =
@@ -87,17 +96,23 @@ export async function exchangeLink(
   }
   // The tokens exist only in memory now, and the code is spent: retry the write here (about
   // 30 s, a database restart) rather than lose them; a job retry would re-send the code.
-  const stored = await pRetry(() => persist(ctx, session, exchanged), STORE_RETRY).catch(
-    (error: unknown) => {
-      observed.failed('internal');
-      throw new CodeSpentError(error);
-    },
-  );
+  let move: LinkMove | undefined;
+  const stored = await pRetry(
+    () =>
+      persist(ctx, session, exchanged, (planned) => {
+        move = planned;
+      }),
+    STORE_RETRY,
+  ).catch((error: unknown) => {
+    observed.failed('internal');
+    throw new CodeSpentError(error);
+  });
   if (stored.kind === 'refused') {
     await revokeRefused(ctx, session, exchanged);
     await failLink(ctx, session, stored.code);
     return observed.done({ status: 'failed', code: stored.code });
   }
+  await move?.revokeOld();
   return observed.done({ status: 'completed', connectionId: stored.id });
 }
 
@@ -214,11 +229,22 @@ async function persist(
   ctx: LifecycleContext,
   session: LinkSession,
   exchanged: Exchanged,
+  onMove: (move: LinkMove | undefined) => void,
 ): Promise<Stored> {
   return ctx.db.transaction().execute(async (trx): Promise<Stored> => {
-    const resolved = await resolveLinkTarget(trx, session, exchanged.providerUserId);
+    const resolved = await resolveLinkTarget(
+      trx,
+      session,
+      exchanged.providerUserId,
+      exchanged.metadata,
+    );
     if (resolved.kind === 'refused') return resolved;
-    const target = resolved.kind === 'existing' ? resolved.id : undefined;
+    // A new link without connectionId may still be a user's move from the predecessor
+    // provider (a google-health link whose legacyUserId is an existing fitbit connection's).
+    const target =
+      resolved.kind === 'existing'
+        ? resolved.id
+        : await predecessorConnection(ctx, trx, session, exchanged.metadata);
     const reset = {
       providerUserId: exchanged.providerUserId,
       metadata: exchanged.metadata,
@@ -254,19 +280,27 @@ async function persist(
           status: 'active',
           providerUserId: exchanged.providerUserId,
           relinked: false,
+          ...identityReport(exchanged),
         },
       });
     } else {
       connectionId = target;
+      // A link to the connection's successor moves it there (same id).
+      const move = await planLinkMove(ctx, trx, target, session);
+      onMove(move);
       await transitionConnection(
         trx,
         target,
         'active',
-        { ...reset, ...exchanged.seal(target) },
-        {
+        { ...reset, ...exchanged.seal(target), ...move?.patch },
+        move?.event ?? {
           type: 'connection.created',
           linkSessionId: session.id,
-          data: { providerUserId: exchanged.providerUserId, relinked: true },
+          data: {
+            providerUserId: exchanged.providerUserId,
+            relinked: true,
+            ...identityReport(exchanged),
+          },
         },
       );
     }

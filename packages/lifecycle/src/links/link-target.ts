@@ -4,6 +4,7 @@ import {
   findConnectionForUpdate,
   type Connection,
   type DbExecutor,
+  type JsonObject,
   type LinkSession,
 } from '@tokenlane/db';
 
@@ -25,12 +26,14 @@ export async function resolveLinkTarget(
   trx: DbExecutor,
   session: LinkSession,
   providerUserId: string | null,
+  /** The new grant's provider metadata: a successor may name the predecessor's account. */
+  metadata: JsonObject = {},
 ): Promise<LinkTarget> {
   if (session.connectionId !== null) {
     const target = await findConnectionForUpdate(trx, session.connectionId);
     if (target !== undefined) {
       if (revokedSinceLink(target, session)) return { kind: 'refused', code: 'link_cancelled' };
-      if (!sameAccount(target, providerUserId)) {
+      if (!sameAccount(target, providerUserId, metadata)) {
         return { kind: 'refused', code: 'account_mismatch' };
       }
       return { kind: 'existing', id: target.id };
@@ -48,10 +51,18 @@ export async function resolveLinkTarget(
 /**
  * The provider account that came back is the connection's. A connection whose provider never
  * named the account (`providerUserId` null) cannot be checked and accepts any; once it is
- * known, an answer naming another account, or none, is refused.
+ * known, an answer naming another account, or none, is refused. A link to the connection's
+ * successor may name the account by the predecessor's id instead (`legacyUserId`: Google
+ * Health's answer carries the Fitbit user id; Garmin keeps its user id across OAuth versions).
  */
-export function sameAccount(target: Connection, providerUserId: string | null): boolean {
-  return target.providerUserId === null || target.providerUserId === providerUserId;
+export function sameAccount(
+  target: Connection,
+  providerUserId: string | null,
+  metadata: JsonObject = {},
+): boolean {
+  if (target.providerUserId === null || target.providerUserId === providerUserId) return true;
+  const legacy = metadata['legacyUserId'];
+  return typeof legacy === 'string' && legacy === target.providerUserId;
 }
 
 function revokedSinceLink(target: Connection, session: LinkSession): boolean {

@@ -1,13 +1,17 @@
 import type { Connection } from '@tokenlane/db';
+import type { ProviderRegistry } from '@tokenlane/providers';
 
 /**
- * Whether a re-link of `connection` may go to `provider`: its own provider. A provider's
- * declared successor (the migrations work adds `successor` to provider definitions) is the
- * one other provider to allow here, and only here.
+ * Whether a link that names `connection` may go to `provider`: the connection's own provider
+ * (a re-link), or that provider's declared successor (a move, which keeps the connection id).
+ * The one place this is decided, for `POST /v1/links {connectionId}` and the relink route.
  */
 export function isRelinkProvider(
+  providers: ProviderRegistry,
   connection: Pick<Connection, 'provider'>,
   provider: string,
 ): boolean {
-  return provider === connection.provider;
+  return (
+    provider === connection.provider || provider === providers.get(connection.provider)?.successor
+  );
 }

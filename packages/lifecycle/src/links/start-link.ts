@@ -11,6 +11,7 @@ import {
   authorizationUrl,
   createPkce,
   getRequestToken,
+  isRetired,
   oauth1AuthorizationUrl,
   ProviderError,
   usesPkce,
@@ -27,7 +28,11 @@ export interface StartLinkInput {
   readonly provider: string;
   readonly returnUrl?: string | undefined;
   readonly scopes?: readonly string[] | undefined;
-  /** Re-link this connection (after `reauth_required`) instead of creating a new one. */
+  /**
+   * Re-link this connection (after `reauth_required`) instead of creating a new one. With a
+   * `provider` that is the connection's successor, completing the link moves the connection
+   * there (same id): how a `reconsent` migration and `POST …/relink {provider}` land.
+   */
   readonly connectionId?: ConnectionId | undefined;
   /** How long the link stays usable; defaults to TOKENLANE_LINK_TTL_SECONDS. */
   readonly ttlSeconds?: number | undefined;
@@ -74,8 +79,18 @@ export async function prepareLink(
   input: StartLinkInput,
 ): Promise<PreparedLink> {
   const provider = ctx.providers.require(input.provider);
+  if (isRetired(provider)) {
+    const successor = provider.successor === undefined ? '' : `; link "${provider.successor}"`;
+    throw new LifecycleError(
+      'provider_retired',
+      `Provider "${provider.id}" is retired${successor}`,
+      {
+        details: provider.successor === undefined ? {} : { successor: provider.successor },
+      },
+    );
+  }
   const returnUrl = checkReturnUrl(ctx.config.allowedReturnUrls, input.returnUrl);
-  if (input.connectionId !== undefined) await checkRelinkTarget(db, input, input.connectionId);
+  if (input.connectionId !== undefined) await checkRelinkTarget(ctx, db, input, input.connectionId);
 
   const id = newLinkSessionId();
   const { state, stateHash } = generateState();
@@ -215,6 +230,7 @@ export function checkReturnUrl(
 }
 
 async function checkRelinkTarget(
+  ctx: LifecycleContext,
   db: DbExecutor,
   input: StartLinkInput,
   connectionId: ConnectionId,
@@ -223,10 +239,13 @@ async function checkRelinkTarget(
   if (connection === undefined) {
     throw new LifecycleError('connection_not_found', 'connection not found');
   }
-  if (connection.userId !== input.userId || !isRelinkProvider(connection, input.provider)) {
+  if (
+    connection.userId !== input.userId ||
+    !isRelinkProvider(ctx.providers, connection, input.provider)
+  ) {
     throw new LifecycleError(
       'connection_mismatch',
-      'connectionId belongs to another user or provider',
+      'connectionId belongs to another user, or to a provider that is neither this one nor its predecessor',
     );
   }
 }

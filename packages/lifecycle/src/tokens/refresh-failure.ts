@@ -14,6 +14,7 @@ import { firstProbeMs, recordProviderAnswer } from '../providers/breaker.js';
 import type { RefreshOutcome } from './refresh.js';
 import { refreshBackoffMs } from './refresh-backoff.js';
 import { requireReauth } from './relink.js';
+import { retireConnection } from './retire.js';
 
 /** The reason of a refusal that follows an interrupted refresh (see RefreshOptions). */
 export const INTERRUPTED_REFRESH_CODE = 'refresh_interrupted' satisfies ReauthReason;
@@ -44,7 +45,7 @@ export async function handleRefusal(
       return requireReauth(ctx, connection, code, connection.tokenVersion);
     }
     case 'retired':
-      return requireReauth(ctx, connection, 'provider_retired', connection.tokenVersion);
+      return retireConnection(ctx, connection, provider, connection.tokenVersion);
     case 'credentials':
       return { status: 'deferred', reason: 'provider_unhealthy', retryInMs: firstProbeMs(ctx) };
     case 'transient':

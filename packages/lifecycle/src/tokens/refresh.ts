@@ -8,6 +8,7 @@ import {
 import type { Connection } from '@tokenlane/db';
 import { observeRefresh } from '@tokenlane/metrics';
 import {
+  isRetired,
   ProviderError,
   refreshTokens,
   type OAuth2Provider,
@@ -21,6 +22,8 @@ import { takeProviderSlot } from '../providers/rate-limit.js';
 import { openToken, sealTokenSet } from '../sealing.js';
 import { connectionBatches } from './batching.js';
 import { handleRefusal } from './refresh-failure.js';
+import { requireReauth } from './relink.js';
+import { retireConnection } from './retire.js';
 
 /** Who asked for a refresh: the sweeper's schedule, the token API, a 401 report, an operator. */
 export type RefreshTrigger = JobPayload<'refresh'>['trigger'];
@@ -92,6 +95,14 @@ export async function refreshConnection(
   if (!refreshable(connection) || provider.kind !== 'oauth2') {
     return { status: 'skipped', reason: 'not_refreshable' };
   }
+  // Past its sunset the provider no longer answers: no call, straight to its successor.
+  if (isRetired(provider, now)) {
+    return retireConnection(ctx, connection, provider, connection.tokenVersion);
+  }
+  // A refresh token past its own lifetime would only be refused: no call.
+  if (connection.refreshTokenExpiresAt !== null && connection.refreshTokenExpiresAt <= now) {
+    return requireReauth(ctx, connection, 'refresh_token_expired', connection.tokenVersion);
+  }
   if (!isDue(connection, now)) {
     if (trigger === 'schedule') return { status: 'skipped', reason: 'not_due' };
     // A connection backing off from failures is not retried sooner by a caller: only an
@@ -156,11 +167,14 @@ async function callProvider(
   }
   const attempt = attemptOf();
   await recordProviderAnswer(ctx, provider.id, { probe: context.probe });
+  // Without a new refresh token, the old one and its own expiry stay (Google's Testing apps).
+  const kept = tokens.refreshToken === refreshToken && tokens.refreshTokenExpiresAt === undefined;
   const request = {
     connection,
     attempt,
     tokens: {
       ...sealTokenSet(ctx.keyRing, connection.id, tokens),
+      ...(kept ? { refreshTokenExpiresAt: connection.refreshTokenExpiresAt } : {}),
       refreshDueAt: refreshDueAt(context.now, tokens.expiresAt),
       refreshedAt: context.now,
     },

@@ -7,6 +7,7 @@ import {
   type Connection,
   type JsonObject,
 } from '@tokenlane/db';
+import { isRetired } from '@tokenlane/providers';
 import type { LifecycleContext } from '../context.js';
 import { LifecycleError } from '../errors.js';
 import { isRelinkProvider } from '../links/relink-provider.js';
@@ -34,8 +35,10 @@ export async function startRelink(
   connection: Connection,
   options: RelinkOptions = {},
 ): Promise<LinkStarted> {
-  const provider = options.provider ?? connection.provider;
-  if (!isRelinkProvider(connection, provider)) {
+  // By default where the user must go: the successor once the provider retired or a
+  // migration waits, else the connection's own provider.
+  const provider = options.provider ?? relinkProvider(ctx, connection);
+  if (!isRelinkProvider(ctx.providers, connection, provider)) {
     throw new LifecycleError(
       'connection_mismatch',
       "provider must be the connection's own provider or its successor",
@@ -67,6 +70,27 @@ export async function startRelink(
     });
     return writeLink(trx, prepared);
   });
+}
+
+/** Reasons that send a re-link to the provider's successor rather than back to it. */
+const TO_SUCCESSOR: readonly string[] = [
+  'provider_retired',
+  'provider_migration',
+] satisfies ReauthReason[];
+
+/**
+ * Where a connection's user re-links: its provider's successor once the provider is retired,
+ * the connection was refused for that reason, or a migration waits for it; else its own.
+ */
+export function relinkProvider(ctx: LifecycleContext, connection: Connection): string {
+  const provider = ctx.providers.get(connection.provider);
+  const successor = provider?.successor;
+  if (provider === undefined || successor === undefined) return connection.provider;
+  const moving =
+    isRetired(provider) ||
+    TO_SUCCESSOR.includes(connection.lastErrorCode ?? '') ||
+    connection.migrationTo === successor;
+  return moving ? successor : connection.provider;
 }
 
 /** What {@link requireReauth} did. */

@@ -1,15 +1,35 @@
-import type { OAuth2Definition } from '../definition.js';
+import type { OAuth2Definition, RegionUrls } from '../definition.js';
+
+const host = (origin: string) => ({
+  authorizationUrl: `${origin}/v2/oauth2/login`,
+  tokenUrl: `${origin}/v2/oauth2/token`,
+  apiBaseUrl: origin,
+});
+
+/** Dexcom's documented hosts; choose one with `"region"` in the providers file. */
+export const DEXCOM_REGIONS = {
+  us: host('https://api.dexcom.com'),
+  // EU and Japan hosts as listed in Dexcom's developer docs (?): the stored copies confirm
+  // only production (US) and sandbox; set the URLs in the providers file if they differ.
+  eu: host('https://api.dexcom.eu'),
+  jp: host('https://api.dexcom.jp'),
+  sandbox: host('https://sandbox-api.dexcom.com'),
+} satisfies Record<string, RegionUrls>;
 
 // Dexcom API v2: `offline_access` is the one accepted scope; no revocation endpoint found.
+// The default host is the US one; `"region": "eu" | "jp" | "sandbox"` selects another.
 // Sources: https://developer.dexcom.com/docs/dexcom/authentication
+//   https://developer.dexcom.com/docs/dexcomv2/endpoint-overview (production and sandbox base URLs)
 //   client_id/client_secret as form members (?): the docs list them as token request
 //   parameters; not confirmed that Basic is refused.
 export const dexcom = {
   kind: 'oauth2',
   id: 'dexcom',
   displayName: 'Dexcom',
-  authorizationUrl: 'https://api.dexcom.com/v2/oauth2/login',
-  tokenUrl: 'https://api.dexcom.com/v2/oauth2/token',
+  authorizationUrl: DEXCOM_REGIONS.us.authorizationUrl,
+  tokenUrl: DEXCOM_REGIONS.us.tokenUrl,
+  apiBaseUrl: DEXCOM_REGIONS.us.apiBaseUrl,
+  regions: DEXCOM_REGIONS,
   scopes: ['offline_access'],
   scopeSeparator: ' ',
   tokenEndpointAuthMethod: 'client_secret_post',

@@ -25,9 +25,15 @@ export const fitbit = {
   tokenEndpointAuthMethod: 'client_secret_basic',
   pkce: 'supported',
   deprecated: {
-    note: 'The Fitbit Web API is deprecated in 2026 in favour of the Google Health API; users must re-consent there',
-    replacedBy: 'google-health',
+    note: 'The Fitbit Web API is retired in favour of the Google Health API; users must re-consent there',
   },
+  // Google's own pages disagree: the English and Czech "About the Google Health API" pages say
+  // the Fitbit Web API and Fitbit OAuth shut down on 2026-11-02 (answering 410 Gone), an older
+  // translation says 2026-10-30, and third-party notes quote 2026-09-30 (the end of support).
+  // The shutdown date is used; override `sunsetAt` in the providers file if it moves.
+  // Source: https://developers.google.com/health/about
+  sunsetAt: '2026-11-02',
+  successor: 'google-health',
   notifications: {
     format: 'fitbit',
     events: ['auth_revoked'],

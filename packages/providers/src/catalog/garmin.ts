@@ -30,11 +30,21 @@ export async function garminOAuth1UserId(
   return { ...tokens, providerUserId };
 }
 
+/**
+ * Garmin's OAuth 1.0a → 2.0 exchange: a signed POST (consumer key and secret, the user's token
+ * and secret) answering `{access_token, refresh_token, expires_in, refresh_token_expires_in}`.
+ */
+export const GARMIN_TOKEN_EXCHANGE_URL =
+  'https://apis.garmin.com/partner-gateway/rest/user/token-exchange';
+
 // Garmin Connect, legacy OAuth 1.0a (HMAC-SHA1). Tokens do not expire (?). Garmin retires
 // OAuth 1.0a on 2026-12-31; new links should use garmin-oauth2. Deregistration is a signed
 // DELETE of the user registration (the default for an OAuth 1.0a revocationUrl).
 // Sources: https://developerportal.garmin.com/developer-programs/content/829/programs-docs
-//   (Garmin Connect API: User Authorization (OAuth), Developer Program Start Guide)
+//   (Garmin Connect API: User Authorization (OAuth), Developer Program Start Guide, and the
+//   OAuth 2.0 migration guide: OAuth 1.0a ends 2026-12-31; token exchange without the user)
+//   Token exchange as open-source integrations call it:
+//   https://github.com/ryanroundhouse/mood-api (OAUTH2_NEXT_STEPS.md, migrate-to-oauth2)
 export const garmin = {
   kind: 'oauth1',
   id: 'garmin',
@@ -45,10 +55,11 @@ export const garmin = {
   revocationUrl: `${GARMIN_API}/wellness-api/rest/user/registration`,
   apiBaseUrl: GARMIN_API,
   deprecated: {
-    note: 'Garmin retires OAuth 1.0a; existing links keep working until then',
-    sunset: '2026-12-31',
-    replacedBy: 'garmin-oauth2',
+    note: 'Garmin retires OAuth 1.0a; existing links move to OAuth 2.0 by token exchange, no user action',
   },
+  sunsetAt: '2026-12-31',
+  successor: 'garmin-oauth2',
+  tokenExchangeUrl: GARMIN_TOKEN_EXCHANGE_URL,
   notifications: GARMIN_NOTIFICATIONS,
   hooks: { postLink: garminOAuth1UserId },
 } satisfies OAuth1Definition;

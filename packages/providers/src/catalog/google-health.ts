@@ -1,11 +1,42 @@
-import type { OAuth2Definition } from '../definition.js';
+import { z } from 'zod';
+import type { OAuth2Definition, ProviderUserInfo } from '../definition.js';
+import { bearerIdentity } from '../oauth2/identity.js';
+import { googleRevokeOnce } from './google.js';
+
+export const GOOGLE_HEALTH_API = 'https://health.googleapis.com';
+
+const identity = z.looseObject({
+  healthUserId: z.string().min(1),
+  legacyUserId: z.string().optional(),
+});
+
+/**
+ * `GET /v4/users/me/identity` → `{name, healthUserId, legacyUserId}`: the Google Health user
+ * id, and the Fitbit user id the same person had (empty for users who never had Fitbit),
+ * which pairs a new link with the user's old `fitbit` connection.
+ */
+export function googleHealthIdentity(body: unknown): ProviderUserInfo | undefined {
+  const parsed = identity.safeParse(body);
+  if (!parsed.success) return undefined;
+  const { healthUserId, legacyUserId } = parsed.data;
+  return {
+    providerUserId: healthUserId,
+    metadata: {
+      healthUserId,
+      ...(legacyUserId === undefined || legacyUserId === '' ? {} : { legacyUserId }),
+    },
+  };
+}
 
 const scope = (name: string) => `https://www.googleapis.com/auth/googlehealth.${name}`;
 
 // Fitbit data through the Google Health API, which replaces the Fitbit Web API in 2026.
 // Google OAuth 2.0; `openid` makes the token answer carry an id_token whose `sub` is the user.
 // Sources: https://developers.google.com/health/migration
-//   https://developers.google.com/health/scopes
+//   https://developers.google.com/health/scopes (current names end .readonly / .writeonly;
+//   an older version of the page lists bare `.activity_and_fitness` etc.: override `scopes`
+//   in the providers file if Google's consent screen refuses these)
+//   https://developers.google.com/health/reference/rest/v4/users/getIdentity (user ids)
 //   https://developers.google.com/identity/protocols/oauth2/web-server (access_type=offline,
 //   prompt=consent to get a refresh token again; revocation at oauth2.googleapis.com/revoke)
 export const googleHealth = {
@@ -21,14 +52,25 @@ export const googleHealth = {
   issuer: 'https://accounts.google.com',
   authorizationResponseIss: true,
   revocationUrl: 'https://oauth2.googleapis.com/revoke',
+  apiBaseUrl: GOOGLE_HEALTH_API,
   scopes: [
     'openid',
     scope('activity_and_fitness.readonly'),
     scope('health_metrics_and_measurements.readonly'),
+    scope('sleep.readonly'),
     scope('profile.readonly'),
   ],
   scopeSeparator: ' ',
   authorizationParams: { access_type: 'offline', prompt: 'consent' },
   tokenEndpointAuthMethod: 'client_secret_post',
+  // Refresh tokens of apps in Testing status expire after 7 days: set
+  // `"refreshTokenLifetimeDays": 7` in the providers file while the app is in Testing.
   pkce: 'supported',
+  hooks: {
+    revoke: googleRevokeOnce,
+    postLink: bearerIdentity(
+      (provider) => `${provider.apiBaseUrl ?? GOOGLE_HEALTH_API}/v4/users/me/identity`,
+      googleHealthIdentity,
+    ),
+  },
 } satisfies OAuth2Definition;

@@ -1,4 +1,5 @@
 import type { OAuth2Definition } from '../definition.js';
+import { googleRevokeOnce } from './google.js';
 
 // Google Nest Device Access (Smart Device Management API). Authorization goes through the
 // Partner Connections Manager, whose URL carries the Device Access project id (`urlParams`).
@@ -20,5 +21,8 @@ export const googleNest = {
   scopeSeparator: ' ',
   authorizationParams: { access_type: 'offline', prompt: 'consent' },
   tokenEndpointAuthMethod: 'client_secret_post',
+  // Refresh tokens of apps in Testing status expire after 7 days: set
+  // `"refreshTokenLifetimeDays": 7` in the providers file while the app is in Testing.
   pkce: 'supported',
+  hooks: { revoke: googleRevokeOnce },
 } satisfies OAuth2Definition;

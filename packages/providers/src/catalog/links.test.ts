@@ -127,7 +127,6 @@ describe('revocation', () => {
 
   it.each([
     ['whoop', 'https://api.prod.whoop.com', '/developer/v2/user/access', 'DELETE'],
-    ['strava', 'https://www.strava.com', '/oauth/deauthorize', 'POST'],
     ['garmin-oauth2', 'https://apis.garmin.com', '/wellness-api/rest/user/registration', 'DELETE'],
     ['polar', 'https://www.polaraccesslink.com', '/v3/users/10001', 'DELETE'],
   ])('%s deregisters with the bearer token', async (id, origin, path, method) => {

@@ -53,9 +53,11 @@ export const nestLegacy = {
   tokenEndpointAuthMethod: 'client_secret_post',
   pkce: 'none',
   pin: true,
-  deprecated: {
-    note: 'Works with Nest is retired; kept for existing links only',
-    replacedBy: 'google-nest',
-  },
+  deprecated: { note: 'Works with Nest is retired; kept for existing links only' },
+  // Google shut Works with Nest down on 2023-09-29 (?): the date comes from Google's
+  // announcements, the developers.nest.com notice says only "We're retiring Works with Nest".
+  // Source: https://developers.nest.com/support/release-notes
+  sunsetAt: '2023-09-29',
+  successor: 'google-nest',
   hooks: { authorizationUrlParams: nestLegacyAuthorizationParams, revoke: nestLegacyRevoke },
 } satisfies OAuth2Definition;

@@ -1,4 +1,12 @@
-import type { OAuth2Provider, OAuth2Definition, RevokeInput, RevokeResult } from '../definition.js';
+import { z } from 'zod';
+import type {
+  OAuth2Provider,
+  OAuth2Definition,
+  ProviderUserInfo,
+  RevokeInput,
+  RevokeResult,
+} from '../definition.js';
+import { bearerIdentity } from '../oauth2/identity.js';
 import { errorFromResponse } from '../classify.js';
 import { send, type CallOptions } from '../http.js';
 import { withRetry } from '../retry.js';
@@ -22,9 +30,21 @@ export async function ouraRevoke(
   });
 }
 
+export const OURA_API = 'https://api.ouraring.com';
+
+const personalInfo = z.looseObject({ id: z.string().min(1) });
+
+/** `GET /v2/usercollection/personal_info` → `{id, age, weight, height, biological_sex, email}`. */
+export function ouraPersonalInfo(body: unknown): ProviderUserInfo | undefined {
+  const parsed = personalInfo.safeParse(body);
+  return parsed.success ? { providerUserId: parsed.data.id } : undefined;
+}
+
 // Oura API v2: refresh tokens are single use; errors are RFC 7807 plus RFC 6749 members.
 // Sources: https://cloud.ouraring.com/docs/authentication
 //   https://cloud.ouraring.com/docs/error-handling
+//   https://cloud.ouraring.com/v2/docs#operation/Single_Personal_Info_Document_v2_usercollection_personal_info_get
+//   (the user id, looked up after the link)
 //   client_id/client_secret as form members (?); revoke at /oauth/revoke?access_token= (?)
 export const oura = {
   kind: 'oauth2',
@@ -33,6 +53,7 @@ export const oura = {
   authorizationUrl: 'https://cloud.ouraring.com/oauth/authorize',
   tokenUrl: 'https://api.ouraring.com/oauth/token',
   revocationUrl: 'https://api.ouraring.com/oauth/revoke',
+  apiBaseUrl: OURA_API,
   scopes: ['personal', 'daily', 'heartrate', 'workout', 'session', 'spo2'],
   scopeSeparator: ' ',
   tokenEndpointAuthMethod: 'client_secret_post',
@@ -46,5 +67,11 @@ export const oura = {
     verification:
       'x-oura-signature = hex HMAC-SHA256(clientSecret, x-oura-timestamp + body); GET ?verification_token=<webhookSecret>&challenge',
   },
-  hooks: { revoke: ouraRevoke },
+  hooks: {
+    revoke: ouraRevoke,
+    postLink: bearerIdentity(
+      (provider) => `${provider.apiBaseUrl ?? OURA_API}/v2/usercollection/personal_info`,
+      ouraPersonalInfo,
+    ),
+  },
 } satisfies OAuth2Definition;

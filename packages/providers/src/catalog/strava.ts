@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import type { OAuth2Definition, ProviderUserInfo } from '../definition.js';
-import { bearerRevoke } from '../oauth2/revoke.js';
+import type { OAuth2Provider, RevokeInput, RevokeResult } from '../definition.js';
+import { errorFromResponse } from '../classify.js';
+import { send, type CallOptions } from '../http.js';
+import { basicAuthorization } from '../oauth2/token.js';
+import { withRetry } from '../retry.js';
 
 const athlete = z.looseObject({
   id: z.union([z.number(), z.string().min(1)]),
@@ -21,16 +25,57 @@ export function stravaAthlete(body: Readonly<Record<string, unknown>>): Provider
   };
 }
 
+/**
+ * Strava's revocation: `POST /oauth/revoke` with the client's Basic credentials and
+ * `token` = the refresh token (the access token when there is none); revoking one revokes
+ * both, so one call. An unknown token (already revoked) answers 4xx `invalid_token`-like
+ * errors: confirmed.
+ */
+export async function stravaRevoke(
+  provider: OAuth2Provider,
+  input: RevokeInput,
+  options: CallOptions,
+): Promise<RevokeResult> {
+  const url = provider.revocationUrl;
+  const token = input.refreshToken ?? input.accessToken;
+  if (url === undefined || token === undefined) {
+    return { confirmed: false, reason: 'strava revocation needs a token' };
+  }
+  const body = new URLSearchParams({ token: token.reveal() }).toString();
+  const headers = {
+    authorization: basicAuthorization(provider.clientId, provider.clientSecret),
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  };
+  return withRetry('idempotent', options, async () => {
+    const response = await send({ method: 'POST', url, headers, body }, options);
+    if (response.status >= 200 && response.status < 300) return { confirmed: true };
+    const error = errorFromResponse(response, {
+      providerId: provider.id,
+      what: 'strava revocation',
+    });
+    if (error.code === 'invalid_grant' || error.code === 'invalid_request') {
+      return { confirmed: true, reason: 'already revoked' };
+    }
+    throw error;
+  });
+}
+
 // Strava API v3: access tokens last 6 h; the refresh token may change on any refresh.
+// Revocation moved to POST /oauth/revoke (Basic client auth, the refresh or access token);
+// the old POST /oauth/deauthorize (access token) stops working on 2027-06-01. The stored
+// copies of Strava's docs still show only /oauth/deauthorize (?): set `revocationUrl` to
+// https://www.strava.com/oauth/deauthorize in the providers file to use the old call's URL.
 // Sources: https://developers.strava.com/docs/authentication/ (token exchange with body
-//   credentials, athlete summary, comma-separated scopes, POST /oauth/deauthorize)
+//   credentials, athlete summary, comma-separated scopes, revocation)
+//   https://developers.strava.com/docs/webhooks/ (athlete events: authorized=false)
 export const strava = {
   kind: 'oauth2',
   id: 'strava',
   displayName: 'Strava',
   authorizationUrl: 'https://www.strava.com/oauth/authorize',
   tokenUrl: 'https://www.strava.com/oauth/token',
-  revocationUrl: 'https://www.strava.com/oauth/deauthorize',
+  revocationUrl: 'https://www.strava.com/oauth/revoke',
   scopes: ['read', 'activity:read_all'],
   scopeSeparator: ',',
   authorizationParams: { approval_prompt: 'auto' },
@@ -47,6 +92,6 @@ export const strava = {
   },
   hooks: {
     extractProviderUserId: stravaAthlete,
-    revoke: bearerRevoke('POST', (provider) => provider.revocationUrl),
+    revoke: stravaRevoke,
   },
 } satisfies OAuth2Definition;

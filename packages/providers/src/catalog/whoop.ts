@@ -1,4 +1,6 @@
-import type { OAuth2Definition, TokenRequestDraft } from '../definition.js';
+import { z } from 'zod';
+import type { OAuth2Definition, ProviderUserInfo, TokenRequestDraft } from '../definition.js';
+import { bearerIdentity } from '../oauth2/identity.js';
 import { bearerRevoke } from '../oauth2/revoke.js';
 
 /** Whoop issues a new refresh token only when the refresh request asks for `offline` again. */
@@ -7,10 +9,22 @@ export function whoopRefreshScope(draft: TokenRequestDraft): TokenRequestDraft {
   return draft;
 }
 
+export const WHOOP_API = 'https://api.prod.whoop.com';
+
+const profile = z.looseObject({ user_id: z.union([z.number().int(), z.string().min(1)]) });
+
+/** `GET /developer/v2/user/profile/basic` → `{user_id, email, first_name, last_name}`. */
+export function whoopProfile(body: unknown): ProviderUserInfo | undefined {
+  const parsed = profile.safeParse(body);
+  return parsed.success ? { providerUserId: String(parsed.data.user_id) } : undefined;
+}
+
 // Whoop API v2: tokens rotate on each refresh; the `offline` scope yields refresh tokens.
 // Sources: https://developer.whoop.com/docs/developing/oauth
 //   https://developer.whoop.com/docs/developing/oauth#refreshing-access-tokens (scope=offline)
 //   https://developer.whoop.com/docs/api-changelog (2023-02-01: revokeUserOauthAccess)
+//   https://developer.whoop.com/api/#tag/User/operation/getProfileBasic (the user id: without
+//   it a notice cannot be matched to its connection)
 //   DELETE /developer/v2/user/access with the user's bearer token (?): path seen in
 //   open-source v2 clients, not in the reference page itself.
 export const whoop = {
@@ -20,6 +34,7 @@ export const whoop = {
   authorizationUrl: 'https://api.prod.whoop.com/oauth/oauth2/auth',
   tokenUrl: 'https://api.prod.whoop.com/oauth/oauth2/token',
   revocationUrl: 'https://api.prod.whoop.com/developer/v2/user/access',
+  apiBaseUrl: WHOOP_API,
   scopes: ['offline', 'read:profile', 'read:recovery', 'read:cycles', 'read:sleep', 'read:workout'],
   scopeSeparator: ' ',
   tokenEndpointAuthMethod: 'client_secret_post',
@@ -35,5 +50,9 @@ export const whoop = {
   hooks: {
     shapeTokenRequest: whoopRefreshScope,
     revoke: bearerRevoke('DELETE', (provider) => provider.revocationUrl),
+    postLink: bearerIdentity(
+      (provider) => `${provider.apiBaseUrl ?? WHOOP_API}/developer/v2/user/profile/basic`,
+      whoopProfile,
+    ),
   },
 } satisfies OAuth2Definition;

@@ -57,10 +57,13 @@ export function withingsUserId(body: Readonly<Record<string, unknown>>): Provide
 
 // Withings Public API: every answer is wrapped as {status, body}; HTTP 200 even on errors.
 // Authorization codes live 30 seconds: exchange at once. Refresh tokens rotate (the old one
-// stays valid 8 h or until the new access token is used). Partners cannot unlink users.
+// stays valid 8 h or until the new access token is used). Partners cannot unlink users; a
+// user who unlinks the app is announced by a notification with action=unlink (unsigned:
+// webhookSecret in the intake URL, matched by userid), and the callback URL must answer HEAD.
 // Sources: https://developer.withings.com/api-reference/#tag/oauth2
 //   https://developer.withings.com/developer-guide/v3/integration-guide/public-health-data-api/get-access/oauth-web-flow/
 //   https://developer.withings.com/api-reference/#tag/response_status
+//   https://developer.withings.com/developer-guide/v3/integration-guide/bulkship-sdk/data-api/notifications/notification-content
 export const withings = {
   kind: 'oauth2',
   id: 'withings',
@@ -74,6 +77,12 @@ export const withings = {
   // code_challenge, and no source shows its server accepting one. RFC 6749 §3.1 says unknown
   // parameters are ignored; turn this on once a live link with PKCE is seen to complete.
   pkce: 'none',
+  notifications: {
+    format: 'withings',
+    events: ['auth_revoked'],
+    verification:
+      'unsigned (form POST, Withings IP ranges): webhookSecret in the intake URL; HEAD check answered 200',
+  },
   hooks: {
     shapeTokenRequest: withingsAction,
     parseTokenResponse: unwrapWithings,

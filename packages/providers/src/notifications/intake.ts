@@ -14,6 +14,7 @@ import { polarNotifications } from './polar.js';
 import { stravaNotifications } from './strava.js';
 import { tokenlaneNotifications } from './tokenlane.js';
 import { whoopNotifications } from './whoop.js';
+import { withingsNotifications } from './withings.js';
 
 /** One verifier per format: a format without one does not compile. */
 const VERIFIERS: Readonly<Record<NotificationFormat, NotificationVerifier>> = {
@@ -24,6 +25,7 @@ const VERIFIERS: Readonly<Record<NotificationFormat, NotificationVerifier>> = {
   polar: polarNotifications,
   garmin: garminNotifications,
   strava: stravaNotifications,
+  withings: withingsNotifications,
 };
 
 /**

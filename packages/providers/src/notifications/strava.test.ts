@@ -85,4 +85,14 @@ describe('Strava webhooks', () => {
     const mode = { ...query, 'hub.mode': 'unsubscribe' };
     expect(answerNotificationChallenge(strava, { query: mode })).toBeUndefined();
   });
+
+  it('treats any athlete event with authorized=false as a deauthorization', () => {
+    const created = { ...deauthorized, aspect_type: 'create' };
+    expect(verifyNotification(strava, withSecret(created))).toMatchObject({
+      kind: 'revoked',
+      revocations: [{ providerUserId: String(deauthorized.owner_id) }],
+    });
+    const boolean = { ...deauthorized, updates: { authorized: false } };
+    expect(verifyNotification(strava, withSecret(boolean))).toMatchObject({ kind: 'revoked' });
+  });
 });

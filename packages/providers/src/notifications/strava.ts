@@ -21,8 +21,9 @@ const event = z.looseObject({
 });
 
 /**
- * A Strava webhook event; an athlete `update` with `updates.authorized = "false"` is a
- * deauthorization. Strava signs nothing, so, as for Garmin, the intake URL carries
+ * A Strava webhook event; any athlete event with `updates.authorized = "false"` is a
+ * deauthorization (Strava documents it as an `update`; the aspect is not required, so a
+ * variant aspect still revokes). Strava signs nothing, so, as for Garmin, the intake URL carries
  * `webhookSecret` (path segment or `?token=`). `event_time` (unix seconds, "the time that the
  * event occurred") is the notice's issue time.
  * @see https://developers.strava.com/docs/webhooks/
@@ -32,11 +33,7 @@ function verifyStrava(provider: Provider, input: NotificationInput) {
   const notice = parseBody(input, event);
   const issuedAt = epochSeconds(notice.event_time);
   const authorized = notice.updates?.authorized;
-  if (
-    notice.object_type === 'athlete' &&
-    notice.aspect_type === 'update' &&
-    (authorized === 'false' || authorized === false)
-  ) {
+  if (notice.object_type === 'athlete' && (authorized === 'false' || authorized === false)) {
     return revokedUsers([String(notice.owner_id)], issuedAt);
   }
   return ignoredAt(issuedAt);

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { loadProviders } from '../registry/load.js';
 import { verifyNotification } from './intake.js';
 import {
   CLIENT_SECRET,
   NOW,
+  WEBHOOK_SECRET,
   expectRefused,
   hmac,
   notification,
@@ -46,5 +48,19 @@ describe('WHOOP webhooks', () => {
   it('refuses a malformed event under a good signature', () => {
     expectRefused(() => verifyNotification(whoop, signed(at(0), 'nope')), 'invalid_payload');
     expectRefused(() => verifyNotification(whoop, signed(at(0), '{"id":1}')), 'invalid_payload');
+  });
+
+  it('verifies with the client secret even when a separate webhookSecret is configured', () => {
+    const configured = loadProviders({
+      publicUrl: 'https://tokenlane.test',
+      file: {
+        whoop: { clientId: 'id', clientSecret: CLIENT_SECRET, webhookSecret: WEBHOOK_SECRET },
+      },
+    }).require('whoop');
+    expect(verifyNotification(configured, signed(at(0)))).toMatchObject({ kind: 'ignored' });
+    expectRefused(
+      () => verifyNotification(configured, signed(at(0), body, WEBHOOK_SECRET)),
+      'invalid_signature',
+    );
   });
 });

@@ -19,8 +19,9 @@ const event = z.looseObject({ type: z.string().min(1) });
 
 /**
  * A WHOOP webhook: `X-WHOOP-Signature` = base64(HMAC-SHA256(secret, timestamp + body)) with
- * `X-WHOOP-Signature-Timestamp` (ms), refused outside five minutes. The secret is the app's
- * client secret unless `webhookSecret` is set. WHOOP sends data events only (no revocation
+ * `X-WHOOP-Signature-Timestamp` (ms), refused outside five minutes. WHOOP signs with the
+ * app's client secret, always: a `webhookSecret` configured for anything else never replaces
+ * it. WHOOP sends data events only (no revocation
  * notice is documented), so a verified event is acknowledged and ignored; its signed timestamp
  * is its issue time.
  * @see https://developer.whoop.com/docs/developing/webhooks/
@@ -28,7 +29,7 @@ const event = z.looseObject({ type: z.string().min(1) });
 function verifyWhoop(provider: Provider, input: NotificationInput) {
   const signature = requireHeader(input, WHOOP_SIGNATURE_HEADER);
   const timestamp = requireHeader(input, WHOOP_TIMESTAMP_HEADER);
-  const secret = (provider.webhookSecret ?? provider.clientSecret).reveal();
+  const secret = provider.clientSecret.reveal();
   if (!verifyHmacSha256(secret, prefixed(timestamp, input.rawBody), signature, 'base64')) {
     throw new NotificationError('invalid_signature', `${WHOOP_SIGNATURE_HEADER} does not match`);
   }

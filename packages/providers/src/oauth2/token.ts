@@ -113,8 +113,14 @@ export function processTokenResponse(
     data.refresh_token === undefined ? context.previousRefreshToken : secret(data.refresh_token);
   const scopes = data.scope === undefined ? context.requestedScopes : splitScopes(data.scope);
   const expiresAt = expiresAfter(now, data.expires_in);
+  const knownLifetime =
+    provider.refreshTokenLifetimeDays === undefined
+      ? undefined
+      : provider.refreshTokenLifetimeDays * 86_400;
   const refreshTokenExpiresAt =
-    data.refresh_token === undefined ? undefined : expiresAfter(now, data.refresh_token_expires_in);
+    data.refresh_token === undefined
+      ? undefined
+      : expiresAfter(now, data.refresh_token_expires_in ?? knownLifetime);
   const tokenType = data.token_type ?? 'Bearer';
   return {
     accessToken: secret(data.access_token),

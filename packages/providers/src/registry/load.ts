@@ -20,6 +20,7 @@ import {
   type OAuth2Entry,
 } from './schema.js';
 import { readProvidersFile } from './file.js';
+import { checkSuccessors } from './sunset.js';
 
 export type RegisteredProvider = Provider | UnconfiguredProvider;
 
@@ -48,6 +49,7 @@ const URL_FIELDS = [
   'apiBaseUrl',
   'requestTokenUrl',
   'accessTokenUrl',
+  'tokenExchangeUrl',
 ] as const;
 
 function parseEntry<S extends z.ZodType>(schema: S, id: string, entry: unknown): z.output<S> {
@@ -110,13 +112,31 @@ function credentialsOf(id: string, entry: OAuth2Entry | OAuth1Entry) {
 }
 
 /** Members of an entry that configure the connection rather than describe the provider. */
-const NOT_DEFINITION = new Set(['kind', 'clientId', 'clientSecret', 'webhookSecret', 'urlParams']);
-type NotDefinition = 'kind' | 'clientId' | 'clientSecret' | 'webhookSecret' | 'urlParams';
+const NOT_DEFINITION = new Set([
+  'kind',
+  'clientId',
+  'clientSecret',
+  'webhookSecret',
+  'urlParams',
+  'region',
+]);
+type NotDefinition =
+  'kind' | 'clientId' | 'clientSecret' | 'webhookSecret' | 'urlParams' | 'region';
+
+/** A `null` in the file clears the built-in's value (`"sunsetAt": null`). */
+const CLEARABLE = new Set(['sunsetAt', 'successor']);
 
 function definitionFields<T extends object>(entry: T): Omit<T, NotDefinition> {
   return Object.fromEntries(
     Object.entries(entry).filter(([key]) => !NOT_DEFINITION.has(key)),
   ) as Omit<T, NotDefinition>;
+}
+
+/** Drops the members a file entry cleared with `null`. */
+function withoutCleared<T extends object>(merged: T): T {
+  return Object.fromEntries(
+    Object.entries(merged).filter(([key, value]) => !(CLEARABLE.has(key) && value === null)),
+  ) as T;
 }
 
 function mergeOAuth2(id: string, base: OAuth2Definition | undefined, entry: OAuth2Entry) {
@@ -151,6 +171,29 @@ function mergeOAuth1(id: string, base: OAuth1Definition | undefined, entry: OAut
   } satisfies OAuth1Definition;
 }
 
+/** The definition with `entry.region`'s endpoints; endpoints the entry names itself win. */
+function inRegion<T extends ProviderDefinition>(
+  id: string,
+  merged: T,
+  entry: OAuth2Entry | OAuth1Entry,
+): T {
+  const region = entry.region ?? '';
+  const urls = merged.regions?.[region];
+  if (urls === undefined) {
+    const known = Object.keys(merged.regions ?? {});
+    throw new ProvidersFileError(
+      `"${id}".region must be ${known.length === 0 ? 'absent (this provider has no regions)' : known.map((name) => JSON.stringify(name)).join(' or ')}`,
+      { providerId: id, field: 'region' },
+    );
+  }
+  const own = Object.fromEntries(
+    URL_FIELDS.filter((field) => (entry as Record<string, unknown>)[field] !== undefined).map(
+      (field) => [field, (entry as Record<string, unknown>)[field]],
+    ),
+  );
+  return { ...merged, ...urls, ...own };
+}
+
 /** A built-in's kind, or a custom entry's declared one. */
 function kindOf(id: string, base: ProviderDefinition | undefined, raw: unknown) {
   if (base !== undefined) return base.kind;
@@ -175,14 +218,15 @@ function resolve(
   let merged: ProviderDefinition;
   if (kindOf(id, base, raw) === 'oauth2') {
     const parsed = parseEntry(custom ? customOAuth2Schema : oauth2EntrySchema, id, input);
-    merged = mergeOAuth2(id, base as OAuth2Definition | undefined, parsed);
+    merged = withoutCleared(mergeOAuth2(id, base as OAuth2Definition | undefined, parsed));
     entry = parsed;
   } else {
     const parsed = parseEntry(custom ? customOAuth1Schema : oauth1EntrySchema, id, input);
-    merged = mergeOAuth1(id, base as OAuth1Definition | undefined, parsed);
+    merged = withoutCleared(mergeOAuth1(id, base as OAuth1Definition | undefined, parsed));
     entry = parsed;
   }
   const credentials = credentialsOf(id, entry);
+  if (entry.region !== undefined) merged = inRegion(id, merged, entry);
   const filled = fillUrls(id, merged, entry.urlParams ?? {}, credentials !== undefined);
   if (credentials === undefined) return Object.freeze({ ...filled, configured: false as const });
   return Object.freeze({
@@ -233,6 +277,7 @@ export function loadProviders(options: LoadProvidersOptions): ProviderRegistry {
     }
     providers.set(id, resolve(id, undefined, raw, redirectUri));
   }
+  checkSuccessors(providers);
   const list = Object.freeze([...providers.values()]);
   return {
     get: (id) => providers.get(id),

@@ -28,6 +28,16 @@ const webhookSecret = z
   )
   .transform((value) => new Secret(value));
 
+/** `2026-12-31`, or a full ISO date-time (`2026-12-31T00:00:00Z`). */
+const isoInstant = z
+  .string()
+  .refine(
+    (value) =>
+      /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(value) &&
+      !Number.isNaN(Date.parse(value)),
+    'must be an ISO date (YYYY-MM-DD) or date-time',
+  );
+
 const common = {
   displayName: text.optional(),
   clientId: text.optional(),
@@ -40,6 +50,10 @@ const common = {
   pin: z.boolean().optional(),
   issuer: url.optional(),
   authorizationResponseIss: z.boolean().optional(),
+  // null clears a built-in's sunset (an operator who knows better than the catalog).
+  sunsetAt: isoInstant.nullable().optional(),
+  successor: z.string().regex(PROVIDER_ID, 'must be a provider id').nullable().optional(),
+  region: text.optional(),
   rateLimit: z
     .strictObject({ requests: z.int().positive(), perSeconds: z.number().positive() })
     .optional(),
@@ -54,6 +68,7 @@ export const oauth2EntrySchema = z.strictObject({
   authorizationParams: z.record(z.string(), z.string()).optional(),
   tokenEndpointAuthMethod: z.enum(TOKEN_ENDPOINT_AUTH_METHODS).optional(),
   pkce: z.union([z.boolean(), z.enum(['required', 'supported', 'none'])]).optional(),
+  refreshTokenLifetimeDays: z.number().positive().max(3_650).optional(),
 });
 
 export const oauth1EntrySchema = z.strictObject({
@@ -61,6 +76,7 @@ export const oauth1EntrySchema = z.strictObject({
   ...common,
   requestTokenUrl: url.optional(),
   accessTokenUrl: url.optional(),
+  tokenExchangeUrl: url.optional(),
 });
 
 const credentials = { clientId: true, clientSecret: true } as const;

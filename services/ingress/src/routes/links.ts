@@ -61,7 +61,7 @@ export const linkRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
         summary: 'Start linking a user to a provider',
         tags: ['links'],
         body: linkBody,
-        response: { 201: linkResponse, ...authedErrorResponses(404, 409, 422) },
+        response: { 201: linkResponse, ...authedErrorResponses(404, 409, 410, 422) },
       },
     },
     async (request, reply) => {

@@ -1,4 +1,4 @@
-import type { RegisteredProvider } from '@tokenlane/providers';
+import { isRetired, type RegisteredProvider } from '@tokenlane/providers';
 import type { Runtime } from '@tokenlane/runtime';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -15,10 +15,25 @@ export const providerViewSchema = z
     deprecated: z
       .object({
         note: z.string(),
-        sunset: z.string().optional(),
-        replacedBy: z.string().optional(),
+        sunset: z.string().optional().describe('Same as sunsetAt (kept for older clients)'),
+        replacedBy: z.string().optional().describe('Same as successor (kept for older clients)'),
       })
       .nullable(),
+    sunsetAt: z
+      .string()
+      .nullable()
+      .describe(
+        'When the provider stops answering (ISO date); its connections then need a re-link',
+      ),
+    successor: z.string().nullable().describe('Where its users move (link this provider instead)'),
+    retired: z
+      .boolean()
+      .describe('The sunset has passed: new links are refused (410 provider_retired)'),
+    tokenExchange: z
+      .boolean()
+      .describe(
+        'Its users can be moved to the successor without them (migration mode token_exchange)',
+      ),
   })
   .meta({ id: 'Provider' });
 
@@ -26,7 +41,7 @@ export type ProviderView = z.output<typeof providerViewSchema>;
 
 /** What a backend may know about a provider: never a client id, secret or webhook secret. */
 export function toProviderView(provider: RegisteredProvider): ProviderView {
-  const { deprecated } = provider;
+  const { deprecated, sunsetAt, successor } = provider;
   return {
     id: provider.id,
     displayName: provider.displayName,
@@ -39,9 +54,13 @@ export function toProviderView(provider: RegisteredProvider): ProviderView {
         ? null
         : {
             note: deprecated.note,
-            ...(deprecated.sunset === undefined ? {} : { sunset: deprecated.sunset }),
-            ...(deprecated.replacedBy === undefined ? {} : { replacedBy: deprecated.replacedBy }),
+            ...(sunsetAt === undefined ? {} : { sunset: sunsetAt }),
+            ...(successor === undefined ? {} : { replacedBy: successor }),
           },
+    sunsetAt: sunsetAt ?? null,
+    successor: successor ?? null,
+    retired: isRetired(provider),
+    tokenExchange: provider.kind === 'oauth1' && provider.tokenExchangeUrl !== undefined,
   };
 }
 
@@ -55,7 +74,7 @@ export const providerRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
     '/v1/providers',
     {
       schema: {
-        summary: 'List providers: id, kind, link method, configured, deprecation',
+        summary: 'List providers: id, kind, link method, configured, sunset and successor',
         tags: ['providers'],
         response: {
           200: z.object({ data: z.array(providerViewSchema) }),

@@ -41,6 +41,26 @@ function intakeProvider(rt: Runtime, id: string): Provider {
   return provider;
 }
 
+/**
+ * The providers whose connections a verified notice may name: the intake's own, and its
+ * successor or predecessor when both speak the same notification format. A migration moves
+ * connections between them (Garmin OAuth 1.0a → 2.0) while the provider keeps pushing to one
+ * URL, and the user ids stay the same.
+ */
+function noticeProviders(rt: Runtime, provider: Provider): string[] {
+  const format = notificationFormatOf(provider);
+  const related = rt.providers
+    .list()
+    .filter(
+      (other) =>
+        other.id !== provider.id &&
+        (other.successor === provider.id || provider.successor === other.id) &&
+        other.configured &&
+        notificationFormatOf(other) === format,
+    );
+  return [provider.id, ...related.map((other) => other.id)];
+}
+
 /** verifyNotification, its refusals as 401 (signature) and 400 (payload). */
 function verified(provider: Provider, input: NotificationInput): NotificationOutcome {
   try {
@@ -88,10 +108,11 @@ export const webhookRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
   { runtime },
   done,
 ) => {
-  // This plugin's own scope: JSON stays a Buffer here, the rest of the app parses it.
+  // This plugin's own scope: JSON stays a Buffer here, the rest of the app parses it. Withings
+  // posts forms, which stay raw bytes too.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
-    'application/json',
+    ['application/json', 'application/x-www-form-urlencoded'],
     { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES },
     (_request, body, parsed) => {
       parsed(null, body);
@@ -137,14 +158,16 @@ export const webhookRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
         let enqueued = 0;
         let ignored = 0;
         if (outcome.kind === 'revoked') {
-          const result = await applyRevocationNotice(runtime, {
-            provider: provider.id,
-            rawBody,
-            revocations: outcome.revocations,
-          });
-          logIgnored(request.log, provider.id, result);
-          enqueued = result.enqueued;
-          ignored = result.decisions.filter((d) => d.reason === 'linked_after_notice').length;
+          for (const target of noticeProviders(runtime, provider)) {
+            const result = await applyRevocationNotice(runtime, {
+              provider: target,
+              rawBody,
+              revocations: outcome.revocations,
+            });
+            logIgnored(request.log, target, result);
+            enqueued += result.enqueued;
+            ignored += result.decisions.filter((d) => d.reason === 'linked_after_notice').length;
+          }
         }
         const issuedAt = outcome.kind === 'ignored' ? outcome.issuedAt?.toISOString() : undefined;
         request.log.info(
@@ -160,7 +183,8 @@ export const webhookRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
       url,
       {
         schema: {
-          summary: "Answer a provider's subscription handshake (Fitbit, Strava, Oura)",
+          summary:
+            "Answer a provider's subscription handshake (Fitbit, Strava, Oura; Withings' HEAD check)",
           tags: ['webhooks'],
           params,
           querystring: query,
