@@ -133,6 +133,20 @@ describe('Garmin OAuth 1.0a → garmin-oauth2 by token exchange, through ingress
     const { accessToken } = token.body as { accessToken: string };
     expect(peer.userOfAccessToken(accessToken)).toBe('garmin-u-ok');
     expect(peer.exchanges('garmin-u-ok')).toBe(1);
+    // The new grant refreshes at garmin-oauth2 (rotating refresh tokens, client_secret in the form).
+    const version = migrated.tokenVersion;
+    expect((await stack.api('POST', `/v1/connections/${ok}/refresh`)).status).toBe(202);
+    await vi.waitFor(
+      async () => {
+        expect((await findConnection(stack.db.db, ok))!.tokenVersion).toBeGreaterThan(version);
+      },
+      { timeout: 15_000, interval: 200 },
+    );
+    expect(peer.refreshes()).toBe(1);
+    const refreshed = await stack.api('GET', `/v1/connections/${ok}/token`);
+    const next = (refreshed.body as { accessToken: string }).accessToken;
+    expect(next).not.toBe(accessToken);
+    expect(peer.userOfAccessToken(next)).toBe('garmin-u-ok');
 
     const [event] = await eventsOf(stack, 'connection.migrated', ok);
     expect(event?.data).toMatchObject({
