@@ -3,7 +3,7 @@ import { findConnection } from '@tokenlane/db';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from '../peers/scripted-provider.js';
 import { RETURN_URL, startStack, type Stack } from '../support/stack.js';
-import { LinkBrowser, viaHttp } from '../support/link-browser.js';
+import { linkAsUser } from '../support/link-browser.js';
 
 /**
  * The failure policy through the real worker, counted at the provider: how many token requests
@@ -28,19 +28,7 @@ async function startWorld(providerIds: readonly string[], env: Record<string, st
 
 /** Links `user` at `provider` through the API, the peer's instant consent and the callback. */
 async function link({ stack }: World, provider: string, user: string): Promise<ConnectionId> {
-  const created = await stack.api('POST', '/v1/links', {
-    userId: user,
-    provider,
-    returnUrl: RETURN_URL,
-  });
-  const browser = new LinkBrowser(viaHttp(stack.url), stack.url);
-  const authorize = new URL(
-    await browser.toProvider((created.body as { linkWebUrl: string }).linkWebUrl),
-  );
-  authorize.searchParams.set('user', user);
-  const consent = await fetch(authorize, { redirect: 'manual' });
-  const callback = await browser.callback(new URL(consent.headers.get('location')!));
-  const back = new URL(callback.location!);
+  const back = await linkAsUser(stack, { userId: user, provider, returnUrl: RETURN_URL }, user);
   expect(back.searchParams.get('status')).toBe('success');
   return back.searchParams.get('connectionId') as ConnectionId;
 }

@@ -116,7 +116,9 @@ describe('a Garmin migration of 200 connections survives kill -9 of its worker',
       const second = Math.floor(time / 1000);
       perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
     }
-    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(RATE.requests + 2);
+    // The limit is a fixed window in Redis: slots taken late in one window can arrive, on a
+    // loaded machine, in the next second with that window's own: at most twice the limit.
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(RATE.requests * 2);
     expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(
       ((CONNECTIONS + interrupted) / RATE.requests - 2) * 1000,
     );

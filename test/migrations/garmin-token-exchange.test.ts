@@ -6,6 +6,7 @@ import { startGarminPeer, type GarminPeer } from '../peers/garmin-peer.js';
 import { parsePrometheusText, sampleValue } from '../support/prometheus-text.js';
 import { recordSecret } from '../support/secret-ledger.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { providerUrlOf } from '../support/link-browser.js';
 import {
   eventsOf,
   expectCountsAddUp,
@@ -172,7 +173,7 @@ describe('Garmin OAuth 1.0a → garmin-oauth2 by token exchange, through ingress
     const relink = await stack.api('GET', `/v1/connections/${gone}/token`);
     expect(relink.status).toBe(409);
     const { linkWebUrl } = (relink.body as { error: { linkWebUrl: string } }).error;
-    expect(new URL(linkWebUrl).pathname).toBe('/oauth2Confirm');
+    expect(new URL(await providerUrlOf(stack, linkWebUrl)).pathname).toBe('/oauth2Confirm');
 
     const completed = (await eventsOf(stack, 'migration.completed')).find(
       (e) => e.data.migrationId === migrationId,

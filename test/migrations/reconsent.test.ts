@@ -3,6 +3,7 @@ import { findConnection } from '@tokenlane/db';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from '../peers/scripted-provider.js';
 import { RETURN_URL, startStack, type Stack } from '../support/stack.js';
+import { linkAsUser, providerUrlOf } from '../support/link-browser.js';
 import { eventsOf, expectCountsAddUp, waitForMigration, type MigrationBody } from './support.js';
 
 /** Fitbit's sunset, moved to a few seconds from now through the providers file. */
@@ -36,13 +37,7 @@ afterAll(async () => {
 
 /** A link through the API, the peer's instant consent and the callback; the connection id. */
 async function link(body: Record<string, string>, user: string): Promise<ConnectionId> {
-  const created = await stack.api('POST', '/v1/links', { ...body, returnUrl: RETURN_URL });
-  expect(created.status).toBe(201);
-  const authorize = new URL((created.body as { linkWebUrl: string }).linkWebUrl);
-  authorize.searchParams.set('user', user);
-  const consent = await fetch(authorize, { redirect: 'manual' });
-  const callback = await fetch(consent.headers.get('location')!, { redirect: 'manual' });
-  const back = new URL(callback.headers.get('location')!);
+  const back = await linkAsUser(stack, { ...body, returnUrl: RETURN_URL }, user);
   expect(back.searchParams.get('status')).toBe('success');
   return back.searchParams.get('connectionId') as ConnectionId;
 }
@@ -110,7 +105,7 @@ describe('Fitbit → Google Health by re-consent: half the users re-link, the re
     const relink = await stack.api('GET', `/v1/connections/${gone}/token`);
     expect(relink.status).toBe(409);
     const { linkWebUrl } = (relink.body as { error: { linkWebUrl: string } }).error;
-    expect(linkWebUrl.startsWith(healthPeer.url)).toBe(true);
+    expect((await providerUrlOf(stack, linkWebUrl)).startsWith(healthPeer.url)).toBe(true);
   }, 40_000);
 
   it('a re-link to google-health moves the same connection id and emits connection.migrated', async () => {

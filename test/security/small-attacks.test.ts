@@ -28,6 +28,8 @@ beforeAll(async () => {
   });
   world = await openSecurityWorld({}, (acme) => ({
     'nest-legacy': {
+      // Retired in the catalog: cleared here, so its PIN flow can still be attacked.
+      sunsetAt: null,
       clientId: 'nest-client',
       clientSecret: NEST_SECRET,
       authorizationUrl: pinPeer.authorizationUrl,

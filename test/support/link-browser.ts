@@ -1,6 +1,7 @@
 import { openLink, type BrowserNonce, type LifecycleContext } from '@tokenlane/lifecycle';
 import type { FastifyInstance } from 'fastify';
 import { completeInteraction } from '../peers/oidc-peer.js';
+import type { Api } from './stack.js';
 
 /** One GET to tokenlane as a browser sends it: path and query, and its cookies. */
 export interface BrowserAnswer {
@@ -133,4 +134,34 @@ export async function openLinkInProcess(
     authorizeUrl: opened.authorizeUrl,
     browserNonce: (linkId) => (linkId === opened.linkId ? opened.nonce : undefined),
   };
+}
+
+/**
+ * A link through the API to a peer of ours that consents at once for `?user=` (the scripted
+ * provider, the Garmin peer): creates it, opens it in a fresh browser, consents as `user`, and
+ * brings the redirect to the callback. Returns where tokenlane sent the browser back.
+ */
+export async function linkAsUser(
+  stack: { readonly url: string; api: Api },
+  body: Record<string, unknown>,
+  user: string,
+): Promise<URL> {
+  const created = await stack.api('POST', '/v1/links', body);
+  if (created.status !== 201) throw new Error(`POST /v1/links answered ${created.status}`);
+  const browser = new LinkBrowser(viaHttp(stack.url), stack.url);
+  const authorize = new URL(
+    await browser.toProvider((created.body as { linkWebUrl: string }).linkWebUrl),
+  );
+  authorize.searchParams.set('user', user);
+  const consent = await fetch(authorize, { redirect: 'manual' });
+  const callback = await browser.callback(new URL(consent.headers.get('location')!));
+  return new URL(callback.location!);
+}
+
+/** The provider URL a `linkWebUrl` sends a fresh browser to (opening it uses the link up). */
+export function providerUrlOf(
+  stack: { readonly url: string },
+  linkWebUrl: string,
+): Promise<string> {
+  return new LinkBrowser(viaHttp(stack.url), stack.url).toProvider(linkWebUrl);
 }

@@ -38,6 +38,26 @@ const link = {
 /** Service-wide answers every `/v1` operation may give. */
 const V1: readonly ApiErrorCode[] = ['unauthorized', 'invalid_request', 'service_unavailable'];
 
+const MIGRATION = {
+  id: '3f2e1d0c-9b8a-4766-8554-433221100ffe',
+  from: 'garmin',
+  to: 'garmin-oauth2',
+  mode: 'token_exchange',
+  status: 'running',
+  dryRun: false,
+  counts: {
+    total: 200,
+    migrated: 120,
+    awaitingConsent: 0,
+    reauthRequired: 2,
+    failed: 0,
+    skipped: 0,
+    pending: 78,
+  },
+  createdAt: '2026-12-01T02:00:00.000Z',
+  finishedAt: null,
+};
+
 /**
  * Descriptions, error codes and examples of every public operation, keyed by OpenAPI method
  * and path. The schemas stay beside the routes; this is the prose. A test fails for a route
@@ -170,6 +190,29 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
         nextCursor: '42',
       },
     },
+  },
+  'post /v1/migrations': {
+    description:
+      'Moves a provider’s connections to its declared successor (docs/migrations.md). `token_exchange` (Garmin) needs no user action; `reconsent` asks each user once (`connection.migration_requested`) and moves a connection when its user links the successor. One job per connection, at the provider’s rate limit; resumable; `dryRun` reports and changes nothing.',
+    errors: [...V1, 'not_found', 'unknown_provider', 'provider_not_configured', 'provider_retired'],
+    request: { from: 'garmin', to: 'garmin-oauth2', dryRun: true },
+    responses: { 202: MIGRATION },
+  },
+  'get /v1/migrations': {
+    description: 'Migrations, newest first, with their counts.',
+    errors: V1,
+    responses: { 200: { data: [MIGRATION] } },
+  },
+  'get /v1/migrations/{id}': {
+    description:
+      'One migration: status and counts (`total` = migrated + awaitingConsent + reauthRequired + failed + skipped + pending).',
+    errors: [...V1, 'not_found'],
+    responses: { 200: MIGRATION },
+  },
+  'post /v1/migrations/{id}/cancel': {
+    description: 'Stops a running migration; connections already moved stay moved.',
+    errors: [...V1, 'not_found', 'conflict'],
+    responses: { 202: { ...MIGRATION, status: 'cancelled' } },
   },
   'get /connect/{id}': {
     description:
