@@ -24,7 +24,8 @@ beforeAll(async () => {
     env: { TOKENLANE_SWEEP_INTERVAL_MS: '500' },
     providers: () => ({
       fitbit: { ...fitbitPeer.entry(), sunsetAt: new Date(sunsetAt).toISOString() },
-      'google-health': healthPeer.entry(),
+      // The peer is not Google's authorization server: it sends no `iss` (RFC 9207).
+      'google-health': { ...healthPeer.entry(), authorizationResponseIss: false },
     }),
   });
 }, 90_000);
@@ -110,11 +111,26 @@ describe('Fitbit → Google Health by re-consent: half the users re-link, the re
 
   it('a re-link to google-health moves the same connection id and emits connection.migrated', async () => {
     expect(Date.now()).toBeLessThan(sunsetAt - 5_000);
+    // Someone else's Google account cannot take over a waiting connection: its identity names
+    // another Fitbit user (legacyUserId), so the link fails and the connection stays.
+    const swap = await linkAsUser(
+      stack,
+      {
+        userId: 'u4',
+        provider: 'google-health',
+        connectionId: ids.get('u4')!,
+        returnUrl: RETURN_URL,
+      },
+      'intruder',
+    );
+    expect(swap.searchParams.get('code')).toBe('account_mismatch');
+    expect((await findConnection(stack.db.db, ids.get('u4')!))?.provider).toBe('fitbit');
     for (const user of ['u1', 'u2', 'u3']) {
       const id = ids.get(user)!;
+      // The same person at Google Health: its identity names the Fitbit user id.
       const landed = await link(
         { userId: user, provider: 'google-health', connectionId: id },
-        `health-${user}`,
+        user,
       );
       expect(landed).toBe(id);
       expect((await stack.api('GET', `/v1/connections/${id}`)).body).toMatchObject({

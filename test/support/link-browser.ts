@@ -155,7 +155,10 @@ export async function linkAsUser(
   authorize.searchParams.set('user', user);
   const consent = await fetch(authorize, { redirect: 'manual' });
   const callback = await browser.callback(new URL(consent.headers.get('location')!));
-  return new URL(callback.location!);
+  if (callback.location === undefined) {
+    throw new Error(`the callback answered ${callback.status}: ${callback.body.slice(0, 200)}`);
+  }
+  return new URL(callback.location);
 }
 
 /** The provider URL a `linkWebUrl` sends a fresh browser to (opening it uses the link up). */
