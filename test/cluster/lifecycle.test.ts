@@ -252,8 +252,9 @@ describe('tokenlane on a six-node Redis Cluster', () => {
     const slots = new Set(
       await Promise.all(keys.slice(0, 50).map((key) => world.redis.cluster('KEYSLOT', key))),
     );
+    // The rate-limit windows live one second, so they are checked where they are taken (the
+    // two-worker test above), not here.
     expect(slots.size).toBe(1);
-    expect(keys.some((key) => key.includes(':ratelimit:limited:'))).toBe(true);
   });
 });
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '@tokenlane/ingress';
 import { openTestRuntime, type TestRuntime } from '../support/runtime.js';
 
-const WEBHOOK_SECRET = 'withings-intake-secret-3d2c1b';
+const WEBHOOK_SECRET = 'withings-intake-secret-3d2c1b-0f9e8d7c6b5a';
 
 let opened: TestRuntime;
 let app: ReturnType<typeof buildApp>;
