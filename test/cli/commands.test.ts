@@ -95,7 +95,9 @@ describe('tokenlane against Postgres and Redis', () => {
     const page = json(list) as { data: Record<string, unknown>[]; nextCursor: string | null };
     expect(page.data.map((c) => c.id)).toEqual(ordered.slice(0, 2).map((row) => row.id));
     expect(page.nextCursor).toBe(ordered[1]!.id);
-    expect(next.stdout.split('\n')[1]).toMatch(new RegExp(`^${ordered[2]!.id}  \\S+  fitbit`));
+    // The page after the cursor starts at the third row, whatever its provider (other tests of
+    // this file link connections of their own into the same database).
+    expect(next.stdout.split('\n')[1]).toMatch(new RegExp(`^${ordered[2]!.id}  \\S+  \\S+`));
     expect(Object.keys(page.data[0]!).filter((key) => /token|enc|version/i.test(key))).toEqual([]);
     expect(show.code).toBe(0);
     expect(show.stdout).toContain(`id:               ${seeded[1]!.id}`);
