@@ -9,37 +9,41 @@ const live = sql<boolean>`status in ('active', 'degraded') and refresh_token_exp
  * Live connections whose refresh token expires on its own by `until` and whose expiry has not
  * been announced yet (`expiring_notice_for` differs), soonest first.
  */
-export async function findUnannouncedExpiries(
+export function findUnannouncedExpiries(
   db: DbExecutor,
   until: Date,
   limit: number,
 ): Promise<Connection[]> {
-  const rows = await db
-    .selectFrom('connections')
-    .selectAll()
-    .where(live)
-    .where('refresh_token_expires_at', '<=', until)
-    .where(sql<boolean>`expiring_notice_for is distinct from refresh_token_expires_at`)
-    .orderBy('refresh_token_expires_at')
-    .limit(limit)
-    .execute();
-  return rows.map(toConnection);
+  return expiringBy(db, until, limit, { unannouncedOnly: true });
 }
 
 /** Live connections whose refresh token has expired by `now`. */
-export async function findExpiredRefreshTokens(
+export function findExpiredRefreshTokens(
   db: DbExecutor,
   now: Date,
   limit: number,
 ): Promise<Connection[]> {
-  const rows = await db
+  return expiringBy(db, now, limit, { unannouncedOnly: false });
+}
+
+/** The one scan of the partial index: live refresh tokens expiring by `until`, soonest first. */
+async function expiringBy(
+  db: DbExecutor,
+  until: Date,
+  limit: number,
+  { unannouncedOnly }: { unannouncedOnly: boolean },
+): Promise<Connection[]> {
+  let query = db
     .selectFrom('connections')
     .selectAll()
     .where(live)
-    .where('refresh_token_expires_at', '<=', now)
-    .orderBy('refresh_token_expires_at')
-    .limit(limit)
-    .execute();
+    .where('refresh_token_expires_at', '<=', until);
+  if (unannouncedOnly) {
+    query = query.where(
+      sql<boolean>`expiring_notice_for is distinct from refresh_token_expires_at`,
+    );
+  }
+  const rows = await query.orderBy('refresh_token_expires_at').limit(limit).execute();
   return rows.map(toConnection);
 }
 
