@@ -1,19 +1,15 @@
 import { newConnectionId, type ConnectionId } from '@tokenlane/core';
 import type { EventRecord } from '@tokenlane/db';
-import { JOB_CATALOG, startWorkers } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
-import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notifyHandler } from '../../services/worker/src/jobs/notify.js';
-import { outboxHandler } from '../../services/worker/src/jobs/outbox.js';
 import { openTestRuntime } from '../support/runtime.js';
 import { startReceiver, type Receiver } from './receiver.js';
-import { WEBHOOK_SECRET, append, expectedBody, reload, waitFor } from './support.js';
+import { WEBHOOK_SECRET, append, expectedBody, reload, waitFor, startDelivery } from './support.js';
 
 let receiver: Receiver;
 let opened: Awaited<ReturnType<typeof openTestRuntime>>;
 let rt: Runtime;
-let workers: Worker[];
+let stopDelivery: () => Promise<void>;
 
 beforeAll(async () => {
   receiver = await startReceiver(WEBHOOK_SECRET);
@@ -24,33 +20,11 @@ beforeAll(async () => {
   rt = opened.runtime;
   // What the worker service runs: the two handlers, several notify jobs in parallel, and the
   // relay as a job scheduler (faster here than the production second).
-  workers = startWorkers(
-    { notify: notifyHandler(rt), outbox: outboxHandler(rt) },
-    {
-      connection: rt.workerConnection,
-      prefix: rt.config.queuePrefix,
-      queues: ['notify', 'outbox'],
-      concurrency: { notify: 8 },
-    },
-  );
-  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
-  await rt.queues.queue('outbox').upsertJobScheduler(
-    'outbox',
-    { every: 250 },
-    {
-      name: 'outbox',
-      data: {},
-      opts: {
-        removeOnComplete: JOB_CATALOG.outbox.retention.completed,
-        removeOnFail: JOB_CATALOG.outbox.retention.failed,
-      },
-    },
-  );
+  stopDelivery = await startDelivery(rt, 8);
 });
 
 afterAll(async () => {
-  await rt.queues.queue('outbox').removeJobScheduler('outbox');
-  await Promise.all(workers.map((worker) => worker.close()));
+  await stopDelivery();
   await opened.dispose();
   await receiver.close();
 });

@@ -2,16 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { newConnectionId } from '@tokenlane/core';
 import type { EventRecord } from '@tokenlane/db';
 import { verifyWebhook } from '@tokenlane/client';
-import { JOB_CATALOG, startWorkers } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
-import type { Worker } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notifyHandler } from '../../services/worker/src/jobs/notify.js';
-import { outboxHandler } from '../../services/worker/src/jobs/outbox.js';
 import { openTestRuntime } from '../support/runtime.js';
 import { startReceiver, type Received, type Receiver } from './receiver.js';
-import { append, expectedBody, reload, waitFor } from './support.js';
+import { append, expectedBody, reload, waitFor, startDelivery } from './support.js';
 
 /** A secret in the form Standard Webhooks defines: `whsec_` and base64 of random bytes. */
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
@@ -19,7 +15,7 @@ const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 let receiver: Receiver;
 let opened: Awaited<ReturnType<typeof openTestRuntime>>;
 let rt: Runtime;
-let workers: Worker[];
+let stopDelivery: () => Promise<void>;
 
 beforeAll(async () => {
   receiver = await startReceiver(SECRET);
@@ -28,32 +24,11 @@ beforeAll(async () => {
     env: { TOKENLANE_WEBHOOK_URL: receiver.url, TOKENLANE_WEBHOOK_SECRET: SECRET },
   });
   rt = opened.runtime;
-  workers = startWorkers(
-    { notify: notifyHandler(rt), outbox: outboxHandler(rt) },
-    {
-      connection: rt.workerConnection,
-      prefix: rt.config.queuePrefix,
-      queues: ['notify', 'outbox'],
-    },
-  );
-  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
-  await rt.queues.queue('outbox').upsertJobScheduler(
-    'outbox',
-    { every: 250 },
-    {
-      name: 'outbox',
-      data: {},
-      opts: {
-        removeOnComplete: JOB_CATALOG.outbox.retention.completed,
-        removeOnFail: JOB_CATALOG.outbox.retention.failed,
-      },
-    },
-  );
+  stopDelivery = await startDelivery(rt);
 });
 
 afterAll(async () => {
-  await rt.queues.queue('outbox').removeJobScheduler('outbox');
-  await Promise.all(workers.map((worker) => worker.close()));
+  await stopDelivery();
   await opened.dispose();
   await receiver.close();
 });

@@ -1,6 +1,9 @@
 import type { ConnectionId, EventType } from '@tokenlane/core';
 import { appendEvent, findEvent, type EventRecord } from '@tokenlane/db';
+import { JOB_CATALOG, startWorkers } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
+import { notifyHandler } from '../../services/worker/src/jobs/notify.js';
+import { outboxHandler } from '../../services/worker/src/jobs/outbox.js';
 
 export const WEBHOOK_SECRET = 'whsec_events-test-0123456789abcdef';
 
@@ -55,4 +58,38 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * The delivery side of a worker on `rt`: `notify` and `outbox` workers, and the outbox relay
+ * every 250 ms. Returns its stop.
+ */
+export async function startDelivery(
+  rt: Runtime,
+  notifyConcurrency = 1,
+): Promise<() => Promise<void>> {
+  const workers = startWorkers(
+    { notify: notifyHandler(rt), outbox: outboxHandler(rt) },
+    {
+      connection: rt.workerConnection,
+      prefix: rt.config.queuePrefix,
+      queues: ['notify', 'outbox'],
+      concurrency: { notify: notifyConcurrency },
+    },
+  );
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  const { retention } = JOB_CATALOG.outbox;
+  await rt.queues.queue('outbox').upsertJobScheduler(
+    'outbox',
+    { every: 250 },
+    {
+      name: 'outbox',
+      data: {},
+      opts: { removeOnComplete: retention.completed, removeOnFail: retention.failed },
+    },
+  );
+  return async () => {
+    await rt.queues.queue('outbox').removeJobScheduler('outbox');
+    await Promise.all(workers.map((worker) => worker.close()));
+  };
 }
