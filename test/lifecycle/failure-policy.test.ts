@@ -1,5 +1,7 @@
 import type { ConnectionId, EventType } from '@tokenlane/core';
 import { findConnection } from '@tokenlane/db';
+import { openTokens } from '@tokenlane/lifecycle';
+import { JobQueues, jobIdFor } from '@tokenlane/queue';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from '../peers/scripted-provider.js';
 import { RETURN_URL, startStack, type Stack } from '../support/stack.js';
@@ -113,6 +115,35 @@ describe('every refusal ends: requests per connection within 75 s of the first r
     expect(down).toMatchObject({ status: 'degraded', lastErrorCode: 'provider_unavailable' });
     expect(down.refreshAttempts).toBe(world.peer.refreshes('u-down').length);
     expect(down.refreshDueAt!.getTime()).toBeGreaterThan(Date.now());
+
+    // A 401 report while backing off ends at once: the attempt already due replaces the token.
+    // (The next attempt is moved a minute out, so it cannot land inside this check.)
+    await world.stack.db.db
+      .updateTable('connections')
+      .set({ refresh_due_at: new Date(Date.now() + 60_000) })
+      .where('id', '=', ids.down)
+      .execute();
+    const sent = world.peer.refreshes('u-down').length;
+    const stored = openTokens(world.stack.keyRing, down).accessToken!.reveal();
+    const report = await world.stack.api('POST', `/v1/connections/${ids.down}/unauthorized`, {
+      accessToken: stored,
+    });
+    expect(report.body).toMatchObject({ status: 'accepted' });
+    const queues = new JobQueues(world.stack.redis, world.stack.prefix);
+    try {
+      const jobId = jobIdFor('reauth', { connectionId: ids.down, tokenVersion: down.tokenVersion });
+      await vi.waitFor(
+        async () => {
+          const job = await queues.queue('reauth').getJob(jobId);
+          expect(await job?.getState()).toBe('completed');
+          expect(job?.returnvalue).toEqual({ status: 'skipped', reason: 'backing_off' });
+        },
+        { timeout: 5_000, interval: 100 },
+      );
+    } finally {
+      await queues.close();
+    }
+    expect(world.peer.refreshes('u-down').length).toBe(sent);
   }, 150_000);
 });
 

@@ -1,5 +1,5 @@
 export type { LifecycleContext, LifecycleSettings } from './context.js';
-export { LIFECYCLE_ERROR_CODES, LifecycleError } from './errors.js';
+export { LifecycleError } from './errors.js';
 export type { LifecycleErrorCode } from './errors.js';
 export { acceptCallback } from './links/callback.js';
 export type { BrowserNonce, CallbackQuery, CallbackResult } from './links/callback.js';
@@ -16,17 +16,14 @@ export { readConnection } from './tokens/batching.js';
 export { refreshConnection } from './tokens/refresh.js';
 export type { RefreshOptions, RefreshOutcome, RefreshTrigger } from './tokens/refresh.js';
 export { INTERRUPTED_REFRESH_CODE } from './tokens/refresh-failure.js';
-export { refreshBackoffMs } from './tokens/refresh-backoff.js';
-export { breakerState, providerHealth } from './providers/breaker.js';
-export { DEFAULT_FAILURE_POLICY, failurePolicy, scaledFailurePolicy } from './policy.js';
+export { providerHealth } from './providers/breaker.js';
+export { failurePolicy, scaledFailurePolicy } from './policy.js';
 export type { FailurePolicy } from './policy.js';
-export { takeProviderSlot } from './providers/rate-limit.js';
-export type { ProviderRateLimit } from './providers/rate-limit.js';
 export { reauthConnection, reportUnauthorized } from './tokens/reauth.js';
 export type { ReauthOutcome } from './tokens/reauth.js';
 export { requireReauth, startRelink } from './tokens/relink.js';
 export type { ReauthRequired } from './tokens/relink.js';
-export { requestRefresh, waitForNewTokens } from './tokens/request-refresh.js';
+export { requestRefresh } from './tokens/request-refresh.js';
 export { sweepDueRefreshes } from './tokens/sweep.js';
 export type { SweepOptions } from './tokens/sweep.js';
 export { getUsableToken } from './tokens/token-access.js';
@@ -34,15 +31,13 @@ export type { TokenAccessOptions, UsableToken } from './tokens/token-access.js';
 export { deliverEvent } from './events/deliver.js';
 export type { DeliverOptions } from './events/deliver.js';
 export type { DeliveryOutcome } from './events/deliver.js';
-export { DELIVERY_ERROR_CODES } from './events/errors.js';
 export { DeliveryError } from './events/errors.js';
 export type { DeliveryErrorCode } from './events/errors.js';
 export { relayOutbox } from './events/relay.js';
-export { RELAY_BATCH_SIZE } from './events/relay.js';
 export type { RelayOutcome } from './events/relay.js';
 export { revokeConnection } from './revoke/revoke.js';
 export type { RevokeOptions, RevokeOutcome, RevokeReason } from './revoke/revoke.js';
-export { applyRevocationNotice, NOTICE_CLOCK_SKEW_MS, noticeDigest } from './revoke/notice.js';
+export { applyRevocationNotice } from './revoke/notice.js';
 export type {
   NoticeDecision,
   NoticeDecisionReason,
@@ -51,7 +46,7 @@ export type {
 } from './revoke/notice.js';
 export { toConnectionView, toEventView } from './views.js';
 export type { ConnectionView, EventView } from './views.js';
-export { RETENTION_BATCH, retentionCutoffs, runRetention } from './retention/retention.js';
+export { RETENTION_BATCH, runRetention } from './retention/retention.js';
 export type { RetentionResult } from './retention/retention.js';
 export {
   cancelMigration,
@@ -64,5 +59,4 @@ export type { MigrationView, StartMigrationInput } from './migrations/start.js';
 export { migrateConnection } from './migrations/run.js';
 export type { MigrateOptions, MigrateOutcome } from './migrations/outcome.js';
 export { retireSunsetConnections } from './migrations/sunset.js';
-export { relinkProvider } from './tokens/relink.js';
 export { noticeRefreshTokenExpiry } from './tokens/refresh-token-expiry.js';

@@ -13,6 +13,7 @@ import { openTokens } from '../sealing.js';
 import type { RefreshOutcome } from './refresh.js';
 import { requireReauth } from './relink.js';
 import { requestRefresh, waitForNewTokens } from './request-refresh.js';
+import { refreshWait, type RefreshWait } from './refresh-wait.js';
 
 /** What a `reauth` job did (ids and codes only). */
 export type ReauthOutcome =
@@ -68,6 +69,8 @@ export async function reauthConnection(
     return requireReauth(ctx, connection, 'unauthorized_after_refresh');
   }
   if (!refreshable(ctx, connection)) return requireReauth(ctx, connection, 'unauthorized');
+  const wait = await refreshWait(ctx, connection);
+  if (wait !== undefined) return waitOutcome(ctx, connection, wait);
   const after = await forcedRefresh(ctx, connection);
   if (after === undefined) return { status: 'not_found' };
   if (after.status === 'reauth_required') {
@@ -77,6 +80,22 @@ export async function reauthConnection(
     return { status: 'skipped', reason: 'not_refreshable' };
   }
   return { status: 'refreshed', tokenVersion: after.tokenVersion };
+}
+
+/**
+ * A 401 about a connection whose refreshes may not run now ends the job at once, instead of
+ * waiting through its retries for a refresh that cannot come. Backing off, the attempt already
+ * scheduled at `refresh_due_at` replaces the token; paused, the report's refresh is queued and
+ * runs when the breaker lets it (it keeps its place behind the provider's probe).
+ */
+async function waitOutcome(
+  ctx: LifecycleContext,
+  connection: Connection,
+  wait: RefreshWait,
+): Promise<ReauthOutcome> {
+  if (wait.reason === 'backing_off') return { status: 'skipped', reason: 'backing_off' };
+  await requestRefresh(ctx, connection.id, 'reauth', connection.tokenVersion);
+  return { status: 'deferred', reason: 'provider_unhealthy', retryInMs: wait.waitMs };
 }
 
 /** The reason a refresh wrote when it moved the connection to `reauth_required`. */

@@ -4,9 +4,9 @@ import type { LifecycleContext } from '../context.js';
 import type { Secret } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
 import { openTokens } from '../sealing.js';
-import { breakerState } from '../providers/breaker.js';
 import { startRelink } from './relink.js';
 import { refreshAndWait } from './request-refresh.js';
+import { refreshWait, type RefreshWait } from './refresh-wait.js';
 
 /** A token ready for the backend to use at the provider. */
 export type UsableToken =
@@ -38,11 +38,11 @@ export async function getUsableToken(
 ): Promise<UsableToken> {
   let connection = stored;
   if (!validFor(connection, options.minValiditySeconds)) {
-    const blocked = await refreshBlocked(ctx, connection);
-    if (blocked !== undefined) {
+    const wait = await refreshWait(ctx, connection);
+    if (wait !== undefined) {
       // No refresh may run now: a token still valid is the best answer there is.
       if (validFor(connection, 0)) return usable(ctx, connection);
-      throw blocked;
+      throw waitError(connection, wait);
     }
     connection = (await refreshAndWait(ctx, stored, options.waitMs)) ?? connection;
   }
@@ -69,33 +69,20 @@ function validFor(connection: Connection, seconds: number): boolean {
   return expiresAt - Date.now() > margin;
 }
 
-/**
- * Why the caller cannot have a refresh now, if it cannot: the provider's breaker is open, or
- * the connection is backing off from failed refreshes. The error says when to come back.
- */
-async function refreshBlocked(
-  ctx: LifecycleContext,
-  connection: Connection,
-): Promise<LifecycleError | undefined> {
-  if (!isRefreshable(connection.status) || connection.refreshTokenEnc === null) return undefined;
-  const backoffMs =
-    connection.failingSince !== null && connection.refreshDueAt !== null
-      ? connection.refreshDueAt.getTime() - Date.now()
-      : 0;
-  const breaker = await breakerState(ctx, connection.provider);
-  if (breaker.state === 'open') {
-    return new LifecycleError(
-      'provider_unhealthy',
-      `refreshes at ${connection.provider} are paused: its token endpoint keeps failing (${breaker.code})`,
-      { retryAfterSeconds: breaker.waitMs / 1000 },
-    );
-  }
-  if (backoffMs <= 0) return undefined;
-  return new LifecycleError(
-    'refresh_backoff',
-    `the last refreshes failed (${connection.lastErrorCode ?? 'unknown'}); the next is not due yet`,
-    { retryAfterSeconds: backoffMs / 1000 },
-  );
+/** The token API's answer while no refresh may run: when to come back, and why. */
+function waitError(connection: Connection, wait: RefreshWait): LifecycleError {
+  const retryAfterSeconds = wait.waitMs / 1000;
+  return wait.reason === 'provider_unhealthy'
+    ? new LifecycleError(
+        'provider_unhealthy',
+        `refreshes at ${connection.provider} are paused: its token endpoint keeps failing (${wait.code})`,
+        { retryAfterSeconds },
+      )
+    : new LifecycleError(
+        'refresh_backoff',
+        `the last refreshes failed (${wait.code}); the next is not due yet`,
+        { retryAfterSeconds },
+      );
 }
 
 async function checkUsable(ctx: LifecycleContext, connection: Connection): Promise<void> {
