@@ -11,18 +11,13 @@ import {
   linkConcurrently,
   refreshRequestsByConnection,
   refreshTokenOwners,
-} from '../support/bursts.js';
-import { RETURN_URL } from '../support/stack.js';
-import { startService } from '../support/tokenlane-process.js';
-import {
-  activeAtPeer,
-  allKeys,
-  startClusterWorld,
-  statusTally,
   tally,
   unfinishedJobs,
-  type ClusterWorld,
-} from './support.js';
+} from '../support/bursts.js';
+import { activeAtPeer } from '../support/oidc-stack.js';
+import { RETURN_URL } from '../support/stack.js';
+import { startService } from '../support/tokenlane-process.js';
+import { allKeys, startClusterWorld, statusTally, type ClusterWorld } from './support.js';
 import { LinkBrowser, viaHttp } from '../support/link-browser.js';
 
 /** Connections in the proactive refresh wave. */
