@@ -47,13 +47,7 @@ beforeAll(async () => {
     moreProviders: (acme) => ({
       limited: { ...acme, rateLimit: { requests: LIMIT, perSeconds: 1 } },
       garmin: {
-        clientId: 'cluster-garmin',
-        clientSecret: GARMIN_SECRET,
-        requestTokenUrl: oauth1.requestTokenUrl,
-        authorizationUrl: oauth1.authorizationUrl,
-        accessTokenUrl: oauth1.accessTokenUrl,
-        apiBaseUrl: oauth1.apiBaseUrl,
-        revocationUrl: oauth1.revocationUrl,
+        ...oauth1.entry('cluster-garmin'),
         // The OAuth 1.0a flow stays under test past Garmin's sunset (2026-12-31).
         sunsetAt: null,
       },

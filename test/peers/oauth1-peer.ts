@@ -28,6 +28,16 @@ export interface OAuth1Peer {
   readonly apiBaseUrl: string;
   readonly revocationUrl: string;
   readonly userId: string;
+  /** The providers-file fields of a Garmin-shaped OAuth 1.0a entry on this peer, as `consumerKey`. */
+  entry(consumerKey: string): {
+    clientId: string;
+    clientSecret: string;
+    requestTokenUrl: string;
+    authorizationUrl: string;
+    accessTokenUrl: string;
+    apiBaseUrl: string;
+    revocationUrl: string;
+  };
   /** Plays the user approving at the authorization URL; returns the callback redirect (or `oob` page URL with `oauth_verifier`). */
   approve(authorizationUrl: string): Promise<URL>;
   /** Access tokens the peer considers live. */
@@ -169,15 +179,23 @@ export async function startOAuth1Peer(options: OAuth1PeerOptions): Promise<OAuth
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  return {
-    url: base,
+  const urls = {
     requestTokenUrl: `${base}/oauth/request_token`,
     authorizationUrl: `${base}/oauth/authorize`,
     accessTokenUrl: `${base}/oauth/access_token`,
     apiBaseUrl: base,
     revocationUrl: `${base}/wellness-api/rest/user/registration`,
+  };
+
+  return {
+    url: base,
+    ...urls,
     userId,
+    entry(consumerKey) {
+      const clientSecret = options.consumers[consumerKey];
+      if (clientSecret === undefined) throw new Error(`unknown consumer ${consumerKey}`);
+      return { clientId: consumerKey, clientSecret, ...urls };
+    },
     async approve(authorizationUrl) {
       const agent = new Agent();
       try {
