@@ -1,18 +1,15 @@
 import { openTokens } from '@tokenlane/lifecycle';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  dueWithWaveInFlight,
   linkConcurrently,
   refreshRequestsByConnection,
   refreshTokenOwners,
-} from '../support/bursts.js';
-import { CLUSTER_NODE_TIMEOUT_MS } from '../support/redis-cluster.js';
-import {
-  activeAtPeer,
-  startClusterWorld,
-  statusTally,
   unfinishedJobs,
-  type ClusterWorld,
-} from './support.js';
+} from '../support/bursts.js';
+import { activeAtPeer } from '../support/oidc-stack.js';
+import { CLUSTER_NODE_TIMEOUT_MS } from '../support/redis-cluster.js';
+import { startClusterWorld, statusTally, type ClusterWorld } from './support.js';
 
 /** Connections refreshing when the master goes down. */
 const BURST = 200;
@@ -54,17 +51,7 @@ describe('a Redis Cluster master killed (SIGKILL) during a refresh burst', () =>
     // Every key tokenlane writes carries the prefix's hash tag: this master holds them all.
     const master = await cluster.masterOf(`${oidc.stack.prefix}:refresh:meta`);
     const proxy = oidc.proxy!;
-    // Slowed so that the two workers (50 refreshes each at a time) have a wave in flight.
-    proxy.setMode({ kind: 'delay', ms: 1_000 });
-    const start = proxy.requests.length;
-    await oidc.makeDue(ids);
-    await vi.waitFor(
-      () => {
-        const answered = proxy.requests.slice(start).filter((r) => r.status !== undefined);
-        expect(answered.length).toBeGreaterThanOrEqual(BURST / 4);
-      },
-      { timeout: 30_000, interval: 50 },
-    );
+    const start = await dueWithWaveInFlight(oidc, ids);
     const settledAtKill = (await oidc.rows(ids)).filter(
       (row) => row.token_version > before.get(row.id)!,
     ).length;

@@ -11,18 +11,13 @@ import {
   linkConcurrently,
   refreshRequestsByConnection,
   refreshTokenOwners,
-} from '../support/bursts.js';
-import { RETURN_URL } from '../support/stack.js';
-import { startService } from '../support/tokenlane-process.js';
-import {
-  activeAtPeer,
-  allKeys,
-  startClusterWorld,
-  statusTally,
   tally,
   unfinishedJobs,
-  type ClusterWorld,
-} from './support.js';
+} from '../support/bursts.js';
+import { activeAtPeer } from '../support/oidc-stack.js';
+import { RETURN_URL } from '../support/stack.js';
+import { startService } from '../support/tokenlane-process.js';
+import { allKeys, startClusterWorld, statusTally, type ClusterWorld } from './support.js';
 import { LinkBrowser, viaHttp } from '../support/link-browser.js';
 
 /** Connections in the proactive refresh wave. */
@@ -52,13 +47,7 @@ beforeAll(async () => {
     moreProviders: (acme) => ({
       limited: { ...acme, rateLimit: { requests: LIMIT, perSeconds: 1 } },
       garmin: {
-        clientId: 'cluster-garmin',
-        clientSecret: GARMIN_SECRET,
-        requestTokenUrl: oauth1.requestTokenUrl,
-        authorizationUrl: oauth1.authorizationUrl,
-        accessTokenUrl: oauth1.accessTokenUrl,
-        apiBaseUrl: oauth1.apiBaseUrl,
-        revocationUrl: oauth1.revocationUrl,
+        ...oauth1.entry('cluster-garmin'),
         // The OAuth 1.0a flow stays under test past Garmin's sunset (2026-12-31).
         sunsetAt: null,
       },

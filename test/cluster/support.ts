@@ -1,7 +1,8 @@
 import { hashTagOf } from '@tokenlane/config';
 import type { ConnectionId } from '@tokenlane/core';
-import { JobQueues, type JobName } from '@tokenlane/queue';
+import { JobQueues } from '@tokenlane/queue';
 import { Cluster } from 'ioredis';
+import { tally } from '../support/bursts.js';
 import { uniquePrefix } from '../support/harness.js';
 import { startOidcStack, type OidcStack, type OidcStackOptions } from '../support/oidc-stack.js';
 import { startRedisCluster, type RedisCluster } from '../support/redis-cluster.js';
@@ -82,42 +83,6 @@ export async function allKeys(redis: Cluster): Promise<string[]> {
 export function outsideHashTag(keys: readonly string[], prefix: string): string[] {
   const tag = hashTagOf(prefix);
   return keys.filter((key) => tag === undefined || hashTagOf(key) !== tag);
-}
-
-/** Jobs of `names` not finished yet (waiting, active, delayed, …): zero when nothing is lost. */
-export async function unfinishedJobs(
-  queues: JobQueues,
-  names: readonly JobName[],
-): Promise<number> {
-  let total = 0;
-  for (const name of names) {
-    const counts = await queues
-      .queue(name)
-      .getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
-    total += Object.values(counts).reduce((sum, count) => sum + count, 0);
-  }
-  return total;
-}
-
-/** Whether the peer still honors `token` (introspection with the stack's client). */
-export async function activeAtPeer(oidc: OidcStack, token: string): Promise<boolean> {
-  const credentials = Buffer.from(`${oidc.clientId}:${oidc.clientSecret}`).toString('base64');
-  const response = await fetch(oidc.peer.introspectionUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${credentials}`,
-    },
-    body: new URLSearchParams({ token }),
-  });
-  return ((await response.json()) as { active: boolean }).active;
-}
-
-/** Counts of each distinct value, for assertions and log lines. */
-export function tally(values: readonly unknown[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const value of values) counts[String(value)] = (counts[String(value)] ?? 0) + 1;
-  return counts;
 }
 
 /** The statuses of `ids`, tallied ("active null": 200). */

@@ -21,24 +21,14 @@ beforeAll(async () => {
     // Built-ins pointed at local peers through the providers file.
     providers: () => ({
       garmin: {
-        clientId: 'garmin-key',
-        clientSecret: GARMIN_SECRET,
-        requestTokenUrl: oauth1.requestTokenUrl,
-        authorizationUrl: oauth1.authorizationUrl,
-        accessTokenUrl: oauth1.accessTokenUrl,
-        apiBaseUrl: oauth1.apiBaseUrl,
-        revocationUrl: oauth1.revocationUrl,
+        ...oauth1.entry('garmin-key'),
         // The OAuth 1.0a flow stays under test past Garmin's sunset (2026-12-31).
         sunsetAt: null,
       },
       'nest-legacy': {
         // Works with Nest is retired (new links refused); cleared here to test the PIN flow.
         sunsetAt: null,
-        clientId: 'nest-client',
-        clientSecret: NEST_SECRET,
-        authorizationUrl: pinPeer.authorizationUrl,
-        tokenUrl: pinPeer.tokenUrl,
-        revocationUrl: pinPeer.revocationUrl,
+        ...pinPeer.entry(),
       },
     }),
   });

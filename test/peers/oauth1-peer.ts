@@ -1,9 +1,9 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hmacsign } from 'oauth-sign';
 import { Agent, request } from 'undici';
 import { recordSecret } from '../support/secret-ledger.js';
+import { oauth1Verifier } from './oauth1-verify.js';
 
 export interface OAuth1PeerOptions {
   /** Consumer key → consumer secret. */
@@ -28,6 +28,16 @@ export interface OAuth1Peer {
   readonly apiBaseUrl: string;
   readonly revocationUrl: string;
   readonly userId: string;
+  /** The providers-file fields of a Garmin-shaped OAuth 1.0a entry on this peer, as `consumerKey`. */
+  entry(consumerKey: string): {
+    clientId: string;
+    clientSecret: string;
+    requestTokenUrl: string;
+    authorizationUrl: string;
+    accessTokenUrl: string;
+    apiBaseUrl: string;
+    revocationUrl: string;
+  };
   /** Plays the user approving at the authorization URL; returns the callback redirect (or `oob` page URL with `oauth_verifier`). */
   approve(authorizationUrl: string): Promise<URL>;
   /** Access tokens the peer considers live. */
@@ -43,20 +53,6 @@ interface RequestTokenState {
 }
 
 const random = () => randomBytes(16).toString('hex');
-
-/** `Authorization: OAuth k="v", …` → decoded protocol parameters (RFC 5849 §3.5.1). */
-function oauthHeader(req: IncomingMessage): Record<string, string> | undefined {
-  const header = req.headers.authorization;
-  if (header?.startsWith('OAuth ') !== true) return undefined;
-  const params: Record<string, string> = {};
-  for (const part of header.slice(6).split(/,\s*/)) {
-    const match = /^([^=]+)="([^"]*)"$/.exec(part.trim());
-    if (match?.[1] !== undefined && match[2] !== undefined) {
-      params[decodeURIComponent(match[1])] = decodeURIComponent(match[2]);
-    }
-  }
-  return params;
-}
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -82,64 +78,19 @@ function reply(
  */
 export async function startOAuth1Peer(options: OAuth1PeerOptions): Promise<OAuth1Peer> {
   const userId = options.userId ?? 'garmin-user-7';
-  const maxSkew = options.maxSkewSeconds ?? 300;
   const requestTokens = new Map<string, RequestTokenState>();
   const accessTokens = new Map<string, { secret: string; consumerKey: string }>();
-  const nonces = new Set<string>();
   const source = 'oauth1-peer';
   for (const secret of Object.values(options.consumers)) {
     recordSecret('client_secret', secret, source);
   }
 
   /** The RFC 5849 §3.2 checks; a problem name for `oauth_problem`, or the verified params. */
-  function verify(
-    req: IncomingMessage,
-    body: string,
-    tokenSecretOf: (token: string) => string | undefined,
-  ) {
-    const oauth = oauthHeader(req);
-    if (oauth === undefined) return { problem: 'parameter_absent' } as const;
-    const signature = oauth.oauth_signature;
-    // Everything in the header but the signature and realm is signed (RFC 5849 §3.4.1.3.1).
-    const signed = Object.fromEntries(
-      Object.entries(oauth).filter(([key]) => key !== 'oauth_signature' && key !== 'realm'),
-    );
-    const consumerSecret = options.consumers[signed.oauth_consumer_key ?? ''];
-    if (consumerSecret === undefined) return { problem: 'consumer_key_unknown' } as const;
-    if (signed.oauth_signature_method !== 'HMAC-SHA1')
-      return { problem: 'signature_method_rejected' } as const;
-    if (signed.oauth_version !== undefined && signed.oauth_version !== '1.0')
-      return { problem: 'version_rejected' } as const;
-    const timestamp = Number(signed.oauth_timestamp);
-    if (!Number.isInteger(timestamp) || Math.abs(Date.now() / 1000 - timestamp) > maxSkew) {
-      return { problem: 'timestamp_refused' } as const;
-    }
-    const nonceKey = `${signed.oauth_consumer_key}:${timestamp}:${signed.oauth_nonce ?? ''}`;
-    if (signed.oauth_nonce === undefined || nonces.has(nonceKey))
-      return { problem: 'nonce_used' } as const;
-    const tokenSecret = signed.oauth_token === undefined ? '' : tokenSecretOf(signed.oauth_token);
-    if (tokenSecret === undefined) return { problem: 'token_rejected' } as const;
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
-    const form = req.headers['content-type']?.includes('x-www-form-urlencoded') ? body : '';
-    const params: Record<string, string> = {
-      ...Object.fromEntries(url.searchParams),
-      ...Object.fromEntries(new URLSearchParams(form)),
-      ...signed,
-    };
-    const expected = hmacsign(
-      req.method ?? 'GET',
-      `${url.origin}${url.pathname}`,
-      params,
-      consumerSecret,
-      tokenSecret,
-    );
-    const given = Buffer.from(signature ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
-      return { problem: 'signature_invalid' } as const;
-    }
-    nonces.add(nonceKey);
-    return { params: signed };
-  }
+  const verify = oauth1Verifier({
+    consumers: options.consumers,
+    maxSkewSeconds: options.maxSkewSeconds,
+    rejectOtherVersions: true,
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const body = await readBody(req);
@@ -228,15 +179,23 @@ export async function startOAuth1Peer(options: OAuth1PeerOptions): Promise<OAuth
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  return {
-    url: base,
+  const urls = {
     requestTokenUrl: `${base}/oauth/request_token`,
     authorizationUrl: `${base}/oauth/authorize`,
     accessTokenUrl: `${base}/oauth/access_token`,
     apiBaseUrl: base,
     revocationUrl: `${base}/wellness-api/rest/user/registration`,
+  };
+
+  return {
+    url: base,
+    ...urls,
     userId,
+    entry(consumerKey) {
+      const clientSecret = options.consumers[consumerKey];
+      if (clientSecret === undefined) throw new Error(`unknown consumer ${consumerKey}`);
+      return { clientId: consumerKey, clientSecret, ...urls };
+    },
     async approve(authorizationUrl) {
       const agent = new Agent();
       try {

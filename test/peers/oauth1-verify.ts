@@ -22,11 +22,13 @@ export type VerifyResult =
 /**
  * An RFC 5849 §3.2 verifier of signed requests, independent of the client under test: the
  * signature is recomputed with `oauth-sign` (not `oauth-1.0a`), and timestamp and nonce are
- * checked. `tokenSecretOf` answers the secret of a token the server knows.
+ * checked. `tokenSecretOf` answers the secret of a token the server knows. With
+ * `rejectOtherVersions`, an `oauth_version` other than `1.0` is refused (`version_rejected`).
  */
 export function oauth1Verifier(options: {
   readonly consumers: Readonly<Record<string, string>>;
-  readonly maxSkewSeconds?: number;
+  readonly maxSkewSeconds?: number | undefined;
+  readonly rejectOtherVersions?: boolean;
 }) {
   const maxSkew = options.maxSkewSeconds ?? 300;
   const nonces = new Set<string>();
@@ -37,6 +39,7 @@ export function oauth1Verifier(options: {
   ): VerifyResult => {
     const oauth = oauthHeader(req);
     if (oauth === undefined) return { problem: 'parameter_absent' };
+    // Everything in the header but the signature and realm is signed (RFC 5849 §3.4.1.3.1).
     const signed = Object.fromEntries(
       Object.entries(oauth).filter(([key]) => key !== 'oauth_signature' && key !== 'realm'),
     );
@@ -44,6 +47,12 @@ export function oauth1Verifier(options: {
     if (consumerSecret === undefined) return { problem: 'consumer_key_unknown' };
     if (signed.oauth_signature_method !== 'HMAC-SHA1')
       return { problem: 'signature_method_rejected' };
+    if (
+      options.rejectOtherVersions === true &&
+      signed.oauth_version !== undefined &&
+      signed.oauth_version !== '1.0'
+    )
+      return { problem: 'version_rejected' };
     const timestamp = Number(signed.oauth_timestamp);
     if (!Number.isInteger(timestamp) || Math.abs(Date.now() / 1000 - timestamp) > maxSkew) {
       return { problem: 'timestamp_refused' };

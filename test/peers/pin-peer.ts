@@ -14,6 +14,14 @@ export interface PinPeer {
   readonly authorizationUrl: string;
   readonly tokenUrl: string;
   readonly revocationUrl: string;
+  /** The providers-file fields of a `nest-legacy` entry on this peer, with its client. */
+  entry(): {
+    clientId: string;
+    clientSecret: string;
+    authorizationUrl: string;
+    tokenUrl: string;
+    revocationUrl: string;
+  };
   /** Plays the user approving: the PIN the provider shows for this authorization URL. */
   approve(authorizationUrl: string): string;
   /** Access tokens issued so far. */
@@ -64,10 +72,14 @@ export async function startPinPeer(client: {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
+  const urls = {
     authorizationUrl: `${base}/login/oauth2`,
     tokenUrl: `${base}/oauth2/access_token`,
     revocationUrl: `${base}/oauth2/access_tokens`,
+  };
+  return {
+    ...urls,
+    entry: () => ({ clientId: client.clientId, clientSecret: client.clientSecret, ...urls }),
     approve: (authorizationUrl) => {
       const url = new URL(authorizationUrl);
       if (url.searchParams.get('client_id') !== client.clientId) throw new Error('unknown client');

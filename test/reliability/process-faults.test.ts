@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  dueWithWaveInFlight,
   linkConcurrently,
   refreshRequestsByConnection,
   refreshTokenOwners,
@@ -49,17 +50,7 @@ describe('worker processes failing and scaling during a refresh burst', () => {
     const owners = await refreshTokenOwners(oidc, ids);
     const before = new Map((await oidc.rows(ids)).map((row) => [row.id, row.token_version]));
     const proxy = oidc.proxy!;
-    // Slowed so that the two workers (50 refreshes each at a time) have a wave in flight.
-    proxy.setMode({ kind: 'delay', ms: 1_000 });
-    const start = proxy.requests.length;
-    await oidc.makeDue(ids);
-    await vi.waitFor(
-      () => {
-        const answered = proxy.requests.slice(start).filter((r) => r.status !== undefined);
-        expect(answered.length).toBeGreaterThanOrEqual(KILL_BURST / 4);
-      },
-      { timeout: 30_000, interval: 50 },
-    );
+    const start = await dueWithWaveInFlight(oidc, ids);
     const workers = oidc.stack.services.filter((service) => service.name === 'worker');
     await Promise.all(workers.map((worker) => worker.stop('SIGKILL')));
     const killedAt = Date.now();

@@ -6,8 +6,10 @@ import {
   linkConcurrently,
   refreshRequestsByConnection,
   refreshTokenOwners,
+  tally,
+  unfinishedJobs,
 } from '../support/bursts.js';
-import { startOidcStack, type OidcStack } from '../support/oidc-stack.js';
+import { activeAtPeer, startOidcStack, type OidcStack } from '../support/oidc-stack.js';
 import type { Api, ApiResponse, IngressReplica } from '../support/stack.js';
 
 let oidc: OidcStack;
@@ -30,38 +32,6 @@ afterAll(async () => {
   await queues.close();
   await oidc.close();
 });
-
-/** Whether the peer still honors `token` (a reused refresh token revokes the whole grant). */
-async function activeAtPeer(token: string): Promise<boolean> {
-  const credentials = Buffer.from(`${oidc.clientId}:${oidc.clientSecret}`).toString('base64');
-  const response = await fetch(oidc.peer.introspectionUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${credentials}`,
-    },
-    body: new URLSearchParams({ token }),
-  });
-  return ((await response.json()) as { active: boolean }).active;
-}
-
-/** Jobs not yet finished in the queues a refresh can come from. */
-async function unfinishedJobs(): Promise<number> {
-  let total = 0;
-  for (const name of ['refresh', 'reauth'] as const) {
-    const counts = await queues
-      .queue(name)
-      .getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
-    total += Object.values(counts).reduce((sum, count) => sum + count, 0);
-  }
-  return total;
-}
-
-const count = (values: readonly unknown[]) => {
-  const counts = new Map<string, number>();
-  for (const value of values) counts.set(String(value), (counts.get(String(value)) ?? 0) + 1);
-  return Object.fromEntries(counts);
-};
 
 describe('two ingress and two worker replicas during a refresh wave', () => {
   it('token requests, refresh calls and 401 reports through both ingresses refresh each connection once', async () => {
@@ -119,7 +89,7 @@ describe('two ingress and two worker replicas during a refresh wave', () => {
 
     await vi.waitFor(
       async () => {
-        expect(await unfinishedJobs()).toBe(0);
+        expect(await unfinishedJobs(queues, ['refresh', 'reauth'])).toBe(0);
       },
       { timeout: 60_000, interval: 250 },
     );
@@ -127,7 +97,9 @@ describe('two ingress and two worker replicas during a refresh wave', () => {
     const requests = refreshRequestsByConnection(proxy.requests.slice(seen), owners);
     const grants = ids.map((id) => requests.get(id)!.length);
     const alive = await Promise.all(
-      after.map((row) => activeAtPeer(openTokens(oidc.stack.keyRing, row).refreshToken!.reveal())),
+      after.map((row) =>
+        activeAtPeer(oidc, openTokens(oidc.stack.keyRing, row).refreshToken!.reveal()),
+      ),
     );
     const reauth = await queues.queue('reauth').getJobs(['completed', 'failed']);
     const reauthOutcomes = reauth
@@ -136,16 +108,16 @@ describe('two ingress and two worker replicas during a refresh wave', () => {
     console.log(
       `${ids.length} connections, ${calls.length} calls over 2 ingresses and 2 workers, ` +
         `${heldAtRelease} token requests held at the peer until all were in: ` +
-        `answers ${JSON.stringify(count(responses.map((r) => `${r.kind} ${r.status}`)))}, ` +
-        `token requests at the peer per connection ${JSON.stringify(count(grants))}, ` +
-        `reauth jobs ${JSON.stringify(count(reauthOutcomes))}, ` +
-        `statuses ${JSON.stringify(count(after.map((row) => `${row.status} ${row.lastErrorCode}`)))}, ` +
-        `stored refresh tokens honored by the peer ${JSON.stringify(count(alive))}`,
+        `answers ${JSON.stringify(tally(responses.map((r) => `${r.kind} ${r.status}`)))}, ` +
+        `token requests at the peer per connection ${JSON.stringify(tally(grants))}, ` +
+        `reauth jobs ${JSON.stringify(tally(reauthOutcomes))}, ` +
+        `statuses ${JSON.stringify(tally(after.map((row) => `${row.status} ${row.lastErrorCode}`)))}, ` +
+        `stored refresh tokens honored by the peer ${JSON.stringify(tally(alive))}`,
     );
 
     // At the peer: exactly one refresh grant per connection, none refused (rotation is on:
     // a second one would have spent the rotated token and answered invalid_grant).
-    expect(count(grants)).toEqual({ 1: ids.length });
+    expect(tally(grants)).toEqual({ 1: ids.length });
     for (const id of ids) expect(requests.get(id)![0]).toMatchObject({ status: 200 });
     // The stored tokens still work: no reuse made the peer revoke a grant behind our back.
     expect(alive).toEqual(ids.map(() => true));

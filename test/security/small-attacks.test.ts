@@ -30,21 +30,9 @@ beforeAll(async () => {
     'nest-legacy': {
       // Retired in the catalog: cleared here, so its PIN flow can still be attacked.
       sunsetAt: null,
-      clientId: 'nest-client',
-      clientSecret: NEST_SECRET,
-      authorizationUrl: pinPeer.authorizationUrl,
-      tokenUrl: pinPeer.tokenUrl,
-      revocationUrl: pinPeer.revocationUrl,
+      ...pinPeer.entry(),
     },
-    garmin: {
-      clientId: 'garmin-key',
-      clientSecret: GARMIN_SECRET,
-      requestTokenUrl: oauth1.requestTokenUrl,
-      authorizationUrl: oauth1.authorizationUrl,
-      accessTokenUrl: oauth1.accessTokenUrl,
-      apiBaseUrl: oauth1.apiBaseUrl,
-      revocationUrl: oauth1.revocationUrl,
-    },
+    garmin: oauth1.entry('garmin-key'),
     // acme's peer always sends iss; this entry says so.
     strict: { ...acme, authorizationResponseIss: true },
   }));

@@ -1,5 +1,6 @@
 import type { ConnectionId } from '@tokenlane/core';
 import { openTokens } from '@tokenlane/lifecycle';
+import type { JobName, JobQueues } from '@tokenlane/queue';
 import type { ProxiedRequest } from './fault-proxy.js';
 import { expect, vi } from 'vitest';
 import type { OidcStack } from './oidc-stack.js';
@@ -52,6 +53,51 @@ export function refreshRequestsByConnection(
     if (owner !== undefined) byConnection.get(owner)!.push(request);
   }
   return byConnection;
+}
+
+/**
+ * Makes `ids` due while the provider answers after a second, and returns once a quarter of
+ * them have been answered: two workers (50 refreshes each at a time) then have a wave in
+ * flight. The provider stays slow; the answer is where this burst starts in `proxy.requests`.
+ */
+export async function dueWithWaveInFlight(
+  oidc: OidcStack,
+  ids: readonly ConnectionId[],
+): Promise<number> {
+  const proxy = oidc.proxy!;
+  proxy.setMode({ kind: 'delay', ms: 1_000 });
+  const start = proxy.requests.length;
+  await oidc.makeDue(ids);
+  await vi.waitFor(
+    () => {
+      const answered = proxy.requests.slice(start).filter((r) => r.status !== undefined);
+      expect(answered.length).toBeGreaterThanOrEqual(ids.length / 4);
+    },
+    { timeout: 30_000, interval: 50 },
+  );
+  return start;
+}
+
+/** Jobs of `names` not finished yet (waiting, active, delayed, …): zero when nothing is lost. */
+export async function unfinishedJobs(
+  queues: JobQueues,
+  names: readonly JobName[],
+): Promise<number> {
+  let total = 0;
+  for (const name of names) {
+    const counts = await queues
+      .queue(name)
+      .getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+    total += Object.values(counts).reduce((sum, count) => sum + count, 0);
+  }
+  return total;
+}
+
+/** Counts of each distinct value, for assertions and log lines. */
+export function tally(values: readonly unknown[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[String(value)] = (counts[String(value)] ?? 0) + 1;
+  return counts;
 }
 
 /** Differences between consecutive values. */

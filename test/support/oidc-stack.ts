@@ -45,6 +45,23 @@ export interface OidcStackOptions {
   readonly moreProviders?: (acme: Record<string, unknown>) => Record<string, unknown>;
 }
 
+/**
+ * Whether the peer still honors `token` (introspection with the stack's client); a reused
+ * refresh token makes it revoke the whole grant.
+ */
+export async function activeAtPeer(oidc: OidcStack, token: string): Promise<boolean> {
+  const credentials = Buffer.from(`${oidc.clientId}:${oidc.clientSecret}`).toString('base64');
+  const response = await fetch(oidc.peer.introspectionUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${credentials}`,
+    },
+    body: new URLSearchParams({ token }),
+  });
+  return ((await response.json()) as { active: boolean }).active;
+}
+
 /** Starts the peer (refresh-token rotation on), an optional fault proxy, and the stack. */
 export async function startOidcStack(options: OidcStackOptions): Promise<OidcStack> {
   const clientSecret = `${options.clientId}-secret-${Math.random().toString(36).slice(2, 10)}`;

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '@tokenlane/queue';
+import { freePort, REDIS_SERVER_SETTINGS } from '@tokenlane/queue';
 import { Redis } from 'ioredis';
 import { saveRedisSnapshot } from './run-artifacts.js';
 import { dumpRedis } from './stack.js';
@@ -45,14 +45,7 @@ const SERVER_ARGS = [
   '--cluster-node-timeout',
   String(CLUSTER_NODE_TIMEOUT_MS),
   // The settings tokenlane asks of any Redis: AOF on, never evict a job key.
-  '--appendonly',
-  'yes',
-  '--maxmemory-policy',
-  'noeviction',
-  '--save',
-  '',
-  '--protected-mode',
-  'yes',
+  ...REDIS_SERVER_SETTINGS,
 ];
 
 /**

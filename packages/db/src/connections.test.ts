@@ -14,19 +14,14 @@ import {
 } from './connections.js';
 import {
   connectionInput,
+  migratedPerSuite,
   openMigrated,
   TEST_DIALECTS,
   type TestDatabaseHandle,
 } from './test-support/dialects.js';
 
 describe.each(TEST_DIALECTS)('connections on $kind', (dialect) => {
-  let handle: TestDatabaseHandle;
-  beforeAll(async () => {
-    handle = await openMigrated(dialect, 'connections');
-  });
-  afterAll(async () => {
-    await handle.dispose();
-  });
+  const handle = migratedPerSuite(dialect, 'connections');
 
   it('round-trips every column, jsonb included', async () => {
     const expiresAt = new Date('2030-01-02T03:04:05.678Z');

@@ -1,6 +1,6 @@
 import type { EventId } from '@tokenlane/core';
 import { newConnectionId, newEventId } from '@tokenlane/core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   appendEvent,
   findEvent,
@@ -9,16 +9,10 @@ import {
   markDelivered,
   recordDeliveryFailure,
 } from './events.js';
-import { openMigrated, TEST_DIALECTS, type TestDatabaseHandle } from './test-support/dialects.js';
+import { migratedPerSuite, TEST_DIALECTS } from './test-support/dialects.js';
 
 describe.each(TEST_DIALECTS)('events on $kind', (dialect) => {
-  let handle: TestDatabaseHandle;
-  beforeAll(async () => {
-    handle = await openMigrated(dialect, 'events');
-  });
-  afterAll(async () => {
-    await handle.dispose();
-  });
+  const handle = migratedPerSuite(dialect, 'events');
 
   it('appends, finds and pages by seq, oldest first', async () => {
     const connectionId = newConnectionId();
@@ -79,13 +73,7 @@ describe.each(TEST_DIALECTS)('events on $kind', (dialect) => {
 });
 
 describe('event cursor on postgres', () => {
-  let handle: TestDatabaseHandle;
-  beforeAll(async () => {
-    handle = await openMigrated(TEST_DIALECTS[0]!, 'events_cursor');
-  });
-  afterAll(async () => {
-    await handle.dispose();
-  });
+  const handle = migratedPerSuite(TEST_DIALECTS[0]!, 'events_cursor');
 
   it('never lists a later seq while an earlier one is still being committed', async () => {
     let release!: () => void;

@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findConnection, insertConnection } from './connections.js';
 import { storeRefreshedTokens } from './refresh-write.js';
 import { iterateCiphertexts, listRowsNotUnderKey, reencryptConnection } from './key-rotation.js';
 import {
   connectionInput,
   fakeCiphertext,
-  openMigrated,
+  migratedPerSuite,
   refreshedTokens,
   TEST_DIALECTS,
-  type TestDatabaseHandle,
 } from './test-support/dialects.js';
 
 describe.each(TEST_DIALECTS)('key rotation helpers on $kind', (dialect) => {
-  let handle: TestDatabaseHandle;
-  beforeAll(async () => {
-    handle = await openMigrated(dialect, 'key_rotation');
-  });
-  afterAll(async () => {
-    await handle.dispose();
-  });
+  const handle = migratedPerSuite(dialect, 'key_rotation');
 
   it('finds rows with any ciphertext under another key, page by page', async () => {
     const current = fakeCiphertext('k_2');

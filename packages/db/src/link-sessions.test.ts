@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LinkSessionId } from '@tokenlane/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { insertConnection } from './connections.js';
 import {
   consumeRequestToken,
@@ -14,21 +14,14 @@ import {
   connectionInput,
   fakeCiphertext,
   linkSessionInput,
-  openMigrated,
+  migratedPerSuite,
   TEST_DIALECTS,
-  type TestDatabaseHandle,
 } from './test-support/dialects.js';
 
 const minutes = (n: number) => new Date(Date.now() + n * 60_000);
 
 describe.each(TEST_DIALECTS)('link sessions on $kind', (dialect) => {
-  let handle: TestDatabaseHandle;
-  beforeAll(async () => {
-    handle = await openMigrated(dialect, 'link_sessions');
-  });
-  afterAll(async () => {
-    await handle.dispose();
-  });
+  const handle = migratedPerSuite(dialect, 'link_sessions');
 
   it('round-trips a session', async () => {
     const { id: connectionId } = await insertConnection(handle.db, connectionInput());
@@ -116,13 +109,7 @@ describe.each(TEST_DIALECTS)('link sessions on $kind', (dialect) => {
 });
 
 describe('concurrent callbacks on postgres', () => {
-  let handle: TestDatabaseHandle;
-  beforeAll(async () => {
-    handle = await openMigrated(TEST_DIALECTS[0]!, 'link_race');
-  });
-  afterAll(async () => {
-    await handle.dispose();
-  });
+  const handle = migratedPerSuite(TEST_DIALECTS[0]!, 'link_race');
 
   it('gives a state to exactly one of many parallel callbacks', async () => {
     const session = await insertLinkSession(handle.db, linkSessionInput());

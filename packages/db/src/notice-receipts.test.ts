@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findConnection, insertConnection, updateConnection } from './connections.js';
 import { appendEvent } from './events.js';
 import { migrateToLatest, migrateWith } from './migrate.js';
@@ -10,25 +10,14 @@ import {
   noticeRevokesConnection,
   recordNoticeReceipts,
 } from './notice-receipts.js';
-import {
-  connectionInput,
-  openMigrated,
-  TEST_DIALECTS,
-  type TestDatabaseHandle,
-} from './test-support/dialects.js';
+import { connectionInput, migratedPerSuite, TEST_DIALECTS } from './test-support/dialects.js';
 
 const SKEW_MS = 60_000;
 const at = (iso: string) => new Date(iso);
 const digest = () => randomUUID().replaceAll('-', '').padEnd(64, '0');
 
 describe.each(TEST_DIALECTS)('notice receipts on $kind', (dialect) => {
-  let handle: TestDatabaseHandle;
-  beforeAll(async () => {
-    handle = await openMigrated(dialect, 'notice_receipts');
-  });
-  afterAll(async () => {
-    await handle.dispose();
-  });
+  const handle = migratedPerSuite(dialect, 'notice_receipts');
 
   it('records a notice once and counts it when it comes again, keeping its first times', async () => {
     const receipt = { digest: digest(), provider: 'acme', providerUserId: 'u-1', issuedAt: null };

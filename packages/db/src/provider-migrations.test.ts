@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findConnection, insertConnection, updateConnection } from './connections.js';
 import {
   findOpenMigrationItem,
@@ -13,21 +13,10 @@ import {
   insertMigration,
   migrationCounts,
 } from './provider-migrations.js';
-import {
-  connectionInput,
-  openMigrated,
-  TEST_DIALECTS,
-  type TestDatabaseHandle,
-} from './test-support/dialects.js';
+import { connectionInput, migratedPerSuite, TEST_DIALECTS } from './test-support/dialects.js';
 
 describe.each(TEST_DIALECTS)('provider migrations on $kind', (dialect) => {
-  let handle: TestDatabaseHandle;
-  beforeAll(async () => {
-    handle = await openMigrated(dialect, 'provider-migrations');
-  });
-  afterAll(async () => {
-    await handle.dispose();
-  });
+  const handle = migratedPerSuite(dialect, 'provider-migrations');
 
   const start = (from: string) =>
     insertMigration(handle.db, {

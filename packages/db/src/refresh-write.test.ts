@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findConnection, insertConnection, updateConnection } from './connections.js';
 import { listEvents } from './events.js';
 import { storeRefreshedTokens, type RefreshedTokens } from './refresh-write.js';
 import {
   connectionInput,
   fakeCiphertext,
-  openMigrated,
+  migratedPerSuite,
   refreshedTokens,
   TEST_DIALECTS,
-  type TestDatabaseHandle,
 } from './test-support/dialects.js';
 import { transitionConnection } from './transition.js';
 
 describe.each(TEST_DIALECTS)('storeRefreshedTokens on $kind', (dialect) => {
-  let handle: TestDatabaseHandle;
-  beforeAll(async () => {
-    handle = await openMigrated(dialect, 'refresh_write');
-  });
-  afterAll(async () => {
-    await handle.dispose();
-  });
+  const handle = migratedPerSuite(dialect, 'refresh_write');
 
   const store = async (
     connection: Parameters<typeof storeRefreshedTokens>[1][number]['connection'],

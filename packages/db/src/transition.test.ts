@@ -1,25 +1,18 @@
 import type { ConnectionStatus } from '@tokenlane/core';
 import { CONNECTION_STATUSES, canTransition, newConnectionId } from '@tokenlane/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findConnection, insertConnection } from './connections.js';
 import { findEvent } from './events.js';
 import {
   connectionInput,
   fakeCiphertext,
-  openMigrated,
+  migratedPerSuite,
   TEST_DIALECTS,
-  type TestDatabaseHandle,
 } from './test-support/dialects.js';
 import { TransitionError, transitionConnection } from './transition.js';
 
 describe.each(TEST_DIALECTS)('transitionConnection on $kind', (dialect) => {
-  let handle: TestDatabaseHandle;
-  beforeAll(async () => {
-    handle = await openMigrated(dialect, 'transition');
-  });
-  afterAll(async () => {
-    await handle.dispose();
-  });
+  const handle = migratedPerSuite(dialect, 'transition');
 
   const pairs = CONNECTION_STATUSES.flatMap((from) =>
     CONNECTION_STATUSES.map((to): [ConnectionStatus, ConnectionStatus] => [from, to]),

@@ -2,7 +2,7 @@ export { fullJitterBackoff } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';
 export { BACKOFF_TYPE, JOB_CATALOG, JOB_NAMES, jobIdFor, parsePayload } from './catalog.js';
 export type { JobName, JobPayload } from './catalog.js';
-export { freePort, startLocalRedis } from './local-redis.js';
+export { freePort, REDIS_SERVER_SETTINGS, startLocalRedis } from './local-redis.js';
 export type { LocalRedis, LocalRedisOptions } from './local-redis.js';
 export { JobQueues, jobOptions } from './queues.js';
 export { startWorkers } from './workers.js';

@@ -20,6 +20,22 @@ export interface LocalRedisOptions {
   binary?: string;
 }
 
+/**
+ * The `redis-server` settings tokenlane asks of any Redis it starts (a local one here, the
+ * test suite's cluster nodes): AOF on, so jobs survive a restart; `noeviction`, so Redis
+ * never drops a job key; no RDB snapshots; protected mode.
+ */
+export const REDIS_SERVER_SETTINGS: readonly string[] = [
+  '--appendonly',
+  'yes',
+  '--maxmemory-policy',
+  'noeviction',
+  '--save',
+  '',
+  '--protected-mode',
+  'yes',
+];
+
 /** Asks the kernel for a free loopback TCP port. */
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -47,14 +63,7 @@ export async function startLocalRedis(options: LocalRedisOptions): Promise<Local
       String(port),
       '--dir',
       options.dataDir,
-      '--appendonly',
-      'yes',
-      '--maxmemory-policy',
-      'noeviction',
-      '--save',
-      '',
-      '--protected-mode',
-      'yes',
+      ...REDIS_SERVER_SETTINGS,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { newConnectionId, newLinkSessionId } from '@tokenlane/core';
 import type { Ciphertext } from '@tokenlane/vault';
 import { createTestDatabase } from '@tokenlane/test-support';
+import { afterAll, beforeAll } from 'vitest';
 import type { NewConnection } from '../connection-rows.js';
 import { createDatabase, type DatabaseHandle, type DatabaseKind } from '../database.js';
 import type { NewLinkSession } from '../link-session-rows.js';
@@ -58,6 +59,29 @@ export async function openMigrated(
   const handle = await dialect.open(label);
   await migrateToLatest(handle.db);
   return handle;
+}
+
+/**
+ * For a `describe` block: {@link openMigrated} before its tests, disposed of after them. Read
+ * `db` inside the tests (it is there once `beforeAll` has run).
+ */
+export function migratedPerSuite(
+  dialect: TestDialect,
+  label: string,
+): Pick<TestDatabaseHandle, 'db'> {
+  let handle: TestDatabaseHandle | undefined;
+  beforeAll(async () => {
+    handle = await openMigrated(dialect, label);
+  });
+  afterAll(async () => {
+    await handle?.dispose();
+  });
+  return {
+    get db() {
+      if (handle === undefined) throw new Error(`the ${label} database opens in beforeAll`);
+      return handle.db;
+    },
+  };
 }
 
 /** A stand-in ciphertext under key `kid` (the db package never decrypts). */

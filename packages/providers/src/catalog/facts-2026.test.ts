@@ -1,5 +1,5 @@
 import { Secret } from '@tokenlane/vault';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProvidersFileError } from '../errors.js';
 import { authorizationUrl } from '../oauth2/authorization.js';
 import { revokeTokens } from '../oauth2/revoke.js';
@@ -8,7 +8,7 @@ import { loadProviders } from '../registry/load.js';
 import {
   SECRETS,
   builtinRegistry,
-  mockHttp,
+  mockHttpPerTest,
   oauth2Of,
   recordInto,
   type RecordedRequest,
@@ -20,12 +20,7 @@ const registry = builtinRegistry();
 const accessToken = new Secret(SECRETS.accessToken);
 const refreshToken = new Secret(SECRETS.refreshToken);
 const credentials = { clientId: 'client-id', clientSecret: SECRETS.clientSecret };
-let http = mockHttp();
-afterEach(async () => {
-  http.agent.assertNoPendingInterceptors();
-  await http.agent.close();
-  http = mockHttp();
-});
+const http = mockHttpPerTest();
 
 describe('strava revocation moved to POST /oauth/revoke', () => {
   it('sends the refresh token once, with Basic client authentication', async () => {

@@ -1,10 +1,10 @@
 import { Secret } from '@tokenlane/vault';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runPostLink } from '../oauth2/post-link.js';
 import {
   SECRETS,
   builtinRegistry,
-  mockHttp,
+  mockHttpPerTest,
   oauth2Of,
   recordInto,
   type RecordedRequest,
@@ -13,12 +13,7 @@ import {
 // Who the user is, asked after the link with the user's bearer token (shapes as documented).
 const registry = builtinRegistry();
 const tokens = { accessToken: new Secret(SECRETS.accessToken), tokenType: 'Bearer', metadata: {} };
-let http = mockHttp();
-afterEach(async () => {
-  http.agent.assertNoPendingInterceptors();
-  await http.agent.close();
-  http = mockHttp();
-});
+const http = mockHttpPerTest();
 
 describe.each([
   [

@@ -1,5 +1,5 @@
 import { Secret } from '@tokenlane/vault';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authorizationUrl, createPkce, pkceChallenge } from '../oauth2/authorization.js';
 import { runPostLink } from '../oauth2/post-link.js';
 import { revokeTokens } from '../oauth2/revoke.js';
@@ -7,7 +7,7 @@ import { basicAuthorization, exchangePin } from '../oauth2/token.js';
 import {
   SECRETS,
   builtinRegistry,
-  mockHttp,
+  mockHttpPerTest,
   oauth2Of,
   recordInto,
   type RecordedRequest,
@@ -15,12 +15,7 @@ import {
 
 const registry = builtinRegistry();
 const accessToken = new Secret(SECRETS.accessToken);
-let http = mockHttp();
-afterEach(async () => {
-  http.agent.assertNoPendingInterceptors();
-  await http.agent.close();
-  http = mockHttp();
-});
+const http = mockHttpPerTest();
 
 const query = (url: string) => Object.fromEntries(new URL(url).searchParams);
 

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { Secret } from '@tokenlane/vault';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../errors.js';
 import { exchangeCode, refreshTokens } from '../oauth2/token.js';
 import { runPostLink } from '../oauth2/post-link.js';
@@ -8,7 +8,7 @@ import {
   SECRETS,
   builtinRegistry,
   containsSecret,
-  mockHttp,
+  mockHttpPerTest,
   oauth2Of,
   recordInto,
   type RecordedRequest,
@@ -17,12 +17,7 @@ import {
 const registry = builtinRegistry();
 const code = new Secret(SECRETS.code);
 const refreshToken = new Secret(SECRETS.refreshToken);
-let http = mockHttp();
-afterEach(async () => {
-  http.agent.assertNoPendingInterceptors();
-  await http.agent.close();
-  http = mockHttp();
-});
+const http = mockHttpPerTest();
 
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {
   const error = await promise.then(

@@ -1,11 +1,11 @@
 import { Secret } from '@tokenlane/vault';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../errors.js';
 import {
   SECRETS,
   builtinRegistry,
   containsSecret,
-  mockHttp,
+  mockHttpPerTest,
   oauth2Of,
   recordInto,
   type RecordedRequest,
@@ -23,12 +23,7 @@ const tokens = {
   token: new Secret('oauth1-token-77aa'),
   tokenSecret: new Secret('oauth1-secret-88bb'),
 };
-let http = mockHttp();
-afterEach(async () => {
-  http.agent.assertNoPendingInterceptors();
-  await http.agent.close();
-  http = mockHttp();
-});
+const http = mockHttpPerTest();
 
 const api = () => http.agent.get('https://apis.garmin.com');
 const path = '/partner-gateway/rest/user/token-exchange';

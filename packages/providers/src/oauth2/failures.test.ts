@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../errors.js';
 import { createHttpAgent, getHttpDispatcher, setHttpDispatcher } from '../http.js';
 import { loadProviders } from '../registry/load.js';
-import { SECRETS, containsSecret, mockHttp, oauth2Of } from '../test-support/mock-http.js';
+import { SECRETS, containsSecret, mockHttpPerTest, oauth2Of } from '../test-support/mock-http.js';
 import { revokeTokens } from './revoke.js';
 import { exchangeCode, refreshTokens } from './token.js';
 
@@ -31,12 +31,7 @@ const providerAt = (origin: string) =>
   );
 const acme = providerAt('https://idp.example');
 
-let http = mockHttp();
-afterEach(async () => {
-  http.agent.assertNoPendingInterceptors();
-  await http.agent.close();
-  http = mockHttp();
-});
+const http = mockHttpPerTest();
 const token = () =>
   http.agent.get('https://idp.example').intercept({ path: '/token', method: 'POST' });
 

@@ -1,4 +1,5 @@
 import { MockAgent } from 'undici';
+import { afterEach } from 'vitest';
 import type { OAuth2Provider } from '../definition.js';
 import type { CallOptions } from '../http.js';
 import { loadProviders } from '../registry/load.js';
@@ -26,6 +27,28 @@ export function mockHttp() {
     retry: { minTimeoutMs: 1, maxTimeoutMs: 5, maxRetryAfterMs: 50 },
   };
   return { agent, options };
+}
+
+/**
+ * A {@link mockHttp} for each test of the file: after every test, each interceptor must have
+ * been used; the agent is then closed and a fresh one takes its place (read `agent` and
+ * `options` inside the tests, not once at load).
+ */
+export function mockHttpPerTest(): ReturnType<typeof mockHttp> {
+  let http = mockHttp();
+  afterEach(async () => {
+    http.agent.assertNoPendingInterceptors();
+    await http.agent.close();
+    http = mockHttp();
+  });
+  return {
+    get agent() {
+      return http.agent;
+    },
+    get options() {
+      return http.options;
+    },
+  };
 }
 
 /** Every built-in configured with test credentials. */
