@@ -1,9 +1,12 @@
-import type { ConnectionId } from '@tokenlane/core';
+import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
 import { findConnection, type Connection } from '@tokenlane/db';
 import { startOidcPeer, type OidcPeer } from '../peers/oidc-peer.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { LinkBrowser, viaHttp } from './link-browser.js';
 import { RETURN_URL, startStack, type Stack } from './stack.js';
+
+/** How long a link that redirected with status=pending may take to finish its exchange. */
+const PENDING_LINK_WAIT_MS = 30_000;
 
 /** tokenlane (ingress + worker processes) with an oidc-provider peer as provider `acme`. */
 export interface OidcStack {
@@ -109,10 +112,34 @@ export async function startOidcStack(options: OidcStackOptions): Promise<OidcSta
     const browser = new LinkBrowser(viaHttp(stack.url), stack.url);
     const response = await browser.link((created.body as { linkWebUrl: string }).linkWebUrl);
     const location = new URL(response.location ?? `${RETURN_URL}?status=none`);
-    if (location.searchParams.get('status') !== 'success') {
-      throw new Error(`link of ${userId} ended with ${location.search}`);
-    }
+    const status = location.searchParams.get('status');
+    if (status === 'pending')
+      return settledLink(location.searchParams.get('linkId') as LinkSessionId);
+    if (status !== 'success') throw new Error(`link of ${userId} ended with ${location.search}`);
     return location.searchParams.get('connectionId') as ConnectionId;
+  };
+  // An exchange that outlasts the callback's wait (a loaded machine) redirects with
+  // status=pending, as documented; the backend then learns the outcome from the link's
+  // events. The tests wait for that outcome rather than fail on a slow exchange.
+  const settledLink = async (linkId: LinkSessionId): Promise<ConnectionId> => {
+    const deadline = Date.now() + PENDING_LINK_WAIT_MS;
+    while (Date.now() < deadline) {
+      const session = await stack.db.db
+        .selectFrom('link_sessions')
+        .select(['status', 'result_connection_id'])
+        .where('id', '=', linkId)
+        .executeTakeFirstOrThrow();
+      if (session.status === 'completed' && session.result_connection_id !== null) {
+        return session.result_connection_id;
+      }
+      if (session.status !== 'exchanging') {
+        throw new Error(`link ${linkId} ended ${session.status} after a pending redirect`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(
+      `link ${linkId} still exchanging ${PENDING_LINK_WAIT_MS} ms after its redirect`,
+    );
   };
   return {
     stack,
