@@ -80,7 +80,11 @@ describe('every refusal ends: requests per connection within 75 s of the first r
     // Our credentials refused: the one request, then one probe a minute later.
     expect(within('u-rotated')).toBeGreaterThanOrEqual(1);
     expect(within('u-rotated')).toBeLessThanOrEqual(5);
-    expect(await row(world, ids.rotated)).toMatchObject({ status: 'active', refreshAttempts: 0 });
+    expect(await row(world, ids.rotated)).toMatchObject({
+      status: 'active',
+      refreshAttempts: 0,
+      lastErrorCode: 'invalid_client',
+    });
     const unhealthy = await eventsOf(world, 'provider.unhealthy');
     expect(unhealthy).toHaveLength(1);
     expect(unhealthy[0]).toMatchObject({
@@ -144,13 +148,27 @@ describe('every refusal ends: requests per connection within 75 s of the first r
       await queues.close();
     }
     expect(world.peer.refreshes('u-down').length).toBe(sent);
+
+    // A re-link starts a new grant: the run of failures and its backoff end with the old one.
+    const relinked = await linkAsUser(
+      world.stack,
+      { userId: 'u-down', provider: 'down', returnUrl: RETURN_URL, connectionId: ids.down },
+      'u-down',
+    );
+    expect(relinked.searchParams.get('status')).toBe('success');
+    expect(await row(world, ids.down)).toMatchObject({
+      status: 'active',
+      refreshAttempts: 0,
+      lastErrorCode: null,
+      failingSince: null,
+    });
   }, 150_000);
 });
 
 describe('a paused provider recovers, and callers inside the look-ahead get fresh tokens', () => {
   let world: World;
   beforeAll(async () => {
-    world = await startWorld(['flaky', 'steady'], {
+    world = await startWorld(['flaky', 'steady', 'bound'], {
       TOKENLANE_PROVIDER_PROBE_SECONDS: '2',
       // A 10 s look-ahead: the sweeper's jobs wait in Redis well before they are due.
       TOKENLANE_SWEEP_INTERVAL_MS: '5000',
@@ -241,5 +259,39 @@ describe('a paused provider recovers, and callers inside the look-ahead get fres
     const after = await Promise.all(ids.map(async (id) => (await row(world, id)).tokenVersion));
     // One refresh per connection, however many callers.
     expect(after).toEqual(versions.map((version) => version + 1));
+  }, 60_000);
+  it('a connection refused for our credentials again, outside a probe, backs off on its own', async () => {
+    const id = await link(world, 'bound', 'u-bound');
+    // Its grant was issued to another client: the provider refuses it, and only it, with
+    // invalid_client. Its first refusal opened the breaker and noted the code; another
+    // connection's probe has closed the breaker since (so the next call is not a probe).
+    world.peer.script('u-bound', 'invalid_client');
+    await world.stack.db.db
+      .updateTable('connections')
+      .set({ last_error_code: 'invalid_client', last_error_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+    const unhealthyBefore = (await eventsOf(world, 'provider.unhealthy')).length;
+    await world.stack.api('POST', `/v1/connections/${id}/refresh`);
+    await vi.waitFor(
+      async () => {
+        expect(await row(world, id)).toMatchObject({
+          status: 'active',
+          refreshAttempts: 1,
+          lastErrorCode: 'invalid_client',
+        });
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    const after = await row(world, id);
+    expect(after.failingSince).not.toBeNull();
+    expect(after.refreshDueAt!.getTime()).toBeGreaterThan(Date.now());
+    // The provider is not paused again: one request, no provider.unhealthy, still healthy.
+    expect(world.peer.refreshes('u-bound')).toHaveLength(1);
+    expect(await eventsOf(world, 'provider.unhealthy')).toHaveLength(unhealthyBefore);
+    const metrics = await fetch(`${world.stack.url}/metrics`).then((r) => r.text());
+    expect(metrics).not.toContain('tokenlane_provider_healthy{provider="bound"} 0');
+    const failed = await eventsOf(world, 'connection.refresh_failed');
+    expect(failed.filter((event) => event.connection_id === id)).toHaveLength(1);
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import type { ConnectionId } from '@tokenlane/core';
+import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
 import { findConnection } from '@tokenlane/db';
 import { openTokens } from '@tokenlane/lifecycle';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,42 @@ describe('OAuth 1.0a link (Garmin shape) through ingress and worker', () => {
       headers: { cookie: browser.cookieHeader() },
     });
     expect(replay.status).toBe(401);
+  });
+
+  it('a post-link step that fails revokes the grant just issued and fails the link', async () => {
+    oauth1.failUserIdLookups(400);
+    try {
+      const live = oauth1.liveAccessTokens();
+      const created = await stack.api('POST', '/v1/links', {
+        userId: 'user-g-lookup',
+        provider: 'garmin',
+        returnUrl: RETURN_URL,
+      });
+      const { linkId, linkWebUrl } = created.body as { linkId: string; linkWebUrl: string };
+      const browser = new LinkBrowser(viaHttp(stack.url), stack.url);
+      const back = await oauth1.approve(await browser.toProvider(linkWebUrl));
+      secrets.add(back.searchParams.get('oauth_token')!);
+      secrets.add(back.searchParams.get('oauth_verifier')!);
+      const location = new URL((await browser.callback(back)).location!);
+      expect(location.searchParams.get('status')).toBe('error');
+      // The user id look-up failed after the verifier was spent: the access token it gave was
+      // revoked at once (deregistration), and nothing was stored.
+      expect(oauth1.liveAccessTokens()).toBe(live);
+      const session = await stack.db.db
+        .selectFrom('link_sessions')
+        .select(['status', 'result_connection_id'])
+        .where('id', '=', linkId as LinkSessionId)
+        .executeTakeFirstOrThrow();
+      expect(session).toEqual({ status: 'failed', result_connection_id: null });
+      const users = await stack.db.db
+        .selectFrom('connections')
+        .select('id')
+        .where('user_id', '=', 'user-g-lookup')
+        .execute();
+      expect(users).toEqual([]);
+    } finally {
+      oauth1.failUserIdLookups(undefined);
+    }
   });
 });
 

@@ -225,7 +225,9 @@ describe('OAuth 2.0 link against oidc-provider, ingress and worker as separate p
         'return_url_not_allowed',
       ],
       ['POST', '/v1/links', { userId: 'u', provider: 'nope' }, 404, 'unknown_provider'],
-      ['POST', '/v1/links', { userId: 'u', provider: 'fitbit' }, 422, 'provider_not_configured'],
+      ['POST', '/v1/links', { userId: 'u', provider: 'oura' }, 422, 'provider_not_configured'],
+      // Retired (its sunset passed) says so, and names the successor, configured or not.
+      ['POST', '/v1/links', { userId: 'u', provider: 'fitbit' }, 410, 'provider_retired'],
       ['POST', '/v1/links', { userId: 42, provider: 'acme' }, 400, 'invalid_request'],
       ['POST', '/v1/links', { userId: 'u', provider: 'acme', extra: 1 }, 400, 'invalid_request'],
       ['POST', '/v1/links', '{"userId":', 400, 'invalid_json'],
@@ -254,6 +256,8 @@ describe('OAuth 2.0 link against oidc-provider, ingress and worker as separate p
         JSON.stringify(body),
       ).toEqual([status, code]);
     }
+    const retired = await stack.api('POST', '/v1/links', { userId: 'u', provider: 'fitbit' });
+    expect(retired.body).toMatchObject({ error: { successor: 'google-health' } });
     const unauthenticated = await fetch(`${stack.url}/v1/links`, { method: 'POST' });
     expect(unauthenticated.status).toBe(401);
     expect(await counts()).toEqual(before);

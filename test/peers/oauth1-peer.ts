@@ -42,6 +42,8 @@ export interface OAuth1Peer {
   approve(authorizationUrl: string): Promise<URL>;
   /** Access tokens the peer considers live. */
   liveAccessTokens(): number;
+  /** From now on, answer the user id look-up with this status (undefined: answer normally). */
+  failUserIdLookups(status: number | undefined): void;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,7 @@ export async function startOAuth1Peer(options: OAuth1PeerOptions): Promise<OAuth
   const userId = options.userId ?? 'garmin-user-7';
   const requestTokens = new Map<string, RequestTokenState>();
   const accessTokens = new Map<string, { secret: string; consumerKey: string }>();
+  let userIdFailure: number | undefined;
   const source = 'oauth1-peer';
   for (const secret of Object.values(options.consumers)) {
     recordSecret('client_secret', secret, source);
@@ -161,6 +164,9 @@ export async function startOAuth1Peer(options: OAuth1PeerOptions): Promise<OAuth
       case 'DELETE /wellness-api/rest/user/registration': {
         const result = verify(req, body, (token) => accessTokens.get(token)?.secret);
         if ('problem' in result) return unauthorized(result.problem);
+        if (req.method === 'GET' && userIdFailure !== undefined) {
+          return reply(res, userIdFailure, 'unavailable', 'text/plain');
+        }
         if (req.method === 'DELETE') {
           accessTokens.delete(result.params.oauth_token ?? '');
           return res.writeHead(204).end();
@@ -210,6 +216,9 @@ export async function startOAuth1Peer(options: OAuth1PeerOptions): Promise<OAuth
       }
     },
     liveAccessTokens: () => accessTokens.size,
+    failUserIdLookups(status) {
+      userIdFailure = status;
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => {

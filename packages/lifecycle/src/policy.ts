@@ -35,15 +35,30 @@ export const DEFAULT_FAILURE_POLICY: FailurePolicy = {
   probeLockMs: 60_000,
 };
 
-/** The policy of a deployment: the defaults, with TOKENLANE_PROVIDER_PROBE_SECONDS. */
-export function failurePolicy(settings: { providerProbeSeconds: number }): FailurePolicy {
+/**
+ * The policy of a deployment: the defaults, with TOKENLANE_PROVIDER_PROBE_SECONDS. The probe
+ * lock outlasts the longest probe call (TOKENLANE_PROVIDER_TIMEOUT_MS for the headers and
+ * again for the body, plus connecting and one resend of a request that never left), so a
+ * slow probe is never joined by a second one.
+ */
+export function failurePolicy(settings: {
+  providerProbeSeconds: number;
+  providerTimeoutMs: number;
+}): FailurePolicy {
   const probeFirstMs = settings.providerProbeSeconds * 1000;
   return {
     ...DEFAULT_FAILURE_POLICY,
     probeFirstMs,
     probeMaxTransientMs: Math.max(probeFirstMs, DEFAULT_FAILURE_POLICY.probeMaxTransientMs),
+    probeLockMs: Math.max(
+      DEFAULT_FAILURE_POLICY.probeLockMs,
+      2 * settings.providerTimeoutMs + PROBE_CONNECT_MARGIN_MS,
+    ),
   };
 }
+
+/** Two connection attempts (5 s each at most) and some slack, on top of the answer's wait. */
+const PROBE_CONNECT_MARGIN_MS = 15_000;
 
 /** Every timing divided by `factor`: one real second stands for `factor` seconds. */
 export function scaledFailurePolicy(policy: FailurePolicy, factor: number): FailurePolicy {

@@ -116,8 +116,33 @@ export async function exchangeLink(
   return observed.done({ status: 'completed', connectionId: stored.id });
 }
 
+/**
+ * The provider's post-link step (its user id, a registration), run once the code is spent: if
+ * it fails, the grant just issued is revoked and the exchange ends here. A provider refusal
+ * fails the link with its code; anything else is `CodeSpentError`, never a job retry that
+ * would re-send the code.
+ */
+async function afterExchange<T>(
+  ctx: LifecycleContext,
+  session: LinkSession,
+  step: () => Promise<T>,
+  issued: Pick<Exchanged, 'revoke'>,
+): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    await revokeRefused(ctx, session, issued);
+    if (error instanceof ProviderError) throw error;
+    throw new CodeSpentError(error);
+  }
+}
+
 /** Best effort: a provider that cannot revoke, or fails to, leaves an unused grant behind. */
-async function revokeRefused(ctx: LifecycleContext, session: LinkSession, exchanged: Exchanged) {
+async function revokeRefused(
+  ctx: LifecycleContext,
+  session: LinkSession,
+  exchanged: Pick<Exchanged, 'revoke'>,
+) {
   try {
     await exchanged.revoke();
   } catch (error) {
@@ -137,8 +162,9 @@ function linkFailureCode(code: string | null): LinkFailureCode {
 const STORE_RETRY = { retries: 8, minTimeout: 250, maxTimeout: 5_000, factor: 2 } as const;
 
 /**
- * The provider answered the exchange but its tokens could not be stored: the code is spent,
- * so the exchange must end now (the worker fails the link) rather than be retried.
+ * The provider answered the exchange but its tokens could not be kept (the post-link step or
+ * the store failed): the code is spent, so the exchange must end now (the worker fails the
+ * link) rather than be retried.
  */
 export class CodeSpentError extends Error {
   override readonly name = 'CodeSpentError';
@@ -174,14 +200,14 @@ async function callProvider(
       session.requestTokenSecretEnc,
     );
     const { token, secret } = JSON.parse(stored.reveal()) as { token: string; secret: string };
-    const tokens = await runOAuth1PostLink(
-      provider,
-      await getAccessToken(provider, {
-        requestToken: new Secret(token),
-        requestTokenSecret: new Secret(secret),
-        verifier: code,
-      }),
-    );
+    const raw = await getAccessToken(provider, {
+      requestToken: new Secret(token),
+      requestTokenSecret: new Secret(secret),
+      verifier: code,
+    });
+    const tokens = await afterExchange(ctx, session, () => runOAuth1PostLink(provider, raw), {
+      revoke: () => revokeOAuth1Tokens(provider, raw),
+    });
     return {
       providerUserId: tokens.providerUserId ?? null,
       metadata: {},
@@ -201,7 +227,18 @@ async function callProvider(
           scopes: session.scopes,
           ...(verifier === undefined ? {} : { codeVerifier: verifier }),
         });
-  const tokens = await runPostLink(provider, raw, { memberId: session.userId });
+  const tokens = await afterExchange(
+    ctx,
+    session,
+    () => runPostLink(provider, raw, { memberId: session.userId }),
+    {
+      revoke: () =>
+        revokeTokens(provider, {
+          accessToken: raw.accessToken,
+          ...(raw.refreshToken === undefined ? {} : { refreshToken: raw.refreshToken }),
+        }),
+    },
+  );
   const issuedAt = new Date();
   return {
     providerUserId: tokens.providerUserId ?? null,
@@ -248,9 +285,11 @@ async function persist(
     const reset = {
       providerUserId: exchanged.providerUserId,
       metadata: exchanged.metadata,
+      // A re-link starts a new grant: the old one's run of failures (and its backoff) is over.
       refreshAttempts: 0,
       lastErrorCode: null,
       lastErrorAt: null,
+      failingSince: null,
       revokedAt: null,
       revocationConfirmed: null,
       // On the database clock, like notice receipts: notices from before this revoke nothing.

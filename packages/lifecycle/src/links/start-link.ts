@@ -78,17 +78,16 @@ export async function prepareLink(
   db: DbExecutor,
   input: StartLinkInput,
 ): Promise<PreparedLink> {
-  const provider = ctx.providers.require(input.provider);
-  if (isRetired(provider)) {
-    const successor = provider.successor === undefined ? '' : `; link "${provider.successor}"`;
-    throw new LifecycleError(
-      'provider_retired',
-      `Provider "${provider.id}" is retired${successor}`,
-      {
-        details: provider.successor === undefined ? {} : { successor: provider.successor },
-      },
-    );
+  // Retired first: a deployment that never configured a retired provider still learns where
+  // its users went (its successor), not only that it lacks credentials for it.
+  const known = ctx.providers.get(input.provider);
+  if (known !== undefined && isRetired(known)) {
+    const successor = known.successor === undefined ? '' : `; link "${known.successor}"`;
+    throw new LifecycleError('provider_retired', `Provider "${known.id}" is retired${successor}`, {
+      details: known.successor === undefined ? {} : { successor: known.successor },
+    });
   }
+  const provider = ctx.providers.require(input.provider);
   const returnUrl = checkReturnUrl(ctx.config.allowedReturnUrls, input.returnUrl);
   if (input.connectionId !== undefined) await checkRelinkTarget(ctx, db, input, input.connectionId);
 

@@ -66,9 +66,11 @@ export async function reauthConnection(
     return { status: 'skipped', reason: 'not_refreshable' };
   }
   if (await survivedForcedRefresh(ctx, id, tokenVersion)) {
-    return requireReauth(ctx, connection, 'unauthorized_after_refresh');
+    return requireReauth(ctx, connection, 'unauthorized_after_refresh', tokenVersion);
   }
-  if (!refreshable(ctx, connection)) return requireReauth(ctx, connection, 'unauthorized');
+  if (!refreshable(ctx, connection)) {
+    return requireReauth(ctx, connection, 'unauthorized', tokenVersion);
+  }
   const wait = await refreshWait(ctx, connection);
   if (wait !== undefined) return waitOutcome(ctx, connection, wait);
   const after = await forcedRefresh(ctx, connection);

@@ -6,8 +6,12 @@ import {
   updateConnection,
   type Connection,
 } from '@tokenlane/db';
-import type { ProviderError } from '@tokenlane/providers';
-import { refusalClass, type OAuth2Provider } from '@tokenlane/providers';
+import {
+  refusalClass,
+  type OAuth2Provider,
+  type ProviderError,
+  type ProviderErrorCode,
+} from '@tokenlane/providers';
 import type { RefreshAttempt } from '@tokenlane/db';
 import type { LifecycleContext } from '../context.js';
 import { firstProbeMs, recordProviderAnswer } from '../providers/breaker.js';
@@ -24,7 +28,8 @@ export const INTERRUPTED_REFRESH_CODE = 'refresh_interrupted' satisfies ReauthRe
  * (docs/api.md, "Failure policy"):
  * - `reauth`: `reauth_required` (`invalid_grant`, or `refresh_interrupted` after a lost answer);
  * - `retired`: `reauth_required` (`provider_retired`) at once, naming the successor if any;
- * - `credentials`: the connection is left alone; the provider's breaker opens;
+ * - `credentials`: the provider's breaker opens; the connection only notes the code (a second
+ *   such refusal outside a probe is the connection's own, and counts as `refused`);
  * - `transient` / `refused`: the failure and the next attempt are written on the row.
  */
 export async function handleRefusal(
@@ -34,7 +39,9 @@ export async function handleRefusal(
   error: ProviderError,
   context: { now: Date; probe: boolean; interrupted: boolean; attempt: RefreshAttempt },
 ): Promise<RefreshOutcome> {
-  const refusal = refusalClass(error.code);
+  const refusal = ownRefusal(connection, error, context.probe)
+    ? 'refused'
+    : refusalClass(error.code);
   await recordProviderAnswer(ctx, provider.id, { refusal, code: error.code, probe: context.probe });
   switch (refusal) {
     case 'reauth': {
@@ -47,11 +54,46 @@ export async function handleRefusal(
     case 'retired':
       return retireConnection(ctx, connection, provider, connection.tokenVersion);
     case 'credentials':
+      await noteRefusal(ctx, connection, error, context.now);
       return { status: 'deferred', reason: 'provider_unhealthy', retryInMs: firstProbeMs(ctx) };
     case 'transient':
     case 'refused':
       return recordFailure(ctx, connection, error, refusal, context);
   }
+}
+
+/**
+ * A refusal of our credentials that is really about this connection's grant (one issued to
+ * another client, say): the same connection was refused so before, and this call is not a
+ * probe, so the breaker it opened then has closed since, which takes another connection's
+ * success. Treated as `refused` (backoff on the row, and the give-up), it no longer pauses the
+ * whole provider each time the breaker closes.
+ */
+function ownRefusal(connection: Connection, error: ProviderError, probe: boolean): boolean {
+  const before = connection.lastErrorCode as ProviderErrorCode | null;
+  return (
+    !probe &&
+    refusalClass(error.code) === 'credentials' &&
+    before !== null &&
+    refusalClass(before) === 'credentials'
+  );
+}
+
+/**
+ * Notes a credentials refusal on the row (`lastErrorCode`, `lastErrorAt`) and nothing else:
+ * the connection is not at fault unless it is refused so again (see `ownRefusal`).
+ */
+async function noteRefusal(
+  ctx: LifecycleContext,
+  connection: Connection,
+  error: ProviderError,
+  now: Date,
+): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const current = await findConnectionForUpdate(trx, connection.id);
+    if (current?.tokenVersion !== connection.tokenVersion || !isRefreshable(current.status)) return;
+    await updateConnection(trx, connection.id, { lastErrorCode: error.code, lastErrorAt: now });
+  });
 }
 
 /**

@@ -57,7 +57,6 @@ export interface RefreshOptions {
   readonly trigger?: RefreshTrigger;
   /** Only refresh if the stored tokens are still at this version. */
   readonly expectedVersion?: number;
-  readonly now?: Date;
   /**
    * An earlier run of this refresh was cut off mid-flight (its worker died holding the job):
    * a refusal now most likely means the provider rotated the token on that run and its
@@ -80,7 +79,7 @@ export async function refreshConnection(
   id: ConnectionId,
   options: RefreshOptions = {},
 ): Promise<RefreshOutcome> {
-  const now = options.now ?? new Date();
+  const now = new Date();
   const trigger = options.trigger ?? 'schedule';
   const batches = connectionBatches(ctx.db);
   const connection = await batches.read(id);
@@ -129,7 +128,6 @@ export async function refreshConnection(
     }
   }
   return callProvider(ctx, connection, provider, {
-    now,
     probe,
     interrupted: options.interrupted === true,
     trigger,
@@ -140,7 +138,7 @@ async function callProvider(
   ctx: LifecycleContext,
   connection: Connection,
   provider: OAuth2Provider,
-  context: { now: Date; probe: boolean; interrupted: boolean; trigger: RefreshTrigger },
+  context: { probe: boolean; interrupted: boolean; trigger: RefreshTrigger },
 ): Promise<RefreshOutcome> {
   // Only the refresh token: each decryption is an AES-GCM pass on the hot path.
   const refreshToken = openToken(ctx.keyRing, connection, 'refresh_token');
@@ -161,12 +159,13 @@ async function callProvider(
       observed.failed('internal');
       throw error;
     }
-    return observed.done(
-      await handleRefusal(ctx, connection, provider, error, { ...context, attempt: attemptOf() }),
-    );
+    // Backoff and Retry-After count from the answer, not from the start of a slow call.
+    const refused = { ...context, now: new Date(), attempt: attemptOf() };
+    return observed.done(await handleRefusal(ctx, connection, provider, error, refused));
   }
   const attempt = attemptOf();
-  await recordProviderAnswer(ctx, provider.id, { probe: context.probe });
+  // The token's lifetime runs from the answer.
+  const answeredAt = new Date();
   // Without a new refresh token, the old one and its own expiry stay (Google's Testing apps).
   const kept = tokens.refreshToken === refreshToken && tokens.refreshTokenExpiresAt === undefined;
   const request = {
@@ -175,14 +174,16 @@ async function callProvider(
     tokens: {
       ...sealTokenSet(ctx.keyRing, connection.id, tokens),
       ...(kept ? { refreshTokenExpiresAt: connection.refreshTokenExpiresAt } : {}),
-      refreshDueAt: refreshDueAt(context.now, tokens.expiresAt),
-      refreshedAt: context.now,
+      refreshDueAt: refreshDueAt(answeredAt, tokens.expiresAt),
+      refreshedAt: answeredAt,
     },
   };
   // The provider may have rotated the refresh token: the new one exists only in memory now.
   // Ride out a database blip here (a restart takes seconds) rather than lose it to a retry
   // that would replay the spent token.
   const written = await pRetry(() => connectionBatches(ctx.db).storeRefresh(request), STORE_RETRY);
+  // Only once the new tokens are safe: a probe's success closes the provider's breaker.
+  await recordProviderAnswer(ctx, provider.id, { probe: context.probe });
   return observed.done(
     written === undefined
       ? { status: 'lost_race' }

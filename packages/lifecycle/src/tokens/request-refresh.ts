@@ -10,8 +10,8 @@ import type { RefreshTrigger } from './refresh.js';
  * Runs the connection's single `refresh` job now, as a refresh this caller asked for: adds it,
  * or joins the one already there (docs/architecture.md, rule 4). A job the sweeper scheduled
  * is turned into the caller's (its data says who asked, so it runs even though the connection
- * is not due yet) and promoted. A job deferred by the provider's rate limit or breaker keeps
- * its time: callers cannot hammer a provider that asked us to wait.
+ * is not due yet) and promoted. Promoting a job the rate limit or breaker deferred costs no
+ * provider call: the job passes the same gate again and goes back to waiting.
  */
 export async function requestRefresh(
   ctx: LifecycleContext,
