@@ -6,7 +6,7 @@ import { LinkBrowser, viaHttp } from './link-browser.js';
 import { RETURN_URL, startStack, type Stack } from './stack.js';
 
 /** How long a link that redirected with status=pending may take to finish its exchange. */
-const PENDING_LINK_WAIT_MS = 30_000;
+const PENDING_LINK_WAIT_MS = 45_000;
 
 /** tokenlane (ingress + worker processes) with an oidc-provider peer as provider `acme`. */
 export interface OidcStack {

@@ -26,6 +26,7 @@ describe('createMetrics', () => {
       tokenlane_api_requests_total: 'counter',
       tokenlane_token_reads_total: 'counter',
       tokenlane_migration_connections_total: 'counter',
+      tokenlane_worker_restarts_total: 'counter',
     });
     expect(parsed.types.get('process_cpu_user_seconds_total')).toBe('counter');
     expect(sampleValue(parsed, 'tokenlane_webhook_deliveries_total', { outcome: 'failed' })).toBe(

@@ -58,6 +58,8 @@ export interface Metrics {
   readonly tokenReads: Counter<'key'>;
   /** Connections a provider migration decided, by migration, providers and outcome. */
   readonly migrationOutcomes: Counter<'migration' | 'from' | 'to' | 'outcome'>;
+  /** Workers replaced because they picked up nothing while their queue's jobs waited. */
+  readonly workerRestarts: Counter<'queue'>;
   /** The `Content-Type` of {@link Metrics.text}. */
   readonly contentType: string;
   /** The Prometheus text exposition of every metric. */
@@ -202,6 +204,12 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
       name: 'tokenlane_migration_connections_total',
       help: 'Connections whose provider migration reached an outcome, by migration id, from, to and outcome.',
       labelNames: ['migration', 'from', 'to', 'outcome'] as const,
+      registers,
+    }),
+    workerRestarts: new Counter({
+      name: 'tokenlane_worker_restarts_total',
+      help: 'Workers replaced because they took no job while jobs of their queue waited, by queue.',
+      labelNames: ['queue'] as const,
       registers,
     }),
     contentType: registry.contentType,

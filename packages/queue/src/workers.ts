@@ -16,6 +16,8 @@ export interface WorkerOptions<N extends JobName = JobName> {
   concurrency?: Partial<Record<JobName, number>>;
   /** The queues to serve; each needs its handler. */
   queues: readonly N[];
+  /** Told when a job of a queue starts and ends, whatever its outcome (a supervisor's view). */
+  activity?: { started(queue: N): void; ended(queue: N): void };
 }
 
 /**
@@ -35,14 +37,19 @@ export function startWorkers<N extends JobName>(
     return new Worker(
       name,
       async (job: Job, token?: string) => {
-        let payload: unknown;
+        options.activity?.started(name);
         try {
-          payload = parsePayload(name, job.data);
-        } catch (error) {
-          if (error instanceof ZodError) throw new UnrecoverableError(`invalid ${name} payload`);
-          throw error;
+          let payload: unknown;
+          try {
+            payload = parsePayload(name, job.data);
+          } catch (error) {
+            if (error instanceof ZodError) throw new UnrecoverableError(`invalid ${name} payload`);
+            throw error;
+          }
+          return await handler(payload, job, token);
+        } finally {
+          options.activity?.ended(name);
         }
-        return handler(payload, job, token);
       },
       {
         connection: options.connection,

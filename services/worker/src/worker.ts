@@ -1,8 +1,16 @@
-import { JOB_CATALOG, JOB_NAMES, startWorkers, type JobName } from '@tokenlane/queue';
+import {
+  JOB_CATALOG,
+  JOB_NAMES,
+  startWorkers,
+  type JobHandlers,
+  type JobName,
+  type WorkerOptions,
+} from '@tokenlane/queue';
 import { resumeMigrations } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import type { Worker } from 'bullmq';
 import { createHandlers } from './handlers.js';
+import { StallWatch } from './stall-watch.js';
 
 /** The running BullMQ workers of one process, and their orderly stop. */
 export interface WorkerPool {
@@ -29,44 +37,86 @@ const CONCURRENCY: Record<JobName, number> = {
   retention: 1,
 };
 
-/** Starts a worker per queue and the recurring jobs (one schedule shared by all replicas). */
-export async function startWorkerPool(rt: Runtime): Promise<WorkerPool> {
-  const workers = startWorkers(createHandlers(rt), {
-    connection: rt.workerConnection,
-    prefix: rt.config.queuePrefix,
-    queues: JOB_NAMES,
-    concurrency: CONCURRENCY,
-  });
-  for (const worker of workers) {
-    worker.on('failed', (job, error) => {
-      rt.logger.warn(
-        {
-          queue: worker.name,
-          jobId: job?.id,
-          attempt: job?.attemptsMade,
-          err: { message: error.message, name: error.name },
-        },
-        'job failed',
-      );
-    });
-    worker.on('error', (error) => {
-      rt.logger.error({ queue: worker.name, err: { message: error.message } }, 'worker error');
-    });
-  }
+/** How often each queue's waiting jobs are counted, to spot a worker that takes none. */
+const STALL_CHECK_MS = 10_000;
+/** Checks in a row with jobs waiting and none taken that make a worker count as wedged. */
+const STALLED_CHECKS = 3;
+
+/**
+ * Starts a worker per queue and the recurring jobs (one schedule shared by all replicas), and
+ * watches the workers: one that takes no job while its queue's jobs wait for about 20-30 s is
+ * replaced by a fresh worker with new connections (`StallWatch`). The old one is closed
+ * without force, so the jobs it still runs finish.
+ */
+export async function startWorkerPool(
+  rt: Runtime,
+  options: { readonly stallCheckMs?: number } = {},
+): Promise<WorkerPool> {
+  const handlers = createHandlers(rt);
+  const watch = new StallWatch(STALLED_CHECKS);
+  // Jobs running per queue in this process, across a worker and the one it replaced.
+  const running = new Map<JobName, number>();
+  const activity = {
+    started: (name: JobName) => {
+      running.set(name, (running.get(name) ?? 0) + 1);
+      watch.pickup(name, Date.now());
+    },
+    ended: (name: JobName) => {
+      running.set(name, (running.get(name) ?? 1) - 1);
+    },
+  };
+  const start = (name: JobName) => logFailures(rt, startQueueWorker(rt, handlers, name, activity));
+  const workers = JOB_NAMES.map(start);
+  const retiring = new Set<Promise<unknown>>();
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   await scheduleRecurringJobs(rt);
   // A migration whose items were written but whose jobs were lost (a crash in between, a
   // Redis that lost data) resumes here; jobs still queued are not added twice.
   const resumed = await resumeMigrations(rt);
   if (resumed > 0) rt.logger.info({ jobs: resumed }, 'resumed running migrations');
+
+  let checking = false;
+  const checkStalls = async () => {
+    if (checking) return;
+    checking = true;
+    try {
+      for (const [index, name] of JOB_NAMES.entries()) {
+        const counts = await rt.queues
+          .queue(name)
+          .getJobCounts('wait', 'prioritized')
+          .catch(() => undefined);
+        if (counts === undefined) continue;
+        const waiting = (counts.wait ?? 0) + (counts.prioritized ?? 0);
+        const full = (running.get(name) ?? 0) >= CONCURRENCY[name];
+        if (!watch.observe(name, waiting, Date.now(), full)) continue;
+        rt.logger.warn(
+          { queue: name, waiting },
+          'worker took no job while jobs waited: replaced by a new one (its Redis connection may be wedged)',
+        );
+        rt.metrics.workerRestarts.inc({ queue: name });
+        const old = workers[index];
+        workers[index] = start(name);
+        const closing = (old?.close() ?? Promise.resolve()).catch(() => undefined);
+        retiring.add(closing);
+        void closing.finally(() => retiring.delete(closing));
+      }
+    } finally {
+      checking = false;
+    }
+  };
+  const timer = setInterval(() => void checkStalls(), options.stallCheckMs ?? STALL_CHECK_MS);
+  timer.unref();
+
   return {
     workers,
     close: async (timeoutMs = 20_000) => {
-      const graceful = Promise.all(workers.map((worker) => worker.close()));
-      const timer = new Promise<'timeout'>((resolve) =>
+      clearInterval(timer);
+      // Replaced workers finish the jobs they still run, within the same time.
+      const graceful = Promise.all([...workers.map((worker) => worker.close()), ...retiring]);
+      const deadline = new Promise<'timeout'>((resolve) =>
         setTimeout(resolve, timeoutMs, 'timeout').unref(),
       );
-      if ((await Promise.race([graceful, timer])) === 'timeout') {
+      if ((await Promise.race([graceful, deadline])) === 'timeout') {
         // Forced: active jobs' locks lapse and BullMQ hands them to another worker. BullMQ
         // answers a second close with the first one's promise, and after a Redis Cluster
         // failover a worker's blocking connection can keep that from ever settling: bounded.
@@ -75,6 +125,43 @@ export async function startWorkerPool(rt: Runtime): Promise<WorkerPool> {
       }
     },
   };
+}
+
+/** One queue's BullMQ worker. */
+function startQueueWorker(
+  rt: Runtime,
+  handlers: JobHandlers,
+  name: JobName,
+  activity: NonNullable<WorkerOptions['activity']>,
+): Worker {
+  const [worker] = startWorkers(handlers, {
+    connection: rt.workerConnection,
+    prefix: rt.config.queuePrefix,
+    queues: [name],
+    concurrency: CONCURRENCY,
+    activity,
+  });
+  if (worker === undefined) throw new Error(`no worker started for ${name}`);
+  return worker;
+}
+
+/** Logs a worker's failed jobs and its errors. */
+function logFailures(rt: Runtime, worker: Worker): Worker {
+  worker.on('failed', (job, error) => {
+    rt.logger.warn(
+      {
+        queue: worker.name,
+        jobId: job?.id,
+        attempt: job?.attemptsMade,
+        err: { message: error.message, name: error.name },
+      },
+      'job failed',
+    );
+  });
+  worker.on('error', (error) => {
+    rt.logger.error({ queue: worker.name, err: { message: error.message } }, 'worker error');
+  });
+  return worker;
 }
 
 /** How often undelivered events are relayed to the `notify` queue. */
