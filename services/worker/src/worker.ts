@@ -76,8 +76,11 @@ export async function startWorkerPool(
   if (resumed > 0) rt.logger.info({ jobs: resumed }, 'resumed running migrations');
 
   let checking = false;
+  const closing = new AbortController();
+  // A function, not the flag: the pool may close while a check awaits its counts.
+  const stopped = () => closing.signal.aborted;
   const checkStalls = async () => {
-    if (checking) return;
+    if (checking || stopped()) return;
     checking = true;
     try {
       for (const [index, name] of JOB_NAMES.entries()) {
@@ -88,7 +91,8 @@ export async function startWorkerPool(
         if (counts === undefined) continue;
         const waiting = (counts.wait ?? 0) + (counts.prioritized ?? 0);
         const full = (running.get(name) ?? 0) >= CONCURRENCY[name];
-        if (!watch.observe(name, waiting, Date.now(), full)) continue;
+        // A pool closed while this check ran starts no new worker.
+        if (!watch.observe(name, waiting, Date.now(), full) || stopped()) continue;
         rt.logger.warn(
           { queue: name, waiting },
           'worker took no job while jobs waited: replaced by a new one (its Redis connection may be wedged)',
@@ -96,9 +100,9 @@ export async function startWorkerPool(
         rt.metrics.workerRestarts.inc({ queue: name });
         const old = workers[index];
         workers[index] = start(name);
-        const closing = (old?.close() ?? Promise.resolve()).catch(() => undefined);
-        retiring.add(closing);
-        void closing.finally(() => retiring.delete(closing));
+        const retired = (old?.close() ?? Promise.resolve()).catch(() => undefined);
+        retiring.add(retired);
+        void retired.finally(() => retiring.delete(retired));
       }
     } finally {
       checking = false;
@@ -110,6 +114,7 @@ export async function startWorkerPool(
   return {
     workers,
     close: async (timeoutMs = 20_000) => {
+      closing.abort();
       clearInterval(timer);
       // Replaced workers finish the jobs they still run, within the same time.
       const graceful = Promise.all([...workers.map((worker) => worker.close()), ...retiring]);
