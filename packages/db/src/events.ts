@@ -82,6 +82,35 @@ export async function appendEvent(trx: DbExecutor, input: NewEvent): Promise<Eve
   return toEvent(row);
 }
 
+/** Who a connection event is about: the fields every such event carries, row and `data`. */
+export interface EventSubject {
+  readonly id: ConnectionId;
+  readonly userId: string;
+  readonly provider: string;
+}
+
+/**
+ * Appends an event about one connection: its id, user and provider go on the row (for
+ * filtering) and into `data` (what the backend receives), beside the event's own fields.
+ */
+export function appendConnectionEvent(
+  trx: DbExecutor,
+  subject: EventSubject,
+  event: {
+    readonly type: EventType;
+    readonly linkSessionId?: LinkSessionId | undefined;
+    readonly data: JsonObject;
+  },
+): Promise<EventRecord> {
+  const about = { connectionId: subject.id, userId: subject.userId, provider: subject.provider };
+  return appendEvent(trx, {
+    type: event.type,
+    linkSessionId: event.linkSessionId,
+    ...about,
+    data: { ...event.data, ...about },
+  });
+}
+
 /** The event, or undefined. */
 export async function findEvent(db: DbExecutor, id: EventId): Promise<EventRecord | undefined> {
   if (!isUuid(id)) return undefined;

@@ -94,6 +94,7 @@ export {
   updateLinkSession,
 } from './link-sessions.js';
 export {
+  appendConnectionEvent,
   appendEvent,
   findEvent,
   listConnectionEvents,

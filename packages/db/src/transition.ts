@@ -7,7 +7,7 @@ import {
   type ConnectionPatch,
 } from './connection-rows.js';
 import { findConnectionForUpdate } from './connections.js';
-import { appendEvent, type EventRecord, type NewEvent } from './events.js';
+import { appendConnectionEvent, type EventRecord, type NewEvent } from './events.js';
 import type { DbExecutor } from './schema.js';
 
 /** Why a transition was refused. */
@@ -66,19 +66,10 @@ export async function transitionConnection(
     .returningAll()
     .executeTakeFirstOrThrow();
   const connection = toConnection(row);
-  const written = await appendEvent(trx, {
+  const written = await appendConnectionEvent(trx, connection, {
     type: event.type,
-    connectionId: id,
     linkSessionId: event.linkSessionId,
-    userId: connection.userId,
-    provider: connection.provider,
-    data: {
-      ...event.data,
-      connectionId: id,
-      userId: connection.userId,
-      provider: connection.provider,
-      status: to,
-    },
+    data: { ...event.data, status: to },
   });
   return { connection, event: written };
 }

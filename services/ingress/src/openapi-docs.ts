@@ -30,7 +30,7 @@ const connection = {
 };
 const link = {
   linkId: '0b7e4f2a-3c1d-4e5f-8a9b-0c1d2e3f4a5b',
-  linkWebUrl: 'https://www.fitbit.com/oauth2/authorize?client_id=…&state=…',
+  linkWebUrl: 'https://tokenlane.example/connect/q3vX…',
   method: 'redirect',
   expiresAt: '2026-12-01T10:15:00.000Z',
 };
@@ -227,14 +227,7 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
       'A link that re-authorizes this connection in place (same connection id), for a user who is present: after `connection.reauth_required`, or to move to the provider’s successor. A live link for the same connection, provider and `returnUrl` is answered again rather than a new one. The account that comes back must be the connection’s, else the link fails with `account_mismatch`.',
     errors: [...V1, 'not_found', 'conflict', 'return_url_not_allowed', 'insufficient_scope'],
     request: { returnUrl: 'https://app.example/linked' },
-    responses: {
-      201: {
-        linkId: '5b1f0a2e-7c3d-4e8f-9a6b-2c4d6e8f0a1b',
-        linkWebUrl: 'https://tokenlane.example/connect/q3vX…',
-        method: 'redirect',
-        expiresAt: '2026-12-01T02:15:00.000Z',
-      },
-    },
+    responses: { 201: link },
   },
   'post /v1/links': {
     description:

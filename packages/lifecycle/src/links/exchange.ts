@@ -7,7 +7,7 @@ import {
   type LinkSessionId,
 } from '@tokenlane/core';
 import {
-  appendEvent,
+  appendConnectionEvent,
   findLinkSession,
   insertConnection,
   transitionConnection,
@@ -306,16 +306,11 @@ async function persist(
         ...reset,
         ...exchanged.seal(connectionId),
       });
-      await appendEvent(trx, {
+      const subject = { id: connectionId, userId: session.userId, provider: session.provider };
+      await appendConnectionEvent(trx, subject, {
         type: 'connection.created',
-        connectionId,
         linkSessionId: session.id,
-        userId: session.userId,
-        provider: session.provider,
         data: {
-          connectionId,
-          userId: session.userId,
-          provider: session.provider,
           status: 'active',
           providerUserId: exchanged.providerUserId,
           relinked: false,

@@ -1,4 +1,4 @@
-import { refreshDueAt } from '@tokenlane/core';
+import { isRefreshable, refreshDueAt } from '@tokenlane/core';
 import {
   findConnectionForUpdate,
   markExchangeStarted,
@@ -105,7 +105,7 @@ async function store(
       current === undefined ||
       current.provider !== migration.from ||
       current.tokenVersion !== connection.tokenVersion ||
-      (current.status !== 'active' && current.status !== 'degraded')
+      !isRefreshable(current.status)
     ) {
       await recordMigrationOutcome(
         trx,

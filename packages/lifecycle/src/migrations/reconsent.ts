@@ -1,5 +1,5 @@
 import {
-  appendEvent,
+  appendConnectionEvent,
   findConnectionForUpdate,
   updateConnection,
   type Connection,
@@ -38,15 +38,9 @@ export async function requestConsent(
       migrationTo: migration.to,
       migrationRequestedAt: requestedAt,
     });
-    await appendEvent(trx, {
+    await appendConnectionEvent(trx, current, {
       type: 'connection.migration_requested',
-      connectionId: connection.id,
-      userId: current.userId,
-      provider: current.provider,
       data: {
-        connectionId: connection.id,
-        userId: current.userId,
-        provider: current.provider,
         status: current.status,
         to: migration.to,
         migrationId: migration.id,

@@ -1,4 +1,4 @@
-import type { ConnectionId } from '@tokenlane/core';
+import { isRefreshable, type ConnectionId } from '@tokenlane/core';
 import {
   findConnection,
   findMigration,
@@ -67,6 +67,6 @@ function precheck(
   ) {
     return ['reauth_required', 'provider_migration'];
   }
-  if (connection.status !== 'active' && connection.status !== 'degraded') return 'not_active';
+  if (!isRefreshable(connection.status)) return 'not_active';
   return undefined;
 }

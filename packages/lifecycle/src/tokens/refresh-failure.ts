@@ -1,6 +1,6 @@
 import { isRefreshable, type ReauthReason } from '@tokenlane/core';
 import {
-  appendEvent,
+  appendConnectionEvent,
   findConnectionForUpdate,
   transitionConnection,
   updateConnection,
@@ -141,15 +141,9 @@ async function recordFailure(
     } else {
       await updateConnection(trx, connection.id, patch);
     }
-    await appendEvent(trx, {
+    await appendConnectionEvent(trx, connection, {
       type: 'connection.refresh_failed',
-      connectionId: connection.id,
-      userId: connection.userId,
-      provider: connection.provider,
       data: {
-        connectionId: connection.id,
-        userId: connection.userId,
-        provider: connection.provider,
         code: error.code,
         retryable: error.retryable,
         attempt,

@@ -1,5 +1,5 @@
 import {
-  appendEvent,
+  appendConnectionEvent,
   findExpiredRefreshTokens,
   findUnannouncedExpiries,
   markExpiryAnnounced,
@@ -39,15 +39,9 @@ export async function noticeRefreshTokenExpiry(
     if (expiresAt === null || expiresAt.getTime() <= now.getTime()) continue;
     const announced = await ctx.db.transaction().execute(async (trx) => {
       if (!(await markExpiryAnnounced(trx, connection.id, expiresAt))) return false;
-      await appendEvent(trx, {
+      await appendConnectionEvent(trx, connection, {
         type: 'connection.expiring',
-        connectionId: connection.id,
-        userId: connection.userId,
-        provider: connection.provider,
         data: {
-          connectionId: connection.id,
-          userId: connection.userId,
-          provider: connection.provider,
           status: connection.status,
           expiresAt: expiresAt.toISOString(),
         },

@@ -5,7 +5,7 @@ import {
   reportUnauthorized,
   requestRefresh,
 } from '@tokenlane/lifecycle';
-import { appendEvent, type Connection } from '@tokenlane/db';
+import { appendConnectionEvent, type Connection } from '@tokenlane/db';
 import type { Runtime } from '@tokenlane/runtime';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -54,17 +54,9 @@ async function requireConnection(rt: Runtime, id: string) {
 async function recordTokenRead(rt: Runtime, connection: Connection, key: string): Promise<void> {
   rt.metrics.tokenReads.inc({ key });
   if (!rt.config.auditTokenReads) return;
-  await appendEvent(rt.db, {
+  await appendConnectionEvent(rt.db, connection, {
     type: 'connection.token_read',
-    connectionId: connection.id,
-    userId: connection.userId,
-    provider: connection.provider,
-    data: {
-      connectionId: connection.id,
-      userId: connection.userId,
-      provider: connection.provider,
-      key,
-    },
+    data: { key },
   });
 }
 
