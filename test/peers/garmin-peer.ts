@@ -24,6 +24,15 @@ export interface GarminPeer {
   revokeOAuth1(userId: string): void;
   /** Delay every exchange answer (to have some in flight when a worker is killed). */
   setExchangeDelay(ms: number): void;
+  /**
+   * Answer every exchange with a bare 401 and no body, as a provider that does not say why
+   * (Garmin publishes no error bodies): a wrong consumer secret and a dead token look alike.
+   */
+  refuseEveryExchange(refuse: boolean): void;
+  /** Consumer-only request-token calls seen (the control of a grant check). */
+  requestTokenCalls(): number;
+  /** Signed user-id look-ups with an OAuth 1.0a token seen (the grant check). */
+  oauth1UserIdCalls(): number;
   /** Exchanges answered with a token pair, by Garmin user id. */
   exchanges(userId: string): number;
   /** All exchange requests seen (answered or refused). */
@@ -37,14 +46,26 @@ export interface GarminPeer {
 }
 
 /**
+ * How the peer's token exchange treats an OAuth 1.0a token it has exchanged:
+ * - `repeatable` (the default): the token stays valid and exchanges again, as Garmin's
+ *   migration notes say OAuth 1.0a tokens keep working after the exchange;
+ * - `single-use`: the token is spent the moment the pair is issued, the strictest reading.
+ */
+export type GarminExchangeMode = 'repeatable' | 'single-use';
+
+/**
  * A Garmin-shaped peer: OAuth 1.0a signed requests (checked by an independent verifier,
- * `oauth-sign`), the token exchange (answers an OAuth 2.0 pair once per OAuth 1.0a token,
- * then refuses that token), an OAuth 2.0 token endpoint with refresh-token rotation
+ * `oauth-sign`), a consumer-only request-token endpoint, the token exchange
+ * ({@link GarminExchangeMode}), an OAuth 2.0 token endpoint with refresh-token rotation
  * (client_secret in the form), the user id look-up and deregistration with either
  * credential. Every secret it issues goes to the run's secret ledger.
  */
 export async function startGarminPeer(
-  options: { accessTtlSeconds?: number; refreshTtlSeconds?: number } = {},
+  options: {
+    accessTtlSeconds?: number;
+    refreshTtlSeconds?: number;
+    exchange?: GarminExchangeMode;
+  } = {},
 ): Promise<GarminPeer> {
   const consumerKey = `garmin-key-${randomBytes(4).toString('hex')}`;
   const consumerSecret = random('garmin-consumer-secret');
@@ -60,6 +81,9 @@ export async function startGarminPeer(
   const exchangeTimes: number[] = [];
   let refreshCount = 0;
   let delayMs = 0;
+  let refuseAll = false;
+  let requestTokenCount = 0;
+  let oauth1UserIdCount = 0;
 
   const issuePair = (userId: string) => {
     const accessToken = random('garmin-at');
@@ -92,6 +116,7 @@ export async function startGarminPeer(
     switch (route) {
       case 'POST /partner-gateway/rest/user/token-exchange': {
         exchangeTimes.push(Date.now());
+        if (refuseAll) return res.writeHead(401).end();
         const result = verify(req, body, (token) => oauth1.get(token)?.secret);
         if ('problem' in result) {
           return res
@@ -101,8 +126,7 @@ export async function startGarminPeer(
         const token = result.params.oauth_token ?? '';
         const grant = oauth1.get(token);
         if (grant === undefined) return json(res, 401, { error: 'invalid_token' });
-        // Once per OAuth 1.0a token: the token is spent the moment the pair is issued.
-        oauth1.delete(token);
+        if (options.exchange === 'single-use') oauth1.delete(token);
         const pair = issuePair(grant.userId);
         exchanged.set(grant.userId, (exchanged.get(grant.userId) ?? 0) + 1);
         if (delayMs > 0) await sleep(delayMs);
@@ -121,7 +145,35 @@ export async function startGarminPeer(
         refreshCount += 1;
         return json(res, 200, issuePair(userId));
       }
+      case 'POST /oauth/request_token': {
+        requestTokenCount += 1;
+        const result = verify(req, body, () => undefined);
+        if ('problem' in result) {
+          return res
+            .writeHead(401, { 'content-type': 'text/plain' })
+            .end(`oauth_problem=${result.problem}`);
+        }
+        const requestToken = random('garmin-request-token');
+        const requestSecret = random('garmin-request-secret');
+        recordSecret('oauth1_access_token', requestToken, SOURCE);
+        recordSecret('oauth1_token_secret', requestSecret, SOURCE);
+        return res
+          .writeHead(200, { 'content-type': 'application/x-www-form-urlencoded' })
+          .end(
+            `oauth_token=${requestToken}&oauth_token_secret=${requestSecret}&oauth_callback_confirmed=true`,
+          );
+      }
       case 'GET /wellness-api/rest/user/id': {
+        if (req.headers.authorization?.startsWith('OAuth ') === true) {
+          oauth1UserIdCount += 1;
+          const result = verify(req, body, (token) => oauth1.get(token)?.secret);
+          if ('problem' in result) {
+            return res
+              .writeHead(401, { 'content-type': 'text/plain' })
+              .end(`oauth_problem=${result.problem}`);
+          }
+          return json(res, 200, { userId: oauth1.get(result.params.oauth_token ?? '')?.userId });
+        }
         const userId = bearerUser(req);
         if (userId === undefined) return json(res, 401, { error: 'invalid_token' });
         return json(res, 200, { userId });
@@ -192,6 +244,11 @@ export async function startGarminPeer(
     setExchangeDelay: (ms) => {
       delayMs = ms;
     },
+    refuseEveryExchange: (refuse) => {
+      refuseAll = refuse;
+    },
+    requestTokenCalls: () => requestTokenCount,
+    oauth1UserIdCalls: () => oauth1UserIdCount,
     exchanges: (userId) => exchanged.get(userId) ?? 0,
     exchangeRequests: () => exchangeTimes.length,
     exchangeTimes: () => exchangeTimes,

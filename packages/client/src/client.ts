@@ -181,4 +181,16 @@ export class TokenlaneClient {
     const path = `/v1/migrations/${id(migrationId)}/cancel`;
     return (await this.#call({ method: 'POST', path })) as Migration;
   }
+
+  /** `POST /v1/migrations/:id/pause`: stops it where it stands; pending connections wait. */
+  async pauseMigration(migrationId: string): Promise<Migration> {
+    const path = `/v1/migrations/${id(migrationId)}/pause`;
+    return (await this.#call({ method: 'POST', path })) as Migration;
+  }
+
+  /** `POST /v1/migrations/:id/resume`: a paused migration goes on. */
+  async resumeMigration(migrationId: string): Promise<Migration> {
+    const path = `/v1/migrations/${id(migrationId)}/resume`;
+    return (await this.#call({ method: 'POST', path })) as Migration;
+  }
 }

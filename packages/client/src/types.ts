@@ -158,7 +158,9 @@ export interface Migration {
   readonly from: string;
   readonly to: string;
   readonly mode: 'token_exchange' | 'reconsent';
-  readonly status: 'running' | 'completed' | 'cancelled';
+  readonly status: 'running' | 'paused' | 'completed' | 'cancelled';
+  /** Why a `paused` run stopped: `credentials`, `clock`, `failure_rate` or `operator`. */
+  readonly pausedReason: string | null;
   readonly dryRun: boolean;
   readonly counts: {
     readonly total: number;

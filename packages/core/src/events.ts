@@ -23,5 +23,12 @@ export const EVENT_TYPES = [
   'connection.token_read',
   /** Migration-level (`connectionId` null): every connection of a migration has its outcome. */
   'migration.completed',
+  /**
+   * Migration-level: the run stopped itself (or an operator stopped it) before it could harm:
+   * `data.reason` is `credentials`, `clock`, `failure_rate` or `operator`. Pending connections wait.
+   */
+  'migration.paused',
+  /** Migration-level: a paused run goes on (`POST /v1/migrations/:id/resume`). */
+  'migration.resumed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -34,9 +34,13 @@ export {
   insertMigration,
   listMigrations,
   migrationCounts,
+  pauseMigration,
+  recentMigrationFailures,
+  resumeMigration,
   runningMigrationIds,
 } from './provider-migrations.js';
 export {
+  clearExchangeStarted,
   findLiveConnectionsOf,
   findMigrationItem,
   findOpenMigrationItem,

@@ -158,3 +158,20 @@ export async function findLiveConnectionsOf(
     .execute();
   return rows.map(toConnection);
 }
+
+/**
+ * The provider answered the exchange (a refusal): nothing is in flight any more, so a later
+ * attempt is not an interrupted one.
+ */
+export async function clearExchangeStarted(
+  db: DbExecutor,
+  migrationId: string,
+  connectionId: ConnectionId,
+): Promise<void> {
+  await db
+    .updateTable('migration_items')
+    .set({ exchange_started_at: null, updated_at: sql<Date>`now()` })
+    .where('migration_id', '=', migrationId)
+    .where('connection_id', '=', connectionId)
+    .execute();
+}

@@ -18,6 +18,10 @@ export interface ProviderMigration {
   readonly dryRun: boolean;
   readonly createdAt: Date;
   readonly finishedAt: Date | null;
+  /** Why a `paused` run stopped: `credentials`, `clock`, `failure_rate` or `operator`. */
+  readonly pausedReason: string | null;
+  /** The last resume: the failure-rate window starts there. */
+  readonly resumedAt: Date | null;
 }
 
 /** Connections per outcome; `total` is their sum, so the counts always add up. */
@@ -40,6 +44,8 @@ const toMigration = (row: Selectable<MigrationsTable>): ProviderMigration => ({
   dryRun: row.dry_run,
   createdAt: row.created_at,
   finishedAt: row.finished_at,
+  pausedReason: row.paused_reason,
+  resumedAt: row.resumed_at,
 });
 
 /** A new migration row, running. */
@@ -120,9 +126,9 @@ export async function completeMigrationIfDone(
     migration?.dryRun === true ? ['pending'] : ['pending', 'awaiting_consent'];
   const row = await db
     .updateTable('migrations')
-    .set({ status: 'completed', finished_at: sql<Date>`now()` })
+    .set({ status: 'completed', finished_at: sql<Date>`now()`, paused_reason: null })
     .where('id', '=', id)
-    .where('status', '=', 'running')
+    .where('status', 'in', ['running', 'paused'])
     .where((eb) =>
       eb.not(
         eb.exists(
@@ -139,6 +145,60 @@ export async function completeMigrationIfDone(
   return row && toMigration(row);
 }
 
+/** Pauses a running migration; returns it when this call paused it. */
+export async function pauseMigration(
+  db: DbExecutor,
+  id: string,
+  reason: string,
+): Promise<ProviderMigration | undefined> {
+  const row = await db
+    .updateTable('migrations')
+    .set({ status: 'paused', paused_reason: reason })
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .returningAll()
+    .executeTakeFirst();
+  return row && toMigration(row);
+}
+
+/** Resumes a paused migration (its failure-rate window starts again); returns it when resumed. */
+export async function resumeMigration(
+  db: DbExecutor,
+  id: string,
+): Promise<ProviderMigration | undefined> {
+  const row = await db
+    .updateTable('migrations')
+    .set({ status: 'running', paused_reason: null, resumed_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('status', '=', 'paused')
+    .returningAll()
+    .executeTakeFirst();
+  return row && toMigration(row);
+}
+
+/**
+ * The last `limit` decided outcomes of a migration since `since` (its last resume), newest
+ * first: how many there are and how many failed (`failed` or `reauth_required`).
+ */
+export async function recentMigrationFailures(
+  db: DbExecutor,
+  id: string,
+  since: Date | null,
+  limit: number,
+): Promise<{ decided: number; failed: number }> {
+  let recent = db
+    .selectFrom('migration_items')
+    .select('outcome')
+    .where('migration_id', '=', id)
+    .where('outcome', 'not in', ['pending', 'awaiting_consent']);
+  if (since !== null) recent = recent.where('updated_at', '>=', since);
+  const rows = await recent.orderBy('updated_at', 'desc').limit(limit).execute();
+  const failed = rows.filter(
+    (row) => row.outcome === 'failed' || row.outcome === 'reauth_required',
+  );
+  return { decided: rows.length, failed: failed.length };
+}
+
 /** Cancels a running migration: its pending items are skipped (`cancelled`); decided ones stay. */
 export async function cancelMigration(
   db: DbExecutor,
@@ -148,7 +208,7 @@ export async function cancelMigration(
     .updateTable('migrations')
     .set({ status: 'cancelled', finished_at: sql<Date>`now()` })
     .where('id', '=', id)
-    .where('status', '=', 'running')
+    .where('status', 'in', ['running', 'paused'])
     .returningAll()
     .executeTakeFirst();
   if (row === undefined) return undefined;

@@ -138,7 +138,7 @@ export interface NoticeReceiptsTable {
 export const MIGRATION_MODES = ['token_exchange', 'reconsent'] as const;
 export type MigrationMode = (typeof MIGRATION_MODES)[number];
 
-export const MIGRATION_STATUSES = ['running', 'completed', 'cancelled'] as const;
+export const MIGRATION_STATUSES = ['running', 'paused', 'completed', 'cancelled'] as const;
 export type MigrationStatus = (typeof MIGRATION_STATUSES)[number];
 
 /** Where one connection of a migration stands; `pending` until its job decided. */
@@ -162,6 +162,8 @@ export interface MigrationsTable {
   dry_run: ColumnType<boolean, boolean, never>;
   created_at: ColumnType<Date, never, never>;
   finished_at: Date | null;
+  paused_reason: Generated<string | null>;
+  resumed_at: Generated<Date | null>;
 }
 
 /** The `migration_items` table: one connection of a migration and its outcome. */

@@ -26,6 +26,8 @@ export const LIFECYCLE_ERROR_CODES = [
   'migration_not_found',
   /** The migration has already completed or been cancelled. */
   'migration_finished',
+  /** Pause of a run that is not running, or resume of one that is not paused. */
+  'migration_state',
 ] as const;
 export type LifecycleErrorCode = (typeof LIFECYCLE_ERROR_CODES)[number];
 

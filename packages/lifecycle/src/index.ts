@@ -49,13 +49,13 @@ export type { ConnectionView, EventView } from './views.js';
 export { RETENTION_BATCH, runRetention } from './retention/retention.js';
 export type { RetentionResult } from './retention/retention.js';
 export {
-  cancelMigration,
   listMigrationViews,
   migrationView,
   resumeMigrations,
   startMigration,
 } from './migrations/start.js';
 export type { MigrationView, StartMigrationInput } from './migrations/start.js';
+export { cancelMigration, pauseMigration, resumeMigration } from './migrations/control.js';
 export { migrateConnection } from './migrations/run.js';
 export type { MigrateOptions, MigrateOutcome } from './migrations/outcome.js';
 export { retireSunsetConnections } from './migrations/sunset.js';

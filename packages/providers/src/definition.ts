@@ -177,6 +177,13 @@ export interface OAuth1Definition extends DefinitionBase {
    * successor, without the user (Garmin's migration path).
    */
   readonly tokenExchangeUrl?: string;
+  /**
+   * A signed GET under `apiBaseUrl` that succeeds while the user's grant lives (Garmin: the
+   * user id). A 401 from an OAuth 1.0a provider is blamed on the user's grant only when this
+   * call with their token still fails while our consumer credentials demonstrably work
+   * (`oauth1/grant-check.ts`).
+   */
+  readonly grantCheckPath?: string;
   readonly hooks?: OAuth1Hooks;
 }
 

@@ -51,6 +51,8 @@ export {
   tokenExchangeRefusal,
 } from './migration/token-exchange.js';
 export type { TokenExchangeRefusal } from './migration/token-exchange.js';
+export { checkOAuth1Grant, oauth1RefusalCause } from './oauth1/grant-check.js';
+export type { OAuth1GrantVerdict, OAuth1RefusalCause } from './oauth1/grant-check.js';
 export type { ProviderRegistry, RegisteredProvider } from './registry/load.js';
 export type { RetryMode } from './retry.js';
 export type { OAuth1TokenSet, TokenMetadata, TokenSet } from './tokens.js';

@@ -63,6 +63,7 @@ const LIFECYCLE_ERRORS: Readonly<Record<LifecycleErrorCode, readonly [number, Er
   invalid_migration: [400, 'invalid_request'],
   migration_not_found: [404, 'not_found'],
   migration_finished: [409, 'conflict'],
+  migration_state: [409, 'conflict'],
 };
 
 /** Waits the API asks for when a lifecycle refusal names none. */

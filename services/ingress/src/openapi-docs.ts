@@ -44,6 +44,7 @@ const MIGRATION = {
   to: 'garmin-oauth2',
   mode: 'token_exchange',
   status: 'running',
+  pausedReason: null,
   dryRun: false,
   counts: {
     total: 200,
@@ -213,6 +214,18 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     description: 'Stops a running migration; connections already moved stay moved.',
     errors: [...V1, 'not_found', 'conflict'],
     responses: { 202: { ...MIGRATION, status: 'cancelled' } },
+  },
+  'post /v1/migrations/{id}/pause': {
+    description:
+      'Pauses a running migration where it stands: connections already decided stay so, pending ones wait and their jobs end without spending an attempt. A run also pauses itself (`migration.paused`) when the provider refuses our own credentials or clock, or when more than 20 % of its last 50 outcomes failed; `pausedReason` says which.',
+    errors: [...V1, 'not_found', 'conflict'],
+    responses: { 202: { ...MIGRATION, status: 'paused', pausedReason: 'operator' } },
+  },
+  'post /v1/migrations/{id}/resume': {
+    description:
+      'Resumes a paused migration (`migration.resumed`): its pending connections are queued again, and its failure-rate window starts afresh. Fix what paused it first: a run paused for `credentials` pauses again on the next refusal.',
+    errors: [...V1, 'not_found', 'conflict'],
+    responses: { 202: MIGRATION },
   },
   'get /connect/{id}': {
     description:

@@ -21,6 +21,8 @@ const ROUTE_SCOPES: Readonly<Record<string, ApiKeyScope>> = {
   'GET /v1/migrations': 'migrations:write',
   'GET /v1/migrations/:id': 'migrations:write',
   'POST /v1/migrations/:id/cancel': 'migrations:write',
+  'POST /v1/migrations/:id/pause': 'migrations:write',
+  'POST /v1/migrations/:id/resume': 'migrations:write',
 };
 
 /** The scope a matched `/v1` route needs (`admin` for any route the table does not name). */

@@ -11,7 +11,7 @@ import { untilInterrupted, type OpenSession } from './shared.js';
 const POLL_MS = 500;
 
 /**
- * `migrations start|status|cancel|list`: provider migrations (a provider's connections moved
+ * `migrations start|status|pause|resume|cancel|list`: provider migrations (a provider's connections moved
  * to its successor), the same operations as `/v1/migrations`. `start` and `status --watch`
  * draw a progress bar of decided connections until the migration completes; Ctrl-C stops
  * watching, never the migration (`cancel` does that).
@@ -88,6 +88,32 @@ export function registerMigrations(program: Command, open: OpenSession): void {
       });
       session.print(view, () => describe(view));
     });
+
+  migrations
+    .command('pause')
+    .description('pause a running migration; pending connections wait, nothing is lost')
+    .argument('<migrationId>')
+    .action(async (id: string, _options: unknown, command: Command) => {
+      const session = open(command);
+      const view = await session.withRuntime(async (runtime) => {
+        const { pauseMigration } = await import('@tokenlane/lifecycle');
+        return lifecycle(() => pauseMigration(runtime, id));
+      });
+      session.print(view, () => describe(view));
+    });
+
+  migrations
+    .command('resume')
+    .description('resume a paused migration (after fixing what paused it)')
+    .argument('<migrationId>')
+    .action(async (id: string, _options: unknown, command: Command) => {
+      const session = open(command);
+      const view = await session.withRuntime(async (runtime) => {
+        const { resumeMigration } = await import('@tokenlane/lifecycle');
+        return lifecycle(() => resumeMigration(runtime, id));
+      });
+      session.print(view, () => describe(view));
+    });
 }
 
 interface StartOptions {
@@ -138,7 +164,9 @@ async function lifecycle<T>(work: () => Promise<T>): Promise<T> {
     const message = error instanceof Error ? error.message : 'failed';
     if (code === 'invalid_migration') throw usageError(message);
     if (code === 'migration_not_found') throw notFoundError(message);
-    if (code === 'migration_finished') throw new CliError(message, EXIT_CODES.failure);
+    if (code === 'migration_finished' || code === 'migration_state') {
+      throw new CliError(message, EXIT_CODES.failure);
+    }
     throw error;
   }
 }
@@ -148,7 +176,7 @@ function describe(view: MigrationView): string {
   return renderFields([
     ['migration', view.id],
     ['from', `${view.from} → ${view.to} (${view.mode}${view.dryRun ? ', dry run' : ''})`],
-    ['status', view.status],
+    ['status', view.pausedReason === null ? view.status : `${view.status} (${view.pausedReason})`],
     [
       'counts',
       `${counts.total} total: ${counts.migrated} migrated, ${counts.awaitingConsent} awaiting consent, ` +

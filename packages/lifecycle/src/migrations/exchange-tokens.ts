@@ -1,12 +1,15 @@
 import { isRefreshable, refreshDueAt } from '@tokenlane/core';
 import {
+  clearExchangeStarted,
   findConnectionForUpdate,
   markExchangeStarted,
+  migrationCounts,
   transitionConnection,
   type Connection,
   type ProviderMigration,
 } from '@tokenlane/db';
 import {
+  checkOAuth1Grant,
   exchangeOAuth1Token,
   ProviderError,
   tokenExchangeRefusal,
@@ -16,9 +19,13 @@ import pRetry from 'p-retry';
 import type { LifecycleContext } from '../context.js';
 import { takeProviderSlot } from '../providers/rate-limit.js';
 import { openToken, sealTokenSet } from '../sealing.js';
+import type { Secret } from '@tokenlane/vault';
 import { requireReauth } from '../tokens/relink.js';
-import { recordMigrationOutcome } from './resolve.js';
+import { pauseRun } from './pause.js';
+import { lockMigration, recordMigrationOutcome } from './resolve.js';
 import { decide, type MigrateOptions, type MigrateOutcome } from './outcome.js';
+
+type OAuth1Tokens = { readonly token: Secret; readonly tokenSecret: Secret };
 
 /** About 30 s of attempts: the new tokens exist only in memory once the provider answered. */
 const STORE_RETRY = { retries: 8, minTimeout: 250, maxTimeout: 5_000, factor: 2 } as const;
@@ -28,8 +35,12 @@ const STORE_RETRY = { retries: 8, minTimeout: 250, maxTimeout: 5_000, factor: 2 
  * transaction, the same connection id moved to `to` with the new tokens encrypted and a
  * refresh scheduled, the OAuth 1.0a token and secret wiped, `connection.migrated`, and the
  * item `migrated`. The provider user id stays, so the provider's pushes still match.
- * A refusal saying the grant is gone is `reauth_required` (`provider_migration`, re-link at
- * `to`); transient failures are thrown for the job's backoff until its last attempt.
+ * A refusal is blamed on the user (`reauth_required`, `provider_migration`, re-link at `to`)
+ * only once our own credentials demonstrably work (`refusedGrant`); a refusal of ours pauses
+ * the run and leaves the connection alone. Transient failures are thrown for the job's
+ * backoff until its last attempt. An exchange cut off mid-flight (a killed worker) is simply
+ * sent again: only a provider that then refuses the token as spent ends it
+ * (`exchange_interrupted`).
  */
 export async function exchangeConnectionTokens(
   ctx: LifecycleContext,
@@ -58,7 +69,9 @@ export async function exchangeConnectionTokens(
     tokens = await exchangeOAuth1Token(from, to, { token, tokenSecret });
   } catch (error) {
     if (!(error instanceof ProviderError)) throw error;
-    return refused(ctx, migration, connection, error, options);
+    // The provider answered: nothing is in flight any more.
+    if (error.status !== undefined) await clearExchangeStarted(ctx.db, migration.id, connection.id);
+    return refused(ctx, migration, connection, error, { token, tokenSecret }, options);
   }
   await pRetry(() => store(ctx, migration, connection, tokens), STORE_RETRY);
   return { status: 'decided', outcome: 'migrated' };
@@ -69,27 +82,99 @@ async function refused(
   migration: ProviderMigration,
   connection: Connection,
   error: ProviderError,
+  tokens: OAuth1Tokens,
   options: MigrateOptions & { readonly interrupted: boolean },
 ): Promise<MigrateOutcome> {
-  switch (tokenExchangeRefusal(error.code)) {
-    case 'grant_gone': {
-      // After an attempt cut off mid-flight, the provider most likely exchanged the token
-      // then and the answer was lost: reported as such, not as a plain refusal.
-      const detail = options.interrupted ? 'exchange_interrupted' : error.code;
-      await requireReauth(ctx, connection, 'provider_migration', connection.tokenVersion, {
-        successor: migration.to,
-        migrationId: migration.id,
-        detail,
-      });
-      return decide(ctx, migration, connection.id, 'reauth_required', detail);
-    }
+  const refusal = tokenExchangeRefusal(error);
+  switch (refusal) {
     case 'transient':
-    case 'credentials':
       if (!options.finalAttempt) throw error;
       return decide(ctx, migration, connection.id, 'failed', error.code);
     case 'refused':
       return decide(ctx, migration, connection.id, 'failed', error.code);
+    case 'credentials':
+    case 'clock':
+      return pauseForOurs(ctx, migration, refusal);
+    case 'grant':
+      return refusedGrant(ctx, migration, connection, error, tokens, options);
   }
+}
+
+/**
+ * The exchange refused the user's token. That is the user's grant only if our own calls work:
+ * a consumer-only control call succeeds while the user's token is refused at the provider's
+ * grant check (`checkOAuth1Grant`). Without a grant check, exchanges that succeeded earlier in
+ * this run prove the credentials. Anything else could be ours, and pauses the run.
+ */
+async function refusedGrant(
+  ctx: LifecycleContext,
+  migration: ProviderMigration,
+  connection: Connection,
+  error: ProviderError,
+  tokens: OAuth1Tokens,
+  options: MigrateOptions & { readonly interrupted: boolean },
+): Promise<MigrateOutcome> {
+  const from = ctx.providers.require(migration.from);
+  if (from.kind !== 'oauth1') return decide(ctx, migration, connection.id, 'failed', error.code);
+  const verdict = await checkOAuth1Grant(from, tokens);
+  switch (verdict) {
+    case 'grant_gone':
+      return grantGone(
+        ctx,
+        migration,
+        connection,
+        options.interrupted ? 'exchange_interrupted' : error.code,
+      );
+    case 'grant_works':
+      // The token still works at the provider: the user keeps a live connection at `from`,
+      // reported as a failure of this exchange for an operator to look at.
+      return decide(ctx, migration, connection.id, 'failed', 'exchange_refused');
+    case 'credentials':
+    case 'clock':
+      return pauseForOurs(ctx, migration, verdict);
+    case 'unverifiable': {
+      const { migrated } = await migrationCounts(ctx.db, migration.id);
+      if (migrated > 0) return grantGone(ctx, migration, connection, error.code);
+      return pauseForOurs(ctx, migration, 'credentials');
+    }
+  }
+}
+
+/** Only the user can help: re-link at the successor. */
+async function grantGone(
+  ctx: LifecycleContext,
+  migration: ProviderMigration,
+  connection: Connection,
+  detail: string,
+): Promise<MigrateOutcome> {
+  await requireReauth(ctx, connection, 'provider_migration', connection.tokenVersion, {
+    successor: migration.to,
+    migrationId: migration.id,
+    detail,
+  });
+  return decide(ctx, migration, connection.id, 'reauth_required', detail);
+}
+
+/**
+ * A refusal of our credentials or clock: every exchange would fail alike, so the run pauses
+ * (`migration.paused`) and this connection is left exactly as it was, its item pending.
+ */
+async function pauseForOurs(
+  ctx: LifecycleContext,
+  migration: ProviderMigration,
+  reason: 'credentials' | 'clock',
+): Promise<MigrateOutcome> {
+  const paused = await ctx.db.transaction().execute(async (trx) => {
+    await lockMigration(trx, migration.id);
+    return pauseRun(trx, migration.id, reason);
+  });
+  if (paused) {
+    ctx.logger.error(
+      { migrationId: migration.id, provider: migration.from, reason },
+      'migration paused: the provider refused our own credentials or clock; fix them, then resume',
+    );
+  }
+  return { status: 'noop', reason: `paused_${reason}` };
 }
 
 async function store(

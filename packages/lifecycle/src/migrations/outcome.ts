@@ -6,7 +6,7 @@ import { recordMigrationOutcome } from './resolve.js';
 /** What one `migrate` job did (ids and codes only: it is a job's return value). */
 export type MigrateOutcome =
   | { readonly status: 'decided'; readonly outcome: MigrationOutcome; readonly detail?: string }
-  /** Already decided, or the migration is gone or stopped: nothing to do. */
+  /** Already decided, or the migration is gone, paused or stopped: nothing to do. */
   | { readonly status: 'noop'; readonly reason: string }
   /** Not sent: the provider's rate limit says wait (no attempt spent). */
   | { readonly status: 'deferred'; readonly retryInMs: number };

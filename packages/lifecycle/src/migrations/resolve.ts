@@ -1,4 +1,4 @@
-import type { ConnectionId } from '@tokenlane/core';
+import { isUuid, type ConnectionId } from '@tokenlane/core';
 import {
   appendEvent,
   completeMigrationIfDone,
@@ -13,6 +13,7 @@ import {
 import type { Metrics } from '@tokenlane/metrics';
 import { sql } from 'kysely';
 import type { LifecycleContext } from '../context.js';
+import { pauseOnFailureRate } from './pause.js';
 
 /**
  * Locks the migration's row: every outcome write and the completion check run one at a time
@@ -22,13 +23,15 @@ export async function lockMigration(
   trx: DbExecutor,
   id: string,
 ): Promise<ProviderMigration | undefined> {
+  if (!isUuid(id)) return undefined;
   await sql`select 1 from migrations where id = ${id}::uuid for update`.execute(trx);
   return findMigration(trx, id);
 }
 
 /**
- * Writes one connection's outcome (only if it is still open) and, when it was the last open
- * one, completes the migration with `migration.completed` and the final counts — in `trx`,
+ * Writes one connection's outcome (only if it is still open), pauses the run when too many of
+ * its recent outcomes failed (`pause.ts`), and, when it was the last open one, completes the
+ * migration with `migration.completed` and the final counts — in `trx`,
  * which the caller may share with the connection's own write.
  */
 export async function recordMigrationOutcome(
@@ -49,6 +52,9 @@ export async function recordMigrationOutcome(
       to: migration.to,
       outcome,
     });
+    if (outcome === 'failed' || outcome === 'reauth_required') {
+      await pauseOnFailureRate(trx, migration);
+    }
   }
   await completeIfDone(trx, migrationId);
   return written;

@@ -1,6 +1,5 @@
 import type { ConnectionId } from '@tokenlane/core';
 import {
-  cancelMigration as cancelMigrationRow,
   findMigration,
   insertMigration,
   insertMigrationItems,
@@ -37,6 +36,8 @@ export interface MigrationView {
   readonly to: string;
   readonly mode: MigrationMode;
   readonly status: ProviderMigration['status'];
+  /** Why a `paused` run stopped (`credentials`, `clock`, `failure_rate`, `operator`). */
+  readonly pausedReason: string | null;
   readonly dryRun: boolean;
   readonly counts: MigrationCounts;
   readonly createdAt: string;
@@ -105,7 +106,10 @@ export async function startMigration(
 }
 
 /** Adds the `migrate` job of every pending item (again: deterministic ids add nothing twice). */
-export async function enqueuePending(ctx: LifecycleContext, migrationId: string): Promise<number> {
+export async function enqueuePending(
+  ctx: Pick<LifecycleContext, 'db' | 'queues'>,
+  migrationId: string,
+): Promise<number> {
   let after: ConnectionId | undefined;
   let added = 0;
   for (;;) {
@@ -131,23 +135,11 @@ export async function resumeMigrations(ctx: LifecycleContext): Promise<number> {
   return added;
 }
 
-/** Stops a running migration; what is done stays done, pending connections are `skipped`. */
-export async function cancelMigration(ctx: LifecycleContext, id: string): Promise<MigrationView> {
-  const migration = await findMigration(ctx.db, id);
-  if (migration === undefined)
-    throw new LifecycleError('migration_not_found', 'migration not found');
-  const cancelled = await ctx.db.transaction().execute(async (trx) => {
-    await lockMigration(trx, id);
-    return cancelMigrationRow(trx, id);
-  });
-  if (cancelled === undefined) {
-    throw new LifecycleError('migration_finished', `migration is already ${migration.status}`);
-  }
-  return migrationView(ctx, id);
-}
-
 /** One migration with its counts; throws `migration_not_found`. */
-export async function migrationView(ctx: LifecycleContext, id: string): Promise<MigrationView> {
+export async function migrationView(
+  ctx: Pick<LifecycleContext, 'db'>,
+  id: string,
+): Promise<MigrationView> {
   const migration = await findMigration(ctx.db, id);
   if (migration === undefined)
     throw new LifecycleError('migration_not_found', 'migration not found');
@@ -170,6 +162,7 @@ function toView(migration: ProviderMigration, counts: MigrationCounts): Migratio
     to: migration.to,
     mode: migration.mode,
     status: migration.status,
+    pausedReason: migration.pausedReason,
     dryRun: migration.dryRun,
     counts,
     createdAt: migration.createdAt.toISOString(),

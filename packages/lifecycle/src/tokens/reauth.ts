@@ -5,6 +5,7 @@ import {
   type ReauthReason,
 } from '@tokenlane/core';
 import { findConnection, type Connection } from '@tokenlane/db';
+import { checkOAuth1Grant } from '@tokenlane/providers';
 import { jobIdFor } from '@tokenlane/queue';
 import type { LifecycleContext } from '../context.js';
 import { timingSafeEqualString } from '@tokenlane/vault';
@@ -17,7 +18,14 @@ import { refreshWait, type RefreshWait } from './refresh-wait.js';
 
 /** What a `reauth` job did (ids and codes only). */
 export type ReauthOutcome =
-  RefreshOutcome | { readonly status: 'stale_report' } | { readonly status: 'not_found' };
+  | RefreshOutcome
+  | { readonly status: 'stale_report' }
+  | { readonly status: 'not_found' }
+  /** OAuth 1.0a: the grant check says the token works, or that the refusal is ours. */
+  | {
+      readonly status: 'not_blamed';
+      readonly reason: 'token_works' | 'ours_credentials' | 'ours_clock';
+    };
 
 /**
  * `POST /v1/connections/:id/unauthorized`: the backend saw a 401 with this connection's token,
@@ -69,6 +77,8 @@ export async function reauthConnection(
     return requireReauth(ctx, connection, 'unauthorized_after_refresh', tokenVersion);
   }
   if (!refreshable(ctx, connection)) {
+    const verdict = await oauth1Verdict(ctx, connection);
+    if (verdict !== undefined) return verdict;
     return requireReauth(ctx, connection, 'unauthorized', tokenVersion);
   }
   const wait = await refreshWait(ctx, connection);
@@ -98,6 +108,39 @@ async function waitOutcome(
   if (wait.reason === 'backing_off') return { status: 'skipped', reason: 'backing_off' };
   await requestRefresh(ctx, connection.id, 'reauth', connection.tokenVersion);
   return { status: 'deferred', reason: 'provider_unhealthy', retryInMs: wait.waitMs };
+}
+
+/**
+ * An OAuth 1.0a token cannot be refreshed, and a 401 with it may be a caller's bad signature or
+ * clock rather than a dead grant (RFC 5849 §3.2). Where the provider declares a grant check,
+ * the grant is checked with our own signature first: a token that still works, or a control
+ * call refused for our credentials, leaves the connection alone. Undefined: the grant is gone,
+ * or cannot be checked (the report is then believed, as before).
+ */
+async function oauth1Verdict(
+  ctx: LifecycleContext,
+  connection: Connection,
+): Promise<ReauthOutcome | undefined> {
+  const provider = ctx.providers.require(connection.provider);
+  const { accessToken, tokenSecret } = openTokens(ctx.keyRing, connection);
+  if (provider.kind !== 'oauth1' || accessToken === undefined || tokenSecret === undefined) {
+    return undefined;
+  }
+  const verdict = await checkOAuth1Grant(provider, { token: accessToken, tokenSecret });
+  switch (verdict) {
+    case 'grant_gone':
+    case 'unverifiable':
+      return undefined;
+    case 'grant_works':
+      return { status: 'not_blamed', reason: 'token_works' };
+    case 'credentials':
+    case 'clock':
+      ctx.logger.error(
+        { connectionId: connection.id, provider: provider.id, cause: verdict },
+        'a 401 report was not blamed on the user: the provider refuses our own consumer credentials or clock',
+      );
+      return { status: 'not_blamed', reason: `ours_${verdict}` };
+  }
 }
 
 /** The reason a refresh wrote when it moved the connection to `reauth_required`. */

@@ -60,6 +60,9 @@ export const garmin = {
   sunsetAt: '2026-12-31',
   successor: 'garmin-oauth2',
   tokenExchangeUrl: GARMIN_TOKEN_EXCHANGE_URL,
+  // The user id answers a signed GET while the user's OAuth 1.0a grant lives (Garmin Connect
+  // API, "User Endpoints"): the call that tells a dead grant from our own refused signature.
+  grantCheckPath: GARMIN_USER_ID_PATH,
   notifications: GARMIN_NOTIFICATIONS,
   hooks: { postLink: garminOAuth1UserId },
 } satisfies OAuth1Definition;

@@ -68,20 +68,24 @@ describe('Garmin OAuth 1.0a → 2.0 token exchange', () => {
     expect(authorization).not.toContain(SECRETS.clientSecret);
   });
 
-  it('classifies a refused token as the grant gone, a 503 as transient, and never re-sends after an answer', async () => {
-    api().intercept({ path, method: 'POST' }).reply(401, 'oauth_problem=token_rejected');
-    const gone = await exchangeOAuth1Token(garmin, garminOAuth2, tokens, http.options).catch(
-      (error: unknown) => error,
-    );
-    expect(gone).toBeInstanceOf(ProviderError);
-    expect(tokenExchangeRefusal((gone as ProviderError).code)).toBe('grant_gone');
-    expect(containsSecret((gone as Error).message)).toBe(false);
-
-    api().intercept({ path, method: 'POST' }).reply(503, '');
-    const down = await exchangeOAuth1Token(garmin, garminOAuth2, tokens, http.options).catch(
-      (error: unknown) => error,
-    );
-    expect(tokenExchangeRefusal((down as ProviderError).code)).toBe('transient');
-    expect(tokenExchangeRefusal('invalid_client')).toBe('credentials');
+  it('names our own refusals, suspects the grant on the rest, and never re-sends after an answer', async () => {
+    const refusal = async (status: number, body: string) => {
+      api().intercept({ path, method: 'POST' }).reply(status, body);
+      const error = await exchangeOAuth1Token(garmin, garminOAuth2, tokens, http.options).catch(
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(containsSecret((error as Error).message)).toBe(false);
+      return tokenExchangeRefusal(error as ProviderError);
+    };
+    // A dead token and our own bad signature both answer 401: only the body can tell, and a
+    // token problem is a suspicion to check, never proof.
+    expect(await refusal(401, 'oauth_problem=token_rejected')).toBe('grant');
+    expect(await refusal(401, '')).toBe('grant');
+    expect(await refusal(401, 'oauth_problem=signature_invalid')).toBe('credentials');
+    expect(await refusal(401, 'oauth_problem=consumer_key_rejected')).toBe('credentials');
+    expect(await refusal(401, 'oauth_problem=timestamp_refused')).toBe('clock');
+    expect(await refusal(503, '')).toBe('transient');
+    expect(await refusal(400, '{"error":"invalid_request"}')).toBe('refused');
   });
 });

@@ -1,8 +1,9 @@
 import type { Secret } from '@tokenlane/vault';
 import type { OAuth1Provider, OAuth2Provider } from '../definition.js';
-import { assertNever, ProviderError, type ProviderErrorCode } from '../errors.js';
+import { assertNever, ProviderError } from '../errors.js';
 import type { CallOptions } from '../http.js';
 import { sendSignedRequest } from '../oauth1/client.js';
+import { oauth1RefusalCause } from '../oauth1/grant-check.js';
 import { processTokenResponse } from '../oauth2/token.js';
 import { withRetry } from '../retry.js';
 import type { TokenSet } from '../tokens.js';
@@ -19,8 +20,10 @@ export function supportsTokenExchange(
  * Trades one user's OAuth 1.0a token and secret for an OAuth 2.0 token pair of the successor:
  * a POST to `from.tokenExchangeUrl` signed with the consumer credentials and the user's token
  * (RFC 5849 §3), answered like a token endpoint (RFC 6749 §5.1, with
- * `refresh_token_expires_in`). The provider answers once per OAuth 1.0a token, so the request
- * is only re-sent when it never reached the provider.
+ * `refresh_token_expires_in`). Within one call the request is only re-sent when it never
+ * reached the provider; an answer lost after that is the caller's to retry (no source says
+ * Garmin exchanges a token only once, and its migration notes say the OAuth 1.0a tokens stay
+ * valid after the exchange).
  */
 export async function exchangeOAuth1Token(
   from: OAuth1Provider,
@@ -46,25 +49,25 @@ export async function exchangeOAuth1Token(
 
 /**
  * What a refused exchange means for the connection:
- * - `grant_gone`: the user's OAuth 1.0a grant no longer exists (revoked, or already exchanged):
- *   only the user can link again, at the successor;
+ * - `grant`: the answer is about a token (a 401, `invalid_grant`, a token problem). On OAuth 1.0a
+ *   our own bad signature or clock answers the same way, so this is a suspicion to check
+ *   (`checkOAuth1Grant`), never by itself a reason to send the user to re-consent;
+ * - `credentials`: the provider names our consumer key, secret or signature;
+ * - `clock`: the provider names our timestamp or nonce;
  * - `transient`: try again later (5xx, 429, timeouts, network);
- * - `credentials`: our consumer credentials were refused: every exchange would fail alike;
  * - `refused`: anything else; reported as a failure of that connection.
  */
-export type TokenExchangeRefusal = 'grant_gone' | 'transient' | 'credentials' | 'refused';
+export type TokenExchangeRefusal = 'grant' | 'credentials' | 'clock' | 'transient' | 'refused';
 
-/**
- * Classifies an exchange refusal. A signed request whose token is unknown answers 401
- * (RFC 5849 §3.2), so `unauthorized` is the user's grant here, not our client: a bad consumer
- * key shows up as `invalid_client` where the provider says so.
- */
-export function tokenExchangeRefusal(code: ProviderErrorCode): TokenExchangeRefusal {
-  switch (code) {
+/** Classifies an exchange refusal from its code and the provider's own error string. */
+export function tokenExchangeRefusal(error: ProviderError): TokenExchangeRefusal {
+  const cause = oauth1RefusalCause(error);
+  if (cause !== 'unclear') return cause;
+  switch (error.code) {
     case 'invalid_grant':
     case 'unauthorized':
     case 'access_denied':
-      return 'grant_gone';
+      return 'grant';
     case 'rate_limited':
     case 'provider_unavailable':
     case 'timeout':
@@ -79,6 +82,6 @@ export function tokenExchangeRefusal(code: ProviderErrorCode): TokenExchangeRefu
     case 'provider_retired':
       return 'refused';
     default:
-      return assertNever(code);
+      return assertNever(error.code);
   }
 }

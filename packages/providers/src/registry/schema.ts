@@ -77,6 +77,10 @@ export const oauth1EntrySchema = z.strictObject({
   requestTokenUrl: url.optional(),
   accessTokenUrl: url.optional(),
   tokenExchangeUrl: url.optional(),
+  grantCheckPath: z
+    .string()
+    .regex(/^\/[^\s?#]*$/, 'must be a path under apiBaseUrl, starting with /')
+    .optional(),
 });
 
 const credentials = { clientId: true, clientSecret: true } as const;

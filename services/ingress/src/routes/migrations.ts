@@ -4,6 +4,8 @@ import {
   cancelMigration,
   listMigrationViews,
   migrationView,
+  pauseMigration,
+  resumeMigration,
   startMigration,
 } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
@@ -21,6 +23,12 @@ export const migrationViewSchema = z
     to: z.string(),
     mode: z.enum(MIGRATION_MODES),
     status: z.enum(MIGRATION_STATUSES),
+    pausedReason: z
+      .string()
+      .nullable()
+      .describe(
+        'Why a paused run stopped: `credentials` or `clock` (the provider refused ours), `failure_rate` (over 20 % of the last 50 outcomes failed) or `operator`',
+      ),
     dryRun: z.boolean(),
     counts: z
       .object({
@@ -117,6 +125,34 @@ export const migrationRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
     },
     async (request, reply) =>
       reply.code(202).send(await cancelMigration(runtime, request.params.id)),
+  );
+
+  app.post(
+    '/v1/migrations/:id/pause',
+    {
+      schema: {
+        summary: 'Pause a running migration; pending connections wait, nothing is lost',
+        tags: ['migrations'],
+        params: idParams,
+        response: { 202: migrationViewSchema, ...authedErrorResponses(404, 409) },
+      },
+    },
+    async (request, reply) =>
+      reply.code(202).send(await pauseMigration(runtime, request.params.id)),
+  );
+
+  app.post(
+    '/v1/migrations/:id/resume',
+    {
+      schema: {
+        summary: 'Resume a paused migration',
+        tags: ['migrations'],
+        params: idParams,
+        response: { 202: migrationViewSchema, ...authedErrorResponses(404, 409) },
+      },
+    },
+    async (request, reply) =>
+      reply.code(202).send(await resumeMigration(runtime, request.params.id)),
   );
   done();
 };
