@@ -5,6 +5,7 @@ import Provider from 'oidc-provider';
 import { Agent, request } from 'undici';
 import { recordSecret } from '../support/secret-ledger.js';
 import { unboundedPeerStore } from './peer-store.js';
+import { withResources, type PeerResources } from './peer-resources.js';
 
 /** One OAuth client registered at the peer. */
 export interface OidcPeerClient {
@@ -34,7 +35,7 @@ export interface OidcPeerOptions {
    * Resource-server GETs, by path, answered for an access token the peer issued and still
    * honors (else 401): the body for the token's account (Oura's `personal_info`).
    */
-  readonly resources?: Readonly<Record<string, (accountId: string) => object>>;
+  readonly resources?: PeerResources;
 }
 
 type PeerRoute = 'authorization' | 'token' | 'revocation' | 'introspection';
@@ -201,41 +202,6 @@ interface PeerClient {
 }
 interface GrantSource {
   readonly scopes: ReadonlySet<string>;
-}
-
-/** The provider's own handler, with `resources` answered in front of it. */
-function withResources(
-  provider: Provider,
-  resources: Readonly<Record<string, (accountId: string) => object>>,
-): (req: IncomingMessage, res: ServerResponse) => void {
-  const callback = provider.callback();
-  return (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://peer').pathname;
-    const resource = Object.hasOwn(resources, path) ? resources[path] : undefined;
-    if (req.method !== 'GET' || resource === undefined) {
-      callback(req, res);
-      return;
-    }
-    answerResource(provider, req, res, resource).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  };
-}
-
-async function answerResource(
-  provider: Provider,
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: (accountId: string) => object,
-) {
-  const json = { 'content-type': 'application/json' };
-  const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-  const found = token === undefined ? undefined : await provider.AccessToken.find(token);
-  if (found?.accountId === undefined) {
-    res.writeHead(401, json).end(JSON.stringify({ detail: 'invalid or revoked token' }));
-    return;
-  }
-  res.writeHead(200, json).end(JSON.stringify(body(found.accountId)));
 }
 
 function storeCookies(jar: Map<string, string>, header: string | string[] | undefined) {
