@@ -10,6 +10,10 @@ declare module 'oidc-provider' {
     constructor(issuer: string, configuration?: Configuration);
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     on(event: string, listener: (...args: unknown[]) => void): this;
+    /** The stored access token a value names; undefined when unknown, expired or revoked. */
+    readonly AccessToken: {
+      find(value: string): Promise<{ readonly accountId?: string } | undefined>;
+    };
   }
 }
 

@@ -5,6 +5,7 @@ import Provider from 'oidc-provider';
 import { Agent, request } from 'undici';
 import { recordSecret } from '../support/secret-ledger.js';
 import { unboundedPeerStore } from './peer-store.js';
+import { withResources, type PeerResources } from './peer-resources.js';
 
 /** One OAuth client registered at the peer. */
 export interface OidcPeerClient {
@@ -22,9 +23,32 @@ export interface OidcPeerOptions {
   readonly refreshTokenRotation?: boolean;
   /** Require PKCE on every authorization (default false: used when sent). */
   readonly requirePkce?: boolean;
+  /** A path after the origin in the issuer identifier (Oura's `/oauth/v2/ext/oauth-anonymous`). */
+  readonly issuerPath?: string;
+  /** Where the peer serves these endpoints instead of oidc-provider's paths (Oura's). */
+  readonly routes?: Partial<Record<PeerRoute, string>>;
+  /** More scope values the peer knows and grants (Oura's `extapi:*`). */
+  readonly scopes?: readonly string[];
+  /** Issue refresh tokens without `offline_access`, as servers without that scope do (Oura). */
+  readonly refreshWithoutOfflineAccess?: boolean;
+  /**
+   * Resource-server GETs, by path, answered for an access token the peer issued and still
+   * honors (else 401): the body for the token's account (Oura's `personal_info`).
+   */
+  readonly resources?: PeerResources;
 }
 
+type PeerRoute = 'authorization' | 'token' | 'revocation' | 'introspection';
+
+const DEFAULT_ROUTES: Readonly<Record<PeerRoute, string>> = {
+  authorization: '/auth',
+  token: '/token',
+  revocation: '/token/revocation',
+  introspection: '/token/introspection',
+};
+
 export interface OidcPeer {
+  readonly origin: string;
   readonly issuer: string;
   readonly authorizationUrl: string;
   readonly tokenUrl: string;
@@ -84,8 +108,10 @@ function recordIssuedSecrets(provider: Provider, source: string): void {
 /**
  * Starts panva's oidc-provider in-process on 127.0.0.1 and a free port: code flow with PKCE,
  * both client_secret methods, refresh tokens for `offline_access`, revocation, introspection
- * and userinfo, and the dev interactions (driven over HTTP by `completeInteraction`). Every
- * client secret, code, token and verifier goes to the run's secret ledger.
+ * and userinfo, and the dev interactions (driven over HTTP by `completeInteraction`). Its
+ * paths, issuer and scopes can be shaped like a provider's, and it can answer a provider's
+ * resource GETs (options). Every client secret, code, token and verifier goes to the run's
+ * secret ledger.
  */
 export async function startOidcPeer(options: OidcPeerOptions): Promise<OidcPeer> {
   let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
@@ -95,7 +121,9 @@ export async function startOidcPeer(options: OidcPeerOptions): Promise<OidcPeer>
     handle(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `${origin}${options.issuerPath ?? ''}`;
+  const routes = { ...DEFAULT_ROUTES, ...options.routes };
 
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const rotation = options.refreshTokenRotation ?? true;
@@ -121,7 +149,11 @@ export async function startOidcPeer(options: OidcPeerOptions): Promise<OidcPeer>
       claims: () => ({ sub: accountId, email: `${accountId}@peer.test` }),
     }),
     claims: { openid: ['sub'], email: ['email'] },
-    scopes: ['openid', 'offline_access', 'email'],
+    scopes: ['openid', 'offline_access', 'email', ...(options.scopes ?? [])],
+    routes,
+    issueRefreshToken: (_ctx: unknown, client: PeerClient, source: GrantSource) =>
+      client.grantTypeAllowed('refresh_token') &&
+      (options.refreshWithoutOfflineAccess === true || source.scopes.has('offline_access')),
     features: {
       devInteractions: { enabled: true },
       // Only the client a token was issued to may revoke or introspect it.
@@ -142,15 +174,16 @@ export async function startOidcPeer(options: OidcPeerOptions): Promise<OidcPeer>
     },
   });
   recordIssuedSecrets(provider, `oidc-peer ${issuer}`);
-  handle = provider.callback();
+  handle = withResources(provider, options.resources ?? {});
 
   return {
+    origin,
     issuer,
-    authorizationUrl: `${issuer}/auth`,
-    tokenUrl: `${issuer}/token`,
-    revocationUrl: `${issuer}/token/revocation`,
-    introspectionUrl: `${issuer}/token/introspection`,
-    userinfoUrl: `${issuer}/me`,
+    authorizationUrl: `${origin}${routes.authorization}`,
+    tokenUrl: `${origin}${routes.token}`,
+    revocationUrl: `${origin}${routes.revocation}`,
+    introspectionUrl: `${origin}${routes.introspection}`,
+    userinfoUrl: `${origin}/me`,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => {
@@ -161,6 +194,14 @@ export async function startOidcPeer(options: OidcPeerOptions): Promise<OidcPeer>
       });
     },
   };
+}
+
+/** The parts of oidc-provider's client and grant source its `issueRefreshToken` reads. */
+interface PeerClient {
+  grantTypeAllowed(grant: string): boolean;
+}
+interface GrantSource {
+  readonly scopes: ReadonlySet<string>;
 }
 
 function storeCookies(jar: Map<string, string>, header: string | string[] | undefined) {

@@ -137,6 +137,24 @@ interface DefinitionBase {
   readonly rateLimit?: { readonly requests: number; readonly perSeconds: number };
 }
 
+/**
+ * One documented generation of a provider's authorization server (Oura's old and new hosts):
+ * everything that changes with it. Chosen whole in the providers file with `"endpoints"`, in
+ * place of the definition's own server fields; fields the entry sets itself still win.
+ */
+export interface OAuth2EndpointSet {
+  readonly authorizationUrl: string;
+  readonly tokenUrl: string;
+  readonly revocationUrl?: string;
+  readonly issuer?: string;
+  readonly authorizationResponseIss?: boolean;
+  readonly scopes: readonly string[];
+  readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  readonly pkce: PkceSupport;
+  /** How this server revokes; absent: RFC 7009 at `revocationUrl`. */
+  readonly revoke?: OAuth2Hooks['revoke'];
+}
+
 export interface OAuth2Definition extends DefinitionBase {
   readonly kind: 'oauth2';
   readonly tokenUrl: string;
@@ -150,6 +168,11 @@ export interface OAuth2Definition extends DefinitionBase {
    * Testing status: 7 days). A `refresh_token_expires_in` in the answer wins.
    */
   readonly refreshTokenLifetimeDays?: number;
+  /**
+   * Other documented generations of the provider's authorization server, by name; the
+   * definition's own fields are the current one.
+   */
+  readonly endpointSets?: Readonly<Record<string, OAuth2EndpointSet>>;
   readonly hooks?: OAuth2Hooks;
 }
 

@@ -8,9 +8,10 @@ const host = (origin: string) => ({
 
 /** Dexcom's documented hosts; choose one with `"region"` in the providers file. */
 export const DEXCOM_REGIONS = {
+  // Production hosts by region as Dexcom's API v3 endpoint overview lists them: US, "EU and
+  // Outside of US", Japan (https://developer.dexcom.com/docs/dexcomv3/endpoint-overview,
+  // read 2026-12-06).
   us: host('https://api.dexcom.com'),
-  // EU and Japan hosts as listed in Dexcom's developer docs (?): the stored copies confirm
-  // only production (US) and sandbox; set the URLs in the providers file if they differ.
   eu: host('https://api.dexcom.eu'),
   jp: host('https://api.dexcom.jp'),
   sandbox: host('https://sandbox-api.dexcom.com'),
@@ -20,6 +21,8 @@ export const DEXCOM_REGIONS = {
 // The default host is the US one; `"region": "eu" | "jp" | "sandbox"` selects another.
 // Sources: https://developer.dexcom.com/docs/dexcom/authentication
 //   https://developer.dexcom.com/docs/dexcomv2/endpoint-overview (production and sandbox base URLs)
+//   https://developer.dexcom.com/docs/dexcomv3/endpoint-overview (US, EU and Japan hosts;
+//   read 2026-12-06)
 //   client_id/client_secret as form members (?): the docs list them as token request
 //   parameters; not confirmed that Basic is refused.
 export const dexcom = {

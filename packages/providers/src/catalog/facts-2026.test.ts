@@ -5,6 +5,7 @@ import { authorizationUrl } from '../oauth2/authorization.js';
 import { revokeTokens } from '../oauth2/revoke.js';
 import { exchangeCode } from '../oauth2/token.js';
 import { loadProviders } from '../registry/load.js';
+import { isRetired, sunsetInstant } from '../registry/sunset.js';
 import {
   SECRETS,
   builtinRegistry,
@@ -15,7 +16,8 @@ import {
 } from '../test-support/mock-http.js';
 
 // The provider facts that changed in 2026, each checked at the network layer against the
-// request and answer shapes the providers document (sources in each catalog file).
+// request and answer shapes the providers document (sources in each catalog file). Oura's
+// new OAuth server, and its old one behind "endpoints": "legacy", are in oura-server.test.ts.
 const registry = builtinRegistry();
 const accessToken = new Secret(SECRETS.accessToken);
 const refreshToken = new Secret(SECRETS.refreshToken);
@@ -96,7 +98,7 @@ describe('google-health scopes', () => {
   });
 });
 
-describe('dexcom regions', () => {
+describe('dexcom regions: the US, EU and Japan hosts of the v3 endpoint overview, and sandbox', () => {
   const dexcomIn = (region: string, extra: object = {}) =>
     oauth2Of(
       loadProviders({
@@ -147,6 +149,16 @@ describe('dexcom regions', () => {
         file: { oura: { ...credentials, region: 'eu' } },
       }),
     ).toThrow(/has no regions/);
+  });
+});
+
+describe('nest-legacy: Works with Nest stopped on 2023-09-29 (Google Nest Help)', () => {
+  it('is retired from the start of that day (UTC), its users moving to google-nest', () => {
+    const nest = registry.require('nest-legacy');
+    expect(sunsetInstant(nest)?.toISOString()).toBe('2023-09-29T00:00:00.000Z');
+    expect(isRetired(nest, new Date('2023-09-28T23:59:59Z'))).toBe(false);
+    expect(isRetired(nest, new Date('2023-09-29T00:00:00Z'))).toBe(true);
+    expect(nest.successor).toBe('google-nest');
   });
 });
 

@@ -139,16 +139,6 @@ describe('revocation', () => {
     expect(requests[0]?.headers.authorization).toBe(`Bearer ${SECRETS.accessToken}`);
   });
 
-  it('oura revokes with access_token in the query', async () => {
-    http.agent
-      .get('https://api.ouraring.com')
-      .intercept({ path: `/oauth/revoke?access_token=${SECRETS.accessToken}`, method: 'POST' })
-      .reply(200, '');
-    expect(await revokeTokens(oauth2Of(registry, 'oura'), { accessToken }, http.options)).toEqual({
-      confirmed: true,
-    });
-  });
-
   it('nest-legacy deletes the access token resource', async () => {
     http.agent
       .get('https://api.home.nest.com')

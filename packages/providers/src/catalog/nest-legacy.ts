@@ -54,9 +54,13 @@ export const nestLegacy = {
   pkce: 'none',
   pin: true,
   deprecated: { note: 'Works with Nest is retired; kept for existing links only' },
-  // Google shut Works with Nest down on 2023-09-29 (?): the date comes from Google's
-  // announcements, the developers.nest.com notice says only "We're retiring Works with Nest".
-  // Source: https://developers.nest.com/support/release-notes
+  // Works with Nest stopped on 2023-09-29. Google's Nest help page: "Starting September 29,
+  // 2023, all Works with Nest connections will stop working"
+  // (https://support.google.com/googlenest/answer/9293712, as quoted on 2023-04-08 in
+  // openhab/openhab-addons#14761 and on 2023-08-12 in #15418, which removed Works with Nest
+  // for it; checked 2026-12-06). The developers.nest.com notice says only "We're retiring
+  // Works with Nest" (https://developers.nest.com/support/release-notes). A 2025-12-06
+  // article giving 2024-09-29 (factorytechnews.com, after Inc.) cites no Google source.
   sunsetAt: '2023-09-29',
   successor: 'google-nest',
   hooks: { authorizationUrlParams: nestLegacyAuthorizationParams, revoke: nestLegacyRevoke },

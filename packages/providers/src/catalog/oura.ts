@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type {
-  OAuth2Provider,
   OAuth2Definition,
+  OAuth2EndpointSet,
+  OAuth2Provider,
   ProviderUserInfo,
   RevokeInput,
   RevokeResult,
@@ -11,8 +12,8 @@ import { errorFromResponse } from '../classify.js';
 import { send, type CallOptions } from '../http.js';
 import { withRetry } from '../retry.js';
 
-/** Oura revokes with the access token as a query parameter, as its docs show. */
-export async function ouraRevoke(
+/** Oura's old server revokes with the access token as a query parameter, as its docs show. */
+export async function ouraLegacyRevoke(
   provider: OAuth2Provider,
   input: RevokeInput,
   options: CallOptions,
@@ -40,27 +41,82 @@ export function ouraPersonalInfo(body: unknown): ProviderUserInfo | undefined {
   return parsed.success ? { providerUserId: parsed.data.id } : undefined;
 }
 
-// Oura API v2: refresh tokens are single use; errors are RFC 7807 plus RFC 6749 members.
+// Oura's first OAuth server, the one its public docs still name, for apps registered on the
+// old portal (cloud.ouraring.com/oauth/applications): `"endpoints": "legacy"`. Exactly what
+// tokenlane used before the new server became the default.
+// Sources: https://cloud.ouraring.com/docs/authentication (hosts; scopes, `spo2` as named
+//   there and enforced by the API per oomol-lab/open-connector#393, 2026-08-21)
+//   client_id/client_secret as form members (?); revoke at /oauth/revoke?access_token= (?)
+export const OURA_LEGACY_SERVER = {
+  authorizationUrl: 'https://cloud.ouraring.com/oauth/authorize',
+  tokenUrl: 'https://api.ouraring.com/oauth/token',
+  revocationUrl: 'https://api.ouraring.com/oauth/revoke',
+  scopes: ['personal', 'daily', 'heartrate', 'workout', 'session', 'spo2'],
+  tokenEndpointAuthMethod: 'client_secret_post',
+  // The old authorization parameters list no code_challenge.
+  pkce: 'none',
+  revoke: ouraLegacyRevoke,
+} satisfies OAuth2EndpointSet;
+
+const OURA_OAUTH = 'https://moi.ouraring.com/oauth/v2/ext';
+
+// Oura API v2: refresh tokens are single use; errors are RFC 7807 plus RFC 6749 members; the
+// data API (api.ouraring.com) is the same for both servers.
 // Sources: https://cloud.ouraring.com/docs/authentication
 //   https://cloud.ouraring.com/docs/error-handling
-//   https://cloud.ouraring.com/v2/docs#operation/Single_Personal_Info_Document_v2_usercollection_personal_info_get
-//   (the user id, looked up after the link)
-//   client_id/client_secret as form members (?); revoke at /oauth/revoke?access_token= (?)
+// The OAuth server of apps from Oura's current portal (developer.ouraring.com). Oura's own
+// pages do not describe it yet; every source is third party (checked 2026-12-06):
+//   [#68] louispires/Oura-Home-Assistant-Integration#68 (2026-08-12): new-portal apps get
+//     400 invalid_request from api.ouraring.com/oauth/token; …/oauth/v2/ext/oauth-token works.
+//   [#71] the same repository's #71 (2026-08-14): the old endpoint answers their code
+//     exchange 401; the redirect carries iss=https://moi.ouraring.com/oauth/v2/ext/oauth-anonymous.
+//   [disc] a snapshot, taken 2026-09-21, of that issuer's discovery document
+//     (https://moi.ouraring.com/oauth/v2/ext/oauth-anonymous/.well-known/openid-configuration):
+//     oauth-authorize, oauth-token, oauth-revoke; client_secret_post and client_secret_basic;
+//     PKCE S256 (and plain), not required; scopes_supported extapi:personal, daily,
+//     heartrate, session, workout, tag, stress, heart_health, spo2, biomarkers, metabolic,
+//     research, and openid, profile, email; no offline_access (refresh tokens come anyway).
+//   [oc] oomol-lab/open-connector#393 (2026-08-21): Oura's OpenAPI scope list is stale:
+//     `spo2`, not `spo2Daily` (so tgrk/ex_oura#36, 2025-08-31); `stress` (daily resilience)
+//     and `heart_health` (cardiovascular age, VO2 max) are missing from it; granted scopes
+//     come back as extapi:<name>.
+// Scopes: this authorize endpoint takes the extapi: names [disc]; bare ones are reported
+// silently not granted there. Defaults: the data the old defaults reached, plus stress and
+// heart_health, which [oc] found guarding data once read with `daily` (another third party
+// says `daily` still covers it; asking for both keeps it either way). No ring_configuration:
+// [oc] names it, [disc] does not list it; add it in `scopes` if it is granted to you.
 export const oura = {
   kind: 'oauth2',
   id: 'oura',
   displayName: 'Oura',
-  authorizationUrl: 'https://cloud.ouraring.com/oauth/authorize',
-  tokenUrl: 'https://api.ouraring.com/oauth/token',
-  revocationUrl: 'https://api.ouraring.com/oauth/revoke',
+  authorizationUrl: `${OURA_OAUTH}/oauth-authorize`,
+  tokenUrl: `${OURA_OAUTH}/oauth-token`,
+  // The revocation endpoint [disc] names, called as RFC 7009 says (a POST of `token`, the
+  // client authenticated as at the token endpoint), as a third-party client of this server
+  // does; no source shows Oura's answer to it (?). The query-string form was the old server's.
+  revocationUrl: `${OURA_OAUTH}/oauth-revoke`,
+  // Every redirect carries `iss` [#71, disc]: one without it, or with another, is refused.
+  issuer: `${OURA_OAUTH}/oauth-anonymous`,
+  authorizationResponseIss: true,
   apiBaseUrl: OURA_API,
-  scopes: ['personal', 'daily', 'heartrate', 'workout', 'session', 'spo2'],
+  scopes: [
+    'extapi:personal',
+    'extapi:daily',
+    'extapi:heartrate',
+    'extapi:workout',
+    'extapi:session',
+    'extapi:spo2',
+    'extapi:stress',
+    'extapi:heart_health',
+  ],
   scopeSeparator: ' ',
-  tokenEndpointAuthMethod: 'client_secret_post',
-  // Off, not refused: the provider's authorization parameters (https://cloud.ouraring.com/docs/authentication) list no
-  // code_challenge, and no source shows its server accepting one. RFC 6749 §3.1 says unknown
-  // parameters are ignored; turn this on once a live link with PKCE is seen to complete.
-  pkce: 'none',
+  // Both are offered [disc]; Basic is the one RFC 6749 §2.3.1 requires every server to take
+  // (body credentials are NOT RECOMMENDED there), and a third party reports it working on
+  // oauth-token (2026-09).
+  tokenEndpointAuthMethod: 'client_secret_basic',
+  // The server takes S256 without demanding it [disc]; tokenlane sends it on every link.
+  pkce: 'required',
+  endpointSets: { legacy: OURA_LEGACY_SERVER },
   notifications: {
     format: 'oura',
     events: [],
@@ -68,7 +124,7 @@ export const oura = {
       'x-oura-signature = hex HMAC-SHA256(clientSecret, x-oura-timestamp + body); GET ?verification_token=<webhookSecret>&challenge',
   },
   hooks: {
-    revoke: ouraRevoke,
+    // Sources: https://cloud.ouraring.com/v2/docs#operation/Single_Personal_Info_Document_v2_usercollection_personal_info_get
     postLink: bearerIdentity(
       (provider) => `${provider.apiBaseUrl ?? OURA_API}/v2/usercollection/personal_info`,
       ouraPersonalInfo,

@@ -19,6 +19,7 @@ import {
   type OAuth1Entry,
   type OAuth2Entry,
 } from './schema.js';
+import { withEndpointSet } from './endpoint-sets.js';
 import { readProvidersFile } from './file.js';
 import { checkSuccessors } from './sunset.js';
 
@@ -119,9 +120,10 @@ const NOT_DEFINITION = new Set([
   'webhookSecret',
   'urlParams',
   'region',
+  'endpoints',
 ]);
 type NotDefinition =
-  'kind' | 'clientId' | 'clientSecret' | 'webhookSecret' | 'urlParams' | 'region';
+  'kind' | 'clientId' | 'clientSecret' | 'webhookSecret' | 'urlParams' | 'region' | 'endpoints';
 
 /** A `null` in the file clears the built-in's value (`"sunsetAt": null`). */
 const CLEARABLE = new Set(['sunsetAt', 'successor']);
@@ -139,7 +141,8 @@ function withoutCleared<T extends object>(merged: T): T {
   ) as T;
 }
 
-function mergeOAuth2(id: string, base: OAuth2Definition | undefined, entry: OAuth2Entry) {
+function mergeOAuth2(id: string, builtin: OAuth2Definition | undefined, entry: OAuth2Entry) {
+  const base = withEndpointSet(id, builtin, entry.endpoints);
   const { pkce, authorizationParams, ...rest } = definitionFields(entry);
   return {
     id,

@@ -69,6 +69,8 @@ export const oauth2EntrySchema = z.strictObject({
   tokenEndpointAuthMethod: z.enum(TOKEN_ENDPOINT_AUTH_METHODS).optional(),
   pkce: z.union([z.boolean(), z.enum(['required', 'supported', 'none'])]).optional(),
   refreshTokenLifetimeDays: z.number().positive().max(3_650).optional(),
+  // A built-in's other generation of its OAuth server (Oura's `legacy`), by name.
+  endpoints: text.optional(),
 });
 
 export const oauth1EntrySchema = z.strictObject({
