@@ -12,6 +12,7 @@ export interface MigrationBody {
   to: string;
   mode: string;
   status: string;
+  pausedReason: string | null;
   dryRun: boolean;
   counts: Record<
     'total' | 'pending' | 'migrated' | 'awaitingConsent' | 'reauthRequired' | 'failed' | 'skipped',
