@@ -146,12 +146,13 @@ export async function migrationView(
   return toView(migration, await migrationCounts(ctx.db, id));
 }
 
-/** Migrations, newest first, with their counts. */
+/** Migrations, newest first, with their counts (only those in `status`, when given). */
 export async function listMigrationViews(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db'>,
   limit = 50,
+  status?: ProviderMigration['status'],
 ): Promise<MigrationView[]> {
-  const migrations = await listMigrations(ctx.db, { limit });
+  const migrations = await listMigrations(ctx.db, { limit, ...(status && { status }) });
   return Promise.all(migrations.map(async (m) => toView(m, await migrationCounts(ctx.db, m.id))));
 }
 

@@ -4,25 +4,19 @@ import {
   refreshActivity,
   type RefreshHour,
 } from '@tokenlane/db';
-import { providerHealth } from '@tokenlane/lifecycle';
+import { listMigrationViews, providerHealth, type MigrationView } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 
-/** A provider migration in progress, as the overview shows it. */
-export interface MigrationProgress {
-  readonly id: string;
-  readonly from: string;
-  readonly to: string;
-  readonly total: number;
-  readonly done: number;
-}
+/** Migrations the overview names: at most this many running and this many paused. */
+export const OVERVIEW_MIGRATIONS = 5;
 
-/**
- * Running provider migrations. Seam: provider migrations (moving a provider's users to its
- * successor) are not built yet; when they land, read the running ones here and the overview
- * shows their progress. Until then there are none.
- */
-export function runningMigrations(_runtime: Runtime): Promise<readonly MigrationProgress[]> {
-  return Promise.resolve([]);
+/** Running and paused provider migrations, each newest first: the ones an operator watches. */
+export async function openMigrations(runtime: Runtime): Promise<readonly MigrationView[]> {
+  const [running, paused] = await Promise.all([
+    listMigrationViews(runtime, OVERVIEW_MIGRATIONS, 'running'),
+    listMigrationViews(runtime, OVERVIEW_MIGRATIONS, 'paused'),
+  ]);
+  return [...running, ...paused];
 }
 
 /** The hours the overview chart covers. */
@@ -62,7 +56,7 @@ export interface Overview {
   readonly activity: readonly RefreshHour[];
   readonly chartFrom: Date;
   readonly health: readonly { provider: string; healthy: boolean }[];
-  readonly migrations: readonly MigrationProgress[];
+  readonly migrations: readonly MigrationView[];
 }
 
 /** Everything the overview page shows, read at once (the counts query groups the table). */
@@ -73,7 +67,7 @@ export async function loadOverview(runtime: Runtime, now = new Date()): Promise<
     countConnectionsByProviderAndStatus(runtime.db),
     chartHours(runtime, chartFrom, now),
     providerHealth(runtime),
-    runningMigrations(runtime),
+    openMigrations(runtime),
   ]);
   const counts = new Map<string, Map<string, number>>();
   for (const row of rows) {

@@ -6,13 +6,14 @@ export const CONSOLE_PATH = '/admin';
 const NAV = [
   { href: CONSOLE_PATH, label: 'Overview', key: 'overview' },
   { href: `${CONSOLE_PATH}/connections`, label: 'Connections', key: 'connections' },
+  { href: `${CONSOLE_PATH}/migrations`, label: 'Migrations', key: 'migrations' },
   { href: `${CONSOLE_PATH}/queues`, label: 'Queues', key: 'queues' },
   { href: '/docs', label: 'API reference', key: 'docs' },
 ] as const;
 
 /** The page frame: skip link, navigation, one `<main>` with the page's `<h1>`. */
 export function layout(
-  page: { title: string; nav: (typeof NAV)[number]['key'] },
+  page: { title: string; nav: (typeof NAV)[number]['key'] | 'none' },
   body: SafeHtml,
 ): SafeHtml {
   return html`<!doctype html>

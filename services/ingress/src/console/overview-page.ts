@@ -1,10 +1,25 @@
+import type { MigrationView } from '@tokenlane/lifecycle';
 import { refreshChart } from './chart.js';
 import { CHART_HOURS, type Overview } from './data.js';
 import { html, queryString, type SafeHtml } from './html.js';
 import { CONSOLE_PATH, layout } from './layout.js';
+import { stateLine } from './migration-words.js';
+import { migrationPath } from './migrations-page.js';
 
 const listLink = (filters: Record<string, string>) =>
   `${CONSOLE_PATH}/connections${queryString(filters)}`;
+
+/** One open migration in a line: its state in plain words and how far it got. */
+function migrationLine(m: MigrationView): SafeHtml {
+  const decided = m.counts.total - m.counts.pending;
+  return html`<li>
+    <a href="${migrationPath(m.id)}">${m.from} → ${m.to}</a>:
+    <span class="${m.status === 'paused' ? 'outcome-bad' : ''}">${stateLine(m)}</span>,
+    <progress max="${m.counts.total}" value="${decided}">${decided} of ${m.counts.total}</progress>
+    ${decided} of ${m.counts.total} decided
+    ${m.status === 'paused' ? html` (<a href="${migrationPath(m.id)}">what to do</a>)` : ''}
+  </li>`;
+}
 
 /** `/admin`: connections per provider and status, the refresh chart, provider health. */
 export function overviewPage(overview: Overview): SafeHtml {
@@ -76,19 +91,14 @@ export function overviewPage(overview: Overview): SafeHtml {
     </tbody>
   </table>`;
 
-  const migrations =
-    overview.migrations.length === 0
-      ? html`<p class="muted">No provider migration is running.</p>`
-      : html`<ul>
-          ${overview.migrations.map(
-            (m) =>
-              html`<li>
-                ${m.from} → ${m.to}:
-                <progress max="${m.total}" value="${m.done}">${m.done} of ${m.total}</progress>
-                ${m.done} / ${m.total}
-              </li>`,
-          )}
-        </ul>`;
+  const migrations = html`${
+      overview.migrations.length === 0
+        ? html`<p class="muted">No provider migration is running.</p>`
+        : html`<ul>
+            ${overview.migrations.map(migrationLine)}
+          </ul>`
+    }
+    <p><a href="${CONSOLE_PATH}/migrations">All migrations</a></p>`;
 
   return layout(
     { title: 'Overview', nav: 'overview' },

@@ -8,7 +8,6 @@ import {
 } from '@tokenlane/db';
 import { requestRefresh, startRelink, toConnectionView, toEventView } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError } from '../errors.js';
@@ -17,58 +16,15 @@ import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { ACTIONS, confirmPage, connectionPage, relinkPage } from './connection-page.js';
 import { connectionsPage } from './connections-page.js';
 import { loadOverview } from './data.js';
-import type { SafeHtml } from './html.js';
 import { CONSOLE_PATH } from './layout.js';
+import { migrationConsoleRoutes } from './migration-routes.js';
 import { overviewPage } from './overview-page.js';
+import { consoleErrorHandler, sameOrigin, sendPage } from './respond.js';
 
 /** Rows per page of the connection list, unless `limit` asks for another number. */
 export const CONSOLE_PAGE_SIZE = 50;
 /** Events on a connection's timeline. */
 export const TIMELINE_LENGTH = 100;
-
-/** Only what the console's own files need: no inline script or style, no other origin. */
-const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
-  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-function sendPage(reply: FastifyReply, page: SafeHtml): FastifyReply {
-  return reply
-    .type('text/html; charset=utf-8')
-    .header('content-security-policy', CSP)
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'same-origin')
-    .header('x-content-type-options', 'nosniff')
-    .send(page.text);
-}
-
-/** The host of an `Origin` header; `null` (an opaque origin) and garbage have none. */
-function hostOf(origin: string): string | undefined {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Refuses a cross-site form post: basic-auth credentials are sent by the browser to any
- * page that posts here, so an action must come from the console's own pages. Browsers send
- * `Origin` (and `Sec-Fetch-Site`) on every POST; scripts without them are not browsers.
- */
-function sameOrigin(request: FastifyRequest, reply: FastifyReply): boolean {
-  const site = request.headers['sec-fetch-site'];
-  const origin = request.headers.origin;
-  const crossSite = site !== undefined && site !== 'same-origin' && site !== 'none';
-  const foreign = origin !== undefined && hostOf(origin) !== request.host;
-  if (!crossSite && !foreign) return true;
-  void reply
-    .code(403)
-    .header('cache-control', 'no-store')
-    .send({
-      error: { code: 'unauthorized', message: 'Console actions must come from the console itself' },
-    });
-  return false;
-}
 
 const idParams = z.object({ id: z.string().max(64) });
 const listQuery = z.object({
@@ -90,7 +46,9 @@ async function connectionOr404(runtime: Runtime, id: string): Promise<Connection
 /**
  * The operator console at `/admin` (docs/operations.md, "Console"): server-rendered pages
  * behind the same basic auth as the queue dashboard, off without `TOKENLANE_ADMIN_PASSWORD`.
- * Pages show connection views and events only, never a token or a ciphertext.
+ * Pages show connection views, migration views and events only, never a token or a
+ * ciphertext; a failed request answers with a page in plain words (`consoleErrorHandler`).
+ * The migration panel is `migration-routes.ts`.
  */
 export const consoleRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
   app,
@@ -103,6 +61,7 @@ export const consoleRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
     return;
   }
   app.addHook('onRequest', basicAuth(password));
+  app.setErrorHandler(consoleErrorHandler);
   // Forms post urlencoded; the API stays JSON-only (the parser lives in this scope alone).
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -235,5 +194,6 @@ export const consoleRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
       );
     },
   );
+  app.register(migrationConsoleRoutes, { runtime });
   done();
 };

@@ -21,6 +21,10 @@ export interface OpenTestAppOptions {
   readonly configure?: (app: FastifyInstance) => void;
   /** Rewrites the test database URL (to route it through a proxy). */
   readonly databaseUrl?: (url: string) => string;
+  /** The providers file's content (none: built-ins only). */
+  readonly providers?: object;
+  /** More environment (`TOKENLANE_ADMIN_PASSWORD` for the console). */
+  readonly env?: Record<string, string>;
 }
 
 /** The ingress app on a test runtime (secrets, logs and metrics recorded for the run's scan). */
@@ -32,8 +36,9 @@ export async function openTestApp(
     label,
     role: 'ingress',
     logLevel: 'info',
-    env: { TOKENLANE_API_KEYS: TEST_API_KEY },
+    env: { TOKENLANE_API_KEYS: TEST_API_KEY, ...options.env },
     ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+    ...(options.providers === undefined ? {} : { providers: options.providers }),
   });
   const app = buildApp({ runtime: opened.runtime });
   options.configure?.(app);
