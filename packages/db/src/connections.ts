@@ -172,7 +172,9 @@ export async function updateConnection(
 }
 
 // Literals, not parameters, so the planner can prove the partial index's predicate.
-const refreshable = sql.join(REFRESHABLE_STATUSES.map((status) => sql.lit(status)));
+export const REFRESHABLE_STATUSES_SQL = sql.join(
+  REFRESHABLE_STATUSES.map((status) => sql.lit(status)),
+);
 
 /**
  * The sweeper's read: only ids and due times of refreshable connections due by `until`,
@@ -195,7 +197,7 @@ export function dueConnectionsQuery(db: DbExecutor, until: Date, limit: number) 
   return db
     .selectFrom('connections')
     .selectAll()
-    .where(sql<boolean>`status in (${refreshable})`)
+    .where(sql<boolean>`status in (${REFRESHABLE_STATUSES_SQL})`)
     .where('refresh_due_at', 'is not', null)
     .where('refresh_due_at', '<=', until)
     .orderBy('refresh_due_at')

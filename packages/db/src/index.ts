@@ -134,3 +134,4 @@ export type {
   LinkSessionCiphertextColumn,
   LinkSessionCiphertexts,
 } from './link-session-rotation.js';
+export { countUndeliveredEvents, oldestOverdueRefresh } from './backlog.js';

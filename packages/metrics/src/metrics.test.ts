@@ -27,6 +27,10 @@ describe('createMetrics', () => {
       tokenlane_token_reads_total: 'counter',
       tokenlane_migration_connections_total: 'counter',
       tokenlane_worker_restarts_total: 'counter',
+      tokenlane_schedule_last_run_timestamp_seconds: 'gauge',
+      tokenlane_schedule_repairs_total: 'counter',
+      tokenlane_refresh_lag_seconds: 'gauge',
+      tokenlane_events_undelivered: 'gauge',
     });
     expect(parsed.types.get('process_cpu_user_seconds_total')).toBe('counter');
     expect(sampleValue(parsed, 'tokenlane_webhook_deliveries_total', { outcome: 'failed' })).toBe(

@@ -60,6 +60,14 @@ export interface Metrics {
   readonly migrationOutcomes: Counter<'migration' | 'from' | 'to' | 'outcome'>;
   /** Workers replaced because they picked up nothing while their queue's jobs waited. */
   readonly workerRestarts: Counter<'queue'>;
+  /** When each recurring job (sweep, outbox, retention) last ran, in any worker (from Redis). */
+  readonly scheduleLastRun: Gauge<'job'>;
+  /** Schedules found without a next run (or stale) and asserted again by a worker's watch. */
+  readonly scheduleRepairs: Counter<'job'>;
+  /** How far past due the oldest refreshable connection is (0 when none is late). */
+  readonly refreshLag: Gauge;
+  /** Events not delivered to the backend's webhook yet (the outbox backlog). */
+  readonly eventsUndelivered: Gauge;
   /** The `Content-Type` of {@link Metrics.text}. */
   readonly contentType: string;
   /** The Prometheus text exposition of every metric. */
@@ -210,6 +218,28 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
       name: 'tokenlane_worker_restarts_total',
       help: 'Workers replaced because they took no job while jobs of their queue waited, by queue.',
       labelNames: ['queue'] as const,
+      registers,
+    }),
+    scheduleLastRun: new Gauge({
+      name: 'tokenlane_schedule_last_run_timestamp_seconds',
+      help: 'When each recurring job last ran in any worker (Unix seconds), as the schedule watch reads it.',
+      labelNames: ['job'] as const,
+      registers,
+    }),
+    scheduleRepairs: new Counter({
+      name: 'tokenlane_schedule_repairs_total',
+      help: 'Recurring jobs found without a next run, or not run for three intervals, and scheduled again.',
+      labelNames: ['job'] as const,
+      registers,
+    }),
+    refreshLag: new Gauge({
+      name: 'tokenlane_refresh_lag_seconds',
+      help: 'How far past its refresh due time the oldest refreshable connection is (0 when none is late).',
+      registers,
+    }),
+    eventsUndelivered: new Gauge({
+      name: 'tokenlane_events_undelivered',
+      help: 'Events not yet delivered to the webhook (the outbox backlog; 0 without a webhook).',
       registers,
     }),
     contentType: registry.contentType,

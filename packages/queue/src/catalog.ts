@@ -18,6 +18,8 @@ export const JOB_CATALOG = {
     backoff: { baseMs: 500, capMs: 2_000 },
     // Kept an hour after completion so a replayed callback finds the job and adds nothing.
     retention: { completed: { age: 3_600 }, failed: { age: 7 * 86_400 } },
+    // A dead worker's exchange is taken back within seconds: the user waits on the callback page.
+    lockMs: 10_000,
   },
   /** Refresh one connection's tokens; one job per connection at a time (docs/architecture.md, rule 4). */
   refresh: {
@@ -37,6 +39,8 @@ export const JOB_CATALOG = {
     // Removed at once either way: a lingering job would block the next refresh's job id.
     // Outcomes live on the connection row, in events and in metrics.
     retention: { completed: true, failed: true },
+    // A dead worker's refresh is taken back within seconds: token callers join it and wait.
+    lockMs: 10_000,
   },
   /** A backend saw a 401 with the token of `tokenVersion`: force one refresh, else re-auth. */
   reauth: {
@@ -47,6 +51,7 @@ export const JOB_CATALOG = {
     backoff: { baseMs: 1_000, capMs: 60_000 },
     // Kept a day: more reports about the same token within it are deduplicated.
     retention: { completed: { age: 86_400 }, failed: { age: 86_400 } },
+    lockMs: 15_000,
   },
   /** Revoke at the provider (best effort), then wipe the tokens. */
   revoke: {
@@ -58,6 +63,7 @@ export const JOB_CATALOG = {
     attempts: 6,
     backoff: { baseMs: 1_000, capMs: 5 * 60_000 },
     retention: { completed: true, failed: true },
+    lockMs: 15_000,
   },
   /** Deliver one outbox event to the backend's webhook. */
   notify: {
@@ -66,6 +72,7 @@ export const JOB_CATALOG = {
     attempts: 20,
     backoff: { baseMs: 1_000, capMs: 60 * 60_000 },
     retention: { completed: { age: 86_400, count: 10_000 }, failed: { age: 7 * 86_400 } },
+    lockMs: 15_000,
   },
   /** Move one connection of a provider migration to the successor (or ask its user to). */
   migrate: {
@@ -79,6 +86,7 @@ export const JOB_CATALOG = {
     // Removed at once: the outcome lives on the migration item, and a restart re-adds the
     // job ids of items still pending.
     retention: { completed: true, failed: true },
+    lockMs: 15_000,
   },
   /** Find connections due for refresh and enqueue their `refresh` jobs (a job scheduler). */
   sweep: {
@@ -87,6 +95,7 @@ export const JOB_CATALOG = {
     attempts: 1,
     backoff: { baseMs: 1_000, capMs: 1_000 },
     retention: { completed: { count: 10 }, failed: { count: 100 } },
+    lockMs: 30_000,
   },
   /** Relay the events outbox: enqueue `notify` for each connection's oldest undelivered event. */
   outbox: {
@@ -95,6 +104,7 @@ export const JOB_CATALOG = {
     attempts: 1,
     backoff: { baseMs: 1_000, capMs: 1_000 },
     retention: { completed: { count: 10 }, failed: { count: 100 } },
+    lockMs: 30_000,
   },
   /** Delete expired link sessions, old delivered events and stale notice receipts (a job scheduler). */
   retention: {
@@ -103,6 +113,7 @@ export const JOB_CATALOG = {
     attempts: 1,
     backoff: { baseMs: 1_000, capMs: 1_000 },
     retention: { completed: { count: 10 }, failed: { count: 100 } },
+    lockMs: 60_000,
   },
 } as const satisfies Record<string, JobDefinition>;
 
@@ -115,6 +126,13 @@ interface JobDefinition {
   attempts: number;
   backoff: BackoffOptions;
   retention: { completed: Keep; failed: Keep };
+  /**
+   * How long a running job's lock lasts without renewal (the worker renews it every half).
+   * A worker killed mid-job holds it this long at most; another worker's stalled check, every
+   * half of it, then takes the job back (`workers.ts`). Sized to the work: seconds for a
+   * refresh a token caller waits on, longer for batches.
+   */
+  lockMs: number;
 }
 
 export type JobName = keyof typeof JOB_CATALOG;

@@ -55,6 +55,12 @@ export function startWorkers<N extends JobName>(
         connection: options.connection,
         prefix: options.prefix,
         concurrency: options.concurrency?.[name] ?? 1,
+        // A job whose worker died (kill -9, a lost host) is back in the queue within about
+        // 1.5 lock durations, instead of BullMQ's 30 s lock plus 30 s check. Two stalls are
+        // allowed before a job fails, so one long event-loop pause does not end a job.
+        lockDuration: JOB_CATALOG[name].lockMs,
+        stalledInterval: Math.round(JOB_CATALOG[name].lockMs / 2),
+        maxStalledCount: 2,
         settings: {
           backoffStrategy: (attemptsMade, type, error, job) =>
             type === BACKOFF_TYPE && job !== undefined && job.name in JOB_CATALOG

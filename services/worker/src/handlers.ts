@@ -9,6 +9,7 @@ import { refreshHandler } from './jobs/refresh.js';
 import { retentionHandler } from './jobs/retention.js';
 import { revokeHandler } from './jobs/revoke.js';
 import { sweepHandler } from './jobs/sweep.js';
+import { recordRun, type ScheduledJob } from './schedules.js';
 
 /**
  * One handler per queue of the job catalog, each a thin adapter from a job to a lifecycle
@@ -23,8 +24,21 @@ export function createHandlers(rt: Runtime): JobHandlers {
     revoke: revokeHandler(rt),
     notify: notifyHandler(rt),
     migrate: migrateHandler(rt),
-    outbox: outboxHandler(rt),
-    sweep: sweepHandler(rt),
-    retention: retentionHandler(rt),
+    outbox: recorded(rt, 'outbox', outboxHandler(rt)),
+    sweep: recorded(rt, 'sweep', sweepHandler(rt)),
+    retention: recorded(rt, 'retention', retentionHandler(rt)),
+  };
+}
+
+/** A recurring job's handler that notes each completed run for the schedule watch. */
+function recorded(
+  rt: Runtime,
+  job: ScheduledJob,
+  handler: JobHandlers[ScheduledJob],
+): JobHandlers[ScheduledJob] {
+  return async (payload, bullJob, token) => {
+    const result = await handler(payload, bullJob, token);
+    await recordRun(rt, job);
+    return result;
   };
 }

@@ -3,3 +3,6 @@
 export { createHandlers } from './handlers.js';
 export { startWorkerPool } from './worker.js';
 export type { WorkerPool } from './worker.js';
+export { scheduleFault, startScheduleWatch } from './schedule-watch.js';
+export type { ScheduleFault } from './schedule-watch.js';
+export { assertSchedule, recordRun, schedulesOf } from './schedules.js';

@@ -1,5 +1,4 @@
 import {
-  JOB_CATALOG,
   JOB_NAMES,
   startWorkers,
   type JobHandlers,
@@ -10,6 +9,8 @@ import { resumeMigrations } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import type { Worker } from 'bullmq';
 import { createHandlers } from './handlers.js';
+import { startScheduleWatch } from './schedule-watch.js';
+import { scheduleRecurringJobs } from './schedules.js';
 import { StallWatch } from './stall-watch.js';
 
 /** The running BullMQ workers of one process, and their orderly stop. */
@@ -43,14 +44,14 @@ const STALL_CHECK_MS = 10_000;
 const STALLED_CHECKS = 3;
 
 /**
- * Starts a worker per queue and the recurring jobs (one schedule shared by all replicas), and
- * watches the workers: one that takes no job while its queue's jobs wait for about 20-30 s is
+ * Starts a worker per queue and the recurring jobs (one schedule shared by all replicas, checked
+ * by every process's schedule watch: `schedule-watch.ts`), and watches the workers: one that takes no job while its queue's jobs wait for about 20-30 s is
  * replaced by a fresh worker with new connections (`StallWatch`). The old one is closed
  * without force, so the jobs it still runs finish.
  */
 export async function startWorkerPool(
   rt: Runtime,
-  options: { readonly stallCheckMs?: number } = {},
+  options: { readonly stallCheckMs?: number; readonly scheduleWatchMs?: number } = {},
 ): Promise<WorkerPool> {
   const handlers = createHandlers(rt);
   const watch = new StallWatch(STALLED_CHECKS);
@@ -70,6 +71,8 @@ export async function startWorkerPool(
   const retiring = new Set<Promise<unknown>>();
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   await scheduleRecurringJobs(rt);
+  // Redis may lose a schedule's next run (a failover): each process checks them on its own timer.
+  const scheduleWatch = startScheduleWatch(rt, { everyMs: options.scheduleWatchMs });
   // A migration whose items were written but whose jobs were lost (a crash in between, a
   // Redis that lost data) resumes here; jobs still queued are not added twice.
   const resumed = await resumeMigrations(rt);
@@ -116,6 +119,7 @@ export async function startWorkerPool(
     close: async (timeoutMs = 20_000) => {
       closing.abort();
       clearInterval(timer);
+      scheduleWatch.stop();
       // Replaced workers finish the jobs they still run, within the same time.
       const graceful = Promise.all([...workers.map((worker) => worker.close()), ...retiring]);
       const deadline = new Promise<'timeout'>((resolve) =>
@@ -167,39 +171,4 @@ function logFailures(rt: Runtime, worker: Worker): Worker {
     rt.logger.error({ queue: worker.name, err: { message: error.message } }, 'worker error');
   });
   return worker;
-}
-
-/** How often undelivered events are relayed to the `notify` queue. */
-const OUTBOX_INTERVAL_MS = 1_000;
-
-/** How often the retention job deletes what nobody needs any more. */
-const RETENTION_INTERVAL_MS = 10 * 60_000;
-
-/**
- * The recurring jobs: the refresh sweep, retention, and the outbox relay when a webhook is
- * configured. Upserting is idempotent: every replica may do it and the schedule stays one.
- */
-async function scheduleRecurringJobs(rt: Runtime): Promise<void> {
-  await rt.queues
-    .queue('sweep')
-    .upsertJobScheduler('sweep', { every: rt.config.sweepIntervalMs }, template('sweep'));
-  await rt.queues
-    .queue('retention')
-    .upsertJobScheduler('retention', { every: RETENTION_INTERVAL_MS }, template('retention'));
-  const outbox = rt.queues.queue('outbox');
-  if (rt.config.webhook === undefined) {
-    await outbox.removeJobScheduler('outbox');
-  } else {
-    await outbox.upsertJobScheduler('outbox', { every: OUTBOX_INTERVAL_MS }, template('outbox'));
-  }
-}
-
-/** A scheduled job's template, with the catalog's retention (else BullMQ keeps every run). */
-function template(name: 'sweep' | 'outbox' | 'retention') {
-  const { retention } = JOB_CATALOG[name];
-  return {
-    name,
-    data: {},
-    opts: { removeOnComplete: retention.completed, removeOnFail: retention.failed },
-  };
 }
