@@ -92,9 +92,14 @@ describe('recurring work lost from Redis comes back on its own', () => {
     const outbox = queue('outbox');
     const refresh = queue('refresh');
     try {
-      await vi.waitFor(async () => { expect(await sweep.getJobScheduler('sweep')).toBeDefined(); }, {
-        timeout: 10_000,
-      });
+      await vi.waitFor(
+        async () => {
+          expect(await sweep.getJobScheduler('sweep')).toBeDefined();
+        },
+        {
+          timeout: 10_000,
+        },
+      );
       // The failover that lost the next run of every schedule, and every queued refresh.
       await sweep.removeJobScheduler('sweep');
       await outbox.removeJobScheduler('outbox');

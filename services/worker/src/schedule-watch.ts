@@ -56,7 +56,12 @@ export function startScheduleWatch(
   };
   const timer = setInterval(() => void check(), options.everyMs ?? SCHEDULE_WATCH_MS);
   timer.unref();
-  return { check, stop: () => { clearInterval(timer); } };
+  return {
+    check,
+    stop: () => {
+      clearInterval(timer);
+    },
+  };
 }
 
 async function watchSchedule(rt: Runtime, schedule: Schedule): Promise<void> {
