@@ -5,6 +5,7 @@ import { failurePolicy } from './0003_failure_policy.js';
 import { linkSecurity } from './0004_link_security.js';
 import { consoleIndexes } from './0005_console.js';
 import { providerMigrations } from './0006_migrations.js';
+import { identityPending } from './0007_identity_pending.js';
 
 /** Every migration, by name; names sort in the order they run. Never edit one once shipped. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -14,4 +15,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004_link_security': linkSecurity,
   '0005_console': consoleIndexes,
   '0006_migrations': providerMigrations,
+  '0007_identity_pending': identityPending,
 };
