@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertConnection, updateConnection } from './connections.js';
@@ -6,6 +7,8 @@ import {
   findDueIdentityLookups,
   findPendingIdentity,
 } from './identity-pending.js';
+import { migrateToLatest, migrateWith } from './migrate.js';
+import { MIGRATIONS } from './migrations/index.js';
 import {
   connectionInput,
   migratedPerSuite,
@@ -128,5 +131,65 @@ describe.each(TEST_DIALECTS)('the pending-identity query plan on $kind', (dialec
     const plan = await dueIdentityLookupsQuery(handle.db, minutes(10), 100).explain();
     const text = plan.map((row) => Object.values(row).join('')).join('\n');
     expect(text).toContain('connections_identity_pending_idx');
+  });
+});
+
+describe.each(TEST_DIALECTS)('0007_identity_pending on $kind', (dialect) => {
+  it('asks again about earlier links whose look-up failed, clearing the sub google-health stored', async () => {
+    const handle = await dialect.open('identity_pending_migration');
+    try {
+      const before = Object.fromEntries(
+        Object.entries(MIGRATIONS).filter(([name]) => name < '0007'),
+      );
+      await migrateWith(handle.db, before);
+      const insert = async (
+        userId: string,
+        provider: string,
+        providerUserId: string | null,
+        lookup: 'failed' | undefined,
+      ) => {
+        const id = randomUUID();
+        const metadata = JSON.stringify(
+          lookup === undefined ? {} : { identityLookup: lookup, identityLookupError: 'timeout' },
+        );
+        await sql`insert into connections (id, user_id, provider, provider_user_id, status, metadata)
+          values (${id}, ${userId}, ${provider}, ${providerUserId}, 'active', ${metadata}::jsonb)`.execute(
+          handle.db,
+        );
+        return id;
+      };
+      const withSub = await insert('u1', 'google-health', '110248495921238986420', 'failed');
+      const known = await insert('u2', 'google-health', 'NGL8Q2x', undefined);
+      const whoop = await insert('u3', 'whoop', null, 'failed');
+      const other = await insert('u4', 'oura', null, 'failed');
+      // u5 already has a google-health connection without a user id: the sub stays.
+      await insert('u5', 'google-health', null, undefined);
+      const kept = await insert('u5', 'google-health', '1099', 'failed');
+
+      expect(await migrateToLatest(handle.db)).toEqual(['0007_identity_pending']);
+      const rows = await sql<{
+        id: string;
+        provider_user_id: string | null;
+        identity_pending_since: Date | null;
+        identity_next_lookup_at: Date | null;
+      }>`select id, provider_user_id, identity_pending_since, identity_next_lookup_at
+        from connections`.execute(handle.db);
+      const byId = new Map(rows.rows.map((row) => [row.id, row]));
+      for (const id of [withSub, whoop]) {
+        const row = byId.get(id)!;
+        expect(row.provider_user_id).toBeNull();
+        expect(row.identity_pending_since).not.toBeNull();
+        expect(row.identity_next_lookup_at!.getTime()).toBeLessThanOrEqual(
+          Date.now() + 10 * 60_000 + 5_000,
+        );
+      }
+      for (const id of [known, other, kept]) {
+        expect(byId.get(id)?.identity_pending_since).toBeNull();
+      }
+      expect(byId.get(kept)?.provider_user_id).toBe('1099');
+      expect(byId.get(known)?.provider_user_id).toBe('NGL8Q2x');
+    } finally {
+      await handle.dispose();
+    }
   });
 });
