@@ -275,6 +275,40 @@ describe('a google-health link whose identity look-up fails at first', () => {
   }, 60_000);
 });
 
+describe('a pending identity whose look-up keeps failing', () => {
+  it('backs off: one job, its in-call retries, then nothing before the next step', async () => {
+    const id = await pendingLink('app-fay', 'fay');
+    api.failNext(LINK_LOOKUP_CALLS);
+    const calls = api.calls().length;
+    // Due in 2 s rather than one backoff step (20-50 s) after the link.
+    await stack.db.db
+      .updateTable('connections')
+      .set({ identity_next_lookup_at: new Date(Date.now() + 2_000) })
+      .where('id', '=', id)
+      .execute();
+    await vi.waitFor(
+      async () => {
+        expect((await row(id)).identityAttempts).toBe(1);
+      },
+      { timeout: 15_000, interval: 200 },
+    );
+    const failed = await row(id);
+    expect(failed).toMatchObject({
+      providerUserId: null,
+      metadata: { identityLookup: 'failed', identityLookupError: 'provider_unavailable' },
+    });
+    // The next look-up is the refresh backoff's second step away: 20 s floor, at most 80 s
+    // (measured from the row's write, a moment after the wait was computed).
+    const wait = failed.identityNextLookupAt!.getTime() - failed.updatedAt.getTime();
+    expect(wait).toBeGreaterThanOrEqual(19_000);
+    expect(wait).toBeLessThanOrEqual(80_000);
+    // Sweeps keep running every 0.5 s; none asks again before then.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(api.calls().length - calls).toBe(LINK_LOOKUP_CALLS);
+    await holdLookups(id);
+  }, 60_000);
+});
+
 describe('a re-link of a connection whose identity is still pending', () => {
   it('asks about the connection first with its own token, then lands: same account', async () => {
     const id = await pendingLink('app-carol', 'carol');

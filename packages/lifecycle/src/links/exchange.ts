@@ -99,7 +99,9 @@ export async function exchangeLink(
     return observed.done({ status: 'failed', code: error.code });
   }
   // A connection the link may land on whose identity is still pending is asked about first.
-  await resolveBeforeLink(ctx, session, exchanged.providerUserId !== null);
+  if (provider.kind === 'oauth2' && provider.identity !== undefined) {
+    await resolveBeforeLink(ctx, session, exchanged.providerUserId !== null);
+  }
   // The tokens exist only in memory now, and the code is spent: retry the write here (about
   // 30 s, a database restart) rather than lose them; a job retry would re-send the code.
   let move: LinkMove | undefined;
