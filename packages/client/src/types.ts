@@ -27,6 +27,11 @@ export interface Connection {
   readonly revokedAt: string | null;
   /** A reconsent migration waits for the user to link `to` (same connection id). */
   readonly migration: { readonly to: string; readonly requestedAt: string } | null;
+  /**
+   * The provider could not say who the user is when the link completed: `providerUserId` is
+   * null until it does (`connection.identity_resolved`); null when nothing is pending.
+   */
+  readonly identityPendingSince: string | null;
 }
 
 /** One page of a list; pass `nextCursor` as `after` for the next one (null: last page). */

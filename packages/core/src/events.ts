@@ -3,6 +3,11 @@ export const EVENT_TYPES = [
   'link.created',
   'link.failed',
   'connection.created',
+  /**
+   * The provider's identity look-up answered after a link that completed without it:
+   * `data.providerUserId` is now the connection's (docs/api.md, "Re-links: same account only").
+   */
+  'connection.identity_resolved',
   'connection.refreshed',
   'connection.refresh_failed',
   'connection.degraded',

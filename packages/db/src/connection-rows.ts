@@ -40,6 +40,15 @@ export interface Connection {
   /** A reconsent migration waits for the user to link this provider (null: none pending). */
   readonly migrationTo: string | null;
   readonly migrationRequestedAt: Date | null;
+  /**
+   * The provider's identity look-up has not answered since this time (the link completed
+   * without a provider user id, which follows once it answers); null when known or never asked.
+   */
+  readonly identityPendingSince: Date | null;
+  /** Look-ups of the pending identity that failed. */
+  readonly identityAttempts: number;
+  /** When the next look-up of the pending identity is due. */
+  readonly identityNextLookupAt: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -67,6 +76,9 @@ export interface ConnectionPatch {
   readonly metadata?: JsonObject;
   readonly revokedAt?: Date | null;
   readonly revocationConfirmed?: boolean | null;
+  readonly identityPendingSince?: Date | null;
+  readonly identityAttempts?: number;
+  readonly identityNextLookupAt?: Date | null;
   /**
    * A (re-)link: `'now'` stamps the database's clock, the clock notice receipts are compared
    * with (a new row gets it by default).
@@ -117,6 +129,11 @@ export function patchColumns(patch: ConnectionPatch): UpdateObject<Database, 'co
   if (patch.revocationConfirmed !== undefined)
     columns.revocation_confirmed = patch.revocationConfirmed;
   if (patch.linkedAt !== undefined) columns.linked_at = linkedAtValue(patch.linkedAt);
+  if (patch.identityPendingSince !== undefined)
+    columns.identity_pending_since = patch.identityPendingSince;
+  if (patch.identityAttempts !== undefined) columns.identity_attempts = patch.identityAttempts;
+  if (patch.identityNextLookupAt !== undefined)
+    columns.identity_next_lookup_at = patch.identityNextLookupAt;
   return columns;
 }
 
@@ -153,6 +170,9 @@ export function toConnection(row: Selectable<ConnectionsTable>): Connection {
     linkedAt: row.linked_at,
     migrationTo: row.migration_to,
     migrationRequestedAt: row.migration_requested_at,
+    identityPendingSince: row.identity_pending_since,
+    identityAttempts: row.identity_attempts,
+    identityNextLookupAt: row.identity_next_lookup_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -38,6 +38,9 @@ export async function insertConnection(db: DbExecutor, input: NewConnection): Pr
       metadata: jsonb(input.metadata ?? {}),
       revoked_at: input.revokedAt ?? null,
       revocation_confirmed: input.revocationConfirmed ?? null,
+      identity_pending_since: input.identityPendingSince ?? null,
+      identity_attempts: input.identityAttempts ?? 0,
+      identity_next_lookup_at: input.identityNextLookupAt ?? null,
       ...(input.linkedAt === undefined ? {} : { linked_at: linkedAtValue(input.linkedAt) }),
     })
     .returningAll()

@@ -66,6 +66,11 @@ export {
 } from './connections.js';
 export type { ConnectionCount, ListConnectionsQuery } from './connections.js';
 export {
+  dueIdentityLookupsQuery,
+  findDueIdentityLookups,
+  findPendingIdentity,
+} from './identity-pending.js';
+export {
   connectionsNamedByNotice,
   noticeRevokesConnection,
   recordNoticeReceipts,

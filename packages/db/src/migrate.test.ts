@@ -33,6 +33,10 @@ describe.each(TEST_DIALECTS)('migrations on $kind', (dialect) => {
     );
     const due = rows.find((row) => row.indexname === 'connections_refresh_due_idx');
     expect(due?.indexdef).toMatch(/WHERE .*status.*active.*degraded.*refresh_due_at IS NOT NULL/);
+    const identity = rows.find((row) => row.indexname === 'connections_identity_pending_idx');
+    expect(identity?.indexdef).toMatch(
+      /\(identity_next_lookup_at\) WHERE .*identity_pending_since IS NOT NULL.*active.*degraded/,
+    );
     expect(rows.map((row) => row.indexname)).toEqual(
       expect.arrayContaining(['connections_provider_user_idx', 'connections_user_idx']),
     );

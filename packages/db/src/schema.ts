@@ -71,6 +71,12 @@ export interface ConnectionsTable {
   migration_requested_at: Generated<Date | null>;
   /** The `refresh_token_expires_at` a `connection.expiring` was sent for. */
   expiring_notice_for: Generated<Date | null>;
+  /** Since when the provider's identity look-up has not answered (null: known, or never asked). */
+  identity_pending_since: Generated<Date | null>;
+  /** Look-ups failed since `identity_pending_since`. */
+  identity_attempts: Generated<number>;
+  /** When the next look-up of a pending identity is due. */
+  identity_next_lookup_at: Generated<Date | null>;
   created_at: ColumnType<Date, never, never>;
   updated_at: Generated<Date>;
 }

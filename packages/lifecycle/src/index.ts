@@ -7,6 +7,8 @@ export { openLink } from './links/open-link.js';
 export type { OpenedLink } from './links/open-link.js';
 export { CodeSpentError, exchangeLink, failExchange } from './links/exchange.js';
 export type { ExchangeOutcome } from './links/exchange.js';
+export { resolvePendingIdentity, sweepIdentityLookups } from './links/identity.js';
+export type { IdentityFailure, IdentityOutcome } from './links/identity.js';
 export { submitPin } from './links/pin.js';
 export { checkReturnUrl, startLink } from './links/start-link.js';
 export type { LinkStarted, StartLinkInput } from './links/start-link.js';

@@ -19,6 +19,8 @@ export interface ConnectionView {
   revokedAt: string | null;
   /** A reconsent migration waits for the user to link `to` (null: none pending). */
   migration: { to: string; requestedAt: string } | null;
+  /** The provider's identity look-up has not answered since (providerUserId follows); or null. */
+  identityPendingSince: string | null;
 }
 
 /** A lifecycle event as `GET /v1/events` and `tokenlane events tail` list it. */
@@ -64,6 +66,7 @@ export function toConnectionView(connection: Connection): ConnectionView {
             to: connection.migrationTo,
             requestedAt: (connection.migrationRequestedAt ?? connection.updatedAt).toISOString(),
           },
+    identityPendingSince: iso(connection.identityPendingSince),
   };
 }
 

@@ -39,6 +39,16 @@ export interface ProviderUserInfo {
   readonly metadata?: TokenMetadata;
 }
 
+/**
+ * Who the user is at the provider, asked with the user's own access token (a bearer GET of
+ * `url`). `read` finds the provider user id (and non-secret metadata) in the answer, or
+ * returns undefined when the answer lacks it.
+ */
+export interface IdentityLookup {
+  readonly url: (provider: OAuth2Provider) => string;
+  readonly read: (body: unknown) => ProviderUserInfo | undefined;
+}
+
 export interface AuthorizationUrlInput {
   readonly state: string;
   readonly redirectUri?: string;
@@ -173,6 +183,14 @@ export interface OAuth2Definition extends DefinitionBase {
    * definition's own fields are the current one.
    */
   readonly endpointSets?: Readonly<Record<string, OAuth2EndpointSet>>;
+  /**
+   * The provider's identity look-up, and the only source of its user id: nothing in the token
+   * answer (an id_token's `sub`, a user id member) is ever taken for it. Declared by providers
+   * whose user id is not the OpenID `sub` (Google Health's `healthUserId`) or not in the token
+   * answer at all (WHOOP). Run after the exchange; a link whose look-up fails completes with
+   * its identity pending, asked again until the provider answers.
+   */
+  readonly identity?: IdentityLookup;
   readonly hooks?: OAuth2Hooks;
 }
 

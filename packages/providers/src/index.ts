@@ -7,6 +7,7 @@
 export { parseRetryAfter } from './classify.js';
 export type { ClassifyErrorHook } from './classify.js';
 export type {
+  IdentityLookup,
   OAuth1Definition,
   OAuth1Hooks,
   OAuth1Provider,
@@ -38,6 +39,8 @@ export {
 export type { AccessTokenInput, RequestToken, SignRequestInput } from './oauth1/client.js';
 export { authorizationUrl, createPkce, pkceChallenge, usesPkce } from './oauth2/authorization.js';
 export type { Pkce } from './oauth2/authorization.js';
+export { lookUpIdentity } from './oauth2/identity.js';
+export type { FoundIdentity } from './oauth2/identity.js';
 export { runPostLink } from './oauth2/post-link.js';
 export { revokeTokens } from './oauth2/revoke.js';
 export type { TokenTypeHint } from './oauth2/revoke.js';

@@ -1,6 +1,6 @@
 import { Secret } from '@tokenlane/vault';
 import { z } from 'zod';
-import { ProviderError } from './errors.js';
+import { ProviderError, type ProviderErrorCode } from './errors.js';
 
 /** Non-secret extras of a token answer (Strava's athlete id, Withings' user id, …). */
 export type TokenMetadata = Readonly<Record<string, string | number | boolean>>;
@@ -16,6 +16,11 @@ export interface TokenSet {
   readonly scopes?: readonly string[];
   readonly providerUserId?: string;
   readonly metadata: TokenMetadata;
+  /**
+   * The provider's declared identity look-up failed with this code: the user id is not known
+   * yet, and must be asked again (`OAuth2Definition.identity`).
+   */
+  readonly identityPending?: ProviderErrorCode;
 }
 
 /** OAuth 1.0a credentials; they never expire. */

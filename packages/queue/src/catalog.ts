@@ -88,6 +88,22 @@ export const JOB_CATALOG = {
     retention: { completed: true, failed: true },
     lockMs: 15_000,
   },
+  /**
+   * Ask the provider again who a linked user is: a link completed while the provider's identity
+   * look-up failed, and the connection's provider user id is pending.
+   */
+  identity: {
+    payload: z.strictObject({ connectionId: uuid }),
+    jobId: (p: { connectionId: string }) => `identity-${p.connectionId}`,
+    // A provider failure completes the job: the next look-up is persisted on the row
+    // (identity_next_lookup_at, backing off as a failing refresh does) and the sweeper adds
+    // the job again when it is due. These attempts are for failures of our own (database).
+    attempts: 5,
+    backoff: { baseMs: 2_000, capMs: 60_000 },
+    // Removed at once either way: a lingering job would block the next look-up's job id.
+    retention: { completed: true, failed: true },
+    lockMs: 15_000,
+  },
   /** Find connections due for refresh and enqueue their `refresh` jobs (a job scheduler). */
   sweep: {
     payload: z.strictObject({}),

@@ -87,6 +87,7 @@ describe('connection and event routes', () => {
         'updatedAt',
         'revokedAt',
         'migration',
+        'identityPendingSince',
       ].sort(),
     );
     expect(view).toMatchObject({

@@ -31,6 +31,9 @@ export const connectionViewSchema = z
       })
       .nullable()
       .describe('A pending reconsent migration; the connection keeps working meanwhile'),
+    identityPendingSince: nullableTimestamp.describe(
+      'Since when the provider has not said who the user is (its identity look-up failed at the link): `providerUserId` is null until it does (`connection.identity_resolved`)',
+    ),
   })
   .meta({ id: 'Connection' });
 

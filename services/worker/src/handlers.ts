@@ -1,6 +1,7 @@
 import type { JobHandlers } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
 import { exchangeHandler } from './jobs/exchange.js';
+import { identityHandler } from './jobs/identity.js';
 import { migrateHandler } from './jobs/migrate.js';
 import { notifyHandler } from './jobs/notify.js';
 import { outboxHandler } from './jobs/outbox.js';
@@ -24,6 +25,7 @@ export function createHandlers(rt: Runtime): JobHandlers {
     revoke: revokeHandler(rt),
     notify: notifyHandler(rt),
     migrate: migrateHandler(rt),
+    identity: identityHandler(rt),
     outbox: recorded(rt, 'outbox', outboxHandler(rt)),
     sweep: recorded(rt, 'sweep', sweepHandler(rt)),
     retention: recorded(rt, 'retention', retentionHandler(rt)),

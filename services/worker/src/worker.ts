@@ -33,6 +33,8 @@ const CONCURRENCY: Record<JobName, number> = {
   notify: 20,
   // Each one a provider call at most: wide enough for a provider's rate limit to be the brake.
   migrate: 20,
+  // One provider call each, rare (a link whose identity look-up failed).
+  identity: 5,
   outbox: 1,
   sweep: 1,
   retention: 1,

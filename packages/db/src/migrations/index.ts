@@ -6,6 +6,7 @@ import { linkSecurity } from './0004_link_security.js';
 import { consoleIndexes } from './0005_console.js';
 import { providerMigrations } from './0006_migrations.js';
 import { migrationPause } from './0007_migration_pause.js';
+import { identityPending } from './0008_identity_pending.js';
 
 /** Every migration, by name; names sort in the order they run. Never edit one once shipped. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -16,4 +17,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005_console': consoleIndexes,
   '0006_migrations': providerMigrations,
   '0007_migration_pause': migrationPause,
+  '0008_identity_pending': identityPending,
 };

@@ -26,12 +26,14 @@ import {
   runOAuth1PostLink,
   runPostLink,
   type Provider,
+  type ProviderErrorCode,
 } from '@tokenlane/providers';
 import type { LifecycleContext } from '../context.js';
 import { Secret, type Ciphertext } from '@tokenlane/vault';
 import pRetry from 'p-retry';
 import { openLinkSecret, sealOAuth1Tokens, sealTokenSet } from '../sealing.js';
 import { failLink } from './fail-link.js';
+import { linkIdentityPatch, resolveBeforeLink } from './identity.js';
 import { resolveLinkTarget } from './link-target.js';
 import { rejectPin } from './pin-attempts.js';
 import { planLinkMove, predecessorConnection, type LinkMove } from './move-on-link.js';
@@ -54,6 +56,8 @@ export type ExchangeOutcome =
 /** The provider's answer, ready to store: sealing needs the connection id first. */
 interface Exchanged {
   readonly providerUserId: string | null;
+  /** The provider's identity look-up failed with this code: the identity is pending. */
+  readonly identityPending: ProviderErrorCode | undefined;
   readonly metadata: Record<string, string | number | boolean>;
   seal(id: ConnectionId): ConnectionPatch;
   /** Revokes these tokens at the provider: a refused link leaves no grant behind. */
@@ -93,6 +97,10 @@ export async function exchangeLink(
     }
     await failLink(ctx, session, error.code);
     return observed.done({ status: 'failed', code: error.code });
+  }
+  // A connection the link may land on whose identity is still pending is asked about first.
+  if (provider.kind === 'oauth2' && provider.identity !== undefined) {
+    await resolveBeforeLink(ctx, session, exchanged.providerUserId !== null);
   }
   // The tokens exist only in memory now, and the code is spent: retry the write here (about
   // 30 s, a database restart) rather than lose them; a job retry would re-send the code.
@@ -210,6 +218,7 @@ async function callProvider(
     });
     return {
       providerUserId: tokens.providerUserId ?? null,
+      identityPending: undefined,
       metadata: {},
       seal: (id) => sealOAuth1Tokens(ctx.keyRing, id, tokens),
       revoke: () => revokeOAuth1Tokens(provider, tokens),
@@ -242,6 +251,7 @@ async function callProvider(
   const issuedAt = new Date();
   return {
     providerUserId: tokens.providerUserId ?? null,
+    identityPending: tokens.identityPending,
     metadata: { ...tokens.metadata },
     seal: (id) => ({
       ...sealTokenSet(ctx.keyRing, id, tokens),
@@ -294,6 +304,8 @@ async function persist(
       revocationConfirmed: null,
       // On the database clock, like notice receipts: notices from before this revoke nothing.
       linkedAt: 'now',
+      // The new grant's identity: known, or pending with its first retry scheduled.
+      ...linkIdentityPatch(ctx, exchanged.identityPending),
     } satisfies ConnectionPatch;
     let connectionId: ConnectionId;
     if (target === undefined) {

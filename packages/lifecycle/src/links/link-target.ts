@@ -2,6 +2,7 @@ import type { ConnectionId, LinkFailureCode } from '@tokenlane/core';
 import {
   findByIdentity,
   findConnectionForUpdate,
+  findPendingIdentity,
   type Connection,
   type DbExecutor,
   type JsonObject,
@@ -16,10 +17,12 @@ export type LinkTarget =
 
 /**
  * The connection a link lands on, decided under its row lock: the re-link target, else the
- * same (user, provider, account). A re-link completes only for the account the connection
- * already holds (`account_mismatch` otherwise: whoever holds a re-link URL must not attach
- * their own account to someone else's connection). A connection revoked after the link was
- * made is not brought back by it (`link_cancelled`).
+ * same (user, provider, account), else the user's connection to the provider whose identity
+ * is still pending. A re-link completes only for the account the connection already holds
+ * (`account_mismatch` otherwise: whoever holds a re-link URL must not attach their own
+ * account to someone else's connection); a pending identity was asked about first
+ * (`resolveBeforeLink`). A connection revoked after the link was made is not brought back by
+ * it (`link_cancelled`).
  * @see RFC 9700 §4.7
  */
 export async function resolveLinkTarget(
@@ -39,7 +42,14 @@ export async function resolveLinkTarget(
       return { kind: 'existing', id: target.id };
     }
   }
-  const known = await findByIdentity(trx, session.userId, session.provider, providerUserId);
+  const known =
+    (await findByIdentity(trx, session.userId, session.provider, providerUserId)) ??
+    // The user's connection whose identity is still pending (its own token could not tell just
+    // now): it takes this link's identity rather than stand beside a second connection that
+    // may be the same account.
+    (providerUserId === null
+      ? undefined
+      : await findPendingIdentity(trx, session.userId, session.provider));
   if (known === undefined) return { kind: 'new' };
   const locked = await findConnectionForUpdate(trx, known.id);
   if (locked !== undefined && revokedSinceLink(locked, session)) {

@@ -1,7 +1,9 @@
 import { Secret } from '@tokenlane/vault';
 import { describe, expect, it } from 'vitest';
 import { ProvidersFileError } from '../errors.js';
+import { notificationFormatOf } from '../notifications/intake.js';
 import { authorizationUrl } from '../oauth2/authorization.js';
+import { runPostLink } from '../oauth2/post-link.js';
 import { revokeTokens } from '../oauth2/revoke.js';
 import { exchangeCode } from '../oauth2/token.js';
 import { loadProviders } from '../registry/load.js';
@@ -96,6 +98,89 @@ describe('google-health scopes', () => {
     expect(url.searchParams.get('access_type')).toBe('offline');
     expect(url.searchParams.get('prompt')).toBe('consent');
   });
+});
+
+/** An unsigned id_token as Google's token endpoint sends one (only `sub` and `aud` matter). */
+const idToken = (sub: string) =>
+  `e30.${Buffer.from(JSON.stringify({ sub, aud: 'client-id', iss: 'https://accounts.google.com' })).toString('base64url')}.sig`;
+
+// Checked 2026-12-06: users.getIdentity's healthUserId names the Google Health user; nothing
+// says it equals the id_token's sub (developers.google.com/health/reference/rest/v4/users/getIdentity).
+describe('google-health: the user is healthUserId, never the id_token sub', () => {
+  const googleToken = () =>
+    http.agent
+      .get('https://oauth2.googleapis.com')
+      .intercept({ path: '/token', method: 'POST' })
+      .reply(
+        200,
+        {
+          access_token: SECRETS.accessToken,
+          refresh_token: SECRETS.refreshToken,
+          expires_in: 3599,
+          token_type: 'Bearer',
+          scope: 'openid',
+          id_token: idToken('110248495921238986420'),
+        },
+        { headers: { 'content-type': 'application/json' } },
+      );
+  const identity = () =>
+    http.agent
+      .get('https://health.googleapis.com')
+      .intercept({ path: '/v4/users/me/identity', method: 'GET' });
+  const link = async () => {
+    const provider = oauth2Of(registry, 'google-health');
+    const exchanged = await exchangeCode(
+      provider,
+      { code: new Secret(SECRETS.code) },
+      http.options,
+    );
+    // The token answer alone names nobody: the id_token's sub is not the Google Health user.
+    expect(exchanged.providerUserId).toBeUndefined();
+    return runPostLink(provider, exchanged, { memberId: 'm' }, http.options);
+  };
+
+  it('takes healthUserId from users.getIdentity', async () => {
+    googleToken();
+    identity().reply(
+      200,
+      { name: 'users/me/identity', healthUserId: 'NGL8Q2x', legacyUserId: '2E4RVC' },
+      { headers: { 'content-type': 'application/json' } },
+    );
+    const linked = await link();
+    expect(linked.providerUserId).toBe('NGL8Q2x');
+    expect(linked.identityPending).toBeUndefined();
+    expect(linked.metadata).toEqual({ healthUserId: 'NGL8Q2x', legacyUserId: '2E4RVC' });
+  });
+
+  it('a failed look-up leaves the identity pending, not the sub', async () => {
+    googleToken();
+    identity().reply(503, '').times(3);
+    const linked = await link();
+    expect(linked.providerUserId).toBeUndefined();
+    expect(linked.identityPending).toBe('provider_unavailable');
+    expect(linked.refreshToken?.reveal()).toBe(SECRETS.refreshToken);
+  });
+
+  it('an answer without healthUserId is invalid_response (not retried in-call), asked again later', async () => {
+    googleToken();
+    identity().reply(
+      200,
+      { name: 'users/me/identity' },
+      { headers: { 'content-type': 'application/json' } },
+    );
+    const linked = await link();
+    expect(linked.providerUserId).toBeUndefined();
+    expect(linked.identityPending).toBe('invalid_response');
+  });
+});
+
+// Checked 2026-12-06: Google Health notifications are data changes only (UPSERT or DELETE of a
+// data type's points), with no revocation notice (developers.google.com/health/webhooks,
+// developers.google.com/health/notifications): no intake to offer.
+it('google-health has no notification intake', () => {
+  const provider = registry.require('google-health');
+  expect(provider.notifications).toBeUndefined();
+  expect(notificationFormatOf(provider)).toBeUndefined();
 });
 
 describe('dexcom regions: the US, EU and Japan hosts of the v3 endpoint overview, and sandbox', () => {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { OAuth2Definition, ProviderUserInfo } from '../definition.js';
-import { bearerIdentity } from '../oauth2/identity.js';
 import { googleRevokeOnce } from './google.js';
 
 export const GOOGLE_HEALTH_API = 'https://health.googleapis.com';
@@ -12,8 +11,9 @@ const identity = z.looseObject({
 
 /**
  * `GET /v4/users/me/identity` → `{name, healthUserId, legacyUserId}`: the Google Health user
- * id, and the Fitbit user id the same person had (empty for users who never had Fitbit),
- * which pairs a new link with the user's old `fitbit` connection.
+ * id (the connection's provider user id), and the Fitbit user id the same person had (empty
+ * for users who never had Fitbit), which pairs a new link with the user's old `fitbit`
+ * connection.
  */
 export function googleHealthIdentity(body: unknown): ProviderUserInfo | undefined {
   const parsed = identity.safeParse(body);
@@ -31,14 +31,28 @@ export function googleHealthIdentity(body: unknown): ProviderUserInfo | undefine
 const scope = (name: string) => `https://www.googleapis.com/auth/googlehealth.${name}`;
 
 // Fitbit data through the Google Health API, which replaces the Fitbit Web API in 2026.
-// Google OAuth 2.0; `openid` makes the token answer carry an id_token whose `sub` is the user.
-// Sources: https://developers.google.com/health/migration
+// Google OAuth 2.0. Sources: https://developers.google.com/health/migration
 //   https://developers.google.com/health/scopes (current names end .readonly / .writeonly;
 //   an older version of the page lists bare `.activity_and_fitness` etc.: override `scopes`
 //   in the providers file if Google's consent screen refuses these)
-//   https://developers.google.com/health/reference/rest/v4/users/getIdentity (user ids)
 //   https://developers.google.com/identity/protocols/oauth2/web-server (access_type=offline,
 //   prompt=consent to get a refresh token again; revocation at oauth2.googleapis.com/revoke)
+// Who the user is (checked 2026-12-06): only `healthUserId` from users.getIdentity names the
+// user, never the id_token's `sub` (the `openid` scope still yields one; it is not read).
+// Google documents no relation between the two ids; `healthUserId` is "the Google User
+// Identifier in the Google Health APIs", the `{user}` of its resource names, and what a
+// subscription's `user` and each webhook notification's `healthUserId` carry, so only it can
+// match a notice to its connection.
+//   https://developers.google.com/health/reference/rest/v4/users/getIdentity
+//   https://developers.google.com/health/reference/rest/v4/Subscription (`user`: "the public
+//   healthUserId as returned by the GetIdentity action")
+//   https://developers.google.com/health/notifications (notification `data.healthUserId`)
+// Notifications (checked 2026-12-06): HTTPS POSTs to a registered subscriber, carrying the
+// subscriber's `endpointAuthorization` secret in `Authorization`, about data changes only
+// (`operation` UPSERT or DELETE of a data type's points). No notice says a user revoked
+// access, so there is no intake: a revoked grant shows at the next refresh (`invalid_grant`).
+//   https://developers.google.com/health/webhooks
+//   https://developers.google.com/health/reference/rest/v4/projects.subscribers/create
 export const googleHealth = {
   kind: 'oauth2',
   id: 'google-health',
@@ -66,11 +80,9 @@ export const googleHealth = {
   // Refresh tokens of apps in Testing status expire after 7 days: set
   // `"refreshTokenLifetimeDays": 7` in the providers file while the app is in Testing.
   pkce: 'supported',
-  hooks: {
-    revoke: googleRevokeOnce,
-    postLink: bearerIdentity(
-      (provider) => `${provider.apiBaseUrl ?? GOOGLE_HEALTH_API}/v4/users/me/identity`,
-      googleHealthIdentity,
-    ),
+  identity: {
+    url: (provider) => `${provider.apiBaseUrl ?? GOOGLE_HEALTH_API}/v4/users/me/identity`,
+    read: googleHealthIdentity,
   },
+  hooks: { revoke: googleRevokeOnce },
 } satisfies OAuth2Definition;

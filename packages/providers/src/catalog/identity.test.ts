@@ -1,5 +1,7 @@
 import { Secret } from '@tokenlane/vault';
 import { describe, expect, it } from 'vitest';
+import { ProviderError } from '../errors.js';
+import { lookUpIdentity } from '../oauth2/identity.js';
 import { runPostLink } from '../oauth2/post-link.js';
 import {
   SECRETS,
@@ -100,4 +102,41 @@ it('google-health: a user who never had Fitbit has no legacyUserId', async () =>
     http.options,
   );
   expect(linked.metadata).toEqual({ healthUserId: '999' });
+});
+
+describe('lookUpIdentity (the retry of a pending identity)', () => {
+  it('asks with the given token and returns the id and metadata', async () => {
+    const requests: RecordedRequest[] = [];
+    http.agent
+      .get('https://health.googleapis.com')
+      .intercept({ path: '/v4/users/me/identity', method: 'GET' })
+      .reply(recordInto(requests, 200, { healthUserId: 'h-1', legacyUserId: '' }));
+    const found = await lookUpIdentity(
+      oauth2Of(registry, 'google-health'),
+      new Secret('later-token'),
+      http.options,
+    );
+    expect(found).toEqual({ providerUserId: 'h-1', metadata: { healthUserId: 'h-1' } });
+    expect(requests[0]?.headers.authorization).toBe('Bearer later-token');
+  });
+
+  it('throws the classified error when the provider cannot tell', async () => {
+    http.agent
+      .get('https://health.googleapis.com')
+      .intercept({ path: '/v4/users/me/identity', method: 'GET' })
+      .reply(401, { error: { code: 401, status: 'UNAUTHENTICATED' } });
+    const error: unknown = await lookUpIdentity(
+      oauth2Of(registry, 'google-health'),
+      new Secret(SECRETS.accessToken),
+      http.options,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).message).not.toContain(SECRETS.accessToken);
+  });
+
+  it('is unsupported for a provider that declares no look-up', async () => {
+    await expect(
+      lookUpIdentity(oauth2Of(registry, 'fitbit'), new Secret(SECRETS.accessToken), http.options),
+    ).rejects.toMatchObject({ code: 'unsupported' });
+  });
 });

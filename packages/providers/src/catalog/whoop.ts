@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { OAuth2Definition, ProviderUserInfo, TokenRequestDraft } from '../definition.js';
-import { bearerIdentity } from '../oauth2/identity.js';
 import { bearerRevoke } from '../oauth2/revoke.js';
 
 /** Whoop issues a new refresh token only when the refresh request asks for `offline` again. */
@@ -50,9 +49,10 @@ export const whoop = {
   hooks: {
     shapeTokenRequest: whoopRefreshScope,
     revoke: bearerRevoke('DELETE', (provider) => provider.revocationUrl),
-    postLink: bearerIdentity(
-      (provider) => `${provider.apiBaseUrl ?? WHOOP_API}/developer/v2/user/profile/basic`,
-      whoopProfile,
-    ),
+  },
+  // The token answer names no user: the profile does, asked again until it answers.
+  identity: {
+    url: (provider) => `${provider.apiBaseUrl ?? WHOOP_API}/developer/v2/user/profile/basic`,
+    read: whoopProfile,
   },
 } satisfies OAuth2Definition;

@@ -1,10 +1,13 @@
 import type { OAuth2Provider, PostLinkContext } from '../definition.js';
 import type { CallOptions } from '../http.js';
 import type { TokenSet } from '../tokens.js';
+import { withDeclaredIdentity } from './identity.js';
 
 /**
- * Runs the provider's step after a successful exchange (Polar's user registration), which
- * may add the provider's user id; providers without one get their tokens back unchanged.
+ * Runs the provider's steps after a successful exchange: its post-link hook (Polar's user
+ * registration), then its declared identity look-up, which alone names the user for providers
+ * that declare one (a failure leaves the identity pending, see `withDeclaredIdentity`).
+ * Providers with neither get their tokens back unchanged.
  */
 export async function runPostLink(
   provider: OAuth2Provider,
@@ -12,7 +15,8 @@ export async function runPostLink(
   context: PostLinkContext,
   options: CallOptions = {},
 ): Promise<TokenSet> {
+  const call = { providerId: provider.id, ...options };
   const hook = provider.hooks?.postLink;
-  if (hook === undefined) return tokens;
-  return hook(provider, tokens, context, { providerId: provider.id, ...options });
+  const linked = hook === undefined ? tokens : await hook(provider, tokens, context, call);
+  return withDeclaredIdentity(provider, linked, call);
 }

@@ -77,7 +77,8 @@ export interface TokenResponseContext {
 
 /**
  * Interprets a token endpoint answer: errors (RFC 6749 §5.2 and provider shapes), envelopes,
- * expiry, rotation, scopes, and the provider's user id (id_token `sub` for OpenID providers).
+ * expiry, rotation, scopes, and the provider's user id (id_token `sub` for OpenID providers,
+ * none for a provider that declares an identity look-up: that look-up names the user).
  * @see RFC 6749 §5.1, §5.2, §6
  */
 export function processTokenResponse(
@@ -104,11 +105,15 @@ export function processTokenResponse(
   const data = parsed.data;
   const now = context.now ?? new Date();
   const user = provider.hooks?.extractProviderUserId?.(data) ?? {};
+  // A provider that declares an identity look-up names its users only through it: its
+  // id_token's `sub` is another id (Google's account id is not Google Health's healthUserId).
   const providerUserId =
-    user.providerUserId ??
-    (data.id_token === undefined
+    provider.identity !== undefined
       ? undefined
-      : idTokenSubject(data.id_token, provider.clientId, provider.id));
+      : (user.providerUserId ??
+        (data.id_token === undefined
+          ? undefined
+          : idTokenSubject(data.id_token, provider.clientId, provider.id)));
   const refreshToken =
     data.refresh_token === undefined ? context.previousRefreshToken : secret(data.refresh_token);
   const scopes = data.scope === undefined ? context.requestedScopes : splitScopes(data.scope);
