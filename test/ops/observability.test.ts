@@ -89,7 +89,7 @@ describe.skipIf(!HAVE_PROMTOOL && process.env.CI === undefined)(
   () => {
     it('promtool check rules and test rules pass on the alert rules', async () => {
       expect(await promtool(['check', 'rules', 'prometheus/alerts.yml'])).toMatch(
-        /SUCCESS: 7 rules found/,
+        /SUCCESS: 10 rules found/,
       );
       expect(await promtool(['test', 'rules', 'prometheus/alerts.test.yml'])).toContain('SUCCESS');
       expect(await promtool(['check', 'config', 'prometheus/prometheus.yml'])).toContain('SUCCESS');

@@ -29,6 +29,7 @@ describe('createMetrics', () => {
       tokenlane_worker_restarts_total: 'counter',
       tokenlane_schedule_last_run_timestamp_seconds: 'gauge',
       tokenlane_schedule_repairs_total: 'counter',
+      tokenlane_schedule_interval_seconds: 'gauge',
       tokenlane_refresh_lag_seconds: 'gauge',
       tokenlane_events_undelivered: 'gauge',
     });

@@ -62,6 +62,8 @@ export interface Metrics {
   readonly workerRestarts: Counter<'queue'>;
   /** When each recurring job (sweep, outbox, retention) last ran, in any worker (from Redis). */
   readonly scheduleLastRun: Gauge<'job'>;
+  /** Each recurring job's interval, so an alert can tell a late run from an infrequent one. */
+  readonly scheduleInterval: Gauge<'job'>;
   /** Schedules found without a next run (or stale) and asserted again by a worker's watch. */
   readonly scheduleRepairs: Counter<'job'>;
   /** How far past due the oldest refreshable connection is (0 when none is late). */
@@ -223,6 +225,12 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     scheduleLastRun: new Gauge({
       name: 'tokenlane_schedule_last_run_timestamp_seconds',
       help: 'When each recurring job last ran in any worker (Unix seconds), as the schedule watch reads it.',
+      labelNames: ['job'] as const,
+      registers,
+    }),
+    scheduleInterval: new Gauge({
+      name: 'tokenlane_schedule_interval_seconds',
+      help: 'How often each recurring job is scheduled to run.',
       labelNames: ['job'] as const,
       registers,
     }),

@@ -85,6 +85,7 @@ export async function scheduleFault(
   { job, everyMs }: Schedule,
   now: number,
 ): Promise<ScheduleFault | undefined> {
+  rt.metrics.scheduleInterval.set({ job }, everyMs / 1000);
   const queue = rt.queues.queue(job);
   const scheduler = await queue.getJobScheduler(job);
   const lastRun = Number((await rt.redis.hget(lastRunKey(rt), job)) ?? Number.NaN);

@@ -1,7 +1,10 @@
+import { newConnectionId } from '@tokenlane/core';
+import { insertConnection } from '@tokenlane/db';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestRuntime } from '../../../../test/support/runtime.js';
 import { CHART_HOURS, loadOverview } from './data.js';
+import { overviewPage } from './overview-page.js';
 
 let opened: Awaited<ReturnType<typeof openTestRuntime>>;
 
@@ -43,5 +46,34 @@ describe('the overview chart', () => {
     const second = await loadOverview(opened.runtime);
     expect(sum([...second.activity])).toEqual({ refreshed: 6, failed: 2 });
     expect(new Set(second.activity.map((h) => h.hour.getTime())).size).toBe(second.activity.length);
+  });
+});
+
+describe('the overview’s refresh lag', () => {
+  it('is how far past due the oldest refreshable connection is, and the page says so past 10 minutes', async () => {
+    expect((await loadOverview(opened.runtime)).refreshLagSeconds).toBe(0);
+    const now = new Date();
+    const base = { provider: 'acme', providerUserId: null };
+    // A revoked connection never counts; an active one 20 minutes past due does.
+    await insertConnection(opened.runtime.db, {
+      ...base,
+      id: newConnectionId(),
+      userId: 'lag-revoked',
+      status: 'revoked',
+      refreshDueAt: new Date(now.getTime() - 3_600_000),
+    });
+    await insertConnection(opened.runtime.db, {
+      ...base,
+      id: newConnectionId(),
+      userId: 'lag-active',
+      status: 'active',
+      refreshDueAt: new Date(now.getTime() - 20 * 60_000),
+    });
+    const overview = await loadOverview(opened.runtime, now);
+    expect(overview.refreshLagSeconds).toBe(1_200);
+    expect(String(overviewPage(overview))).toContain('a connection is 20 minutes past the time');
+    expect(String(overviewPage({ ...overview, refreshLagSeconds: 30 }))).not.toContain(
+      'Refreshes are behind',
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { CONNECTION_STATUSES } from '@tokenlane/core';
 import {
   countConnectionsByProviderAndStatus,
+  oldestOverdueRefresh,
   refreshActivity,
   type RefreshHour,
 } from '@tokenlane/db';
@@ -57,17 +58,20 @@ export interface Overview {
   readonly chartFrom: Date;
   readonly health: readonly { provider: string; healthy: boolean }[];
   readonly migrations: readonly MigrationView[];
+  /** How far past due the oldest refreshable connection is, in seconds (0: none is late). */
+  readonly refreshLagSeconds: number;
 }
 
 /** Everything the overview page shows, read at once (the counts query groups the table). */
 export async function loadOverview(runtime: Runtime, now = new Date()): Promise<Overview> {
   const hour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
   const chartFrom = new Date(hour - (CHART_HOURS - 1) * HOUR_MS);
-  const [rows, activity, health, migrations] = await Promise.all([
+  const [rows, activity, health, migrations, overdue] = await Promise.all([
     countConnectionsByProviderAndStatus(runtime.db),
     chartHours(runtime, chartFrom, now),
     providerHealth(runtime),
     openMigrations(runtime),
+    oldestOverdueRefresh(runtime.db, now),
   ]);
   const counts = new Map<string, Map<string, number>>();
   for (const row of rows) {
@@ -85,5 +89,6 @@ export async function loadOverview(runtime: Runtime, now = new Date()): Promise<
     chartFrom,
     health: configured,
     migrations,
+    refreshLagSeconds: overdue === undefined ? 0 : (now.getTime() - overdue.getTime()) / 1000,
   };
 }

@@ -21,6 +21,20 @@ function migrationLine(m: MigrationView): SafeHtml {
   </li>`;
 }
 
+/** Refreshes this late trip the TokenlaneRefreshLag alert too (deploy/prometheus/alerts.yml). */
+export const LAG_WARNING_SECONDS = 600;
+
+/** A line on top of the overview when refreshes fall behind, saying where to look. */
+function lagNotice(lagSeconds: number): SafeHtml | string {
+  if (lagSeconds < LAG_WARNING_SECONDS) return '';
+  const minutes = Math.floor(lagSeconds / 60);
+  return html`<p class="notice bad" role="alert">
+    Refreshes are behind: a connection is ${minutes} minutes past the time its token should have
+    been refreshed. Check that the workers are running and look at the
+    <a href="${CONSOLE_PATH}/queues">queues</a> and provider health below.
+  </p>`;
+}
+
 /** `/admin`: connections per provider and status, the refresh chart, provider health. */
 export function overviewPage(overview: Overview): SafeHtml {
   const providers = [...overview.counts.keys()].sort();
@@ -103,6 +117,7 @@ export function overviewPage(overview: Overview): SafeHtml {
   return layout(
     { title: 'Overview', nav: 'overview' },
     html`<h1>Overview</h1>
+      ${lagNotice(overview.refreshLagSeconds)}
       <div class="grid">
         <section class="panel wide" aria-labelledby="h-counts">
           <h2 id="h-counts">Connections</h2>
