@@ -9,18 +9,29 @@ import {
 } from '../support/bursts.js';
 import { activeAtPeer } from '../support/oidc-stack.js';
 import { CLUSTER_NODE_TIMEOUT_MS } from '../support/redis-cluster.js';
+import { startReceiver, type Receiver } from '../events/receiver.js';
+import { WEBHOOK_SECRET } from '../events/support.js';
 import { startClusterWorld, statusTally, type ClusterWorld } from './support.js';
 
 /** Connections refreshing when the master goes down. */
 const BURST = 200;
+const SWEEP_INTERVAL_MS = 300;
+/** The workers' schedule watch period (services/worker/src/schedule-watch.ts). */
+const SCHEDULE_WATCH_MS = 5_000;
 
 let world: ClusterWorld;
+let receiver: Receiver;
 
 beforeAll(async () => {
+  receiver = await startReceiver(WEBHOOK_SECRET);
   world = await startClusterWorld({
     clientId: 'failover',
     proxy: true,
-    env: { TOKENLANE_SWEEP_INTERVAL_MS: '300' },
+    env: {
+      TOKENLANE_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS),
+      TOKENLANE_WEBHOOK_URL: receiver.url,
+      TOKENLANE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    },
   });
   // Two workers, as in production: both lose the master and must find its successor.
   await world.oidc.stack.startWorker();
@@ -28,6 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await world.close();
+  await receiver.close();
 });
 
 /** Milliseconds since `from`, once `check` first holds (polled every 50 ms). */
@@ -140,6 +152,28 @@ describe('a Redis Cluster master killed (SIGKILL) during a refresh burst', () =>
       },
       { timeout: 20_000, interval: 200 },
     );
+    // Recurring work survived: made due again, every active connection refreshes once more
+    // within a sweep interval, plus the schedule watch's period should the failover have lost
+    // the sweep's next run, plus slack for a loaded machine.
+    const dueAgainAt = Date.now();
+    const versions = new Map((await oidc.rows(ids)).map((row) => [row.id, row.token_version]));
+    await oidc.makeDue(active.map((row) => row.id));
+    const behindMs = await timeUntil(
+      dueAgainAt,
+      async () =>
+        (await oidc.rows(active.map((row) => row.id))).every(
+          (row) => row.token_version > versions.get(row.id)!,
+        ),
+      60_000,
+    );
+    expect(behindMs).toBeLessThan(SWEEP_INTERVAL_MS + SCHEDULE_WATCH_MS + 10_000);
+    // An event written after the failover reaches the backend (the outbox schedule lives).
+    await vi.waitFor(
+      () => {
+        expect(receiver.received.some((r) => r.body.includes(linkedAfter))).toBe(true);
+      },
+      { timeout: 30_000, interval: 250 },
+    );
     for (const service of oidc.stack.services) {
       expect(service.child.exitCode).toBeNull();
     }
@@ -150,7 +184,9 @@ describe('a Redis Cluster master killed (SIGKILL) during a refresh burst', () =>
         `master ${master.port} killed with ${settledAtKill} refreshed and the rest queued or in flight): ` +
         `replica promoted after ${promotedMs} ms, ingress enqueuing again after ${ingressMs} ms, ` +
         `all connections settled after ${settledMs} ms; statuses ${JSON.stringify(await statusTally(oidc, ids))}; ` +
-        `failed refresh jobs ${failedJobs.failed}; settled per second after the kill ${progress.join(',')}`,
+        `failed refresh jobs ${failedJobs.failed}; settled per second after the kill ${progress.join(',')}; ` +
+        `made due again after the failover, all ${active.length} active refreshed within ${behindMs} ms; ` +
+        `events after the failover delivered`,
     );
   }, 300_000);
 });
