@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 import { KeyRing, VaultError } from '@tokenlane/vault';
 import { z } from 'zod';
 
@@ -89,4 +91,45 @@ function parseUrl(raw: string): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Most proxy hops a deployment plausibly has; more is a typo, not a topology. */
+const MAX_PROXY_HOPS = 16;
+
+/**
+ * `TOKENLANE_TRUST_PROXY`: how many proxies in front of the ingress to believe
+ * (`X-Forwarded-For` is read right to left that far), or the CIDR blocks (a bare address is a
+ * /32 or /128) of the proxies allowed to name the client. Never "trust all": a value that
+ * would let any peer choose its own address (`true`, `*`, `0.0.0.0/0`, `::/0`) is refused.
+ */
+export const trustProxy = () =>
+  z.string().transform((raw, ctx): number | string[] => {
+    const text = raw.trim();
+    if (/^\d+$/.test(text)) {
+      const hops = Number(text);
+      if (hops >= 1 && hops <= MAX_PROXY_HOPS) return hops;
+      ctx.addIssue({ code: 'custom', message: `must be a hop count from 1 to ${MAX_PROXY_HOPS}` });
+      return z.NEVER;
+    }
+    const blocks = text.split(',').map((item) => item.trim());
+    const bad = blocks.findIndex((block) => cidrProblem(block) !== undefined);
+    if (bad >= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `entry ${bad + 1} ${cidrProblem(blocks[bad] ?? '') ?? ''}: use a hop count (1-${MAX_PROXY_HOPS}) or comma-separated CIDR blocks such as 10.0.0.0/8,fd00::/8`,
+      });
+      return z.NEVER;
+    }
+    return blocks;
+  });
+
+function cidrProblem(block: string): string | undefined {
+  const [address = '', prefix, extra] = block.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return 'is not an IP address or CIDR block';
+  if (prefix === undefined) return undefined;
+  const max = family === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return `has a prefix outside 0-${max}`;
+  if (Number(prefix) === 0) return 'trusts every address (a /0 block); name the proxies instead';
+  return undefined;
 }

@@ -53,6 +53,7 @@ describe('loadConfig', () => {
       nodeEnv: 'development',
       logLevel: 'info',
       port: 3000,
+      trustProxy: undefined,
       publicUrl: 'http://localhost:3000',
       callbackUrl: 'http://localhost:3000/oauth/callback',
       databaseUrl: undefined,

@@ -30,6 +30,11 @@ export interface Config {
   /** `TOKENLANE_LOG_FORMAT`; unset: readable on a terminal outside production (`npm start`). */
   readonly logFormat: LogFormat | undefined;
   readonly port: number;
+  /**
+   * `TOKENLANE_TRUST_PROXY`, as Fastify's `trustProxy` takes it: a hop count or CIDR blocks.
+   * Unset: the socket address is the client's.
+   */
+  readonly trustProxy: number | readonly string[] | undefined;
   /** Without a trailing slash; default `http://localhost:${port}`. */
   readonly publicUrl: string;
   /** `${publicUrl}/oauth/callback`, the redirect URI registered with providers. */
@@ -110,6 +115,7 @@ function toConfig(env: ParsedEnv): Config {
     logLevel: env.LOG_LEVEL,
     logFormat: env.TOKENLANE_LOG_FORMAT,
     port: env.PORT,
+    trustProxy: env.TOKENLANE_TRUST_PROXY,
     publicUrl,
     callbackUrl: `${publicUrl}/oauth/callback`,
     databaseUrl: env.DATABASE_URL,
