@@ -274,7 +274,7 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   },
   'get /v1/connections/{id}/token': {
     description:
-      'A usable token: returned as stored while it stays valid for `minValidity` seconds (capped at half its lifetime), else refreshed first through the connection’s single refresh job. `Cache-Control: no-store`. 409 `reauth_required` carries a fresh `linkWebUrl`.',
+      'A usable token: returned as stored while it stays valid for `minValidity` seconds (capped at half its lifetime), else refreshed first through the connection’s single refresh job. `Cache-Control: no-store`. 409 `reauth_required` carries a fresh `linkWebUrl` when the key also has `connections:write` (a re-link is a write); without it, the answer says so and no link is made.',
     errors: [
       ...V1,
       'not_found',
