@@ -41,3 +41,19 @@ describe('TOKENLANE_TRUST_PROXY', () => {
     expect(found[0]).toContain(problem);
   });
 });
+
+describe('TOKENLANE_INTERNAL_PORT', () => {
+  it('is unset by default, and a port when set', () => {
+    expect(loadConfig({}).internalPort).toBeUndefined();
+    expect(loadConfig({ TOKENLANE_INTERNAL_PORT: '9100' }).internalPort).toBe(9100);
+  });
+
+  it('must be a port other than PORT, in one line', () => {
+    expect(lines({ TOKENLANE_INTERNAL_PORT: 'x' })).toEqual([
+      'Invalid environment: TOKENLANE_INTERNAL_PORT must be an integer from 1 to 65535 (got "x")',
+    ]);
+    expect(lines({ PORT: '9100', TOKENLANE_INTERNAL_PORT: '9100' })).toEqual([
+      'Invalid environment: TOKENLANE_INTERNAL_PORT must differ from PORT (the internal listener is a port of its own) (got "9100")',
+    ]);
+  });
+});

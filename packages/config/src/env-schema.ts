@@ -36,6 +36,7 @@ import {
  * | `TOKENLANE_AUDIT_TOKEN_READS` | `false` | `true`: every token read writes a `connection.token_read` event naming the API key |
  * | `TOKENLANE_EVENT_RETENTION_DAYS` | `30` (1–3650) | delivered events older than this are deleted (undelivered ones are kept) |
  * | `TOKENLANE_TRUST_PROXY` | unset | proxies in front of the ingress whose `X-Forwarded-For` names the client: a hop count (1-16) or CIDR blocks; unset: the socket address is the client's |
+ * | `TOKENLANE_INTERNAL_PORT` | unset | when set, `/metrics`, `/admin…` and `/docs` are served only on this port, not on `PORT` |
  * | `TOKENLANE_EXPIRING_NOTICE_DAYS` | `7` (0–90) | how many days before a refresh token expires on its own `connection.expiring` is sent |
  */
 export const envSchema = z.object({
@@ -44,6 +45,7 @@ export const envSchema = z.object({
   TOKENLANE_LOG_FORMAT: oneOf(LOG_FORMATS).optional(),
   PORT: port().default(3000),
   TOKENLANE_TRUST_PROXY: trustProxy().optional(),
+  TOKENLANE_INTERNAL_PORT: port().optional(),
   PUBLIC_URL: httpUrl('must be an http(s) URL', true).optional(),
   DATABASE_URL: url({
     protocols: ['postgres:', 'postgresql:'],

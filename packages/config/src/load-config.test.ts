@@ -54,6 +54,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       port: 3000,
       trustProxy: undefined,
+      internalPort: undefined,
       publicUrl: 'http://localhost:3000',
       callbackUrl: 'http://localhost:3000/oauth/callback',
       databaseUrl: undefined,

@@ -35,6 +35,8 @@ export interface Config {
    * Unset: the socket address is the client's.
    */
   readonly trustProxy: number | readonly string[] | undefined;
+  /** `TOKENLANE_INTERNAL_PORT`: set, the operational routes are served only on this port. */
+  readonly internalPort: number | undefined;
   /** Without a trailing slash; default `http://localhost:${port}`. */
   readonly publicUrl: string;
   /** `${publicUrl}/oauth/callback`, the redirect URI registered with providers. */
@@ -89,7 +91,7 @@ export function loadConfig(
   const issues = missingPartners(present);
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) issues.push(...parsed.error.issues.map((i) => fromZodIssue(i, env)));
-  if (parsed.success) issues.push(...clusterIssues(parsed.data));
+  if (parsed.success) issues.push(...clusterIssues(parsed.data), ...portIssues(parsed.data));
   if (issues.length > 0 || !parsed.success) throw new ConfigError(firstPerVariable(issues));
   return freezeConfig(toConfig(parsed.data));
 }
@@ -116,6 +118,7 @@ function toConfig(env: ParsedEnv): Config {
     logFormat: env.TOKENLANE_LOG_FORMAT,
     port: env.PORT,
     trustProxy: env.TOKENLANE_TRUST_PROXY,
+    internalPort: env.TOKENLANE_INTERNAL_PORT,
     publicUrl,
     callbackUrl: `${publicUrl}/oauth/callback`,
     databaseUrl: env.DATABASE_URL,
@@ -171,6 +174,19 @@ function clusterIssues(env: ParsedEnv): ConfigIssue[] {
       env.TOKENLANE_QUEUE_PREFIX,
     ),
   ];
+}
+
+/** One port cannot be both the public and the internal listener. */
+function portIssues(env: ParsedEnv): ConfigIssue[] {
+  return env.TOKENLANE_INTERNAL_PORT === env.PORT
+    ? [
+        configIssue(
+          'TOKENLANE_INTERNAL_PORT',
+          'must differ from PORT (the internal listener is a port of its own)',
+          String(env.PORT),
+        ),
+      ]
+    : [];
 }
 
 /** Several zod issues may hit one variable; the first says enough. Schema order, stably. */

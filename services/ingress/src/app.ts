@@ -6,6 +6,7 @@ import { apiKeyHook, isApiRequest } from './auth.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { trustProxyOption } from './trust-proxy.js';
 import { HttpError } from './errors.js';
+import { splitListeners } from './internal-listener.js';
 import { genReqId, REQUEST_ID_HEADER, requestLogger } from './logging.js';
 import { registerDocRoutes, registerOpenApi } from './openapi.js';
 import { consoleRoutes } from './console/routes.js';
@@ -77,6 +78,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     }
     done();
   });
+  if (runtime.config.internalPort !== undefined) splitListeners(app);
   app.addHook('onRequest', apiKeyHook(parseApiKeys(runtime.apiKeys)));
   app.addHook('onResponse', (request, reply, done) => {
     request.log.info(

@@ -102,7 +102,7 @@ export const consoleRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
     done();
     return;
   }
-  app.addHook('onRequest', basicAuth(password));
+  app.addHook('onRequest', basicAuth(password, runtime));
   // Forms post urlencoded; the API stays JSON-only (the parser lives in this scope alone).
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
