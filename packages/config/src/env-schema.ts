@@ -37,6 +37,7 @@ import {
  * | `TOKENLANE_EVENT_RETENTION_DAYS` | `30` (1–3650) | delivered events older than this are deleted (undelivered ones are kept) |
  * | `TOKENLANE_TRUST_PROXY` | unset | proxies in front of the ingress whose `X-Forwarded-For` names the client: a hop count (1-16) or CIDR blocks; unset: the socket address is the client's |
  * | `TOKENLANE_INTERNAL_PORT` | unset | when set, `/metrics`, `/admin…` and `/docs` are served only on this port, not on `PORT` |
+ * | `TOKENLANE_APP_NAME` | `tokenlane` | the app's name on the pages a user's browser sees (1-64 characters) |
  * | `TOKENLANE_EXPIRING_NOTICE_DAYS` | `7` (0–90) | how many days before a refresh token expires on its own `connection.expiring` is sent |
  */
 export const envSchema = z.object({
@@ -46,6 +47,12 @@ export const envSchema = z.object({
   PORT: port().default(3000),
   TOKENLANE_TRUST_PROXY: trustProxy().optional(),
   TOKENLANE_INTERNAL_PORT: port().optional(),
+  TOKENLANE_APP_NAME: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64, 'must be at most 64 characters long')
+    .default('tokenlane'),
   PUBLIC_URL: httpUrl('must be an http(s) URL', true).optional(),
   DATABASE_URL: url({
     protocols: ['postgres:', 'postgresql:'],

@@ -55,6 +55,7 @@ describe('loadConfig', () => {
       port: 3000,
       trustProxy: undefined,
       internalPort: undefined,
+      appName: 'tokenlane',
       publicUrl: 'http://localhost:3000',
       callbackUrl: 'http://localhost:3000/oauth/callback',
       databaseUrl: undefined,

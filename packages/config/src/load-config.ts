@@ -37,6 +37,8 @@ export interface Config {
   readonly trustProxy: number | readonly string[] | undefined;
   /** `TOKENLANE_INTERNAL_PORT`: set, the operational routes are served only on this port. */
   readonly internalPort: number | undefined;
+  /** `TOKENLANE_APP_NAME`: the name end users see on tokenlane's pages. */
+  readonly appName: string;
   /** Without a trailing slash; default `http://localhost:${port}`. */
   readonly publicUrl: string;
   /** `${publicUrl}/oauth/callback`, the redirect URI registered with providers. */
@@ -119,6 +121,7 @@ function toConfig(env: ParsedEnv): Config {
     port: env.PORT,
     trustProxy: env.TOKENLANE_TRUST_PROXY,
     internalPort: env.TOKENLANE_INTERNAL_PORT,
+    appName: env.TOKENLANE_APP_NAME,
     publicUrl,
     callbackUrl: `${publicUrl}/oauth/callback`,
     databaseUrl: env.DATABASE_URL,

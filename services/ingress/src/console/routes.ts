@@ -13,6 +13,7 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError } from '../errors.js';
 import { basicAuth } from '../routes/admin.js';
+import { isCrossSitePost } from '../same-origin.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { ACTIONS, confirmPage, connectionPage, relinkPage } from './connection-page.js';
 import { connectionsPage } from './connections-page.js';
@@ -41,26 +42,13 @@ function sendPage(reply: FastifyReply, page: SafeHtml): FastifyReply {
     .send(page.text);
 }
 
-/** The host of an `Origin` header; `null` (an opaque origin) and garbage have none. */
-function hostOf(origin: string): string | undefined {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Refuses a cross-site form post: basic-auth credentials are sent by the browser to any
  * page that posts here, so an action must come from the console's own pages. Browsers send
  * `Origin` (and `Sec-Fetch-Site`) on every POST; scripts without them are not browsers.
  */
 function sameOrigin(request: FastifyRequest, reply: FastifyReply): boolean {
-  const site = request.headers['sec-fetch-site'];
-  const origin = request.headers.origin;
-  const crossSite = site !== undefined && site !== 'same-origin' && site !== 'none';
-  const foreign = origin !== undefined && hostOf(origin) !== request.host;
-  if (!crossSite && !foreign) return true;
+  if (!isCrossSitePost(request)) return true;
   void reply
     .code(403)
     .header('cache-control', 'no-store')
