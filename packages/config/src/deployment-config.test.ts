@@ -57,3 +57,49 @@ describe('TOKENLANE_INTERNAL_PORT', () => {
     ]);
   });
 });
+
+describe('TOKENLANE_WEBHOOK_SECRET', () => {
+  const url = 'https://backend.example/hooks';
+  const withSecret = (secret: string) => ({
+    TOKENLANE_WEBHOOK_URL: url,
+    TOKENLANE_WEBHOOK_SECRET: secret,
+  });
+
+  it('takes 32+ characters, or whsec_ with 24+ decoded bytes', () => {
+    expect(loadConfig(withSecret('x'.repeat(32))).webhook?.secret).toBe('x'.repeat(32));
+    const standard = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
+    expect(loadConfig(withSecret(standard)).webhook?.secret).toBe(standard);
+  });
+
+  it.each([
+    ['x'.repeat(31), 'must be at least 32 characters long'],
+    [`whsec_${Buffer.alloc(23, 7).toString('base64')}`, 'must decode to at least 24 bytes'],
+    ['whsec_short', 'must be at least 32 characters long'],
+  ])('refuses a weak secret in one line, never echoing it', (secret, problem) => {
+    const found = lines(withSecret(secret));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(`Invalid environment: TOKENLANE_WEBHOOK_SECRET ${problem}`);
+    expect(found[0]).not.toContain(secret);
+  });
+});
+
+describe('TOKENLANE_API_KEYS names', () => {
+  const key = (n: number) => `k${String(n)}-0123456789abcdef`;
+
+  it.each([
+    [`ci:tokens:read:${key(1)},ci:events:read:${key(2)}`, 'entry 2 repeats the name "ci"'],
+    [`${key(1)},key-1:tokens:read:${key(2)}`, 'entry 2 (key "key-1") uses a reserved name'],
+    [`key-7:admin:${key(3)}`, 'entry 1 (key "key-7") uses a reserved name'],
+  ])('stop the boot in one line when repeated or reserved', (value, problem) => {
+    const found = lines({ TOKENLANE_API_KEYS: value });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(`Invalid environment: TOKENLANE_API_KEYS ${problem}`);
+    expect(found[0]).not.toContain('0123456789abcdef');
+  });
+
+  it('distinct names, and bare keys beside them, are fine', () => {
+    expect(
+      loadConfig({ TOKENLANE_API_KEYS: `${key(1)},ci:tokens:read:${key(2)},${key(3)}` }).apiKeys,
+    ).toHaveLength(3);
+  });
+});

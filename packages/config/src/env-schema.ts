@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { parseApiKey } from './api-keys.js';
+import { apiKeyListProblem, parseApiKey } from './api-keys.js';
 
 import {
   LOG_FORMATS,
@@ -15,6 +15,7 @@ import {
   port,
   trustProxy,
   url,
+  webhookSecret,
 } from './fields.js';
 
 /**
@@ -63,14 +64,19 @@ export const envSchema = z.object({
     expected: 'must be a redis:// or rediss:// URL',
   }).optional(),
   TOKENLANE_REDIS_CLUSTER: oneOf(['true', 'false']).default('false'),
-  TOKENLANE_API_KEYS: list(apiKeyEntry()).default([]),
+  TOKENLANE_API_KEYS: list(apiKeyEntry())
+    .superRefine((entries, ctx) => {
+      const problem = apiKeyListProblem(entries);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .default([]),
   TOKENLANE_ENCRYPTION_KEYS: encryptionKeys().optional(),
   TOKENLANE_PROVIDERS_FILE: z.string().optional(),
   TOKENLANE_ALLOWED_RETURN_URLS: list(
     httpUrl('must be an absolute http(s) URL prefix', true),
   ).default([]),
   TOKENLANE_WEBHOOK_URL: httpUrl('must be an http(s) URL').optional(),
-  TOKENLANE_WEBHOOK_SECRET: z.string().optional(),
+  TOKENLANE_WEBHOOK_SECRET: webhookSecret().optional(),
   TOKENLANE_ADMIN_PASSWORD: atLeast(12).optional(),
   TOKENLANE_DATA_DIR: z.string().default('./.tokenlane'),
   TOKENLANE_WORKER_HEALTH_PORT: port().default(3001),

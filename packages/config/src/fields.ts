@@ -1,6 +1,11 @@
 import { isIP } from 'node:net';
 
-import { KeyRing, VaultError } from '@tokenlane/vault';
+import {
+  KeyRing,
+  STANDARD_WEBHOOK_SECRET_PREFIX,
+  VaultError,
+  standardWebhookKey,
+} from '@tokenlane/vault';
 import { z } from 'zod';
 
 // Field schemas for env values. Each issue message states what is expected, written to
@@ -133,3 +138,30 @@ function cidrProblem(block: string): string | undefined {
   if (Number(prefix) === 0) return 'trusts every address (a /0 block); name the proxies instead';
   return undefined;
 }
+
+/** Shortest outgoing-webhook secret as text, and as decoded bytes for `whsec_<base64>`. */
+export const MIN_WEBHOOK_SECRET_CHARACTERS = 32;
+export const MIN_WEBHOOK_SECRET_BYTES = 24;
+
+/**
+ * `TOKENLANE_WEBHOOK_SECRET`: whoever knows it can forge every event, so it must be long
+ * enough not to guess. A Standard Webhooks `whsec_<base64>` secret is keyed by its decoded
+ * bytes (24 or more, 192 bits); any other by its text (32 or more characters).
+ */
+export const webhookSecret = () =>
+  z.string().superRefine((secret, ctx) => {
+    const key = standardWebhookKey(secret);
+    const decoded =
+      secret.startsWith(STANDARD_WEBHOOK_SECRET_PREFIX) && key.length !== Buffer.byteLength(secret);
+    if (decoded && key.length < MIN_WEBHOOK_SECRET_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must decode to at least ${MIN_WEBHOOK_SECRET_BYTES} bytes after whsec_ (e.g. whsec_ + base64 of 32 random bytes)`,
+      });
+    } else if (!decoded && secret.length < MIN_WEBHOOK_SECRET_CHARACTERS) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be at least ${MIN_WEBHOOK_SECRET_CHARACTERS} characters long, or whsec_ + base64 of at least ${MIN_WEBHOOK_SECRET_BYTES} bytes`,
+      });
+    }
+  });

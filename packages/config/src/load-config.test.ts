@@ -9,7 +9,7 @@ import { loadConfig, loadConfigOrExit } from './load-config.js';
 
 const apiKey = 'tl_live_0123456789abcdef';
 const encryptionKeys = `k1:${randomBytes(32).toString('base64')}`;
-const webhookSecret = 'whsec_0123456789';
+const webhookSecret = 'whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYg==';
 const adminPassword = 'correct horse battery';
 const dbPassword = 'pg-pass-word';
 
