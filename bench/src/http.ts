@@ -122,14 +122,17 @@ export async function benchHttp(
         provider: PROVIDER,
         returnUrl: RETURN_URL,
       });
-      // The user's browser opens linkWebUrl (tokenlane's /connect/<id>): a cookie, then the provider.
+      // The user presses the button of linkWebUrl's page (tokenlane's /connect/<id>, a POST):
+      // a cookie, then the provider.
       const { linkWebUrl } = JSON.parse(response.text) as { linkWebUrl: string };
-      const opened = await send('GET', new URL(linkWebUrl).pathname);
+      const opened = await send('POST', new URL(linkWebUrl).pathname, undefined, {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
       const location = opened.headers.location;
       const setCookie = opened.headers['set-cookie'];
       states[i] = new URL(String(location)).searchParams.get('state') ?? '';
       cookies[i] = String(Array.isArray(setCookie) ? setCookie[0] : setCookie).split(';')[0] ?? '';
-      return response.status === 201 && opened.status === 302;
+      return response.status === 201 && opened.status === 303;
     });
     const callbacks = await load(CONCURRENCY, requests, async (i) => {
       const query = new URLSearchParams({ code: `code-${i}`, state: states[i] ?? '' });

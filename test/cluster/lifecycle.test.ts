@@ -25,7 +25,7 @@ const WAVE = 200;
 /** Concurrent token API callers on one expired token. */
 const CALLERS = 200;
 const GARMIN_SECRET = 'cluster-garmin-secret-7c1d';
-const WEBHOOK_SECRET = 'cluster-webhook-secret-2b8e';
+const WEBHOOK_SECRET = 'cluster-webhook-secret-2b8e-0123456789';
 /** The `limited` provider's rate limit: requests per second, across every worker. */
 const LIMIT = 4;
 

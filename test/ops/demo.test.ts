@@ -140,7 +140,11 @@ describe('the demo provider under npm start', () => {
       const browser = await launchChromium();
       try {
         const page = await browser.context.newPage();
+        // tokenlane's own page first: the app and the provider, and a button that continues.
         await page.goto(linkWebUrl);
+        await page.screenshot({ path: await artifactPath('demo-connect.png') });
+        await page.locator('form[method=post] button[type=submit]').click();
+        await page.locator('input[name=login]').waitFor();
         await page.screenshot({ path: await artifactPath('demo-login.png') });
         await page.locator('input[name=login]').fill('bob');
         await page.locator('input[name=password]').fill('anything');

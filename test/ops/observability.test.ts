@@ -157,6 +157,7 @@ interface ComposeService {
   profiles?: string[];
   volumes?: string[];
   command?: string[];
+  environment?: Record<string, unknown>;
 }
 
 describe('docker compose observability profile', () => {
@@ -190,7 +191,9 @@ describe('docker compose observability profile', () => {
     const targets = config.scrape_configs.flatMap((c) =>
       c.static_configs.flatMap((s) => s.targets),
     );
-    expect(targets.sort()).toEqual(['ingress:3000', 'worker:3001']);
+    // The ingress's metrics are on its internal listener, not on the public PORT.
+    expect(targets.sort()).toEqual(['ingress:9100', 'worker:3001']);
+    expect(core.ingress?.environment?.TOKENLANE_INTERNAL_PORT).toBe(9100);
 
     // Grafana: provisioning and dashboards where it looks, the datasource uid the dashboard uses.
     expect(target('./deploy/grafana/provisioning')).toBe('/etc/grafana/provisioning');

@@ -7,7 +7,8 @@ import { RETURN_URL, openSecurityWorld, type SecurityWorld } from './world.js';
 
 /**
  * Links bound to the browser that opens them (RFC 9700 §4.7): `linkWebUrl` is tokenlane's
- * `/connect/<id>`, which sets a cookie and redirects to the provider; the callback needs that
+ * `/connect/<id>`, whose page posts back, and the post sets a cookie and redirects to the
+ * provider; the callback needs that
  * cookie's nonce with the state. Each attack asserts that nothing changed.
  */
 let world: SecurityWorld;
@@ -38,7 +39,7 @@ describe('links bound to the opening browser', () => {
     expect(link.linkWebUrl).toMatch(/^http:\/\/127\.0\.0\.1:9\/connect\/[\w-]{43}$/);
     const browser = world.browser();
     const opened = await browser.open(link.linkWebUrl);
-    expect(opened.status).toBe(302);
+    expect(opened.status).toBe(303);
     expect(opened.location?.startsWith(world.peer.authorizationUrl)).toBe(true);
     // Plain-HTTP development: no __Host- prefix and no Secure, which browsers refuse there.
     expect(opened.setCookie).toHaveLength(1);
@@ -86,17 +87,19 @@ describe('links bound to the opening browser', () => {
     const link = await createLink('app-pia');
     const first = world.browser();
     const opened = await first.open(link.linkWebUrl);
-    expect(opened.status).toBe(302);
+    expect(opened.status).toBe(303);
     const before = await stateCounts(world.rt);
     for (const again of [world.browser(), first]) {
-      const answer = await world.app.inject({
-        method: 'GET',
-        url: new URL(link.linkWebUrl).pathname,
-        headers: { ...html, cookie: again.cookieHeader() },
-      });
-      expect(answer.statusCode).toBe(409);
-      expect(answer.headers['set-cookie']).toBeUndefined();
-      expect(answer.body).toContain('already opened');
+      for (const method of ['GET', 'POST'] as const) {
+        const answer = await world.app.inject({
+          method,
+          url: new URL(link.linkWebUrl).pathname,
+          headers: { ...html, cookie: again.cookieHeader() },
+        });
+        expect(answer.statusCode).toBe(409);
+        expect(answer.headers['set-cookie']).toBeUndefined();
+        expect(answer.body).toContain('already opened');
+      }
     }
     expect(await stateCounts(world.rt)).toEqual(before);
     // The browser that opened it first still completes it.
@@ -112,12 +115,14 @@ describe('links bound to the opening browser', () => {
       .where('id', '=', link.linkId)
       .execute();
     for (const path of [new URL(link.linkWebUrl).pathname, `/connect/${'x'.repeat(43)}`]) {
-      const answer = await world.app.inject({ method: 'GET', url: path });
-      expect([answer.statusCode, answer.json<{ error: { code: string } }>().error.code]).toEqual([
-        409,
-        'conflict',
-      ]);
-      expect(answer.headers['set-cookie']).toBeUndefined();
+      for (const method of ['GET', 'POST'] as const) {
+        const answer = await world.app.inject({ method, url: path });
+        expect([answer.statusCode, answer.json<{ error: { code: string } }>().error.code]).toEqual([
+          409,
+          'conflict',
+        ]);
+        expect(answer.headers['set-cookie']).toBeUndefined();
+      }
     }
   });
 

@@ -2,7 +2,7 @@ import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
 import { findConnection } from '@tokenlane/db';
 import { exchangeLink, requireReauth, revokeConnection } from '@tokenlane/lifecycle';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RETURN_URL, openSecurityWorld, type SecurityWorld } from './world.js';
+import { API_KEY, RETURN_URL, openSecurityWorld, type SecurityWorld } from './world.js';
 
 /**
  * Re-links (issue 17): made on demand, one live link per connection, provider and returnUrl;
@@ -10,9 +10,13 @@ import { RETURN_URL, openSecurityWorld, type SecurityWorld } from './world.js';
  * revoked after the link was made. Each attack asserts that nothing changed.
  */
 let world: SecurityWorld;
+/** A key that may read tokens but not write connections (a re-link is a write). */
+const TOKENS_ONLY = 'tokens-only-key-0123456789abcdef';
 
 beforeAll(async () => {
-  world = await openSecurityWorld();
+  world = await openSecurityWorld({
+    TOKENLANE_API_KEYS: `${API_KEY},billing:tokens:read:${TOKENS_ONLY}`,
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -41,6 +45,30 @@ const liveLinks = async (id: ConnectionId) =>
     .execute();
 
 describe('re-links on demand', () => {
+  it('a tokens:read key gets a 409 naming the reason, without a URL, and no link is made', async () => {
+    const id = await reauthRequired('app-tess', 'tess-at-acme');
+    const before = await world.row(id);
+    const sessions = () =>
+      world.rt.db
+        .selectFrom('link_sessions')
+        .select('id')
+        .execute()
+        .then((rows) => rows.length);
+    const sessionsBefore = await sessions();
+    for (let i = 0; i < 3; i += 1) {
+      const answer = await world.api('GET', `/v1/connections/${id}/token`, undefined, TOKENS_ONLY);
+      expect(answer.statusCode).toBe(409);
+      const { error } = answer.json<{ error: Record<string, string> }>();
+      expect(Object.keys(error).sort()).toEqual(['code', 'message']);
+      expect(error.code).toBe('reauth_required');
+      expect(error.message).toContain('connections:write');
+      expect(answer.body).not.toContain('/connect/');
+    }
+    expect(await liveLinks(id)).toHaveLength(0);
+    expect(await world.row(id)).toEqual(before);
+    expect(await sessions()).toBe(sessionsBefore);
+  });
+
   it('30 token calls on a reauth_required connection leave one live link', async () => {
     const id = await reauthRequired('app-ivy', 'ivy-at-acme');
     const answers = [

@@ -12,7 +12,8 @@ import { RETURN_URL, openSecurityWorld, type SecurityWorld } from './world.js';
 /**
  * The smaller holes of issue 17, each as the attack: a PIN brute force, a 401 report without
  * the token, a redirect without `iss` from a provider that always sends it, an OAuth 1.0
- * server that ignores our callback. Each asserts that nothing changed.
+ * server that ignores our callback; and of issue 23, a PIN link ended through the callback. Each
+ * asserts that nothing changed.
  */
 const NEST_SECRET = 'nest-client-secret-security-77';
 const GARMIN_SECRET = 'garmin-consumer-secret-security-21';
@@ -96,6 +97,42 @@ describe('PIN brute force', () => {
     });
     expect(pinPeer.issued).toHaveLength(0);
   }, 60_000);
+});
+
+describe('PIN links and the callback', () => {
+  it('a PIN link is never ended through /oauth/callback, whoever holds its provider URL', async () => {
+    const created = await world.api('POST', '/v1/links', {
+      userId: 'app-pia-pin',
+      provider: 'nest-legacy',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const { linkId, linkWebUrl, method } = created.json<{
+      linkId: LinkSessionId;
+      linkWebUrl: string;
+      method: string;
+    }>();
+    expect(method).toBe('pin');
+    const state = new URL(linkWebUrl).searchParams.get('state');
+    expect(state).not.toBeNull();
+    const before = await stateCounts(world.rt);
+    for (const query of [
+      { state: state!, error: 'access_denied' },
+      { state: state!, code: 'stolen-code' },
+    ]) {
+      const answer = await world.app.inject({
+        method: 'GET',
+        url: `/oauth/callback?${new URLSearchParams(query).toString()}`,
+      });
+      expect(answer.statusCode).toBe(401);
+    }
+    expect(await stateCounts(world.rt)).toEqual(before);
+    const session = await world.rt.db
+      .selectFrom('link_sessions')
+      .select(['status', 'callback_at'])
+      .where('id', '=', linkId)
+      .executeTakeFirstOrThrow();
+    expect(session).toEqual({ status: 'pending', callback_at: null });
+  });
 });
 
 describe('401 reports', () => {

@@ -3,22 +3,39 @@ import type { FastifyInstance } from 'fastify';
 import { completeInteraction } from '../peers/oidc-peer.js';
 import type { Api } from './stack.js';
 
-/** One GET to tokenlane as a browser sends it: path and query, and its cookies. */
+/** One answer of tokenlane to the browser. */
 export interface BrowserAnswer {
   readonly status: number;
   readonly location: string | undefined;
   readonly setCookie: readonly string[];
   readonly body: string;
 }
-export type TokenlaneGet = (pathAndQuery: string, cookie: string) => Promise<BrowserAnswer>;
+export type BrowserMethod = 'GET' | 'POST';
+/** One request to tokenlane as a browser sends it: path and query, and its cookies. */
+export type TokenlaneRequest = (
+  pathAndQuery: string,
+  cookie: string,
+  method?: BrowserMethod,
+) => Promise<BrowserAnswer>;
 
-/** GETs through `app.inject` (in-process tests). */
-export function viaInject(app: FastifyInstance): TokenlaneGet {
-  return async (url, cookie) => {
+/** The headers a browser sends: its cookies, and on a form post its own page's origin. */
+function browserHeaders(cookie: string, method: BrowserMethod): Record<string, string> {
+  return {
+    ...(cookie === '' ? {} : { cookie }),
+    ...(method === 'POST'
+      ? { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' }
+      : {}),
+  };
+}
+
+/** Requests through `app.inject` (in-process tests). */
+export function viaInject(app: FastifyInstance): TokenlaneRequest {
+  return async (url, cookie, method = 'GET') => {
     const response = await app.inject({
-      method: 'GET',
+      method,
       url,
-      headers: cookie === '' ? {} : { cookie },
+      headers: browserHeaders(cookie, method),
+      ...(method === 'POST' ? { payload: '' } : {}),
     });
     const raw = response.headers['set-cookie'];
     return {
@@ -31,12 +48,14 @@ export function viaInject(app: FastifyInstance): TokenlaneGet {
   };
 }
 
-/** GETs over HTTP to a listening tokenlane at `baseUrl` (process tests). */
-export function viaHttp(baseUrl: string): TokenlaneGet {
-  return async (url, cookie) => {
+/** Requests over HTTP to a listening tokenlane at `baseUrl` (process tests). */
+export function viaHttp(baseUrl: string): TokenlaneRequest {
+  return async (url, cookie, method = 'GET') => {
     const response = await fetch(`${baseUrl}${url}`, {
+      method,
       redirect: 'manual',
-      headers: cookie === '' ? {} : { cookie },
+      headers: browserHeaders(cookie, method),
+      ...(method === 'POST' ? { body: '' } : {}),
     });
     return {
       status: response.status,
@@ -49,8 +68,8 @@ export function viaHttp(baseUrl: string): TokenlaneGet {
 
 /**
  * A user's browser on the link flow: a cookie jar for tokenlane's origin. It opens
- * `linkWebUrl` (tokenlane's `/connect/<id>`, which sets the link cookie and redirects to the
- * provider), consents at the provider (`completeInteraction`), and brings the provider's
+ * `linkWebUrl` (tokenlane's `/connect/<id>`: a page whose button posts back, and the post sets
+ * the link cookie and redirects to the provider), consents at the provider (`completeInteraction`), and brings the provider's
  * redirect back to `/oauth/callback` with its cookies. A PIN or legacy link URL that points
  * at the provider directly is consented to as it is.
  */
@@ -58,17 +77,41 @@ export class LinkBrowser {
   readonly cookies = new Map<string, string>();
 
   constructor(
-    private readonly get: TokenlaneGet,
+    private readonly request: TokenlaneRequest,
     /** tokenlane's PUBLIC_URL: URLs under it are opened through `get`. */
     private readonly publicUrl: string,
   ) {}
 
-  /** Opens `linkWebUrl` at tokenlane; returns where it sends the browser (the provider). */
+  /**
+   * Opens `linkWebUrl` at tokenlane as a user does: loads the page, then presses its button
+   * (a POST to the same URL). Returns the answer to the press (a redirect to the provider), or
+   * the page when it has no button (a spent link).
+   */
   async open(linkWebUrl: string): Promise<BrowserAnswer> {
     if (!linkWebUrl.startsWith(`${this.publicUrl}/`)) {
       return { status: 302, location: linkWebUrl, setCookie: [], body: '' };
     }
-    const answer = await this.get(linkWebUrl.slice(this.publicUrl.length), this.cookieHeader());
+    const page = await this.load(linkWebUrl);
+    if (page.status !== 200 || !page.body.includes('<form method="post">')) return page;
+    return this.press(linkWebUrl);
+  }
+
+  /** GETs `linkWebUrl` only, as a link scanner or a page load does. */
+  async load(linkWebUrl: string): Promise<BrowserAnswer> {
+    return this.send(linkWebUrl, 'GET');
+  }
+
+  /** POSTs to `linkWebUrl`, as its page's button does. */
+  async press(linkWebUrl: string): Promise<BrowserAnswer> {
+    return this.send(linkWebUrl, 'POST');
+  }
+
+  private async send(url: string, method: BrowserMethod): Promise<BrowserAnswer> {
+    const answer = await this.request(
+      url.slice(this.publicUrl.length),
+      this.cookieHeader(),
+      method,
+    );
     this.store(answer.setCookie);
     return answer;
   }
@@ -90,7 +133,7 @@ export class LinkBrowser {
 
   /** Brings the provider's redirect to tokenlane's callback, with this browser's cookies. */
   async callback(back: URL): Promise<BrowserAnswer> {
-    const answer = await this.get(`${back.pathname}${back.search}`, this.cookieHeader());
+    const answer = await this.request(`${back.pathname}${back.search}`, this.cookieHeader());
     this.store(answer.setCookie);
     return answer;
   }

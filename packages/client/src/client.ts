@@ -102,7 +102,8 @@ export class TokenlaneClient {
 
   /**
    * `GET /v1/connections/:id/token`: a token valid for at least `minValidity` seconds,
-   * refreshed first when needed. A `reauth_required` error carries `details.linkWebUrl`.
+   * refreshed first when needed. A `reauth_required` error carries `details.linkWebUrl` when the key
+   * also has `connections:write`.
    */
   async getToken(connectionId: string, options: GetTokenOptions = {}): Promise<AccessToken> {
     const path = `/v1/connections/${id(connectionId)}/token${queryString({ minValidity: options.minValidity })}`;

@@ -70,6 +70,30 @@ export function parseApiKey(entry: string, position: number): ApiKey | { error: 
   return { name, scopes, key };
 }
 
+/** The names bare keys get (`key-<position>`): a scoped key may not claim one. */
+const RESERVED_NAME = /^key-\d+$/;
+
+/**
+ * What is wrong with the list as a whole, or undefined: names must be unique (they label
+ * metrics, logs and audit events: two keys of one name could not be told apart), and no
+ * scoped key may take a bare key's `key-N` name. Never quotes a key.
+ */
+export function apiKeyListProblem(entries: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const [i, entry] of entries.entries()) {
+    const parsed = parseApiKey(entry, i + 1);
+    if ('error' in parsed) continue;
+    if (entry.includes(':') && RESERVED_NAME.test(parsed.name)) {
+      return `entry ${String(i + 1)} (key "${parsed.name}") uses a reserved name: key-N names the bare keys`;
+    }
+    if (seen.has(parsed.name)) {
+      return `entry ${String(i + 1)} repeats the name "${parsed.name}": key names must be unique`;
+    }
+    seen.add(parsed.name);
+  }
+  return undefined;
+}
+
 /** Every entry parsed; call on entries the config already checked. */
 export function parseApiKeys(entries: readonly string[]): ApiKey[] {
   return entries.map((entry, i) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { parseApiKey } from './api-keys.js';
+import { apiKeyListProblem, parseApiKey } from './api-keys.js';
 
 import {
   LOG_FORMATS,
@@ -13,7 +13,9 @@ import {
   list,
   oneOf,
   port,
+  trustProxy,
   url,
+  webhookSecret,
 } from './fields.js';
 
 /**
@@ -34,6 +36,9 @@ import {
  * | `TOKENLANE_REFRESH_GIVE_UP_HOURS` | `168` (1–8760) | how long refreshes may keep failing before the connection is `reauth_required` / `refresh_exhausted` |
  * | `TOKENLANE_AUDIT_TOKEN_READS` | `false` | `true`: every token read writes a `connection.token_read` event naming the API key |
  * | `TOKENLANE_EVENT_RETENTION_DAYS` | `30` (1–3650) | delivered events older than this are deleted (undelivered ones are kept) |
+ * | `TOKENLANE_TRUST_PROXY` | unset | proxies in front of the ingress whose `X-Forwarded-For` names the client: a hop count (1-16) or CIDR blocks; unset: the socket address is the client's |
+ * | `TOKENLANE_INTERNAL_PORT` | unset | when set, `/metrics`, `/admin…` and `/docs` are served only on this port, not on `PORT` |
+ * | `TOKENLANE_APP_NAME` | `tokenlane` | the app's name on the pages a user's browser sees (1-64 characters) |
  * | `TOKENLANE_EXPIRING_NOTICE_DAYS` | `7` (0–90) | how many days before a refresh token expires on its own `connection.expiring` is sent |
  */
 export const envSchema = z.object({
@@ -41,6 +46,14 @@ export const envSchema = z.object({
   LOG_LEVEL: oneOf(LOG_LEVELS).default('info'),
   TOKENLANE_LOG_FORMAT: oneOf(LOG_FORMATS).optional(),
   PORT: port().default(3000),
+  TOKENLANE_TRUST_PROXY: trustProxy().optional(),
+  TOKENLANE_INTERNAL_PORT: port().optional(),
+  TOKENLANE_APP_NAME: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64, 'must be at most 64 characters long')
+    .default('tokenlane'),
   PUBLIC_URL: httpUrl('must be an http(s) URL', true).optional(),
   DATABASE_URL: url({
     protocols: ['postgres:', 'postgresql:'],
@@ -51,14 +64,19 @@ export const envSchema = z.object({
     expected: 'must be a redis:// or rediss:// URL',
   }).optional(),
   TOKENLANE_REDIS_CLUSTER: oneOf(['true', 'false']).default('false'),
-  TOKENLANE_API_KEYS: list(apiKeyEntry()).default([]),
+  TOKENLANE_API_KEYS: list(apiKeyEntry())
+    .superRefine((entries, ctx) => {
+      const problem = apiKeyListProblem(entries);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .default([]),
   TOKENLANE_ENCRYPTION_KEYS: encryptionKeys().optional(),
   TOKENLANE_PROVIDERS_FILE: z.string().optional(),
   TOKENLANE_ALLOWED_RETURN_URLS: list(
     httpUrl('must be an absolute http(s) URL prefix', true),
   ).default([]),
   TOKENLANE_WEBHOOK_URL: httpUrl('must be an http(s) URL').optional(),
-  TOKENLANE_WEBHOOK_SECRET: z.string().optional(),
+  TOKENLANE_WEBHOOK_SECRET: webhookSecret().optional(),
   TOKENLANE_ADMIN_PASSWORD: atLeast(12).optional(),
   TOKENLANE_DATA_DIR: z.string().default('./.tokenlane'),
   TOKENLANE_WORKER_HEALTH_PORT: port().default(3001),

@@ -1,4 +1,11 @@
-import { KeyRing, VaultError } from '@tokenlane/vault';
+import { isIP } from 'node:net';
+
+import {
+  KeyRing,
+  STANDARD_WEBHOOK_SECRET_PREFIX,
+  VaultError,
+  standardWebhookKey,
+} from '@tokenlane/vault';
 import { z } from 'zod';
 
 // Field schemas for env values. Each issue message states what is expected, written to
@@ -90,3 +97,71 @@ function parseUrl(raw: string): URL | undefined {
     return undefined;
   }
 }
+
+/** Most proxy hops a deployment plausibly has; more is a typo, not a topology. */
+const MAX_PROXY_HOPS = 16;
+
+/**
+ * `TOKENLANE_TRUST_PROXY`: how many proxies in front of the ingress to believe
+ * (`X-Forwarded-For` is read right to left that far), or the CIDR blocks (a bare address is a
+ * /32 or /128) of the proxies allowed to name the client. Never "trust all": a value that
+ * would let any peer choose its own address (`true`, `*`, `0.0.0.0/0`, `::/0`) is refused.
+ */
+export const trustProxy = () =>
+  z.string().transform((raw, ctx): number | string[] => {
+    const text = raw.trim();
+    if (/^\d+$/.test(text)) {
+      const hops = Number(text);
+      if (hops >= 1 && hops <= MAX_PROXY_HOPS) return hops;
+      ctx.addIssue({ code: 'custom', message: `must be a hop count from 1 to ${MAX_PROXY_HOPS}` });
+      return z.NEVER;
+    }
+    const blocks = text.split(',').map((item) => item.trim());
+    const bad = blocks.findIndex((block) => cidrProblem(block) !== undefined);
+    if (bad >= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `entry ${bad + 1} ${cidrProblem(blocks[bad] ?? '') ?? ''}: use a hop count (1-${MAX_PROXY_HOPS}) or comma-separated CIDR blocks such as 10.0.0.0/8,fd00::/8`,
+      });
+      return z.NEVER;
+    }
+    return blocks;
+  });
+
+function cidrProblem(block: string): string | undefined {
+  const [address = '', prefix, extra] = block.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return 'is not an IP address or CIDR block';
+  if (prefix === undefined) return undefined;
+  const max = family === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return `has a prefix outside 0-${max}`;
+  if (Number(prefix) === 0) return 'trusts every address (a /0 block); name the proxies instead';
+  return undefined;
+}
+
+/** Shortest outgoing-webhook secret as text, and as decoded bytes for `whsec_<base64>`. */
+export const MIN_WEBHOOK_SECRET_CHARACTERS = 32;
+export const MIN_WEBHOOK_SECRET_BYTES = 24;
+
+/**
+ * `TOKENLANE_WEBHOOK_SECRET`: whoever knows it can forge every event, so it must be long
+ * enough not to guess. A Standard Webhooks `whsec_<base64>` secret is keyed by its decoded
+ * bytes (24 or more, 192 bits); any other by its text (32 or more characters).
+ */
+export const webhookSecret = () =>
+  z.string().superRefine((secret, ctx) => {
+    const key = standardWebhookKey(secret);
+    const decoded =
+      secret.startsWith(STANDARD_WEBHOOK_SECRET_PREFIX) && key.length !== Buffer.byteLength(secret);
+    if (decoded && key.length < MIN_WEBHOOK_SECRET_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must decode to at least ${MIN_WEBHOOK_SECRET_BYTES} bytes after whsec_ (e.g. whsec_ + base64 of 32 random bytes)`,
+      });
+    } else if (!decoded && secret.length < MIN_WEBHOOK_SECRET_CHARACTERS) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be at least ${MIN_WEBHOOK_SECRET_CHARACTERS} characters long, or whsec_ + base64 of at least ${MIN_WEBHOOK_SECRET_BYTES} bytes`,
+      });
+    }
+  });

@@ -9,7 +9,7 @@ import { loadConfig, loadConfigOrExit } from './load-config.js';
 
 const apiKey = 'tl_live_0123456789abcdef';
 const encryptionKeys = `k1:${randomBytes(32).toString('base64')}`;
-const webhookSecret = 'whsec_0123456789';
+const webhookSecret = 'whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYg==';
 const adminPassword = 'correct horse battery';
 const dbPassword = 'pg-pass-word';
 
@@ -53,6 +53,9 @@ describe('loadConfig', () => {
       nodeEnv: 'development',
       logLevel: 'info',
       port: 3000,
+      trustProxy: undefined,
+      internalPort: undefined,
+      appName: 'tokenlane',
       publicUrl: 'http://localhost:3000',
       callbackUrl: 'http://localhost:3000/oauth/callback',
       databaseUrl: undefined,

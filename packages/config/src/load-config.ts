@@ -30,6 +30,15 @@ export interface Config {
   /** `TOKENLANE_LOG_FORMAT`; unset: readable on a terminal outside production (`npm start`). */
   readonly logFormat: LogFormat | undefined;
   readonly port: number;
+  /**
+   * `TOKENLANE_TRUST_PROXY`, as Fastify's `trustProxy` takes it: a hop count or CIDR blocks.
+   * Unset: the socket address is the client's.
+   */
+  readonly trustProxy: number | readonly string[] | undefined;
+  /** `TOKENLANE_INTERNAL_PORT`: set, the operational routes are served only on this port. */
+  readonly internalPort: number | undefined;
+  /** `TOKENLANE_APP_NAME`: the name end users see on tokenlane's pages. */
+  readonly appName: string;
   /** Without a trailing slash; default `http://localhost:${port}`. */
   readonly publicUrl: string;
   /** `${publicUrl}/oauth/callback`, the redirect URI registered with providers. */
@@ -84,7 +93,7 @@ export function loadConfig(
   const issues = missingPartners(present);
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) issues.push(...parsed.error.issues.map((i) => fromZodIssue(i, env)));
-  if (parsed.success) issues.push(...clusterIssues(parsed.data));
+  if (parsed.success) issues.push(...clusterIssues(parsed.data), ...portIssues(parsed.data));
   if (issues.length > 0 || !parsed.success) throw new ConfigError(firstPerVariable(issues));
   return freezeConfig(toConfig(parsed.data));
 }
@@ -110,6 +119,9 @@ function toConfig(env: ParsedEnv): Config {
     logLevel: env.LOG_LEVEL,
     logFormat: env.TOKENLANE_LOG_FORMAT,
     port: env.PORT,
+    trustProxy: env.TOKENLANE_TRUST_PROXY,
+    internalPort: env.TOKENLANE_INTERNAL_PORT,
+    appName: env.TOKENLANE_APP_NAME,
     publicUrl,
     callbackUrl: `${publicUrl}/oauth/callback`,
     databaseUrl: env.DATABASE_URL,
@@ -165,6 +177,19 @@ function clusterIssues(env: ParsedEnv): ConfigIssue[] {
       env.TOKENLANE_QUEUE_PREFIX,
     ),
   ];
+}
+
+/** One port cannot be both the public and the internal listener. */
+function portIssues(env: ParsedEnv): ConfigIssue[] {
+  return env.TOKENLANE_INTERNAL_PORT === env.PORT
+    ? [
+        configIssue(
+          'TOKENLANE_INTERNAL_PORT',
+          'must differ from PORT (the internal listener is a port of its own)',
+          String(env.PORT),
+        ),
+      ]
+    : [];
 }
 
 /** Several zod issues may hit one variable; the first says enough. Schema order, stably. */

@@ -81,6 +81,26 @@ export async function countWrongPin(db: DbExecutor, id: LinkSessionId): Promise<
 }
 
 /**
+ * The browser-bound link `/connect/<id>` would open, read only: pending, never opened,
+ * unexpired. The page shown on GET names its provider without spending the link.
+ */
+export async function findOpenableLink(
+  db: DbExecutor,
+  connectHash: string,
+  now: Date,
+): Promise<LinkSession | undefined> {
+  const row = await db
+    .selectFrom('link_sessions')
+    .selectAll()
+    .where('connect_hash', '=', connectHash)
+    .where('opened_at', 'is', null)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return row && toLinkSession(row);
+}
+
+/**
  * Opens a browser-bound link once: the first request for `/connect/<id>` of a pending,
  * unexpired session records the hash of the nonce it gives its browser. A second opening,
  * an expired or finished link gets undefined and changes nothing.

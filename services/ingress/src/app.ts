@@ -4,7 +4,9 @@ import { parseApiKeys, type Logger } from '@tokenlane/config';
 import type { Runtime } from '@tokenlane/runtime';
 import { apiKeyHook, isApiRequest } from './auth.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
+import { trustProxyOption } from './trust-proxy.js';
 import { HttpError } from './errors.js';
+import { splitListeners } from './internal-listener.js';
 import { genReqId, REQUEST_ID_HEADER, requestLogger } from './logging.js';
 import { registerDocRoutes, registerOpenApi } from './openapi.js';
 import { consoleRoutes } from './console/routes.js';
@@ -29,11 +31,6 @@ export interface BuildAppOptions {
   readonly runtime: Runtime;
   /** Defaults to the runtime's logger; tests pass one writing to memory. */
   readonly logger?: Logger;
-  /**
-   * Fastify's `trustProxy` (off by default): turn on only behind a proxy that sets
-   * `X-Forwarded-*`, or clients can spoof their address.
-   */
-  readonly trustProxy?: boolean | string | readonly string[];
 }
 
 /**
@@ -42,7 +39,6 @@ export interface BuildAppOptions {
  */
 export function buildApp(options: BuildAppOptions): FastifyInstance {
   const { runtime } = options;
-  const trustProxy = options.trustProxy ?? false;
   // Typed as fastify's logger interface: fastify's types reject pino's own `Logger` there.
   const loggerInstance: FastifyBaseLogger = requestLogger(options.logger ?? runtime.logger);
   const app = Fastify({
@@ -50,7 +46,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     genReqId,
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: typeof trustProxy === 'object' ? [...trustProxy] : trustProxy,
+    trustProxy: trustProxyOption(runtime.config.trustProxy),
     // Answered by our own hook below, in our error shape.
     return503OnClosing: false,
     // The longest path segment: a webhook intake secret may be 512 characters.
@@ -82,6 +78,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     }
     done();
   });
+  if (runtime.config.internalPort !== undefined) splitListeners(app);
   app.addHook('onRequest', apiKeyHook(parseApiKeys(runtime.apiKeys)));
   app.addHook('onResponse', (request, reply, done) => {
     request.log.info(

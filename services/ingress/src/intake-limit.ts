@@ -1,38 +1,54 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Runtime } from '@tokenlane/runtime';
+import { countAttempt } from './attempt-counter.js';
+import { addressGroup } from './client-address.js';
+import { errorHandler, toHttpError } from './error-handler.js';
 import { HttpError } from './errors.js';
 
-/** Refused intake requests one source address may make per window before it is cut off. */
+/** Refused intake requests one source address may make per window; later ones get 429. */
 export const INTAKE_FAILURES_PER_WINDOW = 30;
 export const INTAKE_WINDOW_SECONDS = 60;
 
-/** Answers that mean "you do not know the secret" (or the signature key). */
+/** Answers that mean "you do not know the secret" (or the signature key, or the provider). */
 const FAILED = new Set([400, 401, 404]);
 
 /**
- * Rate-limits failed provider-notice attempts per source address, across every ingress
- * replica (a Redis counter per address and window): guessing an intake secret or signature
- * key one request at a time stops at {@link INTAKE_FAILURES_PER_WINDOW} a minute. Honest
- * providers never fail, so they never meet it. Registered on the webhook routes' scope.
+ * Counts refused provider-notice attempts per source address (an IPv6 /64 as one), across
+ * every ingress replica, with one atomic Redis increment each. Past
+ * {@link INTAKE_FAILURES_PER_WINDOW} in a minute a refused attempt is answered 429 instead, so
+ * a prober sees nothing but 429s. Only refusals are counted and only refusals are turned
+ * into 429: a notice that verifies is always accepted, so a client sharing an address with a
+ * provider (a load balancer without `TOKENLANE_TRUST_PROXY`, a NAT) can never silence it.
+ * Installed as the webhook routes' own error handler, where every refusal passes.
  */
 export function limitIntakeFailures(app: FastifyInstance, rt: Runtime): void {
-  const keyOf = (ip: string) => `${rt.config.queuePrefix}:intake-failures:${ip}`;
-  app.addHook('onRequest', async (request) => {
-    const failures = Number((await rt.redis.get(keyOf(request.ip))) ?? 0);
-    if (failures < INTAKE_FAILURES_PER_WINDOW) return;
-    const ttl = await rt.redis.ttl(keyOf(request.ip));
-    throw new HttpError(429, 'rate_limited', 'Too many refused notifications from this address', {
-      headers: { 'retry-after': String(Math.max(1, ttl)) },
-    });
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    if (!FAILED.has(reply.statusCode)) return;
-    const key = keyOf(request.ip);
-    try {
-      // NX: the window starts at the first failure and is never pushed back by later ones.
-      await rt.redis.multi().incr(key).expire(key, INTAKE_WINDOW_SECONDS, 'NX').exec();
-    } catch (error) {
-      request.log.warn({ err: error }, 'could not count a refused notification');
+  app.setErrorHandler(async (error, request, reply) => {
+    const refused = toHttpError(error);
+    if (!FAILED.has(refused.status)) {
+      errorHandler(refused, request, reply);
+      return reply;
     }
+    const key = `${rt.config.queuePrefix}:intake-failures:${addressGroup(request.ip)}`;
+    errorHandler((await overLimit(rt, key, request.log)) ?? refused, request, reply);
+    return reply;
   });
+}
+
+/** The 429 for an address past the limit once this refusal is counted, else undefined. */
+async function overLimit(
+  rt: Runtime,
+  key: string,
+  log: FastifyBaseLogger,
+): Promise<HttpError | undefined> {
+  try {
+    const { count, retryAfterSeconds } = await countAttempt(rt.redis, key, INTAKE_WINDOW_SECONDS);
+    if (count <= INTAKE_FAILURES_PER_WINDOW) return undefined;
+    return new HttpError(429, 'rate_limited', 'Too many refused notifications from this address', {
+      headers: { 'retry-after': String(retryAfterSeconds) },
+    });
+  } catch (error) {
+    // Counting is a defence, not a gate: Redis trouble must not turn refusals into 500s.
+    log.warn({ err: error }, 'could not count a refused notification');
+    return undefined;
+  }
 }

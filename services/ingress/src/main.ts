@@ -3,6 +3,7 @@ import { useProviderTimeout } from '@tokenlane/providers';
 import { openRuntime, type Runtime } from '@tokenlane/runtime';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { listenInternal } from './internal-listener.js';
 
 /** Past this, a shutdown that is still draining gives up (orchestrators kill at ~30 s). */
 const SHUTDOWN_TIMEOUT_MS = 25_000;
@@ -67,6 +68,10 @@ async function main(): Promise<void> {
     const host = process.env.HOST ?? '0.0.0.0';
     const address = await app.listen({ port: config.port, host });
     logger.info({ address, publicUrl: config.publicUrl }, 'ingress listening');
+    if (config.internalPort !== undefined) {
+      const internal = await listenInternal(app, config.internalPort, host);
+      logger.info({ port: internal.port }, 'internal listener (metrics, admin, docs) listening');
+    }
   } catch (error) {
     await app.close().catch(() => undefined);
     await runtime.close();

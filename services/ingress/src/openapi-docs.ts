@@ -229,8 +229,16 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   },
   'get /connect/{id}': {
     description:
-      'What a `linkWebUrl` opens: binds the link to this browser (a per-link cookie with a fresh nonce that the callback requires along with the state) and redirects to the provider. Single use: a second opening gets a page saying so and changes nothing. Not called by your backend; the id is never logged.',
-    errors: ['not_found', 'link_expired', 'conflict'],
+      'What a `linkWebUrl` opens: a small page (no JavaScript, strict CSP) naming the app (`TOKENLANE_APP_NAME`) and the provider, with a button that continues by POST. Fetching it spends nothing, so a mail or chat scanner that opens the URL first leaves the link for the user. Not called by your backend; the id is never logged.',
+    errors: ['not_found', 'conflict'],
+    responses: {
+      409: { error: { code: 'conflict', message: 'This link was already opened' } },
+    },
+  },
+  'post /connect/{id}': {
+    description:
+      'The page’s button: binds the link to this browser (a per-link cookie with a fresh nonce that the callback requires along with the state) and redirects (303) to the provider. Single use: a second press gets a page saying so and changes nothing. A cross-site post is refused (403), so another site cannot open a link in the user’s browser.',
+    errors: ['unauthorized', 'not_found', 'conflict'],
     responses: {
       409: { error: { code: 'conflict', message: 'This link was already opened' } },
     },
@@ -274,7 +282,7 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   },
   'get /v1/connections/{id}/token': {
     description:
-      'A usable token: returned as stored while it stays valid for `minValidity` seconds (capped at half its lifetime), else refreshed first through the connection’s single refresh job. `Cache-Control: no-store`. 409 `reauth_required` carries a fresh `linkWebUrl`.',
+      'A usable token: returned as stored while it stays valid for `minValidity` seconds (capped at half its lifetime), else refreshed first through the connection’s single refresh job. `Cache-Control: no-store`. 409 `reauth_required` carries a fresh `linkWebUrl` when the key also has `connections:write` (a re-link is a write); without it, the answer says so and no link is made.',
     errors: [
       ...V1,
       'not_found',

@@ -92,7 +92,9 @@ async function consumeOAuth2(
   // The state names its session and so its provider; the consume is bound to that provider,
   // and a state issued for an OAuth 1.0a link is never valid on an OAuth 2.0 redirect.
   const session = await findLinkSessionByStateHash(ctx.db, stateHash);
-  if (session === undefined) return undefined;
+  // A PIN link ends only through its PIN: its provider URL (holding the state) is shown to
+  // the user, so anyone who saw it could otherwise end the link with `error=access_denied`.
+  if (session === undefined || session.method === 'pin') return undefined;
   const provider = ctx.providers.get(session.provider);
   if (provider?.kind !== 'oauth2') return undefined;
   // Mix-up defence: the authorization server that answered must be the one the state was
@@ -123,7 +125,7 @@ async function consumeOAuth1(
   if (query.oauth_token === undefined || query.oauth_token === '') return undefined;
   const tokenHash = hashState(query.oauth_token);
   const session = await findLinkSessionByRequestTokenHash(ctx.db, tokenHash);
-  if (session === undefined) return undefined;
+  if (session === undefined || session.method === 'pin') return undefined;
   const nonceHash = nonceHashOf(session, browserNonce);
   const consumed = await consumeRequestToken(ctx.db, tokenHash, now, nonceHash);
   return consumed && { session: consumed, code: query.oauth_verifier };

@@ -1,5 +1,5 @@
 import type { LinkSessionId } from '@tokenlane/core';
-import { openConnectLink } from '@tokenlane/db';
+import { findOpenableLink, openConnectLink } from '@tokenlane/db';
 import { generateState, hashState } from '@tokenlane/vault';
 import type { LifecycleContext } from '../context.js';
 import { LifecycleError } from '../errors.js';
@@ -15,6 +15,24 @@ export interface OpenedLink {
   readonly expiresAt: Date;
 }
 
+/** What a link that can still be opened is for, told without opening it. */
+export interface LinkPreview {
+  readonly provider: string;
+  readonly expiresAt: Date;
+}
+
+const NOT_PENDING = 'This link was already opened, has expired or is finished. Ask for a new link.';
+
+/**
+ * Looks at `linkWebUrl` (`/connect/<id>`) without spending it: the page a GET shows, so a
+ * mail or chat scanner fetching the URL first leaves the link for the user.
+ */
+export async function previewLink(ctx: LifecycleContext, connectId: string): Promise<LinkPreview> {
+  const session = await findOpenableLink(ctx.db, hashState(connectId), new Date());
+  if (session?.authorizeUrlEnc == null) throw new LifecycleError('link_not_pending', NOT_PENDING);
+  return { provider: session.provider, expiresAt: session.expiresAt };
+}
+
 /**
  * Opens `linkWebUrl` (`/connect/<id>`) once: a fresh nonce for the opening browser (stored as
  * a hash), and the provider URL to redirect it to. The callback then needs that nonce with
@@ -25,10 +43,7 @@ export async function openLink(ctx: LifecycleContext, connectId: string): Promis
   const { state: nonce, stateHash: nonceHash } = generateState();
   const session = await openConnectLink(ctx.db, hashState(connectId), nonceHash, new Date());
   if (session?.authorizeUrlEnc == null) {
-    throw new LifecycleError(
-      'link_not_pending',
-      'This link was already opened, has expired or is finished. Ask for a new link.',
-    );
+    throw new LifecycleError('link_not_pending', NOT_PENDING);
   }
   const url = openLinkSecret(ctx.keyRing, session.id, 'authorize_url', session.authorizeUrlEnc);
   return {

@@ -5,6 +5,7 @@ import {
   lockConnectionLinks,
   transitionConnection,
   type Connection,
+  type DbExecutor,
   type JsonObject,
 } from '@tokenlane/db';
 import { isRetired } from '@tokenlane/providers';
@@ -45,30 +46,37 @@ export async function startRelink(
     );
   }
   const returnUrl = checkReturnUrl(ctx.config.allowedReturnUrls, options.returnUrl);
+  const liveLink = async (db: DbExecutor): Promise<LinkStarted | undefined> => {
+    const live = await findLiveRelink(db, connection.id, provider, returnUrl, new Date());
+    if (live?.linkUrlEnc == null) return undefined;
+    const url = openLinkSecret(ctx.keyRing, live.id, 'link_url', live.linkUrlEnc);
+    return {
+      linkId: live.id,
+      linkWebUrl: url.reveal(),
+      method: live.method,
+      expiresAt: live.expiresAt,
+    };
+  };
+  const existing = await liveLink(ctx.db);
+  if (existing !== undefined) return existing;
+  // Prepared outside any transaction: an OAuth 1.0a link fetches its request token from the
+  // provider here, and a provider call must never hold a lock or a pooled connection open.
+  const prepared = await prepareLink(ctx, ctx.db, {
+    userId: connection.userId,
+    provider,
+    connectionId: connection.id,
+    returnUrl: returnUrl ?? undefined,
+    trigger: options.trigger,
+    scopes:
+      provider === connection.provider && connection.scopes.length > 0
+        ? connection.scopes
+        : undefined,
+  });
   return ctx.db.transaction().execute(async (trx) => {
     await lockConnectionLinks(trx, connection.id);
-    const live = await findLiveRelink(trx, connection.id, provider, returnUrl, new Date());
-    if (live?.linkUrlEnc != null) {
-      const url = openLinkSecret(ctx.keyRing, live.id, 'link_url', live.linkUrlEnc);
-      return {
-        linkId: live.id,
-        linkWebUrl: url.reveal(),
-        method: live.method,
-        expiresAt: live.expiresAt,
-      };
-    }
-    const prepared = await prepareLink(ctx, trx, {
-      userId: connection.userId,
-      provider,
-      connectionId: connection.id,
-      returnUrl: returnUrl ?? undefined,
-      trigger: options.trigger,
-      scopes:
-        provider === connection.provider && connection.scopes.length > 0
-          ? connection.scopes
-          : undefined,
-    });
-    return writeLink(trx, prepared);
+    // A concurrent caller may have stored its link meanwhile: hand that one out, so one live
+    // link remains (the request token prepared here is simply never used).
+    return (await liveLink(trx)) ?? writeLink(trx, prepared);
   });
 }
 

@@ -23,6 +23,12 @@ export interface TokenAccessOptions {
   readonly minValiditySeconds: number;
   /** How long to wait for the refresh before giving up with `refresh_pending`. */
   readonly waitMs: number;
+  /**
+   * The caller may start a re-link (`connections:write`). A link URL is a capability that
+   * attaches whatever account opens it, so a key that may only read tokens gets the
+   * `reauth_required` answer without one, and no link is made.
+   */
+  readonly mayRelink: boolean;
 }
 
 /**
@@ -46,7 +52,7 @@ export async function getUsableToken(
     }
     connection = (await refreshAndWait(ctx, stored, options.waitMs)) ?? connection;
   }
-  await checkUsable(ctx, connection);
+  await checkUsable(ctx, connection, options.mayRelink);
   // A token the refresh just issued is served even when the provider's lifetimes are shorter
   // than minValidity; only a token that did not change (or expired) is not.
   const fresh = connection.tokenVersion !== stored.tokenVersion && validFor(connection, 0);
@@ -85,12 +91,22 @@ function waitError(connection: Connection, wait: RefreshWait): LifecycleError {
       );
 }
 
-async function checkUsable(ctx: LifecycleContext, connection: Connection): Promise<void> {
+async function checkUsable(
+  ctx: LifecycleContext,
+  connection: Connection,
+  mayRelink: boolean,
+): Promise<void> {
   switch (connection.status) {
     case 'active':
     case 'degraded':
       return;
     case 'reauth_required': {
+      if (!mayRelink) {
+        throw new LifecycleError(
+          'reauth_required',
+          'the user must re-authorize this connection; this API key lacks connections:write, so no re-link URL was made (ask with a key that has it: POST /v1/connections/:id/relink)',
+        );
+      }
       // The link to re-authorize with, made now while the caller's user may be present.
       const link = await startRelink(ctx, connection);
       throw new LifecycleError('reauth_required', 'the user must re-authorize this connection', {

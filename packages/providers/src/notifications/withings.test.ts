@@ -70,4 +70,18 @@ describe('Withings notifications', () => {
       answerNotificationChallenge(withings, { query: {}, pathSecret: 'guess' }),
     ).toBeUndefined();
   });
+
+  it('never takes the secret as ?token=, on the check or on a notice', () => {
+    expect(
+      answerNotificationChallenge(withings, { query: { token: WEBHOOK_SECRET } }),
+    ).toBeUndefined();
+    const unlink = notification(
+      form({ userid: '1', appli: '46', action: 'unlink' }),
+      {},
+      {
+        query: { token: WEBHOOK_SECRET },
+      },
+    );
+    expectRefused(() => verifyNotification(withings, unlink), 'invalid_signature');
+  });
 });

@@ -21,7 +21,7 @@ const form = z.looseObject({
  * A Withings notification: a form POST (`userid`, `appli`, and for profile changes `action`
  * = `delete` | `unlink` | `update`). `unlink` (the user unlinked the app) and `delete` (the
  * account is gone) end the grant. Withings signs nothing and publishes source IP ranges, so the
- * intake URL holds `webhookSecret` (path segment or `?token=`), and the notice is matched to
+ * intake URL's path holds `webhookSecret` (never the query: query strings end up in logs), and the notice is matched to
  * connections by `userid` alone. Data notifications are acknowledged and ignored.
  * @see https://developer.withings.com/developer-guide/v3/integration-guide/bulkship-sdk/data-api/notifications/notification-content
  */
@@ -47,7 +47,8 @@ function verifyWithings(provider: Provider, input: NotificationInput) {
  * @see https://developer.withings.com/developer-guide/v3/integration-guide/bulkship-sdk/data-api/notifications/notification-subscribe
  */
 function withingsCheck(provider: Provider, input: ChallengeInput) {
-  if (!matchesSecret(input.pathSecret ?? input.query.token, provider.webhookSecret)) {
+  // The path segment only: a `?token=` would sit in every proxy's access log.
+  if (!matchesSecret(input.pathSecret, provider.webhookSecret)) {
     return undefined;
   }
   return { status: 200, body: {} } as const;

@@ -184,7 +184,11 @@ export function confirmPage(connection: ConnectionView, action: ConsoleAction): 
   );
 }
 
-/** The re-link URL just made, with a copy button; it is shown once and stored nowhere. */
+/**
+ * The re-link URL, with a copy button. It is stored (encrypted) until it is opened or expires,
+ * and asking again meanwhile hands out the same URL: the page says so rather than promising
+ * it is gone.
+ */
 export function relinkPage(connection: ConnectionView, url: string, expiresAt: string): SafeHtml {
   const back = `${CONSOLE_PATH}/connections/${connection.id}`;
   return layout(
@@ -192,8 +196,9 @@ export function relinkPage(connection: ConnectionView, url: string, expiresAt: s
     html`<h1>Re-link URL</h1>
       <p class="notice" role="status">
         A link for user <strong>${connection.userId}</strong> at
-        <strong>${connection.provider}</strong>, usable until ${when(expiresAt)}. It is shown only
-        now.
+        <strong>${connection.provider}</strong>, usable until ${when(expiresAt)} and opened once.
+        tokenlane keeps it, encrypted, until then: asking again before it is opened gives this same
+        URL. Send it only to this user.
       </p>
       <label for="relink-url">Re-link URL</label>
       <div class="copy">

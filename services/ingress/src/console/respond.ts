@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toHttpError } from '../error-handler.js';
+import { isCrossSitePost } from '../same-origin.js';
 import { errorPage } from './error-page.js';
 import type { SafeHtml } from './html.js';
 
@@ -19,26 +20,13 @@ export function sendPage(reply: FastifyReply, page: SafeHtml): FastifyReply {
     .send(page.text);
 }
 
-/** The host of an `Origin` header; `null` (an opaque origin) and garbage have none. */
-function hostOf(origin: string): string | undefined {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Refuses a cross-site form post: basic-auth credentials are sent by the browser to any
  * page that posts here, so an action must come from the console's own pages. Browsers send
  * `Origin` (and `Sec-Fetch-Site`) on every POST; scripts without them are not browsers.
  */
 export function sameOrigin(request: FastifyRequest, reply: FastifyReply): boolean {
-  const site = request.headers['sec-fetch-site'];
-  const origin = request.headers.origin;
-  const crossSite = site !== undefined && site !== 'same-origin' && site !== 'none';
-  const foreign = origin !== undefined && hostOf(origin) !== request.host;
-  if (!crossSite && !foreign) return true;
+  if (!isCrossSitePost(request)) return true;
   void reply
     .code(403)
     .header('cache-control', 'no-store')

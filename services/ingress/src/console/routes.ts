@@ -60,7 +60,7 @@ export const consoleRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
     done();
     return;
   }
-  app.addHook('onRequest', basicAuth(password));
+  app.addHook('onRequest', basicAuth(password, runtime));
   app.setErrorHandler(consoleErrorHandler);
   // Forms post urlencoded; the API stays JSON-only (the parser lives in this scope alone).
   app.addContentTypeParser(

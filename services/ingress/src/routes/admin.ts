@@ -4,7 +4,8 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import { parsePayload, type JobName } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
 import { timingSafeEqualString } from '@tokenlane/vault';
-import type { FastifyPluginCallback, onRequestHookHandler } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply, onRequestAsyncHookHandler } from 'fastify';
+import { adminThrottle, countAdminFailure } from '../admin-throttle.js';
 
 /** Where the dashboard lives; docs/api.md. */
 export const ADMIN_PATH = '/admin/queues';
@@ -26,16 +27,23 @@ export function isAdmin(header: string | undefined, password: string): boolean {
 }
 
 /**
- * Answers 401 itself rather than throwing: bull-board sets its own error handler on the
- * routes, which would turn a thrown 401 into its 500 page.
+ * Basic auth for the console and the dashboard, with failed logins throttled per address
+ * ({@link ADMIN_FAILURES_PER_WINDOW} a minute, then 429 until the minute is over, whatever the
+ * password). A request without credentials (a browser's first, before it prompts) is not a
+ * failed login. Answers itself rather than throwing: bull-board sets its own error handler on
+ * the routes, which would turn a thrown 401 into its 500 page.
  */
-export function basicAuth(password: string): onRequestHookHandler {
-  return (request, reply, done) => {
-    if (isAdmin(request.headers.authorization, password)) {
-      done();
-      return;
+export function basicAuth(password: string, rt: Runtime): onRequestAsyncHookHandler {
+  return async (request, reply) => {
+    const throttled = await adminThrottle(rt, request.ip);
+    if (throttled.limited) return refuseThrottled(reply, throttled.retryAfterSeconds);
+    const header = request.headers.authorization;
+    if (isAdmin(header, password)) return undefined;
+    if (header !== undefined) {
+      const counted = await countAdminFailure(rt, request.ip);
+      if (counted.limited) return refuseThrottled(reply, counted.retryAfterSeconds);
     }
-    void reply
+    return reply
       .code(401)
       .header('www-authenticate', 'Basic realm="tokenlane admin", charset="UTF-8"')
       .header('cache-control', 'no-store')
@@ -43,6 +51,19 @@ export function basicAuth(password: string): onRequestHookHandler {
         error: { code: 'unauthorized', message: 'The admin console needs the admin password' },
       });
   };
+}
+
+function refuseThrottled(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
+  return reply
+    .code(429)
+    .header('retry-after', String(retryAfterSeconds))
+    .header('cache-control', 'no-store')
+    .send({
+      error: {
+        code: 'rate_limited',
+        message: 'Too many failed admin logins from this address; wait before trying again',
+      },
+    });
 }
 
 /** Job data shown only when it is exactly a catalog payload (ids and enums), else a notice. */
@@ -109,7 +130,7 @@ export const adminRoutes: FastifyPluginCallback<{ runtime: Runtime }> = (
   // A scope of its own: the auth hook covers the board's pages, assets and API, nothing else.
   app.register(
     (scope, _options, registered) => {
-      scope.addHook('onRequest', basicAuth(password));
+      scope.addHook('onRequest', basicAuth(password, runtime));
       void scope.register(serverAdapter.registerPlugin());
       registered();
     },

@@ -1,43 +1,93 @@
-import { LifecycleError, openLink } from '@tokenlane/lifecycle';
+import { LifecycleError, openLink, previewLink } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses } from '../errors.js';
+import { errorResponses, HttpError } from '../errors.js';
 import { setLinkCookie } from '../link-cookie.js';
-import { sendPage, wantsHtml } from './pages.js';
+import { connectPage, linkUnusablePage } from '../pages/connect-page.js';
+import { sendEndUserPage } from '../pages/page.js';
+import { isCrossSitePost } from '../same-origin.js';
+import { wantsHtml } from './pages.js';
+
+const params = z.object({ id: z.string().max(128) });
+
+/** The id is a one-time capability: logs show the route, never the path. */
+const logSerializers = {
+  req: (request: FastifyRequest) => ({
+    method: request.method,
+    route: request.routeOptions.url,
+    path: '/connect/[redacted]',
+  }),
+};
 
 /**
- * `GET /connect/:id`: a link's `linkWebUrl`. Opens the link once, binds it to this browser with
- * a cookie holding a fresh nonce, and redirects to the provider (docs/api.md). A second
- * opening, or an expired or finished link, gets a page saying so and changes nothing.
+ * `/connect/:id`, a link's `linkWebUrl` (docs/api.md). `GET` shows a page naming the app and
+ * the provider, with a button that continues by `POST`: a mail or chat scanner fetching the
+ * URL first changes nothing. `POST` opens the link once, binds it to this browser with a
+ * cookie holding a fresh nonce, and redirects to the provider. A cross-site post is refused,
+ * so another site cannot open a link in the user's browser. A link already opened, expired or
+ * finished gets a page saying so and changes nothing.
  */
 export const connectRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
   app,
   { runtime },
   done,
 ) => {
+  // The button posts an empty form; its body means nothing and is never read.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'buffer', bodyLimit: 1024 },
+    (_request, _body, parsed) => {
+      parsed(null, {});
+    },
+  );
+  const { appName } = runtime.config;
+
+  const unusable = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+    if (!(error instanceof LifecycleError) || !wantsHtml(request)) throw error;
+    return sendEndUserPage(reply, 409, linkUnusablePage('en', appName));
+  };
+
   app.get(
     '/connect/:id',
     {
-      // The id is a one-time capability: logs show the route, never the path.
-      logSerializers: {
-        req: (request: FastifyRequest) => ({
-          method: request.method,
-          route: request.routeOptions.url,
-          path: '/connect/[redacted]',
-        }),
-      },
+      logSerializers,
       schema: {
-        summary:
-          "A link's linkWebUrl: binds the link to this browser and redirects to the provider",
+        summary: "A link's linkWebUrl: a page naming the app and provider; continues by POST",
         tags: ['links'],
-        params: z.object({ id: z.string().max(128) }),
+        params,
         response: errorResponses(409),
       },
     },
     async (request, reply) => {
+      let providerName: string;
+      try {
+        const preview = await previewLink(runtime, request.params.id);
+        providerName = runtime.providers.get(preview.provider)?.displayName ?? preview.provider;
+      } catch (error) {
+        return unusable(request, reply, error);
+      }
+      return sendEndUserPage(reply, 200, connectPage({ language: 'en', appName, providerName }));
+    },
+  );
+
+  app.post(
+    '/connect/:id',
+    {
+      logSerializers,
+      schema: {
+        summary: 'Continue a link: binds it to this browser and redirects to the provider',
+        tags: ['links'],
+        params,
+        response: errorResponses(403, 409),
+      },
+    },
+    async (request, reply) => {
       void reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+      if (isCrossSitePost(request)) {
+        throw new HttpError(403, 'unauthorized', 'A link continues only from its own page');
+      }
       try {
         const opened = await openLink(runtime, request.params.id);
         setLinkCookie(
@@ -47,10 +97,10 @@ export const connectRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
           opened.nonce,
           opened.expiresAt,
         );
-        return await reply.redirect(opened.authorizeUrl, 302);
+        // 303: the browser follows with a GET, as the provider's authorization endpoint wants.
+        return await reply.redirect(opened.authorizeUrl, 303);
       } catch (error) {
-        if (!(error instanceof LifecycleError) || !wantsHtml(request)) throw error;
-        return sendPage(reply, 409, error.message);
+        return unusable(request, reply, error);
       }
     },
   );

@@ -89,6 +89,7 @@ export const tokenRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
       const token = await getUsableToken(runtime, connection, {
         minValiditySeconds: request.query.minValidity,
         waitMs: TOKEN_WAIT_MS,
+        mayRelink: request.apiKey?.scopes.has('connections:write') === true,
       });
       await recordTokenRead(runtime, connection, request.apiKey?.name ?? 'none');
       return token.kind === 'oauth1'
