@@ -1,4 +1,4 @@
-import type { Config } from './load-config.js';
+import type { Config } from './config.js';
 import { redactUrl } from './url-display.js';
 
 export const REDACTED = '[redacted]';

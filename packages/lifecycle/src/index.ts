@@ -65,3 +65,5 @@ export { migrateConnection } from './migrations/run.js';
 export type { MigrateOptions, MigrateOutcome } from './migrations/outcome.js';
 export { retireSunsetConnections } from './migrations/sunset.js';
 export { noticeRefreshTokenExpiry } from './tokens/refresh-token-expiry.js';
+export { requestRevoke } from './revoke/request-revoke.js';
+export { recordTokenRead } from './tokens/token-read.js';

@@ -46,12 +46,9 @@ function identityReport(exchanged: Exchanged) {
     : {};
 }
 
-/** What an `exchange` job returns (ids and codes only: it is stored in Redis). */
-export type ExchangeOutcome =
-  | { readonly status: 'completed'; readonly connectionId: ConnectionId }
-  | { readonly status: 'failed'; readonly code: LinkFailureCode }
-  /** PIN flow: the provider refused the PIN; the link stays usable until it expires. */
-  | { readonly status: 'pin_rejected' };
+import type { ExchangeOutcome } from './outcomes.js';
+
+export type { ExchangeOutcome };
 
 /** The provider's answer, ready to store: sealing needs the connection id first. */
 interface Exchanged {

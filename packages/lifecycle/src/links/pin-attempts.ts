@@ -1,6 +1,6 @@
 import { countWrongPin, updateLinkSession, type LinkSession } from '@tokenlane/db';
 import type { LifecycleContext } from '../context.js';
-import type { ExchangeOutcome } from './exchange.js';
+import type { ExchangeOutcome } from './outcomes.js';
 import { failLink } from './fail-link.js';
 
 /** Wrong PINs per link: the last one ends it (a PIN is short, so guessing must stop). */

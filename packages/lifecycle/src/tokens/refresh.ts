@@ -1,20 +1,7 @@
-import {
-  REFRESHABLE_STATUSES,
-  refreshDueAt,
-  type ConnectionId,
-  type ReauthReason,
-  type RefusalClass,
-} from '@tokenlane/core';
+import { REFRESHABLE_STATUSES, refreshDueAt, type ConnectionId } from '@tokenlane/core';
 import type { Connection } from '@tokenlane/db';
 import { observeRefresh } from '@tokenlane/metrics';
-import {
-  isRetired,
-  ProviderError,
-  refreshTokens,
-  type OAuth2Provider,
-  type ProviderErrorCode,
-} from '@tokenlane/providers';
-import type { JobPayload } from '@tokenlane/queue';
+import { isRetired, ProviderError, refreshTokens, type OAuth2Provider } from '@tokenlane/providers';
 import pRetry from 'p-retry';
 import type { LifecycleContext } from '../context.js';
 import { passBreaker, recordProviderAnswer, releaseProbe } from '../providers/breaker.js';
@@ -25,32 +12,9 @@ import { handleRefusal } from './refresh-failure.js';
 import { requireReauth } from './relink.js';
 import { retireConnection } from './retire.js';
 
-/** Who asked for a refresh: the sweeper's schedule, the token API, a 401 report, an operator. */
-export type RefreshTrigger = JobPayload<'refresh'>['trigger'];
+import type { RefreshOutcome, RefreshTrigger } from './outcomes.js';
 
-/** What one refresh attempt did (ids and codes only: it is a job's return value). */
-export type RefreshOutcome =
-  | { readonly status: 'refreshed'; readonly tokenVersion: number }
-  | {
-      readonly status: 'skipped';
-      readonly reason: 'not_found' | 'not_refreshable' | 'not_due' | 'backing_off';
-    }
-  /** Someone else rotated the tokens first: nothing to do. */
-  | { readonly status: 'lost_race' }
-  /** Not sent: the provider's rate limit or breaker says wait `retryInMs` (no attempt spent). */
-  | {
-      readonly status: 'deferred';
-      readonly reason: 'rate_limited' | 'provider_unhealthy';
-      readonly retryInMs: number;
-    }
-  /** Refused; the next attempt is persisted on the row (`refresh_due_at`). */
-  | {
-      readonly status: 'failed';
-      readonly code: ProviderErrorCode;
-      readonly refusal: RefusalClass;
-      readonly nextAttemptAt: string;
-    }
-  | { readonly status: 'reauth_required'; readonly code: ReauthReason };
+export type { RefreshOutcome, RefreshTrigger };
 
 export interface RefreshOptions {
   /** Default `schedule`: only a due connection is refreshed; any other trigger forces it. */

@@ -6,7 +6,13 @@ import {
   listConnections,
   type Connection,
 } from '@tokenlane/db';
-import { requestRefresh, startRelink, toConnectionView, toEventView } from '@tokenlane/lifecycle';
+import {
+  requestRefresh,
+  requestRevoke,
+  startRelink,
+  toConnectionView,
+  toEventView,
+} from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -173,10 +179,9 @@ export const consoleRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
     { schema: { hide: true, params: idParams } },
     async (request, reply) => {
       if (!sameOrigin(request, reply)) return reply;
-      const connection = await connectionOr404(runtime, request.params.id);
-      await runtime.queues.enqueue('revoke', { connectionId: connection.id, reason: 'operator' });
-      runtime.logger.info({ connectionId: connection.id, action: 'revoke' }, 'console action');
-      return reply.redirect(`${CONSOLE_PATH}/connections/${connection.id}?done=revoke`, 303);
+      const id = await requestRevoke(runtime, request.params.id as ConnectionId, 'operator');
+      runtime.logger.info({ connectionId: id, action: 'revoke' }, 'console action');
+      return reply.redirect(`${CONSOLE_PATH}/connections/${id}?done=revoke`, 303);
     },
   );
 

@@ -1,9 +1,9 @@
 import type { ConnectionId } from '@tokenlane/core';
-import { findConnection } from '@tokenlane/db';
+import { requestRevoke } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authedErrorResponses, HttpError } from '../errors.js';
+import { authedErrorResponses } from '../errors.js';
 
 const revoking = z
   .object({ connectionId: z.string(), status: z.literal('revoking') })
@@ -31,11 +31,8 @@ export const connectionActionRoutes: FastifyPluginCallbackZod<{ runtime: Runtime
       },
     },
     async (request, reply) => {
-      const connection = await findConnection(runtime.db, request.params.id as ConnectionId);
-      if (connection === undefined) throw new HttpError(404, 'not_found', 'Connection not found');
-      // Same job id as any revocation already under way: joined, not repeated.
-      await runtime.queues.enqueue('revoke', { connectionId: connection.id, reason: 'api' });
-      return reply.code(202).send({ connectionId: connection.id, status: 'revoking' as const });
+      const connectionId = await requestRevoke(runtime, request.params.id as ConnectionId, 'api');
+      return reply.code(202).send({ connectionId, status: 'revoking' as const });
     },
   );
   done();

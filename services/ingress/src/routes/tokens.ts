@@ -2,10 +2,10 @@ import { isRefreshable, type ConnectionId } from '@tokenlane/core';
 import {
   getUsableToken,
   readConnection,
+  recordTokenRead,
   reportUnauthorized,
   requestRefresh,
 } from '@tokenlane/lifecycle';
-import { appendConnectionEvent, type Connection } from '@tokenlane/db';
 import type { Runtime } from '@tokenlane/runtime';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -45,19 +45,6 @@ async function requireConnection(rt: Runtime, id: string) {
   const connection = await readConnection(rt, id as ConnectionId);
   if (connection === undefined) throw new HttpError(404, 'not_found', 'Connection not found');
   return connection;
-}
-
-/**
- * Who read which token: a per-key counter always; with TOKENLANE_AUDIT_TOKEN_READS=true also a
- * `connection.token_read` event naming the key (never the key itself).
- */
-async function recordTokenRead(rt: Runtime, connection: Connection, key: string): Promise<void> {
-  rt.metrics.tokenReads.inc({ key });
-  if (!rt.config.auditTokenReads) return;
-  await appendConnectionEvent(rt.db, connection, {
-    type: 'connection.token_read',
-    data: { key },
-  });
 }
 
 /**

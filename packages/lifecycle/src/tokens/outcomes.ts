@@ -1,0 +1,31 @@
+/** What the token operations return: kept apart so the failure policy and the refresh share them without importing each other. */
+import type { ReauthReason, RefusalClass } from '@tokenlane/core';
+import type { ProviderErrorCode } from '@tokenlane/providers';
+import type { JobPayload } from '@tokenlane/queue';
+
+/** Who asked for a refresh: the sweeper's schedule, the token API, a 401 report, an operator. */
+export type RefreshTrigger = JobPayload<'refresh'>['trigger'];
+
+/** What one refresh attempt did (ids and codes only: it is a job's return value). */
+export type RefreshOutcome =
+  | { readonly status: 'refreshed'; readonly tokenVersion: number }
+  | {
+      readonly status: 'skipped';
+      readonly reason: 'not_found' | 'not_refreshable' | 'not_due' | 'backing_off';
+    }
+  /** Someone else rotated the tokens first: nothing to do. */
+  | { readonly status: 'lost_race' }
+  /** Not sent: the provider's rate limit or breaker says wait `retryInMs` (no attempt spent). */
+  | {
+      readonly status: 'deferred';
+      readonly reason: 'rate_limited' | 'provider_unhealthy';
+      readonly retryInMs: number;
+    }
+  /** Refused; the next attempt is persisted on the row (`refresh_due_at`). */
+  | {
+      readonly status: 'failed';
+      readonly code: ProviderErrorCode;
+      readonly refusal: RefusalClass;
+      readonly nextAttemptAt: string;
+    }
+  | { readonly status: 'reauth_required'; readonly code: ReauthReason };
