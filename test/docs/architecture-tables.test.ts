@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CONNECTION_STATUSES, CONNECTION_TRANSITIONS } from '@tokenlane/core';
 import { JOB_CATALOG, JOB_NAMES, jobIdFor } from '@tokenlane/queue';
 import { describe, expect, it } from 'vitest';
@@ -49,4 +50,42 @@ describe('docs/architecture.md tables match the code', () => {
       expect(JOB_CATALOG[name].attempts).toBe(Number(attempts));
     }
   });
+
+  it('packages and what each depends on are the package.json files and the imports', () => {
+    const root = new URL('../../', import.meta.url).pathname;
+    const rows = tableUnder('Packages');
+    const folders = ['packages', 'services'].flatMap((group) =>
+      readdirSync(join(root, group)).map((name) => `${group}/${name}`),
+    );
+    expect(rows.map(([folder]) => folder).sort()).toEqual(folders.sort());
+    for (const [folder, , dependsOn] of rows) {
+      const imported = importedPackages(join(root, folder!, 'src'));
+      const own = folder!.split('/')[1]!;
+      imported.delete(own);
+      const documented = dependsOn === '—' ? [] : dependsOn!.split(', ');
+      expect(documented, `${folder} depends on`).toEqual([...imported].sort());
+      // Every package imported at run time is declared, so the workspace graph is the real one.
+      const manifest = JSON.parse(readFileSync(join(root, folder!, 'package.json'), 'utf8')) as {
+        dependencies?: Record<string, string>;
+      };
+      const declared = Object.keys(manifest.dependencies ?? {})
+        .filter((name) => name.startsWith('@tokenlane/'))
+        .map((name) => name.slice('@tokenlane/'.length));
+      for (const name of imported) expect(declared, `${folder} declares ${name}`).toContain(name);
+    }
+  });
 });
+
+/** The @tokenlane packages a source folder imports outside its tests and test support. */
+function importedPackages(dir: string): Set<string> {
+  const found = new Set<string>();
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) continue;
+    if (path.includes('/test-support/')) continue;
+    for (const match of readFileSync(path, 'utf8').matchAll(/from '@tokenlane\/([a-z-]+)/g)) {
+      found.add(match[1]!);
+    }
+  }
+  return found;
+}
