@@ -12,12 +12,12 @@ import { runSoak } from './soak.js';
  * workers stop taking jobs (docs/reliability.md, "Known gaps"); `npm run soak` keeps the rejoin
  * on and shows it. Turn it on here once that is fixed.
  */
-const CI_RUN = { minutes: 3, seed: 11, connections: 60, rejoin: false } as const;
+const CI_RUN = { minutes: 3, seed: 11, connections: 40, rejoin: false } as const;
 
 describe('chaos soak (3 minutes, CI)', () => {
   it('holds every invariant under a seeded fault schedule', async () => {
     const report = await runSoak(CI_RUN);
     console.log(renderReport(report));
     expect(report.violations).toEqual([]);
-  }, 330_000);
+  }, 360_000);
 });
