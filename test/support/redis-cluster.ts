@@ -29,6 +29,11 @@ export interface RedisCluster {
   masterOf(key: string): Promise<ClusterNode>;
   /** Sends `signal` to the node on `port` and waits until it is gone. */
   kill(port: number, signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Starts the stopped node on `port` again on its own data and `nodes.conf`: a master that
+   * was failed over rejoins as a replica of its successor (call waitUntilHealthy after).
+   */
+  restart(port: number): Promise<void>;
   /** Resolves once every live node reports `cluster_state:ok` and every slot has a live master. */
   waitUntilHealthy(timeoutMs?: number): Promise<void>;
   /** Keeps every key and value of every live node for the run's secret scan, then stops all. */
@@ -61,7 +66,8 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    for (let i = 0; i < 6; i += 1) nodes.push(await startNode(join(dir, String(i))));
+    for (let i = 0; i < 6; i += 1)
+      nodes.push(await startNode(join(dir, String(i)), await freePort()));
     await run('redis-cli', [
       '--cluster',
       'create',
@@ -89,6 +95,11 @@ export async function startRedisCluster(): Promise<RedisCluster> {
       return byPort(master);
     },
     kill: (port, signal = 'SIGKILL') => stopNode(byPort(port), signal),
+    restart: async (port) => {
+      const index = nodes.indexOf(byPort(port));
+      if (nodes[index]!.alive()) throw new Error(`cluster node ${port} is still running`);
+      nodes[index] = await startNode(join(dir, String(index)), port);
+    },
     waitUntilHealthy: (timeoutMs = 30_000) => waitUntilHealthy(nodes, timeoutMs),
     stop: async () => {
       // Masters only: a replica holds the same keys, and answers reads of them with MOVED.
@@ -112,9 +123,8 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   return cluster;
 }
 
-async function startNode(dir: string): Promise<ClusterNode> {
+async function startNode(dir: string, port: number): Promise<ClusterNode> {
   await mkdir(dir, { recursive: true });
-  const port = await freePort();
   const child = spawn('redis-server', [...SERVER_ARGS, '--port', String(port), '--dir', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -28,6 +28,8 @@ export interface Stack {
   startWorker(): Promise<ServiceProcess>;
   /** Starts one more ingress process on a port of its own (a replica behind a load balancer). */
   startIngress(): Promise<IngressReplica>;
+  /** Stops the ingress on the stack's port (SIGTERM) and starts a new one there: a deploy. */
+  restartIngress(): Promise<ServiceProcess>;
   /** Every log line every service wrote so far. */
   logs(): string[];
   stop(): Promise<void>;
@@ -146,6 +148,19 @@ export async function startStack(options: {
       );
       services.push(worker);
       return worker;
+    },
+    restartIngress: async () => {
+      const current = services.find(
+        (service) =>
+          service.name === 'ingress' &&
+          service.child.exitCode === null &&
+          service.child.signalCode === null &&
+          service.metricsUrl.startsWith(`${url}/`),
+      );
+      await current?.stop();
+      const service = await startService('ingress', env, `${url}/readyz`);
+      services.push(service);
+      return service;
     },
     startIngress: async () => {
       const replicaPort = await freePort();
