@@ -4,6 +4,13 @@ export type { LifecycleErrorCode } from './errors.js';
 export { acceptCallback } from './links/callback.js';
 export type { BrowserNonce, CallbackQuery, CallbackResult } from './links/callback.js';
 export { openLink, previewLink } from './links/open-link.js';
+export {
+  explainCallbackRefusal,
+  explainConnectRefusal,
+  LINK_REFUSALS,
+  type ExplainedRefusal,
+  type LinkRefusal,
+} from './links/refusal.js';
 export type { LinkPreview } from './links/open-link.js';
 export type { OpenedLink } from './links/open-link.js';
 export { CodeSpentError, exchangeLink, failExchange } from './links/exchange.js';
