@@ -7,9 +7,7 @@ export { openLink, previewLink } from './links/open-link.js';
 export {
   explainCallbackRefusal,
   explainConnectRefusal,
-  LINK_REFUSALS,
   type ExplainedRefusal,
-  type LinkRefusal,
 } from './links/refusal.js';
 export type { LinkPreview } from './links/open-link.js';
 export type { OpenedLink } from './links/open-link.js';

@@ -1,3 +1,4 @@
+import type { LinkRefusal } from '@tokenlane/core';
 import {
   findLinkSessionByConnectHash,
   findLinkSessionByRequestTokenHash,
@@ -7,19 +8,6 @@ import {
 import { hashState } from '@tokenlane/vault';
 import type { LifecycleContext } from '../context.js';
 import type { BrowserNonce, CallbackQuery } from './callback.js';
-
-/**
- * Why a link a browser brought could not be used, in words a page can explain: never opened
- * or long gone (`unknown_link`), past its lifetime, already used (opened, completed, failed),
- * or bound to another browser.
- */
-export const LINK_REFUSALS = [
-  'unknown_link',
-  'link_expired',
-  'link_used',
-  'other_browser',
-] as const;
-export type LinkRefusal = (typeof LINK_REFUSALS)[number];
 
 /** A refused link, explained: the provider is known unless the link is. */
 export interface ExplainedRefusal {

@@ -1,5 +1,4 @@
 import type { LinkFailureCode } from '@tokenlane/core';
-import type { LinkRefusal } from '@tokenlane/lifecycle';
 import { html, type SafeHtml } from '../console/html.js';
 import { endUserPage, type PageContext } from './page.js';
 import type { Names, Outcome } from './words/index.js';
@@ -43,9 +42,4 @@ export function outcomeOfFailure(code: LinkFailureCode | 'invalid_pin'): Outcome
   if (code === 'account_mismatch') return 'account_mismatch';
   if (code !== 'invalid_pin' && PROVIDER_SIDE.has(code)) return 'provider_error';
   return 'failed';
-}
-
-/** The page for a refused link (the lifecycle's refusal codes are page outcomes as is). */
-export function outcomeOfRefusal(refusal: LinkRefusal): Outcome {
-  return refusal;
 }

@@ -1,6 +1,7 @@
 /**
  * Every page a user's browser sees after the `/connect` page: how a link ended when there is
- * no `returnUrl` to send them back to, and why a link they brought could not be used.
+ * no `returnUrl` to send them back to, and why a link they brought could not be used (the
+ * last four are core's `LINK_REFUSALS`, passed to the page as they are).
  */
 export const OUTCOMES = [
   'connected',
