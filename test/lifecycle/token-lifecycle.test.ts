@@ -141,7 +141,7 @@ describe('token lifecycle, ingress and worker as separate processes', () => {
       (token.body as { error: { linkWebUrl: string } }).error.linkWebUrl,
     );
     expect(page.status).toBe(200);
-    expect(page.body).toContain('Your account is connected');
+    expect(page.body).toContain('account is connected');
     expect((await row(id)).status).toBe('active');
     expect((await stack.api('GET', `/v1/connections/${id}/token`)).status).toBe(200);
   });

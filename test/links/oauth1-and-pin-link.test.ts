@@ -1,6 +1,8 @@
 import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
 import { findConnection } from '@tokenlane/db';
 import { openTokens } from '@tokenlane/lifecycle';
+import { sql } from 'kysely';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOAuth1Peer, type OAuth1Peer } from '../peers/oauth1-peer.js';
 import { startPinPeer, type PinPeer } from '../peers/pin-peer.js';
@@ -112,6 +114,58 @@ describe('OAuth 1.0a link (Garmin shape) through ingress and worker', () => {
       expect(users).toEqual([]);
     } finally {
       oauth1.failUserIdLookups(undefined);
+    }
+  });
+});
+
+/** Sessions of the stack's database inside a transaction that began before `since`. */
+async function transactionsOpenSince(since: Date) {
+  const { rows } = await sql<{ state: string; query: string }>`
+    select state, query from pg_stat_activity
+    where datname = current_database() and pid <> pg_backend_pid()
+      and xact_start is not null and xact_start < ${since}`.execute(stack.db.db);
+  return rows;
+}
+
+describe('the OAuth 1.0a request-token call happens before any transaction', () => {
+  async function linkedConnection(userId: string): Promise<ConnectionId> {
+    const created = await stack.api('POST', '/v1/links', {
+      userId,
+      provider: 'garmin',
+      returnUrl: RETURN_URL,
+    });
+    const browser = new LinkBrowser(viaHttp(stack.url), stack.url);
+    const back = await oauth1.approve(
+      await browser.toProvider((created.body as { linkWebUrl: string }).linkWebUrl),
+    );
+    secrets.add(back.searchParams.get('oauth_verifier')!);
+    const location = new URL((await browser.callback(back)).location!);
+    return location.searchParams.get('connectionId')! as ConnectionId;
+  }
+
+  // While the provider stalls, nothing may hold a pooled connection in a transaction (or the
+  // per-connection lock): a slow provider would otherwise starve the pool and every re-link.
+  it.each([
+    [
+      'a new link',
+      (): [string, object] => ['/v1/links', { userId: 'user-g-new', provider: 'garmin' }],
+    ],
+    ['a re-link', (id: ConnectionId): [string, object] => [`/v1/connections/${id}/relink`, {}]],
+  ])('%s holds no transaction while the provider stalls', async (_name, request) => {
+    const id = await linkedConnection(`user-g-tx-${String(Date.now())}`);
+    const hold = oauth1.holdRequestTokens();
+    try {
+      const [path, body] = request(id);
+      const answer = stack.api('POST', path, body);
+      await hold.arrived;
+      const stalledAt = new Date();
+      // Long enough that a transaction opened before the call would show as idle in it.
+      await sleep(400);
+      expect(await transactionsOpenSince(stalledAt)).toEqual([]);
+      hold.release();
+      expect((await answer).status).toBe(201);
+    } finally {
+      hold.release();
     }
   });
 });

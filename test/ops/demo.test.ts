@@ -130,7 +130,7 @@ describe('the demo provider under npm start', () => {
     });
     const page = await new LinkBrowser(viaHttp(url), url).link(link.linkWebUrl, 'carol');
     expect(page.status).toBe(200);
-    expect(page.body).toContain('Your account is connected');
+    expect(page.body).toContain('account is connected');
   });
 
   it.skipIf(!HAVE_CHROMIUM)(

@@ -44,7 +44,17 @@ export interface OAuth1Peer {
   liveAccessTokens(): number;
   /** From now on, answer the user id look-up with this status (undefined: answer normally). */
   failUserIdLookups(status: number | undefined): void;
+  /**
+   * Stalls request-token answers until `release()`: `arrived` settles when the first stalled
+   * request is in (to look at what the caller holds open while it waits on the provider).
+   */
+  holdRequestTokens(): RequestTokenHold;
   close(): Promise<void>;
+}
+
+export interface RequestTokenHold {
+  readonly arrived: Promise<void>;
+  release(): void;
 }
 
 interface RequestTokenState {
@@ -83,6 +93,7 @@ export async function startOAuth1Peer(options: OAuth1PeerOptions): Promise<OAuth
   const requestTokens = new Map<string, RequestTokenState>();
   const accessTokens = new Map<string, { secret: string; consumerKey: string }>();
   let userIdFailure: number | undefined;
+  let hold: { arrive: () => void; released: Promise<void> } | undefined;
   const source = 'oauth1-peer';
   for (const secret of Object.values(options.consumers)) {
     recordSecret('client_secret', secret, source);
@@ -102,6 +113,10 @@ export async function startOAuth1Peer(options: OAuth1PeerOptions): Promise<OAuth
     const unauthorized = (problem: string) => reply(res, 401, `oauth_problem=${problem}`);
     switch (route) {
       case 'POST /oauth/request_token': {
+        if (hold !== undefined) {
+          hold.arrive();
+          await hold.released;
+        }
         const result = verify(req, body, () => undefined);
         if ('problem' in result) return unauthorized(result.problem);
         const callback = result.params.oauth_callback;
@@ -218,6 +233,20 @@ export async function startOAuth1Peer(options: OAuth1PeerOptions): Promise<OAuth
     liveAccessTokens: () => accessTokens.size,
     failUserIdLookups(status) {
       userIdFailure = status;
+    },
+    holdRequestTokens() {
+      let arrive = () => {};
+      let release = () => {};
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      hold = { arrive, released };
+      return {
+        arrived,
+        release: () => {
+          hold = undefined;
+          release();
+        },
+      };
     },
     async close() {
       server.closeAllConnections();

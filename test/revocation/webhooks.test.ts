@@ -24,6 +24,7 @@ const FITBIT_SECRET = 'fitbit-client-secret-31ab';
 const FITBIT_CODE = 'fitbit-verification-code-77-0123456789ab';
 const GARMIN_SECRET = 'garmin-intake-secret-d41f09-0123456789a';
 const STRAVA_TOKEN = 'hub-token-0123456789abcdef0123456789';
+const STRAVA_VERIFY_TOKEN = 'strava-verify-4f1e';
 const GARMIN_USER_TOKEN = 'garmin-user-access-token-5e6f';
 
 let peer: OidcPeer;
@@ -45,6 +46,7 @@ beforeAll(async () => {
       clientId: 'strava-client',
       clientSecret: 'strava-secret',
       webhookSecret: STRAVA_TOKEN,
+      verifyToken: STRAVA_VERIFY_TOKEN,
     },
   });
   rt = opened.runtime;
@@ -330,11 +332,14 @@ describe('built-in provider formats through the intake', () => {
   });
 
   it('answers the Strava subscription challenge', async () => {
-    const query = `hub.mode=subscribe&hub.verify_token=${STRAVA_TOKEN}&hub.challenge=abc123`;
+    const query = `hub.mode=subscribe&hub.verify_token=${STRAVA_VERIFY_TOKEN}&hub.challenge=abc123`;
     const response = await app.inject({ url: `/webhooks/strava?${query}` });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ 'hub.challenge': 'abc123' });
-    const wrong = query.replace(STRAVA_TOKEN, 'nope');
+    const wrong = query.replace(STRAVA_VERIFY_TOKEN, 'nope');
     expect((await app.inject({ url: `/webhooks/strava?${wrong}` })).statusCode).toBe(404);
+    // The intake secret is not the verify token: it must never travel in a query string.
+    const secret = query.replace(STRAVA_VERIFY_TOKEN, STRAVA_TOKEN);
+    expect((await app.inject({ url: `/webhooks/strava?${secret}` })).statusCode).toBe(404);
   });
 });

@@ -26,6 +26,10 @@ export interface Config {
   readonly internalPort: number | undefined;
   /** `TOKENLANE_APP_NAME`: the name end users see on tokenlane's pages. */
   readonly appName: string;
+  /** `TOKENLANE_APP_LOGO_URL`: an https image on those pages; its origin alone may serve images. */
+  readonly appLogoUrl: string | undefined;
+  /** `TOKENLANE_SUPPORT_URL`: where those pages send a user who needs help. */
+  readonly supportUrl: string | undefined;
   /** Without a trailing slash; default `http://localhost:${port}`. */
   readonly publicUrl: string;
   /** `${publicUrl}/oauth/callback`, the redirect URI registered with providers. */

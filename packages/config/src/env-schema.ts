@@ -39,6 +39,8 @@ import {
  * | `TOKENLANE_TRUST_PROXY` | unset | proxies in front of the ingress whose `X-Forwarded-For` names the client: a hop count (1-16) or CIDR blocks; unset: the socket address is the client's |
  * | `TOKENLANE_INTERNAL_PORT` | unset | when set, `/metrics`, `/admin…` and `/docs` are served only on this port, not on `PORT` |
  * | `TOKENLANE_APP_NAME` | `tokenlane` | the app's name on the pages a user's browser sees (1-64 characters) |
+ * | `TOKENLANE_APP_LOGO_URL` | unset | an `https://` image shown beside the app's name on those pages; only its origin may load images there |
+ * | `TOKENLANE_SUPPORT_URL` | unset | an `https://` (or `mailto:`) address those pages offer for help |
  * | `TOKENLANE_EXPIRING_NOTICE_DAYS` | `7` (0–90) | how many days before a refresh token expires on its own `connection.expiring` is sent |
  */
 export const envSchema = z.object({
@@ -54,6 +56,16 @@ export const envSchema = z.object({
     .min(1)
     .max(64, 'must be at most 64 characters long')
     .default('tokenlane'),
+  // https only: an end-user page must not load a plain-HTTP image (mixed content, tracking).
+  TOKENLANE_APP_LOGO_URL: url({
+    protocols: ['https:'],
+    expected: 'must be an https:// URL',
+    bare: true,
+  }).optional(),
+  TOKENLANE_SUPPORT_URL: url({
+    protocols: ['https:', 'mailto:'],
+    expected: 'must be an https:// or mailto: URL',
+  }).optional(),
   PUBLIC_URL: httpUrl('must be an http(s) URL', true).optional(),
   DATABASE_URL: url({
     protocols: ['postgres:', 'postgresql:'],
@@ -127,6 +139,8 @@ export const URL_VARIABLES: ReadonlySet<string> = new Set<EnvVariable>([
   'REDIS_URL',
   'TOKENLANE_ALLOWED_RETURN_URLS',
   'TOKENLANE_WEBHOOK_URL',
+  'TOKENLANE_APP_LOGO_URL',
+  'TOKENLANE_SUPPORT_URL',
 ]);
 
 /** Variables that only make sense as a pair: `[a, b]` means each needs the other. */

@@ -47,6 +47,23 @@ function configError(env: Record<string, string>): ConfigError {
   throw new Error('expected loadConfig to throw');
 }
 
+describe('end-user page branding', () => {
+  it('takes an https logo and an https or mailto support address, nothing else', () => {
+    const config = loadConfig({
+      TOKENLANE_APP_LOGO_URL: 'https://cdn.example/logo.png',
+      TOKENLANE_SUPPORT_URL: 'mailto:help@example.com',
+    });
+    expect(config.appLogoUrl).toBe('https://cdn.example/logo.png');
+    expect(config.supportUrl).toBe('mailto:help@example.com');
+    expect(() => loadConfig({ TOKENLANE_APP_LOGO_URL: 'http://cdn.example/logo.png' })).toThrow(
+      /TOKENLANE_APP_LOGO_URL/,
+    );
+    expect(() => loadConfig({ TOKENLANE_SUPPORT_URL: 'javascript:alert(1)' })).toThrow(
+      /TOKENLANE_SUPPORT_URL/,
+    );
+  });
+});
+
 describe('loadConfig', () => {
   it('runs with an empty environment, on documented defaults', () => {
     expect({ ...loadConfig({}) }).toEqual({
@@ -56,6 +73,8 @@ describe('loadConfig', () => {
       trustProxy: undefined,
       internalPort: undefined,
       appName: 'tokenlane',
+      appLogoUrl: undefined,
+      supportUrl: undefined,
       publicUrl: 'http://localhost:3000',
       callbackUrl: 'http://localhost:3000/oauth/callback',
       databaseUrl: undefined,

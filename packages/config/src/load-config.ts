@@ -60,6 +60,8 @@ function toConfig(env: ParsedEnv): Config {
     trustProxy: env.TOKENLANE_TRUST_PROXY,
     internalPort: env.TOKENLANE_INTERNAL_PORT,
     appName: env.TOKENLANE_APP_NAME,
+    appLogoUrl: env.TOKENLANE_APP_LOGO_URL,
+    supportUrl: env.TOKENLANE_SUPPORT_URL,
     publicUrl,
     callbackUrl: `${publicUrl}/oauth/callback`,
     databaseUrl: env.DATABASE_URL,

@@ -112,3 +112,16 @@ export const LINK_FAILURE_CODES = [
   'too_many_attempts',
 ] as const;
 export type LinkFailureCode = (typeof LINK_FAILURE_CODES)[number];
+
+/**
+ * Why a link a browser brought could not be used, as its page explains it: never issued or
+ * not recognisable (`unknown_link`), past its lifetime, already used (opened, completed,
+ * failed), or bound to another browser. Words for a page, never sent to the app.
+ */
+export const LINK_REFUSALS = [
+  'unknown_link',
+  'link_expired',
+  'link_used',
+  'other_browser',
+] as const;
+export type LinkRefusal = (typeof LINK_REFUSALS)[number];

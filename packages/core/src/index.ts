@@ -14,8 +14,15 @@ export { MIN_MARGIN_MS, REFRESH_WINDOW, refreshDueAt } from './refresh-schedule.
 export {
   API_ERROR_CODES,
   LINK_FAILURE_CODES,
+  LINK_REFUSALS,
   REAUTH_REASONS,
   REDIRECT_ERROR_CODES,
   REFUSAL_CLASSES,
 } from './codes.js';
-export type { ApiErrorCode, LinkFailureCode, ReauthReason, RefusalClass } from './codes.js';
+export type {
+  ApiErrorCode,
+  LinkFailureCode,
+  LinkRefusal,
+  ReauthReason,
+  RefusalClass,
+} from './codes.js';

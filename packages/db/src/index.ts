@@ -122,6 +122,7 @@ export {
   countWrongPin,
   findLiveRelink,
   lockConnectionLinks,
+  findLinkSessionByConnectHash,
   findOpenableLink,
   openConnectLink,
 } from './link-session-guards.js';

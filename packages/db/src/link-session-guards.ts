@@ -100,6 +100,19 @@ export async function findOpenableLink(
   return row && toLinkSession(row);
 }
 
+/** The link session of a `/connect/<id>` id, whatever its state (read only). */
+export async function findLinkSessionByConnectHash(
+  db: DbExecutor,
+  connectHash: string,
+): Promise<LinkSession | undefined> {
+  const row = await db
+    .selectFrom('link_sessions')
+    .selectAll()
+    .where('connect_hash', '=', connectHash)
+    .executeTakeFirst();
+  return row && toLinkSession(row);
+}
+
 /**
  * Opens a browser-bound link once: the first request for `/connect/<id>` of a pending,
  * unexpired session records the hash of the nonce it gives its browser. A second opening,

@@ -4,6 +4,11 @@ export type { LifecycleErrorCode } from './errors.js';
 export { acceptCallback } from './links/callback.js';
 export type { BrowserNonce, CallbackQuery, CallbackResult } from './links/callback.js';
 export { openLink, previewLink } from './links/open-link.js';
+export {
+  explainCallbackRefusal,
+  explainConnectRefusal,
+  type ExplainedRefusal,
+} from './links/refusal.js';
 export type { LinkPreview } from './links/open-link.js';
 export type { OpenedLink } from './links/open-link.js';
 export { CodeSpentError, exchangeLink, failExchange } from './links/exchange.js';

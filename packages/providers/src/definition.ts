@@ -237,6 +237,11 @@ interface Configured {
   readonly clientId: string;
   readonly clientSecret: Secret;
   readonly webhookSecret?: Secret;
+  /**
+   * The token a provider's subscription check echoes back (Strava's `hub.verify_token`);
+   * never the `webhookSecret`, since it arrives in a query string.
+   */
+  readonly verifyToken?: Secret;
   /** `${PUBLIC_URL}/oauth/callback`. */
   readonly redirectUri: string;
 }

@@ -36,3 +36,6 @@ export type { ConnectionView, EventView } from './views.js';
 export { providerViewSchema, toProviderView } from './routes/providers.js';
 export type { ProviderView } from './routes/providers.js';
 export { linkCookieName } from './link-cookie.js';
+/** The end-user pages' words, one catalog per language (for tests and wording reviews). */
+export { LANGUAGES, OUTCOMES, wordsFor } from './pages/words/index.js';
+export type { Language, Outcome, Words } from './pages/words/index.js';

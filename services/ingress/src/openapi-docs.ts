@@ -229,7 +229,7 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   },
   'get /connect/{id}': {
     description:
-      'What a `linkWebUrl` opens: a small page (no JavaScript, strict CSP) naming the app (`TOKENLANE_APP_NAME`) and the provider, with a button that continues by POST. Fetching it spends nothing, so a mail or chat scanner that opens the URL first leaves the link for the user. Not called by your backend; the id is never logged.',
+      'What a `linkWebUrl` opens: a small page (no JavaScript, strict CSP) naming the app (`TOKENLANE_APP_NAME`) and the provider in the browser’s language (`Accept-Language`: en, de, fr, es, ja), with a button that continues by POST. A link that cannot be opened gets a page saying why (expired, already used, unknown) with the same 409. Fetching it spends nothing, so a mail or chat scanner that opens the URL first leaves the link for the user. Not called by your backend; the id is never logged.',
     errors: ['not_found', 'conflict'],
     responses: {
       409: { error: { code: 'conflict', message: 'This link was already opened' } },
@@ -267,7 +267,7 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   },
   'get /oauth/callback': {
     description:
-      "The providers' redirect URI. Completes the link and redirects (302) to `returnUrl?status=success&connectionId=…`, `status=pending&linkId=…` or `status=error&code=…`. A missing, unknown, expired or replayed state is 401.",
+      "The providers' redirect URI. Completes the link and redirects (302) to `returnUrl?status=success&connectionId=…`, `status=pending&linkId=…` or `status=error&code=…`; a link without a `returnUrl` ends on a page saying what happened and what to do next, in the browser’s language. A missing, unknown, expired or replayed state is 401 (a page saying why for a browser).",
     errors: ['invalid_state', 'invalid_request', 'service_unavailable'],
     responses: {
       401: { error: { code: 'invalid_state', message: 'Unknown, expired or used state' } },

@@ -88,7 +88,7 @@ export const strava = {
     format: 'strava',
     events: ['auth_revoked'],
     verification:
-      'unsigned: webhookSecret in the intake URL; GET hub.verify_token=<webhookSecret> echoes hub.challenge',
+      'unsigned: webhookSecret in the intake URL; GET hub.verify_token=<verifyToken> echoes hub.challenge',
   },
   hooks: {
     extractProviderUserId: stravaAthlete,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { answerNotificationChallenge, verifyNotification } from './intake.js';
+import { loadProviders } from '../registry/load.js';
 import {
+  VERIFY_TOKEN,
   WEBHOOK_SECRET,
   expectRefused,
   notification,
@@ -70,12 +72,14 @@ describe('Strava webhooks', () => {
     expectRefused(() => verifyNotification(strava, withSecret(noOwner)), 'invalid_payload');
   });
 
+  const challengeQuery = {
+    'hub.mode': 'subscribe',
+    'hub.verify_token': VERIFY_TOKEN,
+    'hub.challenge': '15f7d1a91c1f40f8a748fd134752feb3',
+  };
+
   it('echoes hub.challenge for the right verify token only', () => {
-    const query = {
-      'hub.mode': 'subscribe',
-      'hub.verify_token': WEBHOOK_SECRET,
-      'hub.challenge': '15f7d1a91c1f40f8a748fd134752feb3',
-    };
+    const query = challengeQuery;
     expect(answerNotificationChallenge(strava, { query })).toEqual({
       status: 200,
       body: { 'hub.challenge': '15f7d1a91c1f40f8a748fd134752feb3' },
@@ -84,6 +88,20 @@ describe('Strava webhooks', () => {
     expect(answerNotificationChallenge(strava, { query: wrong })).toBeUndefined();
     const mode = { ...query, 'hub.mode': 'unsubscribe' };
     expect(answerNotificationChallenge(strava, { query: mode })).toBeUndefined();
+  });
+
+  it('never takes the webhookSecret as the verify token, and answers no check without one', () => {
+    const secret = { ...challengeQuery, 'hub.verify_token': WEBHOOK_SECRET };
+    expect(answerNotificationChallenge(strava, { query: secret })).toBeUndefined();
+    const withoutToken = loadProviders({
+      publicUrl: 'https://tokenlane.test',
+      file: { strava: { clientId: 'id', clientSecret: 'cs', webhookSecret: WEBHOOK_SECRET } },
+    }).require('strava');
+    expect(answerNotificationChallenge(withoutToken, { query: secret })).toBeUndefined();
+    // The deauthorization POSTs still verify by the webhookSecret alone.
+    expect(verifyNotification(withoutToken, withSecret(deauthorized))).toMatchObject({
+      kind: 'revoked',
+    });
   });
 
   it('treats any athlete event with authorized=false as a deauthorization', () => {

@@ -23,8 +23,8 @@ const event = z.looseObject({
 /**
  * A Strava webhook event; any athlete event with `updates.authorized = "false"` is a
  * deauthorization (Strava documents it as an `update`; the aspect is not required, so a
- * variant aspect still revokes). Strava signs nothing, so, as for Garmin, the intake URL carries
- * `webhookSecret` (path segment or `?token=`). `event_time` (unix seconds, "the time that the
+ * variant aspect still revokes). Strava signs nothing, so, as for Garmin, the intake URL's path
+ * carries `webhookSecret`. `event_time` (unix seconds, "the time that the
  * event occurred") is the notice's issue time.
  * @see https://developers.strava.com/docs/webhooks/
  */
@@ -40,14 +40,16 @@ function verifyStrava(provider: Provider, input: NotificationInput) {
 }
 
 /**
- * The subscription validation: `hub.mode=subscribe&hub.verify_token=<webhookSecret>&
- * hub.challenge=…` is answered `{"hub.challenge": …}`.
+ * The subscription validation: `hub.mode=subscribe&hub.verify_token=<verifyToken>&
+ * hub.challenge=…` is answered `{"hub.challenge": …}`. The token is its own setting, never the
+ * `webhookSecret`: it travels in a query string, and the secret alone authenticates the POSTs.
+ * Without a `verifyToken` no check is answered.
  */
 function stravaChallenge(provider: Provider, input: ChallengeInput) {
   const query = input.query;
   const challenge = query['hub.challenge'];
   if (query['hub.mode'] !== 'subscribe' || challenge === undefined) return undefined;
-  if (!matchesSecret(query['hub.verify_token'], provider.webhookSecret)) return undefined;
+  if (!matchesSecret(query['hub.verify_token'], provider.verifyToken)) return undefined;
   return { status: 200, body: { 'hub.challenge': challenge } } as const;
 }
 

@@ -156,6 +156,20 @@ describe('loadProviders', () => {
       { strava: { ...credentials, webhookSecret: 'x' } },
       'providers file: "strava".webhookSecret must be at least 32 characters long',
     ],
+    [
+      { fitbit: { ...credentials, verifyToken: 'token' } },
+      'providers file: "fitbit".verifyToken is read only for strava',
+    ],
+    [
+      {
+        strava: {
+          ...credentials,
+          webhookSecret: 'hook-secret-0123456789abcdef0123456789',
+          verifyToken: 'hook-secret-0123456789abcdef0123456789',
+        },
+      },
+      'providers file: "strava".verifyToken must differ from webhookSecret',
+    ],
     [{ 'Bad Id': {} }, /^providers file: "Bad Id" is not a valid provider id/],
     [
       { 'google-nest': credentials },

@@ -118,12 +118,20 @@ const NOT_DEFINITION = new Set([
   'clientId',
   'clientSecret',
   'webhookSecret',
+  'verifyToken',
   'urlParams',
   'region',
   'endpoints',
 ]);
 type NotDefinition =
-  'kind' | 'clientId' | 'clientSecret' | 'webhookSecret' | 'urlParams' | 'region' | 'endpoints';
+  | 'kind'
+  | 'clientId'
+  | 'clientSecret'
+  | 'webhookSecret'
+  | 'verifyToken'
+  | 'urlParams'
+  | 'region'
+  | 'endpoints';
 
 /** A `null` in the file clears the built-in's value (`"sunsetAt": null`). */
 const CLEARABLE = new Set(['sunsetAt', 'successor']);
@@ -229,6 +237,7 @@ function resolve(
     entry = parsed;
   }
   const credentials = credentialsOf(id, entry);
+  checkVerifyToken(id, merged, entry);
   if (entry.region !== undefined) merged = inRegion(id, merged, entry);
   const filled = fillUrls(id, merged, entry.urlParams ?? {}, credentials !== undefined);
   if (credentials === undefined) return Object.freeze({ ...filled, configured: false as const });
@@ -238,8 +247,37 @@ function resolve(
     custom,
     ...credentials,
     ...(entry.webhookSecret === undefined ? {} : { webhookSecret: entry.webhookSecret }),
+    ...(entry.verifyToken === undefined ? {} : { verifyToken: entry.verifyToken }),
     redirectUri,
   });
+}
+
+/** Formats whose subscription check reads `verifyToken`. */
+const VERIFY_TOKEN_FORMATS = new Set<string>(['strava']);
+
+/**
+ * `verifyToken` only where a subscription check reads it, and never equal to the
+ * `webhookSecret`: the token is echoed in a query string, while the secret alone proves a
+ * notice came from the provider.
+ */
+function checkVerifyToken(
+  id: string,
+  merged: ProviderDefinition,
+  entry: OAuth2Entry | OAuth1Entry,
+) {
+  if (entry.verifyToken === undefined) return;
+  if (!VERIFY_TOKEN_FORMATS.has(merged.notifications?.format ?? '')) {
+    throw new ProvidersFileError(`"${id}".verifyToken is read only for strava`, {
+      providerId: id,
+      field: 'verifyToken',
+    });
+  }
+  if (entry.webhookSecret !== undefined && entry.verifyToken.equals(entry.webhookSecret)) {
+    throw new ProvidersFileError(`"${id}".verifyToken must differ from webhookSecret`, {
+      providerId: id,
+      field: 'verifyToken',
+    });
+  }
 }
 
 function withExtra(

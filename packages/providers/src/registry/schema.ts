@@ -43,6 +43,9 @@ const common = {
   clientId: text.optional(),
   clientSecret: secret.optional(),
   webhookSecret: webhookSecret.optional(),
+  // Strava's subscription check echoes it in a query string: kept apart from webhookSecret,
+  // which alone authenticates Strava's POSTs and must never travel where logs can see it.
+  verifyToken: secret.optional(),
   authorizationUrl: url.optional(),
   revocationUrl: url.optional(),
   apiBaseUrl: url.optional(),

@@ -1,12 +1,13 @@
-import { LifecycleError, openLink, previewLink } from '@tokenlane/lifecycle';
+import { explainConnectRefusal, LifecycleError, openLink, previewLink } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses, HttpError } from '../errors.js';
 import { setLinkCookie } from '../link-cookie.js';
-import { connectPage, linkUnusablePage } from '../pages/connect-page.js';
-import { sendEndUserPage } from '../pages/page.js';
+import { connectPage } from '../pages/connect-page.js';
+import { outcomePage } from '../pages/outcome-page.js';
+import { brandOf, pageContext, sendEndUserPage } from '../pages/page.js';
 import { isCrossSitePost } from '../same-origin.js';
 import { wantsHtml } from './pages.js';
 
@@ -26,8 +27,8 @@ const logSerializers = {
  * the provider, with a button that continues by `POST`: a mail or chat scanner fetching the
  * URL first changes nothing. `POST` opens the link once, binds it to this browser with a
  * cookie holding a fresh nonce, and redirects to the provider. A cross-site post is refused,
- * so another site cannot open a link in the user's browser. A link already opened, expired or
- * finished gets a page saying so and changes nothing.
+ * so another site cannot open a link in the user's browser. A link already opened, expired,
+ * finished or unknown gets a page saying which, in the browser's language, and changes nothing.
  */
 export const connectRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
   app,
@@ -42,11 +43,23 @@ export const connectRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
       parsed(null, {});
     },
   );
-  const { appName } = runtime.config;
+  const brand = brandOf(runtime.config);
+  const providerName = (id: string) => runtime.providers.get(id)?.displayName ?? id;
 
-  const unusable = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+  const unusable = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    error: unknown,
+  ) => {
     if (!(error instanceof LifecycleError) || !wantsHtml(request)) throw error;
-    return sendEndUserPage(reply, 409, linkUnusablePage('en', appName));
+    const { refusal, provider } = await explainConnectRefusal(runtime, id);
+    const names = {
+      app: brand.appName,
+      provider: provider === undefined ? '' : providerName(provider),
+    };
+    const context = pageContext(request, brand);
+    return sendEndUserPage(reply, 409, context, outcomePage(context, names, refusal));
   };
 
   app.get(
@@ -61,14 +74,15 @@ export const connectRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
       },
     },
     async (request, reply) => {
-      let providerName: string;
+      let provider: string;
       try {
-        const preview = await previewLink(runtime, request.params.id);
-        providerName = runtime.providers.get(preview.provider)?.displayName ?? preview.provider;
+        provider = (await previewLink(runtime, request.params.id)).provider;
       } catch (error) {
-        return unusable(request, reply, error);
+        return unusable(request, reply, request.params.id, error);
       }
-      return sendEndUserPage(reply, 200, connectPage({ language: 'en', appName, providerName }));
+      const context = pageContext(request, brand);
+      const names = { app: brand.appName, provider: providerName(provider) };
+      return sendEndUserPage(reply, 200, context, connectPage(context, names));
     },
   );
 
@@ -100,7 +114,7 @@ export const connectRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
         // 303: the browser follows with a GET, as the provider's authorization endpoint wants.
         return await reply.redirect(opened.authorizeUrl, 303);
       } catch (error) {
-        return unusable(request, reply, error);
+        return unusable(request, reply, request.params.id, error);
       }
     },
   );

@@ -1,18 +1,22 @@
 import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
 import {
   acceptCallback,
+  explainCallbackRefusal,
   LifecycleError,
   startLink,
   submitPin,
   type CallbackResult,
 } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authedErrorResponses, errorResponses } from '../errors.js';
 import { clearLinkCookie, linkCookieName, requestCookies } from '../link-cookie.js';
-import { messagePage, sendPage, wantsHtml } from './pages.js';
+import { outcomeOfFailure, outcomePage } from '../pages/outcome-page.js';
+import { brandOf, pageContext, sendEndUserPage } from '../pages/page.js';
+import type { Outcome } from '../pages/words/index.js';
+import { wantsHtml } from './pages.js';
 
 const linkBody = z.strictObject({
   userId: z.string().min(1).max(256).describe('Your id for the end user'),
@@ -54,6 +58,22 @@ export const linkRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
   { runtime },
   done,
 ) => {
+  const brand = brandOf(runtime.config);
+  /** An end-user page about `provider` (an id; shown by its display name). */
+  const sendOutcome = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    outcome: Outcome,
+    provider: string | undefined,
+  ) => {
+    const context = pageContext(request, brand);
+    const shown =
+      provider === undefined ? '' : (runtime.providers.get(provider)?.displayName ?? provider);
+    const names = { app: brand.appName, provider: shown };
+    return sendEndUserPage(reply, status, context, outcomePage(context, names, outcome));
+  };
+
   app.post(
     '/v1/links',
     {
@@ -96,10 +116,19 @@ export const linkRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
         );
       } catch (error) {
         if (!(error instanceof LifecycleError) || !wantsHtml(request)) throw error;
-        return sendPage(reply, 401, NOT_THIS_BROWSER);
+        const { refusal, provider } = await explainCallbackRefusal(runtime, request.query, (id) =>
+          cookies.get(linkCookieName(publicUrl, id)),
+        );
+        return sendOutcome(request, reply, 401, refusal, provider);
       }
       clearLinkCookie(reply, publicUrl, result.session.id);
-      return sendUserBack(reply, result);
+      const params = outcomeParams(result);
+      if (result.session.returnUrl === null) {
+        return sendOutcome(request, reply, 200, pageOutcome(result), result.session.provider);
+      }
+      const target = new URL(result.session.returnUrl);
+      for (const [key, value] of Object.entries(params)) target.searchParams.set(key, value);
+      return reply.redirect(target.href, 302);
     },
   );
 
@@ -122,27 +151,18 @@ export const linkRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
   done();
 };
 
-const NOT_THIS_BROWSER =
-  'This link could not be completed: it was already used, has expired, or was opened in another browser. Nothing was changed. Ask the app for a new link and open it in this browser.';
-
-/** 302 to the link's returnUrl with the outcome, or a small page when it has none. */
-function sendUserBack(reply: FastifyReply, { session, outcome }: CallbackResult) {
-  const params: Record<string, string> =
-    outcome.status === 'completed'
-      ? { status: 'success', connectionId: outcome.connectionId }
-      : outcome.status === 'pending'
-        ? { status: 'pending', linkId: session.id }
-        : { status: 'error', code: outcome.status === 'failed' ? outcome.code : 'invalid_pin' };
-  if (session.returnUrl === null) {
-    const message =
-      params.status === 'success'
-        ? 'Your account is connected. You can close this window.'
-        : params.status === 'pending'
-          ? 'Almost done: your account is being connected. You can close this window.'
-          : 'The connection could not be completed. Please try again.';
-    return reply.type('text/html; charset=utf-8').send(messagePage(message));
+/** The outcome as the returnUrl's query tells it to the app (docs/api.md). */
+function outcomeParams({ session, outcome }: CallbackResult): Record<string, string> {
+  if (outcome.status === 'completed') {
+    return { status: 'success', connectionId: outcome.connectionId };
   }
-  const target = new URL(session.returnUrl);
-  for (const [key, value] of Object.entries(params)) target.searchParams.set(key, value);
-  return reply.redirect(target.href, 302);
+  if (outcome.status === 'pending') return { status: 'pending', linkId: session.id };
+  return { status: 'error', code: outcome.status === 'failed' ? outcome.code : 'invalid_pin' };
+}
+
+/** The outcome as the user's page tells it, when there is no returnUrl to go back to. */
+function pageOutcome({ outcome }: CallbackResult): Outcome {
+  if (outcome.status === 'completed') return 'connected';
+  if (outcome.status === 'pending') return 'pending';
+  return outcomeOfFailure(outcome.status === 'failed' ? outcome.code : 'invalid_pin');
 }

@@ -7,6 +7,8 @@ import { NotificationError, type NotificationErrorCode } from '../errors.js';
 
 export const CLIENT_SECRET = 'client-secret-7f3a9c1e';
 export const WEBHOOK_SECRET = 'webhook-secret-4e5f6a7b-0123456789abcdef';
+/** Strava's subscription-check token: its own setting, unlike the intake secret. */
+export const VERIFY_TOKEN = 'strava-verify-token-5d1c';
 export const NOW = new Date('2026-03-01T12:00:00Z');
 
 const credentials = { clientId: 'client-id', clientSecret: CLIENT_SECRET };
@@ -24,7 +26,7 @@ const registry = loadProviders({
     whoop: credentials,
     oura: withSecret,
     polar: withSecret,
-    strava: withSecret,
+    strava: { ...withSecret, verifyToken: VERIFY_TOKEN },
     garmin: withSecret,
     'garmin-oauth2': withSecret,
     dexcom: withSecret,
