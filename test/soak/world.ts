@@ -14,7 +14,7 @@ import {
 /** Access tokens live this long at the peer: each connection refreshes about every 15 s. */
 export const ACCESS_TOKEN_TTL_S = 30;
 export const SWEEP_INTERVAL_MS = 2_000;
-export const WEBHOOK_SECRET = 'whsec_soak-0123456789abcdef0123';
+export const WEBHOOK_SECRET = 'whsec_c29hay10ZXN0LXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm';
 
 /** Everything the soak runs and breaks: tokenlane as in production, and every peer it needs. */
 export interface SoakWorld {

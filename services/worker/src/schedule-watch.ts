@@ -1,6 +1,7 @@
 import { countUndeliveredEvents, oldestOverdueRefresh } from '@tokenlane/db';
 import { resumeMigrations } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
+import { withDeadline } from './deadline.js';
 import { assertSchedule, lastRunKey, schedulesOf, type Schedule } from './schedules.js';
 
 /** How often each worker process checks the schedules (its own timer, not one held in Redis). */
@@ -11,6 +12,8 @@ const STALE_INTERVALS = 3;
 const GRACE_MS = 5_000;
 /** How often the running migrations' pending items are re-added (deterministic job ids). */
 const MIGRATION_RESUME_MS = 5 * 60_000;
+/** A check that takes longer is abandoned, so the next one still runs. */
+const CHECK_DEADLINE_MS = 10_000;
 /** The outbox backlog is counted up to this many events. */
 const BACKLOG_CAP = 100_000;
 
@@ -39,8 +42,10 @@ export function startScheduleWatch(
     if (checking) return;
     checking = true;
     try {
-      for (const schedule of schedulesOf(rt)) await watchSchedule(rt, schedule);
-      await reportBacklog(rt);
+      for (const schedule of schedulesOf(rt)) {
+        await withDeadline(watchSchedule(rt, schedule), CHECK_DEADLINE_MS, 'schedule check');
+      }
+      await withDeadline(reportBacklog(rt), CHECK_DEADLINE_MS, 'backlog count');
       if (Date.now() - lastResume >= MIGRATION_RESUME_MS) {
         lastResume = Date.now();
         await resumeMigrations(rt);

@@ -8,6 +8,8 @@ import {
 import { resumeMigrations } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import type { Worker } from 'bullmq';
+import { Cluster } from 'ioredis';
+import { withDeadline } from './deadline.js';
 import { createHandlers } from './handlers.js';
 import { startScheduleWatch } from './schedule-watch.js';
 import { scheduleRecurringJobs } from './schedules.js';
@@ -41,7 +43,9 @@ const CONCURRENCY: Record<JobName, number> = {
 };
 
 /** How often each queue's waiting jobs are counted, to spot a worker that takes none. */
-const STALL_CHECK_MS = 10_000;
+const STALL_CHECK_MS = 5_000;
+/** A job count that takes longer than this counts as unknown (a wedged connection). */
+const STALL_CHECK_DEADLINE_MS = 5_000;
 /** Checks in a row with jobs waiting and none taken that make a worker count as wedged. */
 const STALLED_CHECKS = 3;
 
@@ -68,8 +72,9 @@ export async function startWorkerPool(
       running.set(name, (running.get(name) ?? 1) - 1);
     },
   };
-  const start = (name: JobName) => logFailures(rt, startQueueWorker(rt, handlers, name, activity));
-  const workers = JOB_NAMES.map(start);
+  const start = (name: JobName, fresh = false) =>
+    logFailures(rt, startQueueWorker(rt, handlers, name, activity, fresh));
+  const workers = JOB_NAMES.map((name) => start(name));
   const retiring = new Set<Promise<unknown>>();
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   await scheduleRecurringJobs(rt);
@@ -89,10 +94,11 @@ export async function startWorkerPool(
     checking = true;
     try {
       for (const [index, name] of JOB_NAMES.entries()) {
-        const counts = await rt.queues
-          .queue(name)
-          .getJobCounts('wait', 'prioritized')
-          .catch(() => undefined);
+        const counts = await withDeadline(
+          rt.queues.queue(name).getJobCounts('wait', 'prioritized'),
+          STALL_CHECK_DEADLINE_MS,
+          'job count',
+        ).catch(() => undefined);
         if (counts === undefined) continue;
         const waiting = (counts.wait ?? 0) + (counts.prioritized ?? 0);
         const full = (running.get(name) ?? 0) >= CONCURRENCY[name];
@@ -104,7 +110,8 @@ export async function startWorkerPool(
         );
         rt.metrics.workerRestarts.inc({ queue: name });
         const old = workers[index];
-        workers[index] = start(name);
+        // On a fresh connection: the shared one may be the wedged part.
+        workers[index] = start(name, true);
         const retired = (old?.close() ?? Promise.resolve()).catch(() => undefined);
         retiring.add(retired);
         void retired.finally(() => retiring.delete(retired));
@@ -138,21 +145,34 @@ export async function startWorkerPool(
   };
 }
 
-/** One queue's BullMQ worker. */
+/**
+ * One queue's BullMQ worker. `fresh`: on a Redis Cluster, a new cluster client of its own
+ * (closed with the worker) instead of the process's shared one. A replaced worker gets one:
+ * after a failover, a cluster client can stay wedged with no node to talk to (BullMQ
+ * issue 4138), and a worker built on the same client would inherit that.
+ */
 function startQueueWorker(
   rt: Runtime,
   handlers: JobHandlers,
   name: JobName,
   activity: NonNullable<WorkerOptions['activity']>,
+  fresh: boolean,
 ): Worker {
+  const shared = rt.workerConnection;
+  const connection = fresh && shared instanceof Cluster ? shared.duplicate() : shared;
   const [worker] = startWorkers(handlers, {
-    connection: rt.workerConnection,
+    connection,
     prefix: rt.config.queuePrefix,
     queues: [name],
     concurrency: CONCURRENCY,
     activity,
   });
   if (worker === undefined) throw new Error(`no worker started for ${name}`);
+  if (connection !== shared && connection instanceof Cluster) {
+    worker.on('closed', () => {
+      connection.disconnect();
+    });
+  }
   return worker;
 }
 
