@@ -150,6 +150,17 @@ describe('tokenlane providers and migrations', () => {
     const cancel = await runInProcess(['migrations', 'cancel', migrationId!], env);
     expect(cancel.code).toBe(1);
     expect(cancel.stderr).toContain('already completed');
+    // pause and resume answer like cancel: a finished run is a failure (1), an unknown id 3.
+    for (const action of ['pause', 'resume']) {
+      const late = await runInProcess(['migrations', action, migrationId!], env);
+      expect(late.code, action).toBe(1);
+      expect(late.stderr).toContain('already completed');
+      const unknown = await runInProcess(
+        ['migrations', action, '00000000-0000-4000-8000-000000000000'],
+        env,
+      );
+      expect(unknown.code, action).toBe(3);
+    }
   }, 60_000);
 
   it('answers usage errors and unknown ids with their exit codes', async () => {

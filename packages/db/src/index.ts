@@ -40,12 +40,11 @@ export {
   runningMigrationIds,
 } from './provider-migrations.js';
 export {
-  clearExchangeStarted,
   findLiveConnectionsOf,
   findMigrationItem,
   findOpenMigrationItem,
   insertMigrationItems,
-  markExchangeStarted,
+  markExchangeInFlight,
   pendingMigrationItems,
   setMigrationOutcome,
 } from './migration-items.js';

@@ -112,15 +112,23 @@ export async function setMigrationOutcome(
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** Stamps an item before its token exchange is sent (the answer may then be lost). */
-export async function markExchangeStarted(
+/**
+ * Stamps an item before its token exchange is sent (`true`: the answer may then be lost), or
+ * clears the stamp once the provider answered (`false`: a later attempt is not an
+ * interrupted one).
+ */
+export async function markExchangeInFlight(
   db: DbExecutor,
   migrationId: string,
   connectionId: ConnectionId,
+  inFlight: boolean,
 ): Promise<void> {
   await db
     .updateTable('migration_items')
-    .set({ exchange_started_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .set({
+      exchange_started_at: inFlight ? sql<Date>`now()` : null,
+      updated_at: sql<Date>`now()`,
+    })
     .where('migration_id', '=', migrationId)
     .where('connection_id', '=', connectionId)
     .execute();
@@ -157,21 +165,4 @@ export async function findLiveConnectionsOf(
     .limit(limit)
     .execute();
   return rows.map(toConnection);
-}
-
-/**
- * The provider answered the exchange (a refusal): nothing is in flight any more, so a later
- * attempt is not an interrupted one.
- */
-export async function clearExchangeStarted(
-  db: DbExecutor,
-  migrationId: string,
-  connectionId: ConnectionId,
-): Promise<void> {
-  await db
-    .updateTable('migration_items')
-    .set({ exchange_started_at: null, updated_at: sql<Date>`now()` })
-    .where('migration_id', '=', migrationId)
-    .where('connection_id', '=', connectionId)
-    .execute();
 }

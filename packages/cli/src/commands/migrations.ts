@@ -76,44 +76,31 @@ export function registerMigrations(program: Command, open: OpenSession): void {
       session.print(view, () => describe(view));
     });
 
-  migrations
-    .command('cancel')
-    .description('stop a running migration; what is done stays done')
-    .argument('<migrationId>')
-    .action(async (id: string, _options: unknown, command: Command) => {
-      const session = open(command);
-      const view = await session.withRuntime(async (runtime) => {
-        const { cancelMigration } = await import('@tokenlane/lifecycle');
-        return lifecycle(() => cancelMigration(runtime, id));
+  // Each stops or restarts a migration, as its /v1/migrations/:id/<action> route does.
+  const controls = [
+    ['pause', 'pause a running migration; pending connections wait, nothing is lost'],
+    ['resume', 'resume a paused migration (after fixing what paused it)'],
+    ['cancel', 'stop a running migration; what is done stays done'],
+  ] as const;
+  for (const [action, description] of controls) {
+    migrations
+      .command(action)
+      .description(description)
+      .argument('<migrationId>')
+      .action(async (id: string, _options: unknown, command: Command) => {
+        const session = open(command);
+        const view = await session.withRuntime(async (runtime) => {
+          const lifecycleOps = await import('@tokenlane/lifecycle');
+          const control = {
+            pause: lifecycleOps.pauseMigration,
+            resume: lifecycleOps.resumeMigration,
+            cancel: lifecycleOps.cancelMigration,
+          }[action];
+          return lifecycle(() => control(runtime, id));
+        });
+        session.print(view, () => describe(view));
       });
-      session.print(view, () => describe(view));
-    });
-
-  migrations
-    .command('pause')
-    .description('pause a running migration; pending connections wait, nothing is lost')
-    .argument('<migrationId>')
-    .action(async (id: string, _options: unknown, command: Command) => {
-      const session = open(command);
-      const view = await session.withRuntime(async (runtime) => {
-        const { pauseMigration } = await import('@tokenlane/lifecycle');
-        return lifecycle(() => pauseMigration(runtime, id));
-      });
-      session.print(view, () => describe(view));
-    });
-
-  migrations
-    .command('resume')
-    .description('resume a paused migration (after fixing what paused it)')
-    .argument('<migrationId>')
-    .action(async (id: string, _options: unknown, command: Command) => {
-      const session = open(command);
-      const view = await session.withRuntime(async (runtime) => {
-        const { resumeMigration } = await import('@tokenlane/lifecycle');
-        return lifecycle(() => resumeMigration(runtime, id));
-      });
-      session.print(view, () => describe(view));
-    });
+  }
 }
 
 interface StartOptions {

@@ -1,8 +1,7 @@
 import { isRefreshable, refreshDueAt } from '@tokenlane/core';
 import {
-  clearExchangeStarted,
   findConnectionForUpdate,
-  markExchangeStarted,
+  markExchangeInFlight,
   migrationCounts,
   transitionConnection,
   type Connection,
@@ -63,14 +62,16 @@ export async function exchangeConnectionTokens(
     const wait = await takeProviderSlot(ctx.redis, ctx.config.queuePrefix, from.id, limit);
     if (wait > 0) return { status: 'deferred', retryInMs: wait };
   }
-  await markExchangeStarted(ctx.db, migration.id, connection.id);
+  await markExchangeInFlight(ctx.db, migration.id, connection.id, true);
   let tokens: TokenSet;
   try {
     tokens = await exchangeOAuth1Token(from, to, { token, tokenSecret });
   } catch (error) {
     if (!(error instanceof ProviderError)) throw error;
     // The provider answered: nothing is in flight any more.
-    if (error.status !== undefined) await clearExchangeStarted(ctx.db, migration.id, connection.id);
+    if (error.status !== undefined) {
+      await markExchangeInFlight(ctx.db, migration.id, connection.id, false);
+    }
     return refused(ctx, migration, connection, error, { token, tokenSecret }, options);
   }
   await pRetry(() => store(ctx, migration, connection, tokens), STORE_RETRY);
