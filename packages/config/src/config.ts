@@ -40,6 +40,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** `redisUrl` names a seed node of a Redis Cluster; the other nodes are discovered. */
   readonly redisCluster: boolean;
+  /** `TOKENLANE_REDIS_CLUSTER_NODES`: more cluster nodes to start from besides `REDIS_URL`'s. */
+  readonly redisClusterNodes: readonly { readonly host: string; readonly port: number }[];
   readonly apiKeys: readonly string[];
   readonly encryptionKeys: KeyRing | undefined;
   readonly providersFile: string | undefined;

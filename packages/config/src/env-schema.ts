@@ -8,6 +8,7 @@ import {
   NODE_ENVS,
   atLeast,
   encryptionKeys,
+  hostPort,
   httpUrl,
   integer,
   list,
@@ -32,6 +33,7 @@ import {
  * | `TOKENLANE_QUEUE_PREFIX` | `tokenlane` | BullMQ key prefix (use `{…}` hash tags on Redis Cluster) |
  * | `TOKENLANE_PROVIDER_PROBE_SECONDS` | `60` (1–3600) | first wait before a paused provider is probed; it doubles per failed probe, up to an hour |
  * | `TOKENLANE_REDIS_CLUSTER` | `false` | `true`: `REDIS_URL` names one node of a Redis Cluster (the prefix then needs a hash tag) |
+ * | `TOKENLANE_REDIS_CLUSTER_NODES` | — | more cluster nodes to start from, `host:port,…`: a process still starts while `REDIS_URL`'s node is down |
  * | `TOKENLANE_LOG_FORMAT` | unset | `json` or `pretty`; unset: readable lines for `npm start` on a terminal outside production, JSON otherwise |
  * | `TOKENLANE_REFRESH_GIVE_UP_HOURS` | `168` (1–8760) | how long refreshes may keep failing before the connection is `reauth_required` / `refresh_exhausted` |
  * | `TOKENLANE_AUDIT_TOKEN_READS` | `false` | `true`: every token read writes a `connection.token_read` event naming the API key |
@@ -76,6 +78,7 @@ export const envSchema = z.object({
     expected: 'must be a redis:// or rediss:// URL',
   }).optional(),
   TOKENLANE_REDIS_CLUSTER: oneOf(['true', 'false']).default('false'),
+  TOKENLANE_REDIS_CLUSTER_NODES: list(hostPort()).optional(),
   TOKENLANE_API_KEYS: list(apiKeyEntry())
     .superRefine((entries, ctx) => {
       const problem = apiKeyListProblem(entries);

@@ -59,6 +59,17 @@ export function url({ protocols, expected, bare = false }: UrlRules) {
 export const httpUrl = (expected: string, bare = false) =>
   url({ protocols: ['http:', 'https:'], expected, bare });
 
+/** `host:port` of a server (a Redis Cluster node). */
+export const hostPort = () =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port')
+    .transform((raw) => {
+      const at = raw.lastIndexOf(':');
+      return { host: raw.slice(0, at), port: Number(raw.slice(at + 1)) };
+    })
+    .refine((node) => node.port >= 1 && node.port <= 65_535, 'port must be 1-65535');
+
 /** A comma-separated list; issues on entry `i` get the path `[variable, i]`. */
 export function list<T extends z.ZodType<unknown, string>>(entry: T) {
   return z

@@ -80,6 +80,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       redisUrl: undefined,
       redisCluster: false,
+      redisClusterNodes: [],
       apiKeys: [],
       encryptionKeys: undefined,
       providersFile: undefined,
@@ -314,6 +315,19 @@ describe('loadConfig errors', () => {
     expect(
       loadConfig({ TOKENLANE_REDIS_CLUSTER: 'true', TOKENLANE_QUEUE_PREFIX: 'tl:{a}' }),
     ).toMatchObject({ redisCluster: true, queuePrefix: 'tl:{a}' });
+  });
+
+  it('reads more cluster nodes to start from, and names a bad one', () => {
+    const cluster = { TOKENLANE_REDIS_CLUSTER: 'true', TOKENLANE_QUEUE_PREFIX: '{tl}' };
+    expect(
+      loadConfig({ ...cluster, TOKENLANE_REDIS_CLUSTER_NODES: 'redis-a:7000, 10.0.0.2:7001' })
+        .redisClusterNodes,
+    ).toEqual([
+      { host: 'redis-a', port: 7000 },
+      { host: '10.0.0.2', port: 7001 },
+    ]);
+    const issues = configError({ ...cluster, TOKENLANE_REDIS_CLUSTER_NODES: 'redis-a' }).issues;
+    expect(issues.map((issue) => issue.message).join()).toContain('must be host:port');
   });
 
   it('requires the webhook URL and secret together', () => {

@@ -67,6 +67,7 @@ function toConfig(env: ParsedEnv): Config {
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
     redisCluster: env.TOKENLANE_REDIS_CLUSTER === 'true',
+    redisClusterNodes: env.TOKENLANE_REDIS_CLUSTER_NODES ?? [],
     apiKeys: env.TOKENLANE_API_KEYS,
     encryptionKeys: env.TOKENLANE_ENCRYPTION_KEYS,
     providersFile: env.TOKENLANE_PROVIDERS_FILE,

@@ -3,7 +3,7 @@ import { createRedis, createRedisCluster, knownNodes, type RedisClient } from '@
 import { Cluster } from 'ioredis';
 import type { ConnectionOptions } from 'bullmq';
 
-type RedisSettings = Pick<Config, 'redisCluster'>;
+type RedisSettings = Pick<Config, 'redisCluster' | 'redisClusterNodes'>;
 
 /**
  * Opens the fast-fail connection of request paths (a single Redis, or a Redis Cluster when
@@ -16,7 +16,7 @@ export async function openProducerRedis(
   logger: Logger,
 ): Promise<RedisClient> {
   const redis = config.redisCluster
-    ? createRedisCluster(url, 'producer', { lazyConnect: true })
+    ? createRedisCluster(url, 'producer', { lazyConnect: true, seeds: config.redisClusterNodes })
     : createRedis(url, 'producer', { lazyConnect: true });
   let lastError: Error | undefined;
   // Without a listener ioredis prints every reconnect failure as "Unhandled error event".
@@ -82,7 +82,10 @@ export function openWorkerConnection(
   producer: RedisClient,
 ): WorkerConnection {
   if (!config.redisCluster) return { options: { url, maxRetriesPerRequest: null } };
-  const seeds = producer instanceof Cluster ? knownNodes(producer) : [];
+  const seeds = [
+    ...config.redisClusterNodes,
+    ...(producer instanceof Cluster ? knownNodes(producer) : []),
+  ];
   const cluster = createRedisCluster(url, 'worker', { seeds });
   cluster.on('error', (error: Error) => {
     logger.warn({ err: { message: error.message } }, 'redis cluster connection error');
