@@ -180,7 +180,7 @@ describe('loadConfig errors', () => {
     [
       'TOKENLANE_API_KEYS',
       `ci:tokens:read+connections:wrte:${apiKey}`,
-      'TOKENLANE_API_KEYS entry 1 (key "ci") has an unknown scope: use name:scope+scope:key with scopes from connections:read, connections:write, tokens:read, events:read, migrations:write, admin',
+      'TOKENLANE_API_KEYS entry 1 (key "ci") has an unknown scope: use name:scope+scope:key with scopes from connections:read, connections:write, tokens:read, events:read, migrations:write, proxy, admin',
     ],
     [
       'TOKENLANE_API_KEYS',

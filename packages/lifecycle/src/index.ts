@@ -65,3 +65,7 @@ export { migrateConnection } from './migrations/run.js';
 export type { MigrateOptions, MigrateOutcome } from './migrations/outcome.js';
 export { retireSunsetConnections } from './migrations/sunset.js';
 export { noticeRefreshTokenExpiry } from './tokens/refresh-token-expiry.js';
+export { proxyCall } from './proxy/forward.js';
+export type { ProxyAnswer, ProxyCall } from './proxy/forward.js';
+export { REPLAYABLE_BODY_BYTES } from './proxy/body.js';
+export { returnedResponseHeaders } from './proxy/headers.js';

@@ -46,6 +46,8 @@ const common = {
   authorizationUrl: url.optional(),
   revocationUrl: url.optional(),
   apiBaseUrl: url.optional(),
+  apiHosts: z.array(url).max(16).optional(),
+  unauthorizedStatuses: z.array(z.int().min(400).max(499)).max(8).optional(),
   urlParams: z.record(z.string(), text).optional(),
   pin: z.boolean().optional(),
   issuer: url.optional(),

@@ -1,0 +1,211 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ConnectionId, ConnectionStatus } from '@tokenlane/core';
+import type { Connection } from '@tokenlane/db';
+import type { Provider } from '@tokenlane/providers';
+import type { LifecycleContext } from '../context.js';
+import { LifecycleError } from '../errors.js';
+import { readConnection } from '../tokens/batching.js';
+import { reportUnauthorized } from '../tokens/reauth.js';
+import { requireReauth } from '../tokens/relink.js';
+import { refreshAndWait } from '../tokens/request-refresh.js';
+import { getUsableToken, type UsableToken } from '../tokens/token-access.js';
+import { prepareBody, replayable, type ProxyBody } from './body.js';
+import { authorizationFor, unsignableForm } from './credentials.js';
+import { forwardedRequestHeaders } from './headers.js';
+import { sendUpstream, type UpstreamResponse } from './send.js';
+import { upstreamUrl } from './upstream-url.js';
+
+/** How long a proxied call waits on the connection's refresh (as long as the token API). */
+const REFRESH_WAIT_MS = 10_000;
+
+/** One call a backend makes through tokenlane. */
+export interface ProxyCall {
+  readonly connectionId: ConnectionId;
+  readonly method: string;
+  /** The path after `/proxy/`, still percent-encoded as it arrived. */
+  readonly rawPath: string;
+  /** The query after `?`, as it arrived. */
+  readonly rawQuery: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: AsyncIterable<unknown> | undefined;
+  /** `Tokenlane-Base-Url`: one of the provider's `apiHosts` instead of its `apiBaseUrl`. */
+  readonly baseUrl?: string | undefined;
+  readonly minValiditySeconds: number;
+  readonly timeoutMs: number;
+  /** The caller may start a re-link when the connection needs one (`connections:write`). */
+  readonly mayRelink: boolean;
+  readonly signal?: AbortSignal | undefined;
+  /** Told the connection's status as soon as it is read, for the answer's header. */
+  readonly onConnection?: (status: ConnectionStatus) => void;
+}
+
+/** The provider's answer, streaming, and what the caller should know about the connection. */
+export interface ProxyAnswer {
+  readonly response: UpstreamResponse;
+  readonly provider: string;
+  readonly connectionStatus: ConnectionStatus;
+  /** Requests sent to the provider: 1, or 2 after a 401 and a refresh. */
+  readonly attempts: number;
+}
+
+/** The base URL a call goes under: `apiBaseUrl`, or one of `apiHosts` when asked by name. */
+function baseFor(provider: Provider, requested: string | undefined): string {
+  if (provider.apiBaseUrl === undefined) {
+    throw new LifecycleError(
+      'proxy_not_configured',
+      `${provider.id} declares no apiBaseUrl: set one in the providers file to call its API through tokenlane`,
+    );
+  }
+  if (requested === undefined || requested === provider.apiBaseUrl) return provider.apiBaseUrl;
+  if (provider.apiHosts?.includes(requested) === true) return requested;
+  throw new LifecycleError(
+    'invalid_proxy_request',
+    'Tokenlane-Base-Url must be the provider’s apiBaseUrl or one of its apiHosts',
+  );
+}
+
+function isUnauthorized(provider: Provider, status: number): boolean {
+  return status === 401 || provider.unauthorizedStatuses?.includes(status) === true;
+}
+
+/**
+ * A connection whose provider can refresh: a 401 is worth one forced refresh and a retry.
+ * OAuth 1.0a tokens (and grants without a refresh token) cannot be refreshed: their 401 goes
+ * to the reauth job, which checks the grant before blaming the user (rule 19).
+ */
+function canRefresh(provider: Provider, connection: Connection): boolean {
+  return provider.kind === 'oauth2' && connection.refreshTokenEnc !== null;
+}
+
+/**
+ * Calls the provider's API for one connection (docs/proxy.md): checks the path stays under
+ * the provider's API, gets a token valid long enough through the connection's single
+ * refresh, signs or authorizes the request, streams it, and handles a 401 once: a forced
+ * refresh through the same single-flight path and one retry; a retry refused too moves the
+ * connection to `reauth_required`. Nothing is sent when any check before it fails.
+ */
+export async function proxyCall(ctx: LifecycleContext, call: ProxyCall): Promise<ProxyAnswer> {
+  const connection = await readConnection(ctx, call.connectionId);
+  if (connection === undefined) {
+    throw new LifecycleError('connection_not_found', 'connection not found');
+  }
+  call.onConnection?.(connection.status);
+  const provider = ctx.providers.require(connection.provider);
+  const base = baseFor(provider, call.baseUrl);
+  const target = upstreamUrl(base, call.rawPath, call.rawQuery);
+  if (!target.ok) {
+    throw new LifecycleError(
+      'invalid_proxy_request',
+      `The proxied path is refused (${target.refusal}): it must stay under the provider's API`,
+    );
+  }
+  const token = await getUsableToken(ctx, connection, {
+    minValiditySeconds: call.minValiditySeconds,
+    waitMs: REFRESH_WAIT_MS,
+    mayRelink: call.mayRelink,
+  });
+  const body = await prepareBody(call.body);
+  const contentType = headerText(call.headers['content-type']);
+  if (unsignableForm(contentType, body) && provider.kind === 'oauth1') {
+    throw new LifecycleError(
+      'proxy_body_too_large',
+      'A form body sent to an OAuth 1.0a provider is signed whole: keep it under 1 MiB',
+    );
+  }
+  const headers = forwardedRequestHeaders(call.headers);
+  const send = (with_: UsableToken) =>
+    sendUpstream({
+      method: call.method,
+      url: target.url,
+      headers: {
+        ...headers,
+        authorization: authorizationFor(
+          provider,
+          with_,
+          { method: call.method, url: target.url, contentType },
+          body,
+        ),
+      },
+      body,
+      timeoutMs: call.timeoutMs,
+      signal: call.signal,
+    });
+  const first = await send(token);
+  const answer = (response: UpstreamResponse, status: ConnectionStatus, attempts: number) => ({
+    response,
+    provider: provider.id,
+    connectionStatus: status,
+    attempts,
+  });
+  if (!isUnauthorized(provider, first.statusCode)) return answer(first, connection.status, 1);
+  if (!canRefresh(provider, connection) || !replayable(body)) {
+    await reportRefused(ctx, connection, token);
+    return answer(first, connection.status, 1);
+  }
+  const renewed = await forceRefresh(ctx, connection.id, token.tokenVersion, call);
+  if (renewed === undefined) return answer(first, await statusOf(ctx, connection), 1);
+  await first.body.dump();
+  const second = await send(renewed.token);
+  if (!isUnauthorized(provider, second.statusCode)) {
+    return answer(second, renewed.connection.status, 2);
+  }
+  // A token fresh from the provider's own token endpoint refused too: the grant no longer
+  // opens the API. Reported as a 401 report would be, for this very token version.
+  const moved = await requireReauth(
+    ctx,
+    renewed.connection,
+    'unauthorized',
+    renewed.token.tokenVersion,
+  );
+  return answer(
+    second,
+    moved.status === 'lost_race' ? renewed.connection.status : 'reauth_required',
+    2,
+  );
+}
+
+/**
+ * The forced refresh after a 401: joins the connection's single refresh of the refused
+ * version (every concurrent call refused with it shares one), or takes the token another
+ * call already got. Undefined when no newer token came (refresh failed or still pending).
+ */
+async function forceRefresh(
+  ctx: LifecycleContext,
+  id: ConnectionId,
+  refusedVersion: number,
+  call: ProxyCall,
+): Promise<{ connection: Connection; token: UsableToken } | undefined> {
+  let current = await readConnection(ctx, id);
+  if (current === undefined) return undefined;
+  if (current.tokenVersion === refusedVersion) {
+    current = (await refreshAndWait(ctx, current, REFRESH_WAIT_MS)) ?? current;
+  }
+  if (current.tokenVersion === refusedVersion) return undefined;
+  if (current.status !== 'active' && current.status !== 'degraded') return undefined;
+  const token = await getUsableToken(ctx, current, {
+    minValiditySeconds: 0,
+    waitMs: REFRESH_WAIT_MS,
+    mayRelink: call.mayRelink,
+  }).catch(() => undefined);
+  return token === undefined ? undefined : { connection: current, token };
+}
+
+/** A 401 that cannot be retried goes the way of a backend's 401 report (the reauth job). */
+async function reportRefused(
+  ctx: LifecycleContext,
+  connection: Connection,
+  token: UsableToken,
+): Promise<void> {
+  const refused = token.kind === 'oauth2' ? token.accessToken : token.token;
+  await reportUnauthorized(ctx, connection.id, refused.reveal());
+}
+
+async function statusOf(ctx: LifecycleContext, connection: Connection): Promise<ConnectionStatus> {
+  return (await readConnection(ctx, connection.id))?.status ?? connection.status;
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export type { ProxyBody };
