@@ -1,4 +1,5 @@
 import type { ConnectionId } from '@tokenlane/core';
+import { openTokens } from '@tokenlane/lifecycle';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PROXY_KEY, rawRequest, startProxyStack, type ProxyStack } from './support.js';
 
@@ -209,5 +210,32 @@ describe('headers both ways', () => {
       'tokenlane-timeout': '120001',
     });
     expect(tooLong.status).toBe(400);
+  });
+
+  it('counts every call by provider, status class and key, and logs one line without query values or tokens', async () => {
+    await ps.oidc.stack.api(
+      'GET',
+      `/v1/connections/${id}/proxy/echo/log?secretish=v4lue`,
+      undefined,
+      {
+        authorization: `Bearer ${PROXY_KEY}`,
+      },
+    );
+    const ingress = ps.oidc.stack.services.find((service) => service.name === 'ingress')!;
+    const metrics = await (await fetch(ingress.metricsUrl)).text();
+    expect(metrics).toMatch(
+      /tokenlane_proxy_requests_total\{provider="acme",status_class="2xx",key="backend"\} \d+/,
+    );
+    expect(metrics).toMatch(
+      /tokenlane_proxy_requests_total\{provider="acme",status_class="error",key="backend"\} \d+/,
+    );
+    expect(metrics).toContain('tokenlane_proxy_duration_seconds_bucket');
+    const lines = ps.oidc.stack.logs().filter((line) => line.includes('proxied call'));
+    const line = lines.find((text) => text.includes('/echo/log'));
+    expect(line).toContain('"path":"/echo/log?secretish="');
+    expect(line).toContain('"key":"backend"');
+    expect(line).not.toContain('v4lue');
+    const token = openTokens(ps.oidc.stack.keyRing, await ps.oidc.row(id)).accessToken!.reveal();
+    expect(ps.oidc.stack.logs().join('\n')).not.toContain(token);
   });
 });

@@ -36,7 +36,7 @@ export interface ProxyCall {
   readonly mayRelink: boolean;
   readonly signal?: AbortSignal | undefined;
   /** Told the connection's status as soon as it is read, for the answer's header. */
-  readonly onConnection?: (status: ConnectionStatus) => void;
+  readonly onConnection?: (seen: { status: ConnectionStatus; provider: string }) => void;
 }
 
 /** The provider's answer, streaming, and what the caller should know about the connection. */
@@ -89,7 +89,7 @@ export async function proxyCall(ctx: LifecycleContext, call: ProxyCall): Promise
   if (connection === undefined) {
     throw new LifecycleError('connection_not_found', 'connection not found');
   }
-  call.onConnection?.(connection.status);
+  call.onConnection?.({ status: connection.status, provider: connection.provider });
   const provider = ctx.providers.require(connection.provider);
   const base = baseFor(provider, call.baseUrl);
   const target = upstreamUrl(base, call.rawPath, call.rawQuery);

@@ -22,6 +22,16 @@ function rawTarget(url: string): { path: string; query: string } {
   return { path: match?.[1] ?? '', query };
 }
 
+/**
+ * The path as logged: segments kept (ids in paths are the provider's, not secrets), query
+ * values dropped (they may be anything: dates, names, a Garmin pull token).
+ */
+function loggablePath(path: string, query: string): string {
+  if (query === '') return `/${path}`;
+  const names = query.split('&').map((pair) => pair.split('=', 1)[0] ?? '');
+  return `/${path}?${names.map((name) => `${name}=`).join('&')}`;
+}
+
 /** A `Tokenlane-*` control header as a whole number within bounds, or the default. */
 function intHeader(
   request: FastifyRequest,
@@ -67,6 +77,29 @@ export const proxyRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const { id } = request.params as { id: string };
     const { path, query } = rawTarget(request.raw.url ?? '');
+    const started = performance.now();
+    let provider = 'unknown';
+    const done = (status: number | 'error', attempts: number) => {
+      const seconds = (performance.now() - started) / 1000;
+      const statusClass = status === 'error' ? 'error' : `${String(status).charAt(0)}xx`;
+      runtime.metrics.proxyRequests.inc({
+        provider,
+        status_class: statusClass,
+        key: request.apiKey?.name ?? 'none',
+      });
+      if (status !== 'error') runtime.metrics.proxyDuration.observe({ provider }, seconds);
+      // One line per call: the key's name is on request.log; never a token, never query values.
+      request.log.info(
+        {
+          provider,
+          path: loggablePath(path, query),
+          status,
+          attempts,
+          durationMs: Math.round(seconds * 1000),
+        },
+        'proxied call',
+      );
+    };
     const closed = new AbortController();
     // The caller went away: stop the provider call (and its streaming) too.
     reply.raw.once('close', () => {
@@ -90,10 +123,15 @@ export const proxyRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
       timeoutMs: intHeader(request, 'tokenlane-timeout', DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, 1),
       mayRelink: request.apiKey?.scopes.has('connections:write') === true,
       signal: closed.signal,
-      onConnection: (status) => {
-        void reply.header('tokenlane-connection-status', status);
+      onConnection: (seen) => {
+        provider = seen.provider;
+        void reply.header('tokenlane-connection-status', seen.status);
       },
+    }).catch((error: unknown) => {
+      done('error', 0);
+      throw error;
     });
+    done(answer.response.statusCode, answer.attempts);
     const { response } = answer;
     void reply
       .code(response.statusCode)
