@@ -24,7 +24,8 @@ export interface SeenRequest {
  * - `/api/cookie`: `set-cookie` and hop-by-hop headers;
  * - `/api/bytes/<n>`: n bytes, streamed with back-pressure;
  * - `/api/slow/<ms>`: headers after ms;
- * - `/api/upload`: counts the body it receives (never keeps it).
+ * - `/api/upload`: counts the body it receives (never keeps it);
+ * - `/api/flaky`: 200, after the failures `failNext` asked for.
  */
 export interface ResourcePeer {
   readonly url: string;
@@ -33,6 +34,8 @@ export interface ResourcePeer {
   /** Every request so far, in order. */
   requests(): readonly SeenRequest[];
   clear(): void;
+  /** The next `count` requests to `/api/flaky` answer `status` (429 with `Retry-After: 1`). */
+  failNext(count: number, status: number): void;
   /** This token (OAuth 2.0 access token or OAuth 1.0a token) now answers 401. */
   expire(token: string): void;
   close(): Promise<void>;
@@ -87,7 +90,7 @@ async function answer(
   body: string,
   bytes: number,
 ): Promise<void> {
-  if (path.startsWith('/api/echo')) {
+  if (path.startsWith('/api/echo') || path === '/api/flaky') {
     json(res, 200, { method: req.method, url, headers: req.headers, body });
   } else if (path === '/api/upload') {
     json(res, 200, { received: bytes });
@@ -120,6 +123,7 @@ async function answer(
 export async function startResourcePeer(options: { authorize: Authorize }): Promise<ResourcePeer> {
   const seen: SeenRequest[] = [];
   const expired = new Set<string>();
+  const failing = { count: 0, status: 503 };
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     const path = url.split('?', 1)[0] ?? '';
@@ -154,6 +158,16 @@ export async function startResourcePeer(options: { authorize: Authorize }): Prom
           );
           return;
         }
+        if (path === '/api/flaky' && failing.count > 0) {
+          failing.count -= 1;
+          json(
+            res,
+            failing.status,
+            { status: failing.status },
+            failing.status === 429 ? { 'retry-after': '1' } : {},
+          );
+          return;
+        }
         await answer(res, req, path, url, body, bytes);
       });
     });
@@ -167,6 +181,10 @@ export async function startResourcePeer(options: { authorize: Authorize }): Prom
     requests: () => [...seen],
     clear: () => {
       seen.length = 0;
+    },
+    failNext: (count, status) => {
+      failing.count = count;
+      failing.status = status;
     },
     expire: (token) => {
       expired.add(token);

@@ -85,3 +85,43 @@ describe('fresh token first, and the 401 once', () => {
     expect(ps.api.requests()).toEqual([]);
   });
 });
+
+describe('opt-in retries (Tokenlane-Retries)', () => {
+  const retried = (id: ConnectionId, method: string, retries: number) =>
+    ps.oidc.stack.api(
+      method,
+      `/v1/connections/${id}/proxy/flaky`,
+      method === 'PUT' || method === 'POST' ? '{}' : undefined,
+      {
+        authorization: `Bearer ${PROXY_KEY}`,
+        'tokenlane-retries': String(retries),
+      },
+    );
+
+  it('retries an idempotent call on 5xx, and never a POST', async () => {
+    const id = await ps.oidc.link('retries');
+    ps.api.failNext(2, 503);
+    expect((await retried(id, 'GET', 3)).status).toBe(200);
+    expect(ps.api.requests()).toHaveLength(3);
+    ps.api.clear();
+    ps.api.failNext(1, 503);
+    expect((await retried(id, 'POST', 3)).status).toBe(503);
+    expect(ps.api.requests()).toHaveLength(1);
+    ps.api.failNext(0, 503);
+    ps.api.clear();
+    ps.api.failNext(3, 502);
+    expect((await retried(id, 'PUT', 1)).status).toBe(502);
+    expect(ps.api.requests()).toHaveLength(2);
+    ps.api.failNext(0, 503);
+    expect((await retried(id, 'GET', 6)).status).toBe(400);
+  });
+
+  it('waits at least the provider’s Retry-After', async () => {
+    const id = await ps.oidc.link('retry-after');
+    ps.api.failNext(1, 429);
+    const started = Date.now();
+    expect((await retried(id, 'GET', 1)).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(ps.api.requests()).toHaveLength(2);
+  });
+});

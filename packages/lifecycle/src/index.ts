@@ -69,3 +69,4 @@ export { proxyCall } from './proxy/forward.js';
 export type { ProxyAnswer, ProxyCall } from './proxy/forward.js';
 export { REPLAYABLE_BODY_BYTES } from './proxy/body.js';
 export { returnedResponseHeaders } from './proxy/headers.js';
+export { MAX_RETRIES as MAX_PROXY_RETRIES } from './proxy/retries.js';

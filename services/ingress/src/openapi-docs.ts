@@ -327,7 +327,7 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
 function proxyDocs(): Record<string, OperationDoc> {
   const doc: OperationDoc = {
     description:
-      'Calls the provider’s API for this connection (docs/proxy.md): forwards to `<apiBaseUrl>/<path>` with the query unchanged and the connection’s credentials (OAuth 2.0 token, or an OAuth 1.0a signature), streams both bodies, and answers with the provider’s status, headers and body. Redirects are passed back, never followed. A token expiring within 30 s (`Tokenlane-Min-Validity`) is refreshed first; a 401 forces one refresh and one retry. Every answer carries `Tokenlane-Connection-Status`. `Tokenlane-Timeout: <ms>` (default 30000, max 120000). A path that would leave the API is `invalid_request` and nothing is sent. Scope `proxy`: such a key never reads a token.',
+      'Calls the provider’s API for this connection (docs/proxy.md): forwards to `<apiBaseUrl>/<path>` with the query unchanged and the connection’s credentials (OAuth 2.0 token, or an OAuth 1.0a signature), streams both bodies, and answers with the provider’s status, headers and body. Redirects are passed back, never followed. A token expiring within 30 s (`Tokenlane-Min-Validity`) is refreshed first; a 401 forces one refresh and one retry. Every answer carries `Tokenlane-Connection-Status`. `Tokenlane-Timeout: <ms>` (default 30000, max 120000). `Tokenlane-Retries: <n>` (0-5) retries GET, HEAD, PUT and DELETE on 5xx, 429 and network errors with full jitter, never sooner than `Retry-After`. A path that would leave the API is `invalid_request` and nothing is sent. Scope `proxy`: such a key never reads a token.',
     errors: [
       ...V1,
       'not_found',

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionId, ConnectionStatus } from '@tokenlane/core';
 import type { Connection } from '@tokenlane/db';
 import type { Provider } from '@tokenlane/providers';
@@ -12,6 +13,7 @@ import { getUsableToken, type UsableToken } from '../tokens/token-access.js';
 import { prepareBody, replayable, type ProxyBody } from './body.js';
 import { authorizationFor, unsignableForm } from './credentials.js';
 import { forwardedRequestHeaders } from './headers.js';
+import { idempotent, retryAfterMs, retryDelayMs, retryableStatus } from './retries.js';
 import { sendUpstream, type UpstreamResponse } from './send.js';
 import { upstreamUrl } from './upstream-url.js';
 
@@ -32,6 +34,11 @@ export interface ProxyCall {
   readonly baseUrl?: string | undefined;
   readonly minValiditySeconds: number;
   readonly timeoutMs: number;
+  /**
+   * `Tokenlane-Retries`: how often an idempotent call is sent again after a 5xx, a 429 or a
+   * network error (0: never, the default).
+   */
+  readonly retries?: number;
   /** The caller may start a re-link when the connection needs one (`connections:write`). */
   readonly mayRelink: boolean;
   readonly signal?: AbortSignal | undefined;
@@ -44,7 +51,7 @@ export interface ProxyAnswer {
   readonly response: UpstreamResponse;
   readonly provider: string;
   readonly connectionStatus: ConnectionStatus;
-  /** Requests sent to the provider: 1, or 2 after a 401 and a refresh. */
+  /** Requests sent to the provider: 1, 2 after a 401 and a refresh, more with retries. */
   readonly attempts: number;
 }
 
@@ -130,24 +137,47 @@ export async function proxyCall(ctx: LifecycleContext, call: ProxyCall): Promise
       timeoutMs: call.timeoutMs,
       signal: call.signal,
     });
-  const first = await send(token);
-  const answer = (response: UpstreamResponse, status: ConnectionStatus, attempts: number) => ({
+  let sent = 0;
+  // Opt-in retries: idempotent methods with a replayable body only, full jitter, never sooner
+  // than Retry-After, and never a wait longer than the caller's own timeout.
+  const sendWithRetries = async (with_: UsableToken): Promise<UpstreamResponse> => {
+    const retries = idempotent(call.method) && replayable(body) ? (call.retries ?? 0) : 0;
+    for (let attempt = 0; ; attempt += 1) {
+      sent += 1;
+      let response: UpstreamResponse;
+      try {
+        response = await send(with_);
+      } catch (error) {
+        const network = error instanceof LifecycleError && error.code === 'provider_unreachable';
+        if (!network || attempt >= retries) throw error;
+        await sleep(retryDelayMs(attempt, 0), undefined, { signal: call.signal });
+        continue;
+      }
+      if (attempt >= retries || !retryableStatus(response.statusCode)) return response;
+      const wait = retryDelayMs(attempt, retryAfterMs(response.headers['retry-after']));
+      if (wait > call.timeoutMs) return response;
+      await response.body.dump();
+      await sleep(wait, undefined, { signal: call.signal });
+    }
+  };
+  const first = await sendWithRetries(token);
+  const answer = (response: UpstreamResponse, status: ConnectionStatus) => ({
     response,
     provider: provider.id,
     connectionStatus: status,
-    attempts,
+    attempts: sent,
   });
-  if (!isUnauthorized(provider, first.statusCode)) return answer(first, connection.status, 1);
+  if (!isUnauthorized(provider, first.statusCode)) return answer(first, connection.status);
   if (!canRefresh(provider, connection) || !replayable(body)) {
     await reportRefused(ctx, connection, token);
-    return answer(first, connection.status, 1);
+    return answer(first, connection.status);
   }
   const renewed = await forceRefresh(ctx, connection.id, token.tokenVersion, call);
-  if (renewed === undefined) return answer(first, await statusOf(ctx, connection), 1);
+  if (renewed === undefined) return answer(first, await statusOf(ctx, connection));
   await first.body.dump();
-  const second = await send(renewed.token);
+  const second = await sendWithRetries(renewed.token);
   if (!isUnauthorized(provider, second.statusCode)) {
-    return answer(second, renewed.connection.status, 2);
+    return answer(second, renewed.connection.status);
   }
   // A token fresh from the provider's own token endpoint refused too: the grant no longer
   // opens the API. Reported as a 401 report would be, for this very token version.
@@ -160,7 +190,6 @@ export async function proxyCall(ctx: LifecycleContext, call: ProxyCall): Promise
   return answer(
     second,
     moved.status === 'lost_race' ? renewed.connection.status : 'reauth_required',
-    2,
   );
 }
 

@@ -1,5 +1,9 @@
 import type { ConnectionId } from '@tokenlane/core';
-import { proxyCall, returnedResponseHeaders } from '@tokenlane/lifecycle';
+import {
+  MAX_PROXY_RETRIES as MAX_RETRIES,
+  proxyCall,
+  returnedResponseHeaders,
+} from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
@@ -121,6 +125,7 @@ export const proxyRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
         0,
       ),
       timeoutMs: intHeader(request, 'tokenlane-timeout', DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, 1),
+      retries: intHeader(request, 'tokenlane-retries', 0, MAX_RETRIES, 0),
       mayRelink: request.apiKey?.scopes.has('connections:write') === true,
       signal: closed.signal,
       onConnection: (seen) => {
