@@ -176,6 +176,18 @@ describe('headers both ways', () => {
     );
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('7');
+    // The provider's 429 holds its calls back until its Retry-After passes: nothing is sent.
+    ps.api.clear();
+    const held = await ps.oidc.stack.api('GET', `/v1/connections/${id}/proxy/echo`, undefined, {
+      authorization: `Bearer ${PROXY_KEY}`,
+    });
+    expect(held.status).toBe(429);
+    expect((held.body as { error: { code: string } }).error.code).toBe('rate_limited');
+    expect(Number(held.headers.get('retry-after'))).toBeGreaterThanOrEqual(6);
+    expect(ps.api.requests()).toEqual([]);
+    await ps.oidc.stack.redis.del(
+      ...(await ps.oidc.stack.redis.keys(`${ps.oidc.stack.prefix}:holdback:*`)),
+    );
     const posted = await ps.oidc.stack.api(
       'POST',
       `/v1/connections/${id}/proxy/echo`,

@@ -41,6 +41,18 @@ export async function startProxyStack(options: {
     moreProviders: (acme) => ({
       acme: { ...acme, apiBaseUrl: api.apiBaseUrl, apiHosts: [`${api.url}/other`] },
       bare: acme,
+      // 10 calls an hour for the whole app: with the default reserve of 0.2, 8 are proxied calls'.
+      budgeted: {
+        ...acme,
+        apiBaseUrl: api.apiBaseUrl,
+        rateLimits: [{ requests: 10, perSeconds: 3600 }],
+      },
+      // 3 calls an hour per connection.
+      peruser: {
+        ...acme,
+        apiBaseUrl: api.apiBaseUrl,
+        rateLimits: [{ requests: 3, perSeconds: 3600, per: 'connection' }],
+      },
     }),
   });
   started.oidc = oidc;

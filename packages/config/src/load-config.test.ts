@@ -75,6 +75,7 @@ describe('loadConfig', () => {
       providerTimeoutMs: 15_000,
       queuePrefix: 'tokenlane',
       refreshGiveUpHours: 168,
+      refreshReserve: 0.2,
       providerProbeSeconds: 60,
       auditTokenReads: false,
       eventRetentionDays: 30,
@@ -123,6 +124,7 @@ describe('loadConfig', () => {
       providerTimeoutMs: 15_000,
       queuePrefix: '{tokenlane}',
       refreshGiveUpHours: 168,
+      refreshReserve: 0.2,
       providerProbeSeconds: 60,
       expiringNoticeDays: 7,
     });

@@ -67,6 +67,8 @@ export interface Config {
   readonly queuePrefix: string;
   /** Hours of failing refreshes after which a connection is `reauth_required`. */
   readonly refreshGiveUpHours: number;
+  /** Share of each provider rate window kept for refreshes (proxied calls may not take it). */
+  readonly refreshReserve: number;
   /** First wait before a paused provider is probed (doubling per failed probe, up to 1 h). */
   readonly providerProbeSeconds: number;
   /** Every token read writes a `connection.token_read` event. */
@@ -141,6 +143,7 @@ function toConfig(env: ParsedEnv): Config {
     providerTimeoutMs: env.TOKENLANE_PROVIDER_TIMEOUT_MS,
     queuePrefix: env.TOKENLANE_QUEUE_PREFIX,
     refreshGiveUpHours: env.TOKENLANE_REFRESH_GIVE_UP_HOURS,
+    refreshReserve: env.TOKENLANE_REFRESH_RESERVE,
     providerProbeSeconds: env.TOKENLANE_PROVIDER_PROBE_SECONDS,
     auditTokenReads: env.TOKENLANE_AUDIT_TOKEN_READS === 'true',
     eventRetentionDays: env.TOKENLANE_EVENT_RETENTION_DAYS,

@@ -36,6 +36,8 @@ export const LIFECYCLE_ERROR_CODES = [
   'provider_timeout',
   /** The provider could not be reached for a proxied call (refused, reset, DNS). */
   'provider_unreachable',
+  /** The provider's rate budget has no room for this call, or its 429 holds calls back. */
+  'rate_limited',
   /** A form body over the size a signed (OAuth 1.0a) call can hold. */
   'proxy_body_too_large',
 ] as const;

@@ -158,6 +158,15 @@ interface DefinitionBase {
   readonly authorizationResponseIss?: boolean;
   /** Most token-endpoint calls tokenlane makes, across all replicas (providers file). */
   readonly rateLimit?: { readonly requests: number; readonly perSeconds: number };
+  /**
+   * The provider's own limits, counting refreshes, identity look-ups and proxied calls
+   * together, app-wide or per connection (`per`), across all replicas. Wins over `rateLimit`.
+   */
+  readonly rateLimits?: readonly {
+    readonly requests: number;
+    readonly perSeconds: number;
+    readonly per?: 'app' | 'connection';
+  }[];
 }
 
 /**

@@ -69,6 +69,7 @@ const LIFECYCLE_ERRORS: Readonly<Record<LifecycleErrorCode, readonly [number, Er
   provider_timeout: [504, 'provider_timeout'],
   provider_unreachable: [502, 'provider_error'],
   proxy_body_too_large: [413, 'payload_too_large'],
+  rate_limited: [429, 'rate_limited'],
 };
 
 /** Waits the API asks for when a lifecycle refusal names none. */

@@ -336,6 +336,7 @@ function proxyDocs(): Record<string, OperationDoc> {
       'provider_unhealthy',
       'refresh_backoff',
       'payload_too_large',
+      'rate_limited',
       'proxy_not_configured',
       'provider_error',
       'provider_timeout',

@@ -13,6 +13,7 @@ import { getUsableToken, type UsableToken } from '../tokens/token-access.js';
 import { prepareBody, replayable, type ProxyBody } from './body.js';
 import { authorizationFor, unsignableForm } from './credentials.js';
 import { forwardedRequestHeaders } from './headers.js';
+import { DEFAULT_HOLD_MS, heldBackFor, holdBack, takeBudget } from '../providers/budget.js';
 import { idempotent, retryAfterMs, retryDelayMs, retryableStatus } from './retries.js';
 import { sendUpstream, type UpstreamResponse } from './send.js';
 import { upstreamUrl } from './upstream-url.js';
@@ -120,8 +121,33 @@ export async function proxyCall(ctx: LifecycleContext, call: ProxyCall): Promise
     );
   }
   const headers = forwardedRequestHeaders(call.headers);
-  const send = (with_: UsableToken) =>
-    sendUpstream({
+  const { redis } = ctx;
+  const prefix = ctx.config.queuePrefix;
+  // The provider's one budget, before anything is sent: a 429 hold-back, then every window.
+  const spend = async () => {
+    const held = await heldBackFor(redis, prefix, provider, connection.id);
+    const wait =
+      held > 0
+        ? held
+        : await takeBudget(
+            redis,
+            prefix,
+            provider,
+            connection.id,
+            'proxy',
+            ctx.config.refreshReserve,
+          );
+    if (wait > 0) {
+      throw new LifecycleError(
+        'rate_limited',
+        `${provider.id}'s rate budget has no room for this call now`,
+        { retryAfterSeconds: wait / 1000 },
+      );
+    }
+  };
+  const send = async (with_: UsableToken) => {
+    await spend();
+    const response = await sendUpstream({
       method: call.method,
       url: target.url,
       headers: {
@@ -137,6 +163,12 @@ export async function proxyCall(ctx: LifecycleContext, call: ProxyCall): Promise
       timeoutMs: call.timeoutMs,
       signal: call.signal,
     });
+    if (response.statusCode === 429) {
+      const after = retryAfterMs(response.headers['retry-after']);
+      await holdBack(redis, prefix, provider, connection.id, after > 0 ? after : DEFAULT_HOLD_MS);
+    }
+    return response;
+  };
   let sent = 0;
   // Opt-in retries: idempotent methods with a replayable body only, full jitter, never sooner
   // than Retry-After, and never a wait longer than the caller's own timeout.
@@ -154,7 +186,11 @@ export async function proxyCall(ctx: LifecycleContext, call: ProxyCall): Promise
         continue;
       }
       if (attempt >= retries || !retryableStatus(response.statusCode)) return response;
-      const wait = retryDelayMs(attempt, retryAfterMs(response.headers['retry-after']));
+      const held = await heldBackFor(redis, prefix, provider, connection.id);
+      const wait = retryDelayMs(
+        attempt,
+        Math.max(held, retryAfterMs(response.headers['retry-after'])),
+      );
       if (wait > call.timeoutMs) return response;
       await response.body.dump();
       await sleep(wait, undefined, { signal: call.signal });

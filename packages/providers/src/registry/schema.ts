@@ -59,6 +59,16 @@ const common = {
   rateLimit: z
     .strictObject({ requests: z.int().positive(), perSeconds: z.number().positive() })
     .optional(),
+  rateLimits: z
+    .array(
+      z.strictObject({
+        requests: z.int().positive(),
+        perSeconds: z.int().positive().max(2_592_000),
+        per: z.enum(['app', 'connection']).optional(),
+      }),
+    )
+    .max(8)
+    .optional(),
 };
 
 export const oauth2EntrySchema = z.strictObject({
