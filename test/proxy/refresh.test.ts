@@ -86,6 +86,25 @@ describe('fresh token first, and the 401 once', () => {
   });
 });
 
+describe('unauthorizedStatuses', () => {
+  it('a provider declaring 403 gets the same one refresh and retry', async () => {
+    const id = await ps.oidc.link('strict-user', 'strict');
+    await holdSweeper(id, new Date(Date.now() + 3_600_000));
+    const grants = refreshGrants(ps.oidc);
+    const answer = await call(id, 'status/403');
+    expect(answer.status).toBe(403);
+    expect(refreshGrants(ps.oidc) - grants).toBe(1);
+    expect(ps.api.requests()).toHaveLength(2);
+    expect((await ps.oidc.row(id)).status).toBe('reauth_required');
+    // Elsewhere a 403 is the provider's answer and nothing more.
+    const plain = await ps.oidc.link('plain-403');
+    ps.api.clear();
+    expect((await call(plain, 'status/403')).status).toBe(403);
+    expect(ps.api.requests()).toHaveLength(1);
+    expect((await ps.oidc.row(plain)).status).toBe('active');
+  });
+});
+
 describe('opt-in retries (Tokenlane-Retries)', () => {
   const retried = (id: ConnectionId, method: string, retries: number) =>
     ps.oidc.stack.api(

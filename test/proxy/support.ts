@@ -47,6 +47,8 @@ export async function startProxyStack(options: {
         apiBaseUrl: api.apiBaseUrl,
         rateLimits: [{ requests: 10, perSeconds: 3600 }],
       },
+      // Answers 403 when it refuses a token.
+      strict: { ...acme, apiBaseUrl: api.apiBaseUrl, unauthorizedStatuses: [403] },
       // 3 calls an hour per connection.
       peruser: {
         ...acme,
