@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { processApiResponse, queryString, sendApiRequest, type ApiRequest } from './http.js';
+import { ConnectionProxy } from './proxy.js';
 import type {
   AccessToken,
   Connection,
@@ -52,6 +53,15 @@ export class TokenlaneClient {
 
   async #call(request: ApiRequest): Promise<unknown> {
     return processApiResponse(await sendApiRequest(this.#transport, request));
+  }
+
+  /**
+   * Calls through tokenlane (docs/proxy.md): `client.proxy(id).get('/v2/usercollection/…',
+   * { query })` resolves to the provider's own fetch `Response`. Needs the `proxy` scope; the
+   * token never reaches this process.
+   */
+  proxy(connectionId: string): ConnectionProxy {
+    return new ConnectionProxy(this.#transport, connectionId);
   }
 
   /** `POST /v1/links`: starts linking a user; send them to `linkWebUrl`. */

@@ -1,6 +1,8 @@
 export { TokenlaneClient } from './client.js';
 export type { TokenlaneClientOptions } from './client.js';
 export { parseApiError, TokenlaneApiError } from './errors.js';
+export { ConnectionProxy } from './proxy.js';
+export type { ProxyRequestOptions } from './proxy.js';
 export type { TokenlaneErrorCode } from './errors.js';
 export { CONNECTION_STATUSES, EVENT_TYPES, isOAuth1Token } from './types.js';
 export type {

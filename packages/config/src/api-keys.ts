@@ -1,6 +1,7 @@
 /**
  * What an API key may do. `connections:write` covers links, re-links, refresh, 401 reports and
- * revocation; `tokens:read` reading tokens; `admin` the operator routes.
+ * revocation; `tokens:read` reading tokens; `proxy` calling providers through tokenlane
+ * (without ever reading a token); `admin` the operator routes.
  */
 export const API_KEY_SCOPES = [
   'connections:read',
@@ -8,6 +9,8 @@ export const API_KEY_SCOPES = [
   'tokens:read',
   'events:read',
   'migrations:write',
+  /** Calls the provider's API through tokenlane; never reads a token. */
+  'proxy',
   'admin',
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];

@@ -60,6 +60,8 @@ export interface Config {
   readonly queuePrefix: string;
   /** Hours of failing refreshes after which a connection is `reauth_required`. */
   readonly refreshGiveUpHours: number;
+  /** Share of each provider rate window kept for refreshes (proxied calls may not take it). */
+  readonly refreshReserve: number;
   /** First wait before a paused provider is probed (doubling per failed probe, up to 1 h). */
   readonly providerProbeSeconds: number;
   /** Every token read writes a `connection.token_read` event. */

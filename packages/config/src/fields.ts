@@ -29,6 +29,16 @@ export function integer(min: number, max: number) {
 
 export const port = () => integer(1, 65_535);
 
+/** A decimal fraction such as `0.2`, within bounds. */
+export function fraction(min: number, max: number) {
+  const expected = `must be a number from ${min} to ${max}`;
+  return z
+    .string()
+    .regex(/^\d(\.\d{1,6})?$/, expected)
+    .transform(Number)
+    .pipe(z.number().min(min, expected).max(max, expected));
+}
+
 interface UrlRules {
   readonly protocols: readonly string[];
   readonly expected: string;

@@ -95,6 +95,7 @@ describe('loadConfig', () => {
       providerTimeoutMs: 15_000,
       queuePrefix: 'tokenlane',
       refreshGiveUpHours: 168,
+      refreshReserve: 0.2,
       providerProbeSeconds: 60,
       auditTokenReads: false,
       eventRetentionDays: 30,
@@ -143,6 +144,7 @@ describe('loadConfig', () => {
       providerTimeoutMs: 15_000,
       queuePrefix: '{tokenlane}',
       refreshGiveUpHours: 168,
+      refreshReserve: 0.2,
       providerProbeSeconds: 60,
       expiringNoticeDays: 7,
     });
@@ -200,7 +202,7 @@ describe('loadConfig errors', () => {
     [
       'TOKENLANE_API_KEYS',
       `ci:tokens:read+connections:wrte:${apiKey}`,
-      'TOKENLANE_API_KEYS entry 1 (key "ci") has an unknown scope: use name:scope+scope:key with scopes from connections:read, connections:write, tokens:read, events:read, migrations:write, admin',
+      'TOKENLANE_API_KEYS entry 1 (key "ci") has an unknown scope: use name:scope+scope:key with scopes from connections:read, connections:write, tokens:read, events:read, migrations:write, proxy, admin',
     ],
     [
       'TOKENLANE_API_KEYS',

@@ -27,6 +27,10 @@ export const API_ERROR_CODES = [
   'unsupported_media_type',
   'rate_limited',
   'provider_error',
+  /** The provider did not answer a proxied call within its `Tokenlane-Timeout`. */
+  'provider_timeout',
+  /** The provider declares no `apiBaseUrl`: nothing can be proxied to it. */
+  'proxy_not_configured',
   'provider_unhealthy',
   'refresh_backoff',
   'service_unavailable',

@@ -18,6 +18,7 @@ export type LifecycleSettings = Pick<
   | 'publicUrl'
   | 'queuePrefix'
   | 'refreshGiveUpHours'
+  | 'refreshReserve'
   | 'expiringNoticeDays'
   | 'webhook'
 >;

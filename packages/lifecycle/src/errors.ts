@@ -28,6 +28,18 @@ export const LIFECYCLE_ERROR_CODES = [
   'migration_finished',
   /** Pause of a run that is not running, or resume of one that is not paused. */
   'migration_state',
+  /** A proxied path that would leave the provider's API, or a bad proxy control header. */
+  'invalid_proxy_request',
+  /** The provider has no `apiBaseUrl`. */
+  'proxy_not_configured',
+  /** The provider did not answer a proxied call in time. */
+  'provider_timeout',
+  /** The provider could not be reached for a proxied call (refused, reset, DNS). */
+  'provider_unreachable',
+  /** The provider's rate budget has no room for this call, or its 429 holds calls back. */
+  'rate_limited',
+  /** A form body over the size a signed (OAuth 1.0a) call can hold. */
+  'proxy_body_too_large',
 ] as const;
 export type LifecycleErrorCode = (typeof LIFECYCLE_ERROR_CODES)[number];
 

@@ -72,3 +72,8 @@ export { retireSunsetConnections } from './migrations/sunset.js';
 export { noticeRefreshTokenExpiry } from './tokens/refresh-token-expiry.js';
 export { requestRevoke } from './revoke/request-revoke.js';
 export { recordTokenRead } from './tokens/token-read.js';
+export { proxyCall } from './proxy/forward.js';
+export type { ProxyAnswer, ProxyCall } from './proxy/forward.js';
+export { REPLAYABLE_BODY_BYTES } from './proxy/body.js';
+export { returnedResponseHeaders } from './proxy/headers.js';
+export { MAX_RETRIES as MAX_PROXY_RETRIES } from './proxy/retries.js';

@@ -25,6 +25,8 @@ describe('createMetrics', () => {
       tokenlane_webhook_deliveries_total: 'counter',
       tokenlane_api_requests_total: 'counter',
       tokenlane_token_reads_total: 'counter',
+      tokenlane_proxy_requests_total: 'counter',
+      tokenlane_proxy_duration_seconds: 'histogram',
       tokenlane_migration_connections_total: 'counter',
       tokenlane_worker_restarts_total: 'counter',
       tokenlane_schedule_last_run_timestamp_seconds: 'gauge',

@@ -56,6 +56,10 @@ export interface Metrics {
   readonly apiRequests: Counter<'key' | 'route' | 'status'>;
   /** Tokens handed out by the token API, by API key name. */
   readonly tokenReads: Counter<'key'>;
+  /** Calls through the proxy by provider, status class (`2xx`…, `error`) and API key name. */
+  readonly proxyRequests: Counter<'provider' | 'status_class' | 'key'>;
+  /** Time from a proxied call's arrival to the provider's headers, by provider. */
+  readonly proxyDuration: Histogram<'provider'>;
   /** Connections a provider migration decided, by migration, providers and outcome. */
   readonly migrationOutcomes: Counter<'migration' | 'from' | 'to' | 'outcome'>;
   /** Workers replaced because they picked up nothing while their queue's jobs waited. */
@@ -208,6 +212,19 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
       name: 'tokenlane_token_reads_total',
       help: 'Tokens read through the token API, by API key name.',
       labelNames: ['key'] as const,
+      registers,
+    }),
+    proxyRequests: new Counter({
+      name: 'tokenlane_proxy_requests_total',
+      help: 'Calls through the provider API proxy, by provider, status class and API key name.',
+      labelNames: ['provider', 'status_class', 'key'] as const,
+      registers,
+    }),
+    proxyDuration: new Histogram({
+      name: 'tokenlane_proxy_duration_seconds',
+      help: 'Time from a proxied call to the provider answer headers (refresh and retry included).',
+      labelNames: ['provider'] as const,
+      buckets: DURATION_BUCKETS,
       registers,
     }),
     migrationOutcomes: new Counter({

@@ -111,8 +111,21 @@ interface DefinitionBase {
   readonly displayName: string;
   readonly authorizationUrl: string;
   readonly revocationUrl?: string;
-  /** Base of provider API calls the hooks make (user registration, user id look-up). */
+  /**
+   * Base of the provider's API: calls the hooks make (user registration, user id look-up) and
+   * every call through the proxy (`/v1/connections/:id/proxy/<path>`), which never leaves it.
+   */
   readonly apiBaseUrl?: string;
+  /**
+   * Other base URLs of the same API the proxy may reach (an API spanning hosts), chosen per
+   * call with `Tokenlane-Base-Url`.
+   */
+  readonly apiHosts?: readonly string[];
+  /**
+   * Statuses the provider answers, besides 401, when it refuses a token (the proxy refreshes
+   * once and retries on them).
+   */
+  readonly unauthorizedStatuses?: readonly number[];
   /** Names of `{placeholders}` in the URLs, filled from the providers file's `urlParams`. */
   readonly urlParams?: readonly string[];
   /** Out-of-band flow: the user types a PIN (OAuth 2.0) or verifier (OAuth 1.0a `oob`). */
@@ -145,6 +158,15 @@ interface DefinitionBase {
   readonly authorizationResponseIss?: boolean;
   /** Most token-endpoint calls tokenlane makes, across all replicas (providers file). */
   readonly rateLimit?: { readonly requests: number; readonly perSeconds: number };
+  /**
+   * The provider's own limits, counting refreshes, identity look-ups and proxied calls
+   * together, app-wide or per connection (`per`), across all replicas. Wins over `rateLimit`.
+   */
+  readonly rateLimits?: readonly {
+    readonly requests: number;
+    readonly perSeconds: number;
+    readonly per?: 'app' | 'connection';
+  }[];
 }
 
 /**

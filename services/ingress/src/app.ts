@@ -21,6 +21,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { migrationRoutes } from './routes/migrations.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { providerRoutes } from './routes/providers.js';
+import { proxyRoutes } from './routes/proxy.js';
 import { relinkRoutes } from './routes/relink.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
@@ -114,6 +115,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.register(connectRoutes, { runtime });
   app.register(relinkRoutes, { runtime });
   app.register(tokenRoutes, { runtime });
+  app.register(proxyRoutes, { runtime });
   app.register(migrationRoutes, { runtime });
   return app;
 }

@@ -64,6 +64,12 @@ const LIFECYCLE_ERRORS: Readonly<Record<LifecycleErrorCode, readonly [number, Er
   migration_not_found: [404, 'not_found'],
   migration_finished: [409, 'conflict'],
   migration_state: [409, 'conflict'],
+  invalid_proxy_request: [400, 'invalid_request'],
+  proxy_not_configured: [422, 'proxy_not_configured'],
+  provider_timeout: [504, 'provider_timeout'],
+  provider_unreachable: [502, 'provider_error'],
+  proxy_body_too_large: [413, 'payload_too_large'],
+  rate_limited: [429, 'rate_limited'],
 };
 
 /** Waits the API asks for when a lifecycle refusal names none. */

@@ -320,4 +320,49 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     request: { accessToken: 'eyJhbGciOi…' },
     responses: { 202: { connectionId: CONNECTION_ID, status: 'accepted' } },
   },
+  ...proxyDocs(),
 };
+
+/** The proxy answers for each of its methods alike: one description, one set of codes. */
+function proxyDocs(): Record<string, OperationDoc> {
+  const doc: OperationDoc = {
+    description:
+      'Calls the provider’s API for this connection (docs/proxy.md): forwards to `<apiBaseUrl>/<path>` with the query unchanged and the connection’s credentials (OAuth 2.0 token, or an OAuth 1.0a signature), streams both bodies, and answers with the provider’s status, headers and body. Redirects are passed back, never followed. A token expiring within 30 s (`Tokenlane-Min-Validity`) is refreshed first; a 401 forces one refresh and one retry. Every answer carries `Tokenlane-Connection-Status`. `Tokenlane-Timeout: <ms>` (default 30000, max 120000). `Tokenlane-Retries: <n>` (0-5) retries GET, HEAD, PUT and DELETE on 5xx, 429 and network errors with full jitter, never sooner than `Retry-After`. A path that would leave the API is `invalid_request` and nothing is sent. Scope `proxy`: such a key never reads a token.',
+    errors: [
+      ...V1,
+      'not_found',
+      'reauth_required',
+      'conflict',
+      'provider_unhealthy',
+      'refresh_backoff',
+      'payload_too_large',
+      'rate_limited',
+      'proxy_not_configured',
+      'provider_error',
+      'provider_timeout',
+    ],
+    responses: {
+      400: {
+        error: {
+          code: 'invalid_request',
+          message:
+            "The proxied path is refused (dot_segment): it must stay under the provider's API",
+        },
+      },
+      422: {
+        error: {
+          code: 'proxy_not_configured',
+          message: 'acme declares no apiBaseUrl: set one in the providers file',
+        },
+      },
+      504: { error: { code: 'provider_timeout', message: 'the provider did not answer in time' } },
+    },
+  };
+  return Object.fromEntries(
+    // HEAD is routed but not listed: OpenAPI documents it with GET.
+    ['get', 'post', 'put', 'patch', 'delete'].map((method) => [
+      `${method} /v1/connections/{id}/proxy/{*}`,
+      doc,
+    ]),
+  );
+}

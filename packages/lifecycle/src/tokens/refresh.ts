@@ -5,7 +5,7 @@ import { isRetired, ProviderError, refreshTokens, type OAuth2Provider } from '@t
 import pRetry from 'p-retry';
 import type { LifecycleContext } from '../context.js';
 import { passBreaker, recordProviderAnswer, releaseProbe } from '../providers/breaker.js';
-import { takeProviderSlot } from '../providers/rate-limit.js';
+import { takeBudget } from '../providers/budget.js';
 import { openToken, sealTokenSet } from '../sealing.js';
 import { connectionBatches } from './batching.js';
 import { handleRefusal } from './refresh-failure.js';
@@ -79,12 +79,16 @@ export async function refreshConnection(
     return { status: 'deferred', reason: 'provider_unhealthy', retryInMs: gate.waitMs };
   }
   const probe = gate.state === 'probe';
-  if (provider.rateLimit !== undefined) {
-    const wait = await takeProviderSlot(
+  {
+    // The provider's one budget: refreshes share its windows with proxied calls, and may
+    // spend the reserve those cannot.
+    const wait = await takeBudget(
       ctx.redis,
       ctx.config.queuePrefix,
-      provider.id,
-      provider.rateLimit,
+      provider,
+      connection.id,
+      'refresh',
+      ctx.config.refreshReserve,
     );
     if (wait > 0) {
       if (probe) await releaseProbe(ctx, provider.id);

@@ -15,8 +15,15 @@ export type UsableToken =
       readonly accessToken: Secret;
       readonly tokenType: string;
       readonly expiresAt: Date | null;
+      /** The connection's token version this token is (a 401 about it names the version). */
+      readonly tokenVersion: number;
     }
-  | { readonly kind: 'oauth1'; readonly token: Secret; readonly tokenSecret: Secret };
+  | {
+      readonly kind: 'oauth1';
+      readonly token: Secret;
+      readonly tokenSecret: Secret;
+      readonly tokenVersion: number;
+    };
 
 export interface TokenAccessOptions {
   /** Seconds the token must stay valid; refreshed first when it would expire sooner. */
@@ -124,12 +131,18 @@ function usable(ctx: LifecycleContext, connection: Connection): UsableToken {
     throw new LifecycleError('reauth_required', 'the connection holds no token');
   }
   if (tokens.tokenSecret !== undefined) {
-    return { kind: 'oauth1', token: tokens.accessToken, tokenSecret: tokens.tokenSecret };
+    return {
+      kind: 'oauth1',
+      token: tokens.accessToken,
+      tokenSecret: tokens.tokenSecret,
+      tokenVersion: connection.tokenVersion,
+    };
   }
   return {
     kind: 'oauth2',
     accessToken: tokens.accessToken,
     tokenType: connection.tokenType ?? 'Bearer',
     expiresAt: connection.expiresAt,
+    tokenVersion: connection.tokenVersion,
   };
 }

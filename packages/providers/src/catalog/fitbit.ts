@@ -20,6 +20,9 @@ export const fitbit = {
   authorizationUrl: 'https://www.fitbit.com/oauth2/authorize',
   tokenUrl: 'https://api.fitbit.com/oauth2/token',
   revocationUrl: 'https://api.fitbit.com/oauth2/revoke',
+  // Every Web API endpoint is under https://api.fitbit.com (`/1/user/-/…`).
+  // Source: https://dev.fitbit.com/build/reference/web-api/developer-guide/application-design/
+  apiBaseUrl: 'https://api.fitbit.com',
   scopes: ['activity', 'heartrate', 'sleep', 'profile'],
   scopeSeparator: ' ',
   tokenEndpointAuthMethod: 'client_secret_basic',

@@ -7,6 +7,11 @@ import { bearerRevoke, sendBearerRequest } from '../oauth2/revoke.js';
 import { withRetry } from '../retry.js';
 import type { TokenSet } from '../tokens.js';
 
+/**
+ * The Health API host: pull endpoints (`/wellness-api/rest/…`), the user id and registration
+ * calls, and the `callbackURL` of every push notification are all under it.
+ * Source: https://developerportal.garmin.com/developer-programs/content/829/programs-docs
+ */
 export const GARMIN_API = 'https://apis.garmin.com';
 export const GARMIN_USER_ID_PATH = '/wellness-api/rest/user/id';
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { OAuth2Definition, ProviderUserInfo } from '../definition.js';
 import { googleRevokeOnce } from './google.js';
 
+/** Source: https://developers.google.com/health/reference/rest (service endpoint) */
 export const GOOGLE_HEALTH_API = 'https://health.googleapis.com';
 
 const identity = z.looseObject({

@@ -17,6 +17,10 @@ export const googleNest = {
   // Google sends `iss` on the authorization response (RFC 9207).
   issuer: 'https://accounts.google.com',
   revocationUrl: 'https://oauth2.googleapis.com/revoke',
+  // The SDM API, scoped to the project's enterprise: proxied paths are `devices`,
+  // `devices/<id>:executeCommand`, `structures`, … Nothing outside the project is reachable.
+  // Source: https://developers.google.com/nest/device-access/reference/rest
+  apiBaseUrl: 'https://smartdevicemanagement.googleapis.com/v1/enterprises/{projectId}',
   scopes: ['https://www.googleapis.com/auth/sdm.service'],
   scopeSeparator: ' ',
   authorizationParams: { access_type: 'offline', prompt: 'consent' },

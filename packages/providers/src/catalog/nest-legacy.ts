@@ -48,6 +48,9 @@ export const nestLegacy = {
   authorizationUrl: 'https://home.nest.com/login/oauth2',
   tokenUrl: 'https://api.home.nest.com/oauth2/access_token',
   revocationUrl: 'https://api.home.nest.com/oauth2/access_tokens',
+  // The Works with Nest data API (REST/streaming), retired with the program.
+  // Source: https://developers.nest.com/guides/api/rest-guide (archived)
+  apiBaseUrl: 'https://developer-api.nest.com',
   scopes: [],
   scopeSeparator: ' ',
   tokenEndpointAuthMethod: 'client_secret_post',

@@ -31,6 +31,7 @@ export async function ouraLegacyRevoke(
   });
 }
 
+/** Source: https://cloud.ouraring.com/v2/docs (servers: https://api.ouraring.com) */
 export const OURA_API = 'https://api.ouraring.com';
 
 const personalInfo = z.looseObject({ id: z.string().min(1) });

@@ -10,6 +10,7 @@ import { bearerRevoke, sendBearerRequest } from '../oauth2/revoke.js';
 import { withRetry } from '../retry.js';
 import { userIdMember, type TokenSet } from '../tokens.js';
 
+/** Source: https://www.polar.com/accesslink-api/ ("https://www.polaraccesslink.com/v3/…") */
 const POLAR_API = 'https://www.polaraccesslink.com';
 
 /** Polar's token answer names the user in `x_user_id` (a number). */

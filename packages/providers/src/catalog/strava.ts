@@ -76,6 +76,8 @@ export const strava = {
   authorizationUrl: 'https://www.strava.com/oauth/authorize',
   tokenUrl: 'https://www.strava.com/oauth/token',
   revocationUrl: 'https://www.strava.com/oauth/revoke',
+  // Source: https://developers.strava.com/docs/reference/ ("Base URL: https://www.strava.com/api/v3")
+  apiBaseUrl: 'https://www.strava.com/api/v3',
   scopes: ['read', 'activity:read_all'],
   scopeSeparator: ',',
   authorizationParams: { approval_prompt: 'auto' },

@@ -8,6 +8,7 @@ export function whoopRefreshScope(draft: TokenRequestDraft): TokenRequestDraft {
   return draft;
 }
 
+/** Source: https://developer.whoop.com/api/ (servers: https://api.prod.whoop.com/developer) */
 export const WHOOP_API = 'https://api.prod.whoop.com';
 
 const profile = z.looseObject({ user_id: z.union([z.number().int(), z.string().min(1)]) });

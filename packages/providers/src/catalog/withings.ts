@@ -70,6 +70,10 @@ export const withings = {
   displayName: 'Withings',
   authorizationUrl: 'https://account.withings.com/oauth2_user/authorize2',
   tokenUrl: 'https://wbsapi.withings.net/v2/oauth2',
+  // Every data service (`/measure`, `/v2/measure`, `/v2/sleep`, `/notify`) is under this host;
+  // each call names its `action` parameter in the query or form body.
+  // Source: https://developer.withings.com/api-reference/ (service URLs)
+  apiBaseUrl: 'https://wbsapi.withings.net',
   scopes: ['user.info', 'user.metrics', 'user.activity'],
   scopeSeparator: ',',
   tokenEndpointAuthMethod: 'client_secret_post',

@@ -49,6 +49,8 @@ const common = {
   authorizationUrl: url.optional(),
   revocationUrl: url.optional(),
   apiBaseUrl: url.optional(),
+  apiHosts: z.array(url).max(16).optional(),
+  unauthorizedStatuses: z.array(z.int().min(400).max(499)).max(8).optional(),
   urlParams: z.record(z.string(), text).optional(),
   pin: z.boolean().optional(),
   issuer: url.optional(),
@@ -59,6 +61,16 @@ const common = {
   region: text.optional(),
   rateLimit: z
     .strictObject({ requests: z.int().positive(), perSeconds: z.number().positive() })
+    .optional(),
+  rateLimits: z
+    .array(
+      z.strictObject({
+        requests: z.int().positive(),
+        perSeconds: z.int().positive().max(2_592_000),
+        per: z.enum(['app', 'connection']).optional(),
+      }),
+    )
+    .max(8)
     .optional(),
 };
 

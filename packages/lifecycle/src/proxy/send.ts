@@ -1,0 +1,62 @@
+import { Readable } from 'node:stream';
+import { errors, request, type Dispatcher } from 'undici';
+import { LifecycleError } from '../errors.js';
+import type { ProxyBody } from './body.js';
+
+/** One request to the provider, as the proxy sends it. */
+export interface UpstreamRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Record<string, string | string[]>;
+  readonly body: ProxyBody;
+  readonly timeoutMs: number;
+  /** Aborted when the caller goes away. */
+  readonly signal?: AbortSignal | undefined;
+  readonly dispatcher?: Dispatcher | undefined;
+}
+
+export type UpstreamResponse = Dispatcher.ResponseData;
+
+function bodyOf(body: ProxyBody): Buffer | Readable | null {
+  switch (body.kind) {
+    case 'none':
+      return null;
+    case 'buffered':
+      return body.bytes;
+    case 'stream':
+      return Readable.from(body.chunks, { objectMode: false });
+  }
+}
+
+/**
+ * Sends one request and returns as soon as the provider's headers arrive; the body streams
+ * from there. Redirects are never followed (undici's `request` follows none): a 3xx goes back
+ * to the caller as it is. The timeout covers the wait for headers and any pause in the body.
+ */
+export async function sendUpstream(input: UpstreamRequest): Promise<UpstreamResponse> {
+  const timer = new AbortController();
+  const timeout = setTimeout(() => {
+    timer.abort();
+  }, input.timeoutMs);
+  const signal =
+    input.signal === undefined ? timer.signal : AbortSignal.any([timer.signal, input.signal]);
+  try {
+    return await request(input.url, {
+      method: input.method,
+      headers: input.headers,
+      body: bodyOf(input.body),
+      signal,
+      headersTimeout: input.timeoutMs,
+      bodyTimeout: input.timeoutMs,
+      ...(input.dispatcher === undefined ? {} : { dispatcher: input.dispatcher }),
+    });
+  } catch (error) {
+    if (timer.signal.aborted || error instanceof errors.HeadersTimeoutError) {
+      throw new LifecycleError('provider_timeout', 'the provider did not answer in time');
+    }
+    if (input.signal?.aborted === true) throw error;
+    throw new LifecycleError('provider_unreachable', 'the provider could not be reached');
+  } finally {
+    clearTimeout(timeout);
+  }
+}
