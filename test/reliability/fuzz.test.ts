@@ -365,7 +365,10 @@ describe('fuzz: every public route and the webhook intake', () => {
 
   it('refuses bodies over the limit on every body-taking route with 413 payload_too_large', async () => {
     const before = await stateCounts(world.rt);
-    for (const operation of operations.filter((op) => op.method === 'post')) {
+    // The proxy streams bodies of any size to the provider by contract (docs/proxy.md): it has
+    // no body limit of its own, and its 1 GB streams are tested in test/proxy/stream.test.ts.
+    const limited = operations.filter((op) => op.method === 'post' && !op.path.includes('/proxy/'));
+    for (const operation of limited) {
       const url = operation.path.replace(/\{\w+\}/g, (_match: string) =>
         operation.path.startsWith('/webhooks/') ? 'acme' : realLinkId,
       );
