@@ -1,22 +1,13 @@
-import { sql } from 'kysely';
-import { REFRESHABLE_STATUSES_SQL } from './connections.js';
+import { findDueRefreshes } from './connections.js';
 import type { DbExecutor } from './schema.js';
 
 /**
  * The refresh due time of the oldest refreshable connection that is past it, if any: how far
- * behind refreshes are, whatever Redis holds. Reads one row of the sweeper's partial index.
+ * behind refreshes are, whatever Redis holds. The sweeper's own query, limited to one row.
  */
 export async function oldestOverdueRefresh(db: DbExecutor, now: Date): Promise<Date | undefined> {
-  const row = await db
-    .selectFrom('connections')
-    .select('refresh_due_at')
-    .where(sql<boolean>`status in (${REFRESHABLE_STATUSES_SQL})`)
-    .where('refresh_due_at', 'is not', null)
-    .where('refresh_due_at', '<', now)
-    .orderBy('refresh_due_at')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.refresh_due_at ?? undefined;
+  const [oldest] = await findDueRefreshes(db, now, 1);
+  return oldest !== undefined && oldest.refreshDueAt < now ? oldest.refreshDueAt : undefined;
 }
 
 /** Undelivered events, counted up to `cap` (a partial index scan; a huge backlog stops at the cap). */

@@ -1,10 +1,12 @@
 import type { ConnectionId } from '@tokenlane/core';
 import { sql } from 'kysely';
 import { toConnection, type Connection } from './connection-rows.js';
+import { REFRESHABLE_STATUSES_SQL } from './connections.js';
 import type { DbExecutor } from './schema.js';
 
-// Literals, so the planner can use the partial index connections_identity_pending_idx.
-const pendingAndLive = sql<boolean>`identity_pending_since is not null and status in ('active', 'degraded')`;
+// Literals (the refreshable statuses), so the planner can use the partial index
+// connections_identity_pending_idx.
+const pendingAndLive = sql<boolean>`identity_pending_since is not null and status in (${REFRESHABLE_STATUSES_SQL})`;
 
 /**
  * The sweeper's read of pending identities: ids and due times of live connections whose next

@@ -88,27 +88,23 @@ export async function checkOAuth1Grant(
   return grant.status === 401 || grant.status === 403 ? 'grant_gone' : 'unverifiable';
 }
 
-/** Sends one signed call: undefined on 2xx, the refusal (401/403/400) otherwise; throws transients. */
+/**
+ * Sends one signed call: undefined on 2xx, the refusal otherwise. Transient answers (429, 5xx,
+ * network) are retried in the call and then thrown: they decide nothing.
+ */
 async function refusalOf(
   provider: OAuth1Provider,
   call: CallOptions,
   input: Parameters<typeof sendSignedRequest>[1],
 ): Promise<ProviderError | undefined> {
-  const response = await withRetry('idempotent', call, async () => {
+  return withRetry('idempotent', call, async () => {
     const answer = await sendSignedRequest(provider, input, call);
-    if (answer.status === 429 || answer.status >= 500) {
-      throw errorFromResponse(answer, {
-        providerId: provider.id,
-        what: `${provider.id} grant check`,
-      });
-    }
-    return answer;
+    if (answer.status >= 200 && answer.status < 300) return undefined;
+    const refusal = errorFromResponse(answer, {
+      providerId: provider.id,
+      what: `${provider.id} grant check`,
+    });
+    if (refusal.retryable) throw refusal;
+    return refusal;
   });
-  if (response.status >= 200 && response.status < 300) return undefined;
-  const refusal = errorFromResponse(response, {
-    providerId: provider.id,
-    what: `${provider.id} grant check`,
-  });
-  if (refusal.retryable) throw refusal;
-  return refusal;
 }
