@@ -11,6 +11,7 @@ import {
   checkOAuth1Grant,
   exchangeOAuth1Token,
   ProviderError,
+  type OAuth1Provider,
   tokenExchangeRefusal,
   type TokenSet,
 } from '@tokenlane/providers';
@@ -72,24 +73,33 @@ export async function exchangeConnectionTokens(
     if (error.status !== undefined) {
       await markExchangeInFlight(ctx.db, migration.id, connection.id, false);
     }
-    return refused(ctx, migration, connection, error, { token, tokenSecret }, options);
+    const attempt = { migration, connection, from, tokens: { token, tokenSecret }, ...options };
+    return refused(ctx, attempt, error);
   }
   await pRetry(() => store(ctx, migration, connection, tokens), STORE_RETRY);
   return { status: 'decided', outcome: 'migrated' };
 }
 
+/** One refused exchange: what was sent, for whom, and how the job stands. */
+interface RefusedAttempt extends MigrateOptions {
+  readonly migration: ProviderMigration;
+  readonly connection: Connection;
+  readonly from: OAuth1Provider;
+  readonly tokens: OAuth1Tokens;
+  /** An earlier attempt was cut off after sending: the provider may have spent the token. */
+  readonly interrupted: boolean;
+}
+
 async function refused(
   ctx: LifecycleContext,
-  migration: ProviderMigration,
-  connection: Connection,
+  attempt: RefusedAttempt,
   error: ProviderError,
-  tokens: OAuth1Tokens,
-  options: MigrateOptions & { readonly interrupted: boolean },
 ): Promise<MigrateOutcome> {
+  const { migration, connection } = attempt;
   const refusal = tokenExchangeRefusal(error);
   switch (refusal) {
     case 'transient':
-      if (!options.finalAttempt) throw error;
+      if (!attempt.finalAttempt) throw error;
       return decide(ctx, migration, connection.id, 'failed', error.code);
     case 'refused':
       return decide(ctx, migration, connection.id, 'failed', error.code);
@@ -97,7 +107,7 @@ async function refused(
     case 'clock':
       return pauseForOurs(ctx, migration, refusal);
     case 'grant':
-      return refusedGrant(ctx, migration, connection, error, tokens, options);
+      return refusedGrant(ctx, attempt, error);
   }
 }
 
@@ -109,22 +119,18 @@ async function refused(
  */
 async function refusedGrant(
   ctx: LifecycleContext,
-  migration: ProviderMigration,
-  connection: Connection,
+  attempt: RefusedAttempt,
   error: ProviderError,
-  tokens: OAuth1Tokens,
-  options: MigrateOptions & { readonly interrupted: boolean },
 ): Promise<MigrateOutcome> {
-  const from = ctx.providers.require(migration.from);
-  if (from.kind !== 'oauth1') return decide(ctx, migration, connection.id, 'failed', error.code);
-  const verdict = await checkOAuth1Grant(from, tokens);
+  const { migration, connection } = attempt;
+  const verdict = await checkOAuth1Grant(attempt.from, attempt.tokens);
   switch (verdict) {
     case 'grant_gone':
       return grantGone(
         ctx,
         migration,
         connection,
-        options.interrupted ? 'exchange_interrupted' : error.code,
+        attempt.interrupted ? 'exchange_interrupted' : error.code,
       );
     case 'grant_works':
       // The token still works at the provider: the user keeps a live connection at `from`,
