@@ -1,4 +1,5 @@
 export { buildApp, BODY_LIMIT_BYTES } from './app.js';
+export { buildOpenApiDocument } from './openapi-document.js';
 export { isOperationalPath, listenInternal } from './internal-listener.js';
 export type { BuildAppOptions } from './app.js';
 export {
