@@ -58,6 +58,16 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('names every operation once, as generated clients call it', () => {
+    const ids = Object.values(OPERATION_DOCS).map((doc) => doc.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const [key, op] of operations) {
+      expect((op as { operationId?: string }).operationId, key).toBe(
+        OPERATION_DOCS[key]!.operationId,
+      );
+    }
+  });
+
   it('lists no parameters made up from a record query schema', () => {
     for (const [key, op] of operations) {
       const names = ((op as { parameters?: { name: string }[] }).parameters ?? []).map(

@@ -32,9 +32,12 @@ export function registerOpenApi(app: FastifyInstance): void {
       info: {
         title: 'tokenlane',
         version: '0.1.0',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
         description:
           'Keeps end users’ OAuth connections alive. `/v1/*` needs `Authorization: Bearer <api key>`. Errors are `{ "error": { "code", "message" } }` with a stable `code`.',
       },
+      // Relative: the API is served where this document is (`/openapi.json`).
+      servers: [{ url: '/', description: 'This deployment' }],
       components: {
         securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key' } },
       },
@@ -42,11 +45,15 @@ export function registerOpenApi(app: FastifyInstance): void {
     transform: (document) => {
       const result = zodTransform(document);
       const schema = withoutOpenQuery(result.schema as Record<string, unknown>);
-      if (!isApiPath(document.url) || schema.hide === true) return { ...result, schema };
-      return { ...result, schema: { ...schema, security: [{ apiKey: [] }] } };
+      if (schema.hide === true) return { ...result, schema };
+      // Outside `/v1/*` nothing takes the API key: say so rather than leave it unstated.
+      const security = isApiPath(document.url) ? [{ apiKey: [] }] : [];
+      return { ...result, schema: { ...schema, security } };
     },
     transformObject: (document) =>
-      withOperationDocs(withoutUnusedSchemas(jsonSchemaTransformObject(document))),
+      withOperationDocs(
+        withNamedWildcards(withoutUnusedSchemas(jsonSchemaTransformObject(document))),
+      ),
   });
 }
 
@@ -59,6 +66,42 @@ function withoutOpenQuery(schema: Record<string, unknown>): Record<string, unkno
   if (query === undefined || query.properties !== undefined) return schema;
   return Object.fromEntries(Object.entries(schema).filter(([key]) => key !== 'querystring'));
 }
+
+/**
+ * A route's trailing wildcard (`/proxy/*`, the webhook intake's secret path) is listed as a
+ * parameter named `*`, which is not a name OpenAPI tools accept; it is the rest of the path.
+ */
+function withNamedWildcards<T extends object>(document: T): T {
+  const { paths } = document as { paths?: Record<string, PathItem> };
+  if (paths === undefined) return document;
+  const renamed = Object.entries(paths).map(([path, item]): [string, PathItem] =>
+    path.endsWith('/{*}')
+      ? [`${path.slice(0, -'{*}'.length)}{${WILDCARD}}`, withWildcardNamed(item)]
+      : [path, item],
+  );
+  return { ...document, paths: Object.fromEntries(renamed) };
+}
+
+type Parameter = { readonly name: string; readonly in: string };
+type PathItem = Record<string, { parameters?: Parameter[] }>;
+
+function withWildcardNamed(item: PathItem): PathItem {
+  const named = (parameter: Parameter): Parameter =>
+    parameter.in === 'path' && parameter.name === '*'
+      ? { ...parameter, name: WILDCARD }
+      : parameter;
+  return Object.fromEntries(
+    Object.entries(item).map(([method, operation]) => [
+      method,
+      operation.parameters === undefined
+        ? operation
+        : { ...operation, parameters: operation.parameters.map(named) },
+    ]),
+  );
+}
+
+/** The name a trailing wildcard takes in the document. */
+export const WILDCARD = 'rest';
 
 /**
  * The zod transform adds an input and an output variant of every registered schema

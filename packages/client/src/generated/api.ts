@@ -16,34 +16,7 @@ export interface paths {
      *
      *     **Error codes:** `internal`.
      */
-    readonly get: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path?: never;
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 200: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "status": "ok"
-             *     }
-             */
-            readonly 'application/json': {
-              /** @enum {string} */
-              readonly status: 'ok';
-            };
-          };
-        };
-      };
-    };
+    readonly get: operations['getHealth'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -65,71 +38,7 @@ export interface paths {
      *
      *     **Error codes:** `service_unavailable`, `internal`.
      */
-    readonly get: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path?: never;
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 200: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "status": "ok",
-             *       "checks": {
-             *         "redis": true,
-             *         "database": true,
-             *         "migrations": true
-             *       }
-             *     }
-             */
-            readonly 'application/json': {
-              /** @enum {string} */
-              readonly status: 'ok' | 'unavailable';
-              readonly checks: {
-                readonly redis: boolean;
-                readonly database: boolean;
-                readonly migrations: boolean;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "status": "unavailable",
-             *       "checks": {
-             *         "redis": false,
-             *         "database": true,
-             *         "migrations": true
-             *       }
-             *     }
-             */
-            readonly 'application/json': {
-              /** @enum {string} */
-              readonly status: 'ok' | 'unavailable';
-              readonly checks: {
-                readonly redis: boolean;
-                readonly database: boolean;
-                readonly migrations: boolean;
-              };
-            };
-          };
-        };
-      };
-    };
+    readonly get: operations['getReadiness'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -151,24 +60,7 @@ export interface paths {
      *
      *     **Error codes:** `internal`.
      */
-    readonly get: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path?: never;
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 200: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content?: never;
-        };
-      };
-    };
+    readonly get: operations['getMetrics'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -190,82 +82,7 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `internal`.
      */
-    readonly get: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path?: never;
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 200: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "data": [
-             *         {
-             *           "id": "fitbit",
-             *           "displayName": "Fitbit (legacy Web API)",
-             *           "kind": "oauth2",
-             *           "method": "redirect",
-             *           "configured": true,
-             *           "custom": false,
-             *           "deprecated": {
-             *             "note": "Fitbit Web API is retiring",
-             *             "replacedBy": "google-health"
-             *           }
-             *         }
-             *       ]
-             *     }
-             */
-            readonly 'application/json': {
-              readonly data: readonly components['schemas']['Provider'][];
-            };
-          };
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly get: operations['listProviders'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -287,102 +104,7 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `not_found`, `internal`.
      */
-    readonly get: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly id: string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 200: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "id": "6f1c2d4e-8a9b-4c3d-9e2f-1a2b3c4d5e6f",
-             *       "userId": "user-1",
-             *       "provider": "fitbit",
-             *       "providerUserId": "7QX8KL",
-             *       "status": "active",
-             *       "scopes": [
-             *         "activity",
-             *         "sleep"
-             *       ],
-             *       "expiresAt": "2026-12-01T10:00:00.000Z",
-             *       "refreshDueAt": "2026-12-01T09:30:00.000Z",
-             *       "lastRefreshedAt": "2026-12-01T02:00:00.000Z",
-             *       "lastErrorCode": null,
-             *       "refreshAttempts": 0,
-             *       "createdAt": "2026-11-02T08:15:00.000Z",
-             *       "updatedAt": "2026-12-01T02:00:00.000Z",
-             *       "revokedAt": null
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Connection'];
-          };
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "not_found",
-             *         "message": "Connection not found"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly get: operations['getConnection'];
     readonly put?: never;
     readonly post?: never;
     /**
@@ -391,79 +113,7 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `not_found`, `internal`.
      */
-    readonly delete: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly id: string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 202: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "connectionId": "6f1c2d4e-8a9b-4c3d-9e2f-1a2b3c4d5e6f",
-             *       "status": "revoking"
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Revoking'];
-          };
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly delete: operations['deleteConnection'];
     readonly options?: never;
     readonly head?: never;
     readonly patch?: never;
@@ -482,100 +132,7 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `internal`.
      */
-    readonly get: {
-      readonly parameters: {
-        readonly query?: {
-          readonly userId?: string;
-          readonly provider?: string;
-          readonly status?: 'active' | 'degraded' | 'reauth_required' | 'revoked';
-          /** @description `nextCursor` of the previous page */
-          readonly after?: string;
-          /** @description Page size (1–200, default 50) */
-          readonly limit?: number;
-        };
-        readonly header?: never;
-        readonly path?: never;
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 200: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "data": [
-             *         {
-             *           "id": "6f1c2d4e-8a9b-4c3d-9e2f-1a2b3c4d5e6f",
-             *           "userId": "user-1",
-             *           "provider": "fitbit",
-             *           "providerUserId": "7QX8KL",
-             *           "status": "active",
-             *           "scopes": [
-             *             "activity",
-             *             "sleep"
-             *           ],
-             *           "expiresAt": "2026-12-01T10:00:00.000Z",
-             *           "refreshDueAt": "2026-12-01T09:30:00.000Z",
-             *           "lastRefreshedAt": "2026-12-01T02:00:00.000Z",
-             *           "lastErrorCode": null,
-             *           "refreshAttempts": 0,
-             *           "createdAt": "2026-11-02T08:15:00.000Z",
-             *           "updatedAt": "2026-12-01T02:00:00.000Z",
-             *           "revokedAt": null
-             *         }
-             *       ],
-             *       "nextCursor": "6f1c2d4e-8a9b-4c3d-9e2f-1a2b3c4d5e6f"
-             *     }
-             */
-            readonly 'application/json': {
-              readonly data: readonly components['schemas']['Connection'][];
-              /** @description Pass as `after` for the next page; null when this page is the last */
-              readonly nextCursor: string | null;
-            };
-          };
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly get: operations['listConnections'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -597,78 +154,7 @@ export interface paths {
      *
      *     **Error codes:** `unknown_provider`, `not_found`, `internal`.
      */
-    readonly get: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly provider: string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 200: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "hub.challenge": "15f7d1a91c1f40f8a748fd134752feb3"
-             *     }
-             */
-            readonly 'application/json': {
-              readonly [key: string]: string;
-            };
-          };
-        };
-        /** @description No content */
-        readonly 204: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly get: operations['answerProviderHandshake'];
     readonly put?: never;
     /**
      * Receive a provider notification (revocation, deregistration)
@@ -676,122 +162,14 @@ export interface paths {
      *
      *     **Error codes:** `invalid_signature`, `invalid_request`, `unknown_provider`, `not_found`, `payload_too_large`, `unsupported_media_type`, `internal`.
      */
-    readonly post: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly provider: string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 200: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "received": true
-             *     }
-             */
-            readonly 'application/json': {
-              /** @enum {boolean} */
-              readonly received: true;
-            };
-          };
-        };
-        /** @description No content */
-        readonly 204: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 413: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 415: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 429: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly post: operations['receiveProviderNotice'];
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/webhooks/{provider}/{*}': {
+  readonly '/webhooks/{provider}/{rest}': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
@@ -804,79 +182,7 @@ export interface paths {
      *
      *     **Error codes:** `unknown_provider`, `not_found`, `internal`.
      */
-    readonly get: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly provider: string;
-          readonly '*': string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 200: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "hub.challenge": "15f7d1a91c1f40f8a748fd134752feb3"
-             *     }
-             */
-            readonly 'application/json': {
-              readonly [key: string]: string;
-            };
-          };
-        };
-        /** @description No content */
-        readonly 204: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly get: operations['answerProviderHandshakeAtSecretPath'];
     readonly put?: never;
     /**
      * Receive a provider notification (revocation, deregistration)
@@ -884,116 +190,7 @@ export interface paths {
      *
      *     **Error codes:** `invalid_signature`, `invalid_request`, `unknown_provider`, `not_found`, `payload_too_large`, `unsupported_media_type`, `internal`.
      */
-    readonly post: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly provider: string;
-          readonly '*': string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 200: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "received": true
-             *     }
-             */
-            readonly 'application/json': {
-              /** @enum {boolean} */
-              readonly received: true;
-            };
-          };
-        };
-        /** @description No content */
-        readonly 204: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 413: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 415: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 429: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly post: operations['receiveProviderNoticeAtSecretPath'];
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
@@ -1013,94 +210,7 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `internal`.
      */
-    readonly get: {
-      readonly parameters: {
-        readonly query?: {
-          /** @description `cursor` of the last event seen (or `nextCursor`); omit to start at the beginning */
-          readonly after?: string;
-          /** @description Page size (1–200, default 50) */
-          readonly limit?: number;
-        };
-        readonly header?: never;
-        readonly path?: never;
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 200: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "data": [
-             *         {
-             *           "id": "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a",
-             *           "cursor": "42",
-             *           "type": "connection.refreshed",
-             *           "createdAt": "2026-12-01T02:00:00.000Z",
-             *           "connectionId": "6f1c2d4e-8a9b-4c3d-9e2f-1a2b3c4d5e6f",
-             *           "linkId": null,
-             *           "userId": "user-1",
-             *           "provider": "fitbit",
-             *           "data": {
-             *             "status": "active",
-             *             "expiresAt": "2026-12-01T10:00:00.000Z",
-             *             "trigger": "schedule",
-             *             "durationMs": 212
-             *           }
-             *         }
-             *       ],
-             *       "nextCursor": "42"
-             *     }
-             */
-            readonly 'application/json': {
-              readonly data: readonly components['schemas']['Event'][];
-              /** @description Pass as `after` for the next page; null when this page is the last */
-              readonly nextCursor: string | null;
-            };
-          };
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly get: operations['listEvents'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -1124,132 +234,7 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `unknown_provider`, `provider_not_configured`, `provider_retired`, `return_url_not_allowed`, `conflict`, `not_found`, `internal`.
      */
-    readonly post: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path?: never;
-        readonly cookie?: never;
-      };
-      readonly requestBody: {
-        readonly content: {
-          /**
-           * @example {
-           *       "userId": "user-1",
-           *       "provider": "fitbit",
-           *       "returnUrl": "https://app.example/linked"
-           *     }
-           */
-          readonly 'application/json': {
-            /** @description Your id for the end user */
-            readonly userId: string;
-            readonly provider: string;
-            /**
-             * Format: uri
-             * @description Must match TOKENLANE_ALLOWED_RETURN_URLS
-             */
-            readonly returnUrl?: string;
-            readonly scopes?: readonly string[];
-            /**
-             * Format: uuid
-             * @description Re-link this connection (prefer POST /v1/connections/:id/relink)
-             */
-            readonly connectionId?: string;
-          };
-        };
-      };
-      readonly responses: {
-        /** @description Default Response */
-        readonly 201: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "linkId": "0b7e4f2a-3c1d-4e5f-8a9b-0c1d2e3f4a5b",
-             *       "linkWebUrl": "https://tokenlane.example/connect/q3vX…",
-             *       "method": "redirect",
-             *       "expiresAt": "2026-12-01T10:15:00.000Z"
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Link'];
-          };
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 409: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 410: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 422: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly post: operations['createLink'];
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
@@ -1269,68 +254,7 @@ export interface paths {
      *
      *     **Error codes:** `invalid_state`, `invalid_request`, `service_unavailable`, `internal`.
      */
-    readonly get: {
-      readonly parameters: {
-        readonly query?: {
-          readonly state?: string;
-          readonly code?: string;
-          readonly error?: string;
-          readonly iss?: string;
-          readonly oauth_token?: string;
-          readonly oauth_verifier?: string;
-        };
-        readonly header?: never;
-        readonly path?: never;
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "invalid_state",
-             *         "message": "Unknown, expired or used state"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly get: operations['completeLinkCallback'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -1354,112 +278,7 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `invalid_pin`, `link_expired`, `not_found`, `conflict`, `internal`.
      */
-    readonly post: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly linkId: string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody: {
-        readonly content: {
-          /**
-           * @example {
-           *       "pin": "12345678"
-           *     }
-           */
-          readonly 'application/json': {
-            readonly pin: string;
-          };
-        };
-      };
-      readonly responses: {
-        /** @description Default Response */
-        readonly 200: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "connectionId": "6f1c2d4e-8a9b-4c3d-9e2f-1a2b3c4d5e6f",
-             *       "status": "active"
-             *     }
-             */
-            readonly 'application/json': {
-              readonly connectionId: string;
-              /** @enum {string} */
-              readonly status: 'active';
-            };
-          };
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 409: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 410: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly post: operations['completePinLink'];
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
@@ -1479,63 +298,7 @@ export interface paths {
      *
      *     **Error codes:** `not_found`, `conflict`, `internal`.
      */
-    readonly get: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly id: string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 409: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "conflict",
-             *         "message": "This link was already opened"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly get: operations['showLinkPage'];
     readonly put?: never;
     /**
      * Continue a link: binds it to this browser and redirects to the provider
@@ -1543,72 +306,7 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `not_found`, `conflict`, `internal`.
      */
-    readonly post: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly id: string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 403: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 409: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "conflict",
-             *         "message": "This link was already opened"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly post: operations['continueLink'];
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
@@ -1630,116 +328,7 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `not_found`, `conflict`, `return_url_not_allowed`, `insufficient_scope`, `internal`.
      */
-    readonly post: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly id: string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody: {
-        readonly content: {
-          /**
-           * @example {
-           *       "returnUrl": "https://app.example/linked"
-           *     }
-           */
-          readonly 'application/json': {
-            /** @description The connection's own provider (default) or its declared successor */
-            readonly provider?: string;
-            /**
-             * Format: uri
-             * @description Must match TOKENLANE_ALLOWED_RETURN_URLS
-             */
-            readonly returnUrl?: string;
-          };
-        };
-      };
-      readonly responses: {
-        /** @description Default Response */
-        readonly 201: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "linkId": "0b7e4f2a-3c1d-4e5f-8a9b-0c1d2e3f4a5b",
-             *       "linkWebUrl": "https://tokenlane.example/connect/q3vX…",
-             *       "method": "redirect",
-             *       "expiresAt": "2026-12-01T10:15:00.000Z"
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Link'];
-          };
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 409: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 422: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly post: operations['relinkConnection'];
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
@@ -1759,101 +348,7 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `not_found`, `reauth_required`, `conflict`, `provider_unhealthy`, `refresh_backoff`, `internal`.
      */
-    readonly get: {
-      readonly parameters: {
-        readonly query?: {
-          readonly minValidity?: number;
-        };
-        readonly header?: never;
-        readonly path: {
-          readonly id: string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 200: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "accessToken": "eyJhbGciOi…",
-             *       "tokenType": "Bearer",
-             *       "expiresAt": "2026-12-01T10:00:00.000Z"
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Token'];
-          };
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 409: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "reauth_required",
-             *         "message": "The user must re-authorize",
-             *         "linkWebUrl": "https://tokenlane.example/connect/q3vX…",
-             *         "linkExpiresAt": "2026-12-01T10:15:00.000Z"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['TokenConflict'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly get: operations['getToken'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -1877,91 +372,7 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `not_found`, `conflict`, `internal`.
      */
-    readonly post: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly id: string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 202: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "connectionId": "6f1c2d4e-8a9b-4c3d-9e2f-1a2b3c4d5e6f",
-             *       "status": "refreshing"
-             *     }
-             */
-            readonly 'application/json': {
-              readonly connectionId: string;
-              readonly status: string;
-            };
-          };
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 409: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly post: operations['refreshConnection'];
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
@@ -1985,100 +396,14 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `not_found`, `internal`.
      */
-    readonly post: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly id: string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody: {
-        readonly content: {
-          /**
-           * @example {
-           *       "accessToken": "eyJhbGciOi…"
-           *     }
-           */
-          readonly 'application/json': {
-            readonly accessToken: string;
-          };
-        };
-      };
-      readonly responses: {
-        /** @description Default Response */
-        readonly 202: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "connectionId": "6f1c2d4e-8a9b-4c3d-9e2f-1a2b3c4d5e6f",
-             *       "status": "accepted"
-             *     }
-             */
-            readonly 'application/json': {
-              readonly connectionId: string;
-              readonly status: string;
-            };
-          };
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly post: operations['reportUnauthorized'];
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/v1/connections/{id}/proxy/{*}': {
+  readonly '/v1/connections/{id}/proxy/{rest}': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
@@ -2091,536 +416,28 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `not_found`, `reauth_required`, `conflict`, `provider_unhealthy`, `refresh_backoff`, `payload_too_large`, `rate_limited`, `proxy_not_configured`, `provider_error`, `provider_timeout`, `internal`.
      */
-    readonly get: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly id: string;
-          readonly '*': string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "invalid_request",
-             *         "message": "The proxied path is refused (dot_segment): it must stay under the provider's API"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 409: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 413: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 422: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "proxy_not_configured",
-             *         "message": "acme declares no apiBaseUrl: set one in the providers file"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 502: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 504: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "provider_timeout",
-             *         "message": "the provider did not answer in time"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly get: operations['proxyGet'];
     /**
      * PUT the provider's API for this connection, through tokenlane
      * @description Calls the provider’s API for this connection (docs/proxy.md): forwards to `<apiBaseUrl>/<path>` with the query unchanged and the connection’s credentials (OAuth 2.0 token, or an OAuth 1.0a signature), streams both bodies, and answers with the provider’s status, headers and body. Redirects are passed back, never followed. A token expiring within 30 s (`Tokenlane-Min-Validity`) is refreshed first; a 401 forces one refresh and one retry. Every answer carries `Tokenlane-Connection-Status`. `Tokenlane-Timeout: <ms>` (default 30000, max 120000). `Tokenlane-Retries: <n>` (0-5) retries GET, HEAD, PUT and DELETE on 5xx, 429 and network errors with full jitter, never sooner than `Retry-After`. A path that would leave the API is `invalid_request` and nothing is sent. Scope `proxy`: such a key never reads a token.
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `not_found`, `reauth_required`, `conflict`, `provider_unhealthy`, `refresh_backoff`, `payload_too_large`, `rate_limited`, `proxy_not_configured`, `provider_error`, `provider_timeout`, `internal`.
      */
-    readonly put: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly id: string;
-          readonly '*': string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "invalid_request",
-             *         "message": "The proxied path is refused (dot_segment): it must stay under the provider's API"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 409: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 413: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 422: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "proxy_not_configured",
-             *         "message": "acme declares no apiBaseUrl: set one in the providers file"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 502: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 504: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "provider_timeout",
-             *         "message": "the provider did not answer in time"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly put: operations['proxyPut'];
     /**
      * POST the provider's API for this connection, through tokenlane
      * @description Calls the provider’s API for this connection (docs/proxy.md): forwards to `<apiBaseUrl>/<path>` with the query unchanged and the connection’s credentials (OAuth 2.0 token, or an OAuth 1.0a signature), streams both bodies, and answers with the provider’s status, headers and body. Redirects are passed back, never followed. A token expiring within 30 s (`Tokenlane-Min-Validity`) is refreshed first; a 401 forces one refresh and one retry. Every answer carries `Tokenlane-Connection-Status`. `Tokenlane-Timeout: <ms>` (default 30000, max 120000). `Tokenlane-Retries: <n>` (0-5) retries GET, HEAD, PUT and DELETE on 5xx, 429 and network errors with full jitter, never sooner than `Retry-After`. A path that would leave the API is `invalid_request` and nothing is sent. Scope `proxy`: such a key never reads a token.
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `not_found`, `reauth_required`, `conflict`, `provider_unhealthy`, `refresh_backoff`, `payload_too_large`, `rate_limited`, `proxy_not_configured`, `provider_error`, `provider_timeout`, `internal`.
      */
-    readonly post: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly id: string;
-          readonly '*': string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "invalid_request",
-             *         "message": "The proxied path is refused (dot_segment): it must stay under the provider's API"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 409: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 413: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 422: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "proxy_not_configured",
-             *         "message": "acme declares no apiBaseUrl: set one in the providers file"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 502: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 504: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "provider_timeout",
-             *         "message": "the provider did not answer in time"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly post: operations['proxyPost'];
     /**
      * DELETE the provider's API for this connection, through tokenlane
      * @description Calls the provider’s API for this connection (docs/proxy.md): forwards to `<apiBaseUrl>/<path>` with the query unchanged and the connection’s credentials (OAuth 2.0 token, or an OAuth 1.0a signature), streams both bodies, and answers with the provider’s status, headers and body. Redirects are passed back, never followed. A token expiring within 30 s (`Tokenlane-Min-Validity`) is refreshed first; a 401 forces one refresh and one retry. Every answer carries `Tokenlane-Connection-Status`. `Tokenlane-Timeout: <ms>` (default 30000, max 120000). `Tokenlane-Retries: <n>` (0-5) retries GET, HEAD, PUT and DELETE on 5xx, 429 and network errors with full jitter, never sooner than `Retry-After`. A path that would leave the API is `invalid_request` and nothing is sent. Scope `proxy`: such a key never reads a token.
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `not_found`, `reauth_required`, `conflict`, `provider_unhealthy`, `refresh_backoff`, `payload_too_large`, `rate_limited`, `proxy_not_configured`, `provider_error`, `provider_timeout`, `internal`.
      */
-    readonly delete: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly id: string;
-          readonly '*': string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "invalid_request",
-             *         "message": "The proxied path is refused (dot_segment): it must stay under the provider's API"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 409: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 413: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 422: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "proxy_not_configured",
-             *         "message": "acme declares no apiBaseUrl: set one in the providers file"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 502: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 504: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "provider_timeout",
-             *         "message": "the provider did not answer in time"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly delete: operations['proxyDelete'];
     readonly options?: never;
     readonly head?: never;
     /**
@@ -2629,134 +446,7 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `not_found`, `reauth_required`, `conflict`, `provider_unhealthy`, `refresh_backoff`, `payload_too_large`, `rate_limited`, `proxy_not_configured`, `provider_error`, `provider_timeout`, `internal`.
      */
-    readonly patch: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly id: string;
-          readonly '*': string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "invalid_request",
-             *         "message": "The proxied path is refused (dot_segment): it must stay under the provider's API"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 409: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 413: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 422: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "proxy_not_configured",
-             *         "message": "acme declares no apiBaseUrl: set one in the providers file"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 502: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 504: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "error": {
-             *         "code": "provider_timeout",
-             *         "message": "the provider did not answer in time"
-             *       }
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly patch: operations['proxyPatch'];
     readonly trace?: never;
   };
   readonly '/v1/migrations': {
@@ -2772,90 +462,7 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `internal`.
      */
-    readonly get: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path?: never;
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 200: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "data": [
-             *         {
-             *           "id": "3f2e1d0c-9b8a-4766-8554-433221100ffe",
-             *           "from": "garmin",
-             *           "to": "garmin-oauth2",
-             *           "mode": "token_exchange",
-             *           "status": "running",
-             *           "pausedReason": null,
-             *           "dryRun": false,
-             *           "counts": {
-             *             "total": 200,
-             *             "migrated": 120,
-             *             "awaitingConsent": 0,
-             *             "reauthRequired": 2,
-             *             "failed": 0,
-             *             "skipped": 0,
-             *             "pending": 78
-             *           },
-             *           "createdAt": "2026-12-01T02:00:00.000Z",
-             *           "finishedAt": null
-             *         }
-             *       ]
-             *     }
-             */
-            readonly 'application/json': {
-              readonly data: readonly components['schemas']['Migration'][];
-            };
-          };
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly get: operations['listMigrations'];
     readonly put?: never;
     /**
      * Start moving a provider's connections to its successor
@@ -2863,125 +470,7 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `not_found`, `unknown_provider`, `provider_not_configured`, `provider_retired`, `internal`.
      */
-    readonly post: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path?: never;
-        readonly cookie?: never;
-      };
-      readonly requestBody: {
-        readonly content: {
-          /**
-           * @example {
-           *       "from": "garmin",
-           *       "to": "garmin-oauth2",
-           *       "dryRun": true
-           *     }
-           */
-          readonly 'application/json': {
-            readonly from: string;
-            /** @description Must be `from`'s declared successor */
-            readonly to: string;
-            /**
-             * @description Default: token_exchange where `from` supports it, else reconsent
-             * @enum {string}
-             */
-            readonly mode?: 'token_exchange' | 'reconsent';
-            readonly connectionIds?: readonly string[];
-            /** @description Report what would happen; change nothing */
-            readonly dryRun?: boolean;
-          };
-        };
-      };
-      readonly responses: {
-        /** @description Default Response */
-        readonly 202: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "id": "3f2e1d0c-9b8a-4766-8554-433221100ffe",
-             *       "from": "garmin",
-             *       "to": "garmin-oauth2",
-             *       "mode": "token_exchange",
-             *       "status": "running",
-             *       "pausedReason": null,
-             *       "dryRun": false,
-             *       "counts": {
-             *         "total": 200,
-             *         "migrated": 120,
-             *         "awaitingConsent": 0,
-             *         "reauthRequired": 2,
-             *         "failed": 0,
-             *         "skipped": 0,
-             *         "pending": 78
-             *       },
-             *       "createdAt": "2026-12-01T02:00:00.000Z",
-             *       "finishedAt": null
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Migration'];
-          };
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 422: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly post: operations['startMigration'];
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
@@ -3001,95 +490,7 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `not_found`, `internal`.
      */
-    readonly get: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly id: string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 200: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "id": "3f2e1d0c-9b8a-4766-8554-433221100ffe",
-             *       "from": "garmin",
-             *       "to": "garmin-oauth2",
-             *       "mode": "token_exchange",
-             *       "status": "running",
-             *       "pausedReason": null,
-             *       "dryRun": false,
-             *       "counts": {
-             *         "total": 200,
-             *         "migrated": 120,
-             *         "awaitingConsent": 0,
-             *         "reauthRequired": 2,
-             *         "failed": 0,
-             *         "skipped": 0,
-             *         "pending": 78
-             *       },
-             *       "createdAt": "2026-12-01T02:00:00.000Z",
-             *       "finishedAt": null
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Migration'];
-          };
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly get: operations['getMigration'];
     readonly put?: never;
     readonly post?: never;
     readonly delete?: never;
@@ -3113,104 +514,7 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `not_found`, `conflict`, `internal`.
      */
-    readonly post: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly id: string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 202: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "id": "3f2e1d0c-9b8a-4766-8554-433221100ffe",
-             *       "from": "garmin",
-             *       "to": "garmin-oauth2",
-             *       "mode": "token_exchange",
-             *       "status": "cancelled",
-             *       "pausedReason": null,
-             *       "dryRun": false,
-             *       "counts": {
-             *         "total": 200,
-             *         "migrated": 120,
-             *         "awaitingConsent": 0,
-             *         "reauthRequired": 2,
-             *         "failed": 0,
-             *         "skipped": 0,
-             *         "pending": 78
-             *       },
-             *       "createdAt": "2026-12-01T02:00:00.000Z",
-             *       "finishedAt": null
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Migration'];
-          };
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 409: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly post: operations['cancelMigration'];
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
@@ -3232,104 +536,7 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `not_found`, `conflict`, `internal`.
      */
-    readonly post: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly id: string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 202: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "id": "3f2e1d0c-9b8a-4766-8554-433221100ffe",
-             *       "from": "garmin",
-             *       "to": "garmin-oauth2",
-             *       "mode": "token_exchange",
-             *       "status": "paused",
-             *       "pausedReason": "operator",
-             *       "dryRun": false,
-             *       "counts": {
-             *         "total": 200,
-             *         "migrated": 120,
-             *         "awaitingConsent": 0,
-             *         "reauthRequired": 2,
-             *         "failed": 0,
-             *         "skipped": 0,
-             *         "pending": 78
-             *       },
-             *       "createdAt": "2026-12-01T02:00:00.000Z",
-             *       "finishedAt": null
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Migration'];
-          };
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 409: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly post: operations['pauseMigration'];
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
@@ -3351,104 +558,7 @@ export interface paths {
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `not_found`, `conflict`, `internal`.
      */
-    readonly post: {
-      readonly parameters: {
-        readonly query?: never;
-        readonly header?: never;
-        readonly path: {
-          readonly id: string;
-        };
-        readonly cookie?: never;
-      };
-      readonly requestBody?: never;
-      readonly responses: {
-        /** @description Default Response */
-        readonly 202: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            /**
-             * @example {
-             *       "id": "3f2e1d0c-9b8a-4766-8554-433221100ffe",
-             *       "from": "garmin",
-             *       "to": "garmin-oauth2",
-             *       "mode": "token_exchange",
-             *       "status": "running",
-             *       "pausedReason": null,
-             *       "dryRun": false,
-             *       "counts": {
-             *         "total": 200,
-             *         "migrated": 120,
-             *         "awaitingConsent": 0,
-             *         "reauthRequired": 2,
-             *         "failed": 0,
-             *         "skipped": 0,
-             *         "pending": 78
-             *       },
-             *       "createdAt": "2026-12-01T02:00:00.000Z",
-             *       "finishedAt": null
-             *     }
-             */
-            readonly 'application/json': components['schemas']['Migration'];
-          };
-        };
-        /** @description Default Response */
-        readonly 400: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 401: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 404: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 409: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 500: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        readonly 503: {
-          headers: {
-            readonly [name: string]: unknown;
-          };
-          content: {
-            readonly 'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    readonly post: operations['resumeMigration'];
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
@@ -3657,4 +767,2998 @@ export interface components {
   pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+  readonly getHealth: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "ok"
+           *     }
+           */
+          readonly 'application/json': {
+            /** @enum {string} */
+            readonly status: 'ok';
+          };
+        };
+      };
+    };
+  };
+  readonly getReadiness: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "ok",
+           *       "checks": {
+           *         "redis": true,
+           *         "database": true,
+           *         "migrations": true
+           *       }
+           *     }
+           */
+          readonly 'application/json': {
+            /** @enum {string} */
+            readonly status: 'ok' | 'unavailable';
+            readonly checks: {
+              readonly redis: boolean;
+              readonly database: boolean;
+              readonly migrations: boolean;
+            };
+          };
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "unavailable",
+           *       "checks": {
+           *         "redis": false,
+           *         "database": true,
+           *         "migrations": true
+           *       }
+           *     }
+           */
+          readonly 'application/json': {
+            /** @enum {string} */
+            readonly status: 'ok' | 'unavailable';
+            readonly checks: {
+              readonly redis: boolean;
+              readonly database: boolean;
+              readonly migrations: boolean;
+            };
+          };
+        };
+      };
+    };
+  };
+  readonly getMetrics: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  readonly listProviders: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "fitbit",
+           *           "displayName": "Fitbit (legacy Web API)",
+           *           "kind": "oauth2",
+           *           "method": "redirect",
+           *           "configured": true,
+           *           "custom": false,
+           *           "deprecated": {
+           *             "note": "Fitbit Web API is retiring",
+           *             "replacedBy": "google-health"
+           *           },
+           *           "sunsetAt": "2026-11-02",
+           *           "successor": "google-health",
+           *           "retired": false,
+           *           "tokenExchange": false
+           *         }
+           *       ]
+           *     }
+           */
+          readonly 'application/json': {
+            readonly data: readonly components['schemas']['Provider'][];
+          };
+        };
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getConnection: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "6f1c2d4e-8a9b-4c3d-9e2f-1a2b3c4d5e6f",
+           *       "userId": "user-1",
+           *       "provider": "fitbit",
+           *       "providerUserId": "7QX8KL",
+           *       "status": "active",
+           *       "scopes": [
+           *         "activity",
+           *         "sleep"
+           *       ],
+           *       "expiresAt": "2026-12-01T10:00:00.000Z",
+           *       "refreshDueAt": "2026-12-01T09:30:00.000Z",
+           *       "lastRefreshedAt": "2026-12-01T02:00:00.000Z",
+           *       "lastErrorCode": null,
+           *       "refreshAttempts": 0,
+           *       "createdAt": "2026-11-02T08:15:00.000Z",
+           *       "updatedAt": "2026-12-01T02:00:00.000Z",
+           *       "revokedAt": null,
+           *       "migration": null,
+           *       "identityPendingSince": null
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Connection'];
+        };
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "not_found",
+           *         "message": "Connection not found"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly deleteConnection: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 202: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "connectionId": "6f1c2d4e-8a9b-4c3d-9e2f-1a2b3c4d5e6f",
+           *       "status": "revoking"
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Revoking'];
+        };
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listConnections: {
+    readonly parameters: {
+      readonly query?: {
+        readonly userId?: string;
+        readonly provider?: string;
+        readonly status?: 'active' | 'degraded' | 'reauth_required' | 'revoked';
+        /** @description `nextCursor` of the previous page */
+        readonly after?: string;
+        /** @description Page size (1–200, default 50) */
+        readonly limit?: number;
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "6f1c2d4e-8a9b-4c3d-9e2f-1a2b3c4d5e6f",
+           *           "userId": "user-1",
+           *           "provider": "fitbit",
+           *           "providerUserId": "7QX8KL",
+           *           "status": "active",
+           *           "scopes": [
+           *             "activity",
+           *             "sleep"
+           *           ],
+           *           "expiresAt": "2026-12-01T10:00:00.000Z",
+           *           "refreshDueAt": "2026-12-01T09:30:00.000Z",
+           *           "lastRefreshedAt": "2026-12-01T02:00:00.000Z",
+           *           "lastErrorCode": null,
+           *           "refreshAttempts": 0,
+           *           "createdAt": "2026-11-02T08:15:00.000Z",
+           *           "updatedAt": "2026-12-01T02:00:00.000Z",
+           *           "revokedAt": null,
+           *           "migration": null,
+           *           "identityPendingSince": null
+           *         }
+           *       ],
+           *       "nextCursor": "6f1c2d4e-8a9b-4c3d-9e2f-1a2b3c4d5e6f"
+           *     }
+           */
+          readonly 'application/json': {
+            readonly data: readonly components['schemas']['Connection'][];
+            /** @description Pass as `after` for the next page; null when this page is the last */
+            readonly nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly answerProviderHandshake: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly provider: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "hub.challenge": "15f7d1a91c1f40f8a748fd134752feb3"
+           *     }
+           */
+          readonly 'application/json': {
+            readonly [key: string]: string;
+          };
+        };
+      };
+      /** @description No content */
+      readonly 204: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly receiveProviderNotice: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly provider: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "received": true
+           *     }
+           */
+          readonly 'application/json': {
+            /** @enum {boolean} */
+            readonly received: true;
+          };
+        };
+      };
+      /** @description No content */
+      readonly 204: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 413: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 415: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 429: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly answerProviderHandshakeAtSecretPath: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly provider: string;
+        readonly rest: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "hub.challenge": "15f7d1a91c1f40f8a748fd134752feb3"
+           *     }
+           */
+          readonly 'application/json': {
+            readonly [key: string]: string;
+          };
+        };
+      };
+      /** @description No content */
+      readonly 204: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly receiveProviderNoticeAtSecretPath: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly provider: string;
+        readonly rest: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "received": true
+           *     }
+           */
+          readonly 'application/json': {
+            /** @enum {boolean} */
+            readonly received: true;
+          };
+        };
+      };
+      /** @description No content */
+      readonly 204: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 413: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 415: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 429: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listEvents: {
+    readonly parameters: {
+      readonly query?: {
+        /** @description `cursor` of the last event seen (or `nextCursor`); omit to start at the beginning */
+        readonly after?: string;
+        /** @description Page size (1–200, default 50) */
+        readonly limit?: number;
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a",
+           *           "cursor": "42",
+           *           "type": "connection.refreshed",
+           *           "createdAt": "2026-12-01T02:00:00.000Z",
+           *           "connectionId": "6f1c2d4e-8a9b-4c3d-9e2f-1a2b3c4d5e6f",
+           *           "linkId": null,
+           *           "userId": "user-1",
+           *           "provider": "fitbit",
+           *           "data": {
+           *             "status": "active",
+           *             "expiresAt": "2026-12-01T10:00:00.000Z",
+           *             "trigger": "schedule",
+           *             "durationMs": 212
+           *           }
+           *         }
+           *       ],
+           *       "nextCursor": "42"
+           *     }
+           */
+          readonly 'application/json': {
+            readonly data: readonly components['schemas']['Event'][];
+            /** @description Pass as `after` for the next page; null when this page is the last */
+            readonly nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly createLink: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        /**
+         * @example {
+         *       "userId": "user-1",
+         *       "provider": "fitbit",
+         *       "returnUrl": "https://app.example/linked"
+         *     }
+         */
+        readonly 'application/json': {
+          /** @description Your id for the end user */
+          readonly userId: string;
+          readonly provider: string;
+          /**
+           * Format: uri
+           * @description Must match TOKENLANE_ALLOWED_RETURN_URLS
+           */
+          readonly returnUrl?: string;
+          readonly scopes?: readonly string[];
+          /**
+           * Format: uuid
+           * @description Re-link this connection (prefer POST /v1/connections/:id/relink)
+           */
+          readonly connectionId?: string;
+        };
+      };
+    };
+    readonly responses: {
+      /** @description Default Response */
+      readonly 201: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "linkId": "0b7e4f2a-3c1d-4e5f-8a9b-0c1d2e3f4a5b",
+           *       "linkWebUrl": "https://tokenlane.example/connect/q3vX…",
+           *       "method": "redirect",
+           *       "expiresAt": "2026-12-01T10:15:00.000Z"
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Link'];
+        };
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 410: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 422: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly completeLinkCallback: {
+    readonly parameters: {
+      readonly query?: {
+        readonly state?: string;
+        readonly code?: string;
+        readonly error?: string;
+        readonly iss?: string;
+        readonly oauth_token?: string;
+        readonly oauth_verifier?: string;
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description A page (HTML) saying what happened, for a link without a `returnUrl` */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Redirect to `returnUrl` with `status` and `connectionId`, `linkId` or `code` */
+      readonly 302: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "invalid_state",
+           *         "message": "Unknown, expired or used state"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly completePinLink: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly linkId: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        /**
+         * @example {
+         *       "pin": "12345678"
+         *     }
+         */
+        readonly 'application/json': {
+          readonly pin: string;
+        };
+      };
+    };
+    readonly responses: {
+      /** @description Default Response */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "connectionId": "6f1c2d4e-8a9b-4c3d-9e2f-1a2b3c4d5e6f",
+           *       "status": "active"
+           *     }
+           */
+          readonly 'application/json': {
+            readonly connectionId: string;
+            /** @enum {string} */
+            readonly status: 'active';
+          };
+        };
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 410: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly showLinkPage: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The page (HTML) whose button continues the link */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "conflict",
+           *         "message": "This link was already opened"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly continueLink: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Redirect to the provider's authorization page */
+      readonly 303: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "conflict",
+           *         "message": "This link was already opened"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly relinkConnection: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        /**
+         * @example {
+         *       "returnUrl": "https://app.example/linked"
+         *     }
+         */
+        readonly 'application/json': {
+          /** @description The connection's own provider (default) or its declared successor */
+          readonly provider?: string;
+          /**
+           * Format: uri
+           * @description Must match TOKENLANE_ALLOWED_RETURN_URLS
+           */
+          readonly returnUrl?: string;
+        };
+      };
+    };
+    readonly responses: {
+      /** @description Default Response */
+      readonly 201: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "linkId": "0b7e4f2a-3c1d-4e5f-8a9b-0c1d2e3f4a5b",
+           *       "linkWebUrl": "https://tokenlane.example/connect/q3vX…",
+           *       "method": "redirect",
+           *       "expiresAt": "2026-12-01T10:15:00.000Z"
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Link'];
+        };
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 422: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getToken: {
+    readonly parameters: {
+      readonly query?: {
+        readonly minValidity?: number;
+      };
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "accessToken": "eyJhbGciOi…",
+           *       "tokenType": "Bearer",
+           *       "expiresAt": "2026-12-01T10:00:00.000Z"
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Token'];
+        };
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "reauth_required",
+           *         "message": "The user must re-authorize",
+           *         "linkWebUrl": "https://tokenlane.example/connect/q3vX…",
+           *         "linkExpiresAt": "2026-12-01T10:15:00.000Z"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['TokenConflict'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly refreshConnection: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 202: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "connectionId": "6f1c2d4e-8a9b-4c3d-9e2f-1a2b3c4d5e6f",
+           *       "status": "refreshing"
+           *     }
+           */
+          readonly 'application/json': {
+            readonly connectionId: string;
+            readonly status: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly reportUnauthorized: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        /**
+         * @example {
+         *       "accessToken": "eyJhbGciOi…"
+         *     }
+         */
+        readonly 'application/json': {
+          readonly accessToken: string;
+        };
+      };
+    };
+    readonly responses: {
+      /** @description Default Response */
+      readonly 202: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "connectionId": "6f1c2d4e-8a9b-4c3d-9e2f-1a2b3c4d5e6f",
+           *       "status": "accepted"
+           *     }
+           */
+          readonly 'application/json': {
+            readonly connectionId: string;
+            readonly status: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly proxyGet: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+        readonly rest: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "invalid_request",
+           *         "message": "The proxied path is refused (dot_segment): it must stay under the provider's API"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 413: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 422: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "proxy_not_configured",
+           *         "message": "acme declares no apiBaseUrl: set one in the providers file"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 502: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 504: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "provider_timeout",
+           *         "message": "the provider did not answer in time"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The provider's answer as it gave it (any status, headers and body), with `Tokenlane-Connection-Status` */
+      readonly '2XX': {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  readonly proxyPut: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+        readonly rest: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "invalid_request",
+           *         "message": "The proxied path is refused (dot_segment): it must stay under the provider's API"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 413: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 422: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "proxy_not_configured",
+           *         "message": "acme declares no apiBaseUrl: set one in the providers file"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 502: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 504: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "provider_timeout",
+           *         "message": "the provider did not answer in time"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The provider's answer as it gave it (any status, headers and body), with `Tokenlane-Connection-Status` */
+      readonly '2XX': {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  readonly proxyPost: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+        readonly rest: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "invalid_request",
+           *         "message": "The proxied path is refused (dot_segment): it must stay under the provider's API"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 413: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 422: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "proxy_not_configured",
+           *         "message": "acme declares no apiBaseUrl: set one in the providers file"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 502: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 504: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "provider_timeout",
+           *         "message": "the provider did not answer in time"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The provider's answer as it gave it (any status, headers and body), with `Tokenlane-Connection-Status` */
+      readonly '2XX': {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  readonly proxyDelete: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+        readonly rest: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "invalid_request",
+           *         "message": "The proxied path is refused (dot_segment): it must stay under the provider's API"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 413: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 422: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "proxy_not_configured",
+           *         "message": "acme declares no apiBaseUrl: set one in the providers file"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 502: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 504: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "provider_timeout",
+           *         "message": "the provider did not answer in time"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The provider's answer as it gave it (any status, headers and body), with `Tokenlane-Connection-Status` */
+      readonly '2XX': {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  readonly proxyPatch: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+        readonly rest: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "invalid_request",
+           *         "message": "The proxied path is refused (dot_segment): it must stay under the provider's API"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 413: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 422: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "proxy_not_configured",
+           *         "message": "acme declares no apiBaseUrl: set one in the providers file"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 502: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 504: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "provider_timeout",
+           *         "message": "the provider did not answer in time"
+           *       }
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The provider's answer as it gave it (any status, headers and body), with `Tokenlane-Connection-Status` */
+      readonly '2XX': {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  readonly listMigrations: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "3f2e1d0c-9b8a-4766-8554-433221100ffe",
+           *           "from": "garmin",
+           *           "to": "garmin-oauth2",
+           *           "mode": "token_exchange",
+           *           "status": "running",
+           *           "pausedReason": null,
+           *           "dryRun": false,
+           *           "counts": {
+           *             "total": 200,
+           *             "migrated": 120,
+           *             "awaitingConsent": 0,
+           *             "reauthRequired": 2,
+           *             "failed": 0,
+           *             "skipped": 0,
+           *             "pending": 78
+           *           },
+           *           "createdAt": "2026-12-01T02:00:00.000Z",
+           *           "finishedAt": null
+           *         }
+           *       ]
+           *     }
+           */
+          readonly 'application/json': {
+            readonly data: readonly components['schemas']['Migration'][];
+          };
+        };
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly startMigration: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        /**
+         * @example {
+         *       "from": "garmin",
+         *       "to": "garmin-oauth2",
+         *       "dryRun": true
+         *     }
+         */
+        readonly 'application/json': {
+          readonly from: string;
+          /** @description Must be `from`'s declared successor */
+          readonly to: string;
+          /**
+           * @description Default: token_exchange where `from` supports it, else reconsent
+           * @enum {string}
+           */
+          readonly mode?: 'token_exchange' | 'reconsent';
+          readonly connectionIds?: readonly string[];
+          /** @description Report what would happen; change nothing */
+          readonly dryRun?: boolean;
+        };
+      };
+    };
+    readonly responses: {
+      /** @description Default Response */
+      readonly 202: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "3f2e1d0c-9b8a-4766-8554-433221100ffe",
+           *       "from": "garmin",
+           *       "to": "garmin-oauth2",
+           *       "mode": "token_exchange",
+           *       "status": "running",
+           *       "pausedReason": null,
+           *       "dryRun": false,
+           *       "counts": {
+           *         "total": 200,
+           *         "migrated": 120,
+           *         "awaitingConsent": 0,
+           *         "reauthRequired": 2,
+           *         "failed": 0,
+           *         "skipped": 0,
+           *         "pending": 78
+           *       },
+           *       "createdAt": "2026-12-01T02:00:00.000Z",
+           *       "finishedAt": null
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Migration'];
+        };
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 422: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getMigration: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "3f2e1d0c-9b8a-4766-8554-433221100ffe",
+           *       "from": "garmin",
+           *       "to": "garmin-oauth2",
+           *       "mode": "token_exchange",
+           *       "status": "running",
+           *       "pausedReason": null,
+           *       "dryRun": false,
+           *       "counts": {
+           *         "total": 200,
+           *         "migrated": 120,
+           *         "awaitingConsent": 0,
+           *         "reauthRequired": 2,
+           *         "failed": 0,
+           *         "skipped": 0,
+           *         "pending": 78
+           *       },
+           *       "createdAt": "2026-12-01T02:00:00.000Z",
+           *       "finishedAt": null
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Migration'];
+        };
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly cancelMigration: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 202: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "3f2e1d0c-9b8a-4766-8554-433221100ffe",
+           *       "from": "garmin",
+           *       "to": "garmin-oauth2",
+           *       "mode": "token_exchange",
+           *       "status": "cancelled",
+           *       "pausedReason": null,
+           *       "dryRun": false,
+           *       "counts": {
+           *         "total": 200,
+           *         "migrated": 120,
+           *         "awaitingConsent": 0,
+           *         "reauthRequired": 2,
+           *         "failed": 0,
+           *         "skipped": 0,
+           *         "pending": 78
+           *       },
+           *       "createdAt": "2026-12-01T02:00:00.000Z",
+           *       "finishedAt": null
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Migration'];
+        };
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly pauseMigration: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 202: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "3f2e1d0c-9b8a-4766-8554-433221100ffe",
+           *       "from": "garmin",
+           *       "to": "garmin-oauth2",
+           *       "mode": "token_exchange",
+           *       "status": "paused",
+           *       "pausedReason": "operator",
+           *       "dryRun": false,
+           *       "counts": {
+           *         "total": 200,
+           *         "migrated": 120,
+           *         "awaitingConsent": 0,
+           *         "reauthRequired": 2,
+           *         "failed": 0,
+           *         "skipped": 0,
+           *         "pending": 78
+           *       },
+           *       "createdAt": "2026-12-01T02:00:00.000Z",
+           *       "finishedAt": null
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Migration'];
+        };
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly resumeMigration: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Default Response */
+      readonly 202: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "3f2e1d0c-9b8a-4766-8554-433221100ffe",
+           *       "from": "garmin",
+           *       "to": "garmin-oauth2",
+           *       "mode": "token_exchange",
+           *       "status": "running",
+           *       "pausedReason": null,
+           *       "dryRun": false,
+           *       "counts": {
+           *         "total": 200,
+           *         "migrated": 120,
+           *         "awaitingConsent": 0,
+           *         "reauthRequired": 2,
+           *         "failed": 0,
+           *         "skipped": 0,
+           *         "pending": 78
+           *       },
+           *       "createdAt": "2026-12-01T02:00:00.000Z",
+           *       "finishedAt": null
+           *     }
+           */
+          readonly 'application/json': components['schemas']['Migration'];
+        };
+      };
+      /** @description Default Response */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 500: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 503: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+}
