@@ -26,7 +26,11 @@ export async function generateSdkArtifacts(): Promise<SdkArtifacts> {
   const document = await buildOpenApiDocument();
   const openApiText = await formatAs(OPENAPI_FILE, JSON.stringify(document));
   // `immutable`: readonly fields and arrays, as the SDK has always returned them.
-  const ast = await openapiTS(structuredClone(document) as never, { immutable: true });
+  // `enumValues`: each enum also as a constant array (`connectionStatusValues`), for run time.
+  const ast = await openapiTS(structuredClone(document) as never, {
+    immutable: true,
+    enumValues: true,
+  });
   const typesText = await formatAs(TYPES_FILE, TYPES_HEADER + astToString(ast));
   return { document, openApiText, typesText };
 }

@@ -1,4 +1,4 @@
-import { API_ERROR_CODES, type ApiErrorCode } from '@tokenlane/core';
+import { API_ERROR_CODES, type ApiErrorCode } from './types.js';
 
 /**
  * What `TokenlaneApiError.code` can be: one of the API's closed codes (docs/api.md, "Error

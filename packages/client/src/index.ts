@@ -4,9 +4,11 @@ export { parseApiError, TokenlaneApiError } from './errors.js';
 export { ConnectionProxy } from './proxy.js';
 export type { ProxyRequestOptions } from './proxy.js';
 export type { TokenlaneErrorCode } from './errors.js';
-export { CONNECTION_STATUSES, EVENT_TYPES, isOAuth1Token } from './types.js';
+export { API_ERROR_CODES, CONNECTION_STATUSES, EVENT_TYPES, isOAuth1Token } from './types.js';
 export type {
   AccessToken,
+  ApiErrorBody,
+  ApiErrorCode,
   Connection,
   ConnectionStatus,
   CreateLinkInput,
@@ -25,5 +27,9 @@ export type {
   StartMigrationInput,
   TokenlaneEvent,
 } from './types.js';
-export { verifyEventSignature, verifyWebhook } from './webhook.js';
-export type { VerifyEventSignatureOptions, WebhookRequestHeaders } from './webhook.js';
+export { verifyEventSignature } from './signature.js';
+export type { VerifyEventSignatureOptions } from './signature.js';
+export { verifyWebhook } from './webhook.js';
+export type { WebhookRequestHeaders } from './webhook.js';
+/** The generated OpenAPI types, for what the named aliases above do not cover. */
+export type { components, operations, paths } from './generated/api.js';

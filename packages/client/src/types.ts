@@ -1,38 +1,37 @@
 /**
- * The HTTP API's response shapes (docs/api.md), declared here so the SDK does not depend on
- * the ingress service. Timestamps are ISO 8601 strings, as on the wire.
+ * The HTTP API's shapes under the SDK's names. Every one is an alias of a type generated from
+ * the OpenAPI document (src/generated/api.ts, `npm run generate:sdk`), itself generated from the
+ * route schemas the server validates with, so the SDK cannot drift from the server unnoticed.
+ * Timestamps are ISO 8601 strings, as on the wire.
  */
+import {
+  connectionStatusValues,
+  errorErrorCodeValues,
+  eventTypeValues,
+  type components,
+  type operations,
+} from './generated/api.js';
 
-// The closed sets come from the domain model itself, so the SDK cannot drift from the server.
-import type { ConnectionStatus, EventType } from '@tokenlane/core';
-
-export { CONNECTION_STATUSES, EVENT_TYPES } from '@tokenlane/core';
-export type { ConnectionStatus, EventType } from '@tokenlane/core';
+type Schemas = components['schemas'];
+type JsonRequest<Id extends keyof operations> = NonNullable<
+  operations[Id]['requestBody']
+>['content']['application/json'];
+type Query<Id extends keyof operations> = NonNullable<operations[Id]['parameters']['query']>;
 
 /** A connection as the API shows it: never its tokens. */
-export interface Connection {
-  readonly id: string;
-  readonly userId: string;
-  readonly provider: string;
-  readonly providerUserId: string | null;
-  readonly status: ConnectionStatus;
-  readonly scopes: readonly string[];
-  readonly expiresAt: string | null;
-  readonly refreshDueAt: string | null;
-  readonly lastRefreshedAt: string | null;
-  readonly lastErrorCode: string | null;
-  readonly refreshAttempts: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly revokedAt: string | null;
-  /** A reconsent migration waits for the user to link `to` (same connection id). */
-  readonly migration: { readonly to: string; readonly requestedAt: string } | null;
-  /**
-   * The provider could not say who the user is when the link completed: `providerUserId` is
-   * null until it does (`connection.identity_resolved`); null when nothing is pending.
-   */
-  readonly identityPendingSince: string | null;
-}
+export type Connection = Schemas['Connection'];
+export type ConnectionStatus = Connection['status'];
+export const CONNECTION_STATUSES: readonly ConnectionStatus[] = connectionStatusValues;
+
+/** A lifecycle event from `GET /v1/events` (the same body is POSTed to your webhook). */
+export type TokenlaneEvent = Schemas['Event'];
+export type EventType = TokenlaneEvent['type'];
+export const EVENT_TYPES: readonly EventType[] = eventTypeValues;
+
+/** The API's `{ "error": { "code", "message" } }` body. */
+export type ApiErrorBody = Schemas['Error'];
+export type ApiErrorCode = ApiErrorBody['error']['code'];
+export const API_ERROR_CODES: readonly ApiErrorCode[] = errorErrorCodeValues;
 
 /** One page of a list; pass `nextCursor` as `after` for the next one (null: last page). */
 export interface Page<T> {
@@ -40,142 +39,34 @@ export interface Page<T> {
   readonly nextCursor: string | null;
 }
 
-export interface CreateLinkInput {
-  /** Your id for the end user. */
-  readonly userId: string;
-  readonly provider: string;
-  /** Where the user lands afterwards; must match `TOKENLANE_ALLOWED_RETURN_URLS`. */
-  readonly returnUrl?: string;
-  readonly scopes?: readonly string[];
-  /** Re-link this connection instead of creating one (prefer {@link RelinkInput}). */
-  readonly connectionId?: string;
-}
-
-/** `POST /v1/connections/:id/relink`: re-authorize a connection in place. */
-export interface RelinkInput {
-  /** The connection's own provider (default) or its declared successor. */
-  readonly provider?: string;
-  /** Where the user lands afterwards; must match `TOKENLANE_ALLOWED_RETURN_URLS`. */
-  readonly returnUrl?: string;
-}
-
+/** `POST /v1/links`: `userId` is your id for the end user; `returnUrl` must be allowed. */
+export type CreateLinkInput = JsonRequest<'createLink'>;
+/** `POST /v1/connections/:id/relink`: the connection's provider (default) or its successor. */
+export type RelinkInput = JsonRequest<'relinkConnection'>;
 /** A started link: send the user to `linkWebUrl` (or show it, for the PIN method). */
-export interface Link {
-  readonly linkId: string;
-  readonly linkWebUrl: string;
-  readonly method: 'redirect' | 'pin';
-  readonly expiresAt: string;
-}
+export type Link = Schemas['Link'];
+export type PinResult =
+  operations['completePinLink']['responses'][200]['content']['application/json'];
 
-export interface PinResult {
-  readonly connectionId: string;
-  readonly status: string;
-}
+export type ListConnectionsQuery = Query<'listConnections'>;
+export type ListEventsQuery = Query<'listEvents'>;
+/** `minValidity`: seconds the token must stay valid; tokenlane refreshes first if needed. */
+export type GetTokenOptions = Query<'getToken'>;
 
-export interface ListConnectionsQuery {
-  readonly userId?: string;
-  readonly provider?: string;
-  readonly status?: ConnectionStatus;
-  /** `nextCursor` of the previous page. */
-  readonly after?: string;
-  /** 1–200; the server's default is 50. */
-  readonly limit?: number;
-}
-
-/** An OAuth 2.0 access token, valid for at least the requested `minValidity`. */
-export interface OAuth2AccessToken {
-  readonly accessToken: string;
-  readonly tokenType: string;
-  readonly expiresAt: string | null;
-}
-
+/** An OAuth 2.0 access token or OAuth 1.0a credentials, as `GET …/token` answers. */
+export type AccessToken = Schemas['Token'];
+export type OAuth2AccessToken = Extract<AccessToken, { readonly accessToken: string }>;
 /** OAuth 1.0a credentials: sign requests with both. */
-export interface OAuth1AccessToken {
-  readonly token: string;
-  readonly tokenSecret: string;
-}
-
-export type AccessToken = OAuth2AccessToken | OAuth1AccessToken;
+export type OAuth1AccessToken = Extract<AccessToken, { readonly tokenSecret: string }>;
 
 export function isOAuth1Token(token: AccessToken): token is OAuth1AccessToken {
   return 'tokenSecret' in token;
 }
 
-export interface GetTokenOptions {
-  /** Seconds the token must stay valid; tokenlane refreshes first if needed (default 30). */
-  readonly minValidity?: number;
-}
-
-/** A lifecycle event from `GET /v1/events`. */
-export interface TokenlaneEvent {
-  /** Stable across redeliveries: dedupe on it. */
-  readonly id: string;
-  /** Pass as `after` to list the events that follow this one. */
-  readonly cursor: string;
-  readonly type: EventType;
-  readonly createdAt: string;
-  readonly connectionId: string | null;
-  readonly linkId: string | null;
-  readonly userId: string | null;
-  readonly provider: string | null;
-  readonly data: Readonly<Record<string, unknown>>;
-}
-
-export interface ListEventsQuery {
-  /** A `cursor` (or `nextCursor`) already seen; omit to start at the beginning. */
-  readonly after?: string;
-  readonly limit?: number;
-}
-
 /** A provider this deployment knows. */
-export interface ProviderInfo {
-  readonly id: string;
-  readonly displayName: string;
-  readonly kind: 'oauth2' | 'oauth1';
-  readonly method: 'redirect' | 'pin';
-  readonly configured: boolean;
-  readonly custom: boolean;
-  readonly deprecated: { note: string; sunset?: string; replacedBy?: string } | null;
-  /** When the provider stops answering (ISO date); null when it has no sunset. */
-  readonly sunsetAt: string | null;
-  /** Where its users move. */
-  readonly successor: string | null;
-  /** The sunset has passed: new links are refused with 410 `provider_retired`. */
-  readonly retired: boolean;
-  /** Its users can move to the successor without them (`token_exchange`). */
-  readonly tokenExchange: boolean;
-}
+export type ProviderInfo = Schemas['Provider'];
 
 /** `POST /v1/migrations`: move `from`'s connections to its declared successor `to`. */
-export interface StartMigrationInput {
-  readonly from: string;
-  readonly to: string;
-  /** Default: `token_exchange` where `from` supports it, else `reconsent`. */
-  readonly mode?: 'token_exchange' | 'reconsent';
-  readonly connectionIds?: readonly string[];
-  /** Report what would happen; change nothing. */
-  readonly dryRun?: boolean;
-}
-
+export type StartMigrationInput = JsonRequest<'startMigration'>;
 /** A provider migration and its counts (`total` is the sum of the others). */
-export interface Migration {
-  readonly id: string;
-  readonly from: string;
-  readonly to: string;
-  readonly mode: 'token_exchange' | 'reconsent';
-  readonly status: 'running' | 'paused' | 'completed' | 'cancelled';
-  /** Why a `paused` run stopped: `credentials`, `clock`, `failure_rate` or `operator`. */
-  readonly pausedReason: string | null;
-  readonly dryRun: boolean;
-  readonly counts: {
-    readonly total: number;
-    readonly pending: number;
-    readonly migrated: number;
-    readonly awaitingConsent: number;
-    readonly reauthRequired: number;
-    readonly failed: number;
-    readonly skipped: number;
-  };
-  readonly createdAt: string;
-  readonly finishedAt: string | null;
-}
+export type Migration = Schemas['Migration'];

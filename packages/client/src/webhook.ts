@@ -1,12 +1,9 @@
+import { Webhook } from 'standardwebhooks';
 import {
   standardWebhookKey,
   verifyEventSignature,
   type VerifyEventSignatureOptions,
-} from '@tokenlane/vault';
-import { Webhook } from 'standardwebhooks';
-
-export { verifyEventSignature };
-export type { VerifyEventSignatureOptions };
+} from './signature.js';
 
 /** Request headers as Node (`IncomingHttpHeaders`), Fastify or Express hand them over. */
 export type WebhookRequestHeaders = Readonly<Record<string, string | string[] | undefined>>;

@@ -3762,3 +3762,102 @@ export interface operations {
     };
   };
 }
+type FlattenedDeepRequired<T> = {
+  [K in keyof T]-?: FlattenedDeepRequired<
+    T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]
+  >;
+};
+type ReadonlyArray<T> = [Exclude<T, undefined>] extends [unknown[]]
+  ? Readonly<Exclude<T, undefined>>
+  : Readonly<Exclude<T, undefined>[]>;
+export const pathsHealthzGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/healthz']['get']['responses']['200']['content']['application/json']['status']
+> = ['ok'];
+export const pathsReadyzGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/readyz']['get']['responses']['200']['content']['application/json']['status']
+> = ['ok', 'unavailable'];
+export const pathsReadyzGetResponses503ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/readyz']['get']['responses']['503']['content']['application/json']['status']
+> = ['ok', 'unavailable'];
+export const pathsV1ConnectionsGetParametersQueryStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/v1/connections']['get']['parameters']['query']['status']
+> = ['active', 'degraded', 'reauth_required', 'revoked'];
+export const pathsV1LinksLinkIdPinPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/v1/links/{linkId}/pin']['post']['responses']['200']['content']['application/json']['status']
+> = ['active'];
+export const pathsV1MigrationsPostRequestBodyContentApplicationJsonModeValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/v1/migrations']['post']['requestBody']['content']['application/json']['mode']
+> = ['token_exchange', 'reconsent'];
+export const errorErrorCodeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['Error']['error']['code']
+> = [
+  'invalid_request',
+  'invalid_json',
+  'unauthorized',
+  'insufficient_scope',
+  'not_found',
+  'unknown_provider',
+  'provider_not_configured',
+  'provider_retired',
+  'return_url_not_allowed',
+  'invalid_state',
+  'invalid_signature',
+  'invalid_pin',
+  'link_expired',
+  'reauth_required',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'provider_error',
+  'provider_timeout',
+  'proxy_not_configured',
+  'provider_unhealthy',
+  'refresh_backoff',
+  'service_unavailable',
+  'internal',
+];
+export const connectionStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['Connection']['status']
+> = ['active', 'degraded', 'reauth_required', 'revoked'];
+export const eventTypeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['Event']['type']
+> = [
+  'link.created',
+  'link.failed',
+  'connection.created',
+  'connection.identity_resolved',
+  'connection.refreshed',
+  'connection.refresh_failed',
+  'connection.degraded',
+  'connection.recovered',
+  'connection.reauth_required',
+  'connection.revoked',
+  'connection.migration_requested',
+  'connection.migrated',
+  'connection.expiring',
+  'provider.unhealthy',
+  'provider.recovered',
+  'connection.token_read',
+  'migration.completed',
+  'migration.paused',
+  'migration.resumed',
+];
+export const linkMethodValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['Link']['method']
+> = ['redirect', 'pin'];
+export const migrationModeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['Migration']['mode']
+> = ['token_exchange', 'reconsent'];
+export const migrationStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['Migration']['status']
+> = ['running', 'paused', 'completed', 'cancelled'];
+export const tokenConflictErrorCodeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['TokenConflict']['error']['code']
+> = ['reauth_required', 'conflict'];
+export const providerKindValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['Provider']['kind']
+> = ['oauth2', 'oauth1'];
+export const providerMethodValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['Provider']['method']
+> = ['redirect', 'pin'];
