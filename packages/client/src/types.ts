@@ -13,9 +13,6 @@ import {
 } from './generated/api.js';
 
 type Schemas = components['schemas'];
-type JsonRequest<Id extends keyof operations> = NonNullable<
-  operations[Id]['requestBody']
->['content']['application/json'];
 type Query<Id extends keyof operations> = NonNullable<operations[Id]['parameters']['query']>;
 
 /** A connection as the API shows it: never its tokens. */
@@ -40,9 +37,9 @@ export interface Page<T> {
 }
 
 /** `POST /v1/links`: `userId` is your id for the end user; `returnUrl` must be allowed. */
-export type CreateLinkInput = JsonRequest<'createLink'>;
+export type CreateLinkInput = Schemas['CreateLinkInput'];
 /** `POST /v1/connections/:id/relink`: the connection's provider (default) or its successor. */
-export type RelinkInput = JsonRequest<'relinkConnection'>;
+export type RelinkInput = Schemas['RelinkInput'];
 /** A started link: send the user to `linkWebUrl` (or show it, for the PIN method). */
 export type Link = Schemas['Link'];
 export type PinResult =
@@ -67,6 +64,6 @@ export function isOAuth1Token(token: AccessToken): token is OAuth1AccessToken {
 export type ProviderInfo = Schemas['Provider'];
 
 /** `POST /v1/migrations`: move `from`'s connections to its declared successor `to`. */
-export type StartMigrationInput = JsonRequest<'startMigration'>;
+export type StartMigrationInput = Schemas['StartMigrationInput'];
 /** A provider migration and its counts (`total` is the sum of the others). */
 export type Migration = Schemas['Migration'];

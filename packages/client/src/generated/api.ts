@@ -569,6 +569,44 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    readonly CreateLinkInput: {
+      /** @description Your id for the end user */
+      readonly userId: string;
+      readonly provider: string;
+      /**
+       * Format: uri
+       * @description Must match TOKENLANE_ALLOWED_RETURN_URLS
+       */
+      readonly returnUrl?: string;
+      readonly scopes?: readonly string[];
+      /**
+       * Format: uuid
+       * @description Re-link this connection (prefer POST /v1/connections/:id/relink)
+       */
+      readonly connectionId?: string;
+    };
+    readonly StartMigrationInput: {
+      readonly from: string;
+      /** @description Must be `from`'s declared successor */
+      readonly to: string;
+      /**
+       * @description Default: token_exchange where `from` supports it, else reconsent
+       * @enum {string}
+       */
+      readonly mode?: 'token_exchange' | 'reconsent';
+      readonly connectionIds?: readonly string[];
+      /** @description Report what would happen; change nothing */
+      readonly dryRun?: boolean;
+    };
+    readonly RelinkInput: {
+      /** @description The connection's own provider (default) or its declared successor */
+      readonly provider?: string;
+      /**
+       * Format: uri
+       * @description Must match TOKENLANE_ALLOWED_RETURN_URLS
+       */
+      readonly returnUrl?: string;
+    };
     readonly Error: {
       readonly error: {
         /** @enum {string} */
@@ -1694,22 +1732,7 @@ export interface operations {
          *       "returnUrl": "https://app.example/linked"
          *     }
          */
-        readonly 'application/json': {
-          /** @description Your id for the end user */
-          readonly userId: string;
-          readonly provider: string;
-          /**
-           * Format: uri
-           * @description Must match TOKENLANE_ALLOWED_RETURN_URLS
-           */
-          readonly returnUrl?: string;
-          readonly scopes?: readonly string[];
-          /**
-           * Format: uuid
-           * @description Re-link this connection (prefer POST /v1/connections/:id/relink)
-           */
-          readonly connectionId?: string;
-        };
+        readonly 'application/json': components['schemas']['CreateLinkInput'];
       };
     };
     readonly responses: {
@@ -2139,15 +2162,7 @@ export interface operations {
          *       "returnUrl": "https://app.example/linked"
          *     }
          */
-        readonly 'application/json': {
-          /** @description The connection's own provider (default) or its declared successor */
-          readonly provider?: string;
-          /**
-           * Format: uri
-           * @description Must match TOKENLANE_ALLOWED_RETURN_URLS
-           */
-          readonly returnUrl?: string;
-        };
+        readonly 'application/json': components['schemas']['RelinkInput'];
       };
     };
     readonly responses: {
@@ -3275,19 +3290,7 @@ export interface operations {
          *       "dryRun": true
          *     }
          */
-        readonly 'application/json': {
-          readonly from: string;
-          /** @description Must be `from`'s declared successor */
-          readonly to: string;
-          /**
-           * @description Default: token_exchange where `from` supports it, else reconsent
-           * @enum {string}
-           */
-          readonly mode?: 'token_exchange' | 'reconsent';
-          readonly connectionIds?: readonly string[];
-          /** @description Report what would happen; change nothing */
-          readonly dryRun?: boolean;
-        };
+        readonly 'application/json': components['schemas']['StartMigrationInput'];
       };
     };
     readonly responses: {
@@ -3785,8 +3788,8 @@ export const pathsV1ConnectionsGetParametersQueryStatusValues: ReadonlyArray<
 export const pathsV1LinksLinkIdPinPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/v1/links/{linkId}/pin']['post']['responses']['200']['content']['application/json']['status']
 > = ['active'];
-export const pathsV1MigrationsPostRequestBodyContentApplicationJsonModeValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/v1/migrations']['post']['requestBody']['content']['application/json']['mode']
+export const startMigrationInputModeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['StartMigrationInput']['mode']
 > = ['token_exchange', 'reconsent'];
 export const errorErrorCodeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Error']['error']['code']

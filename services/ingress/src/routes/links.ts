@@ -18,16 +18,19 @@ import { brandOf, pageContext, sendEndUserPage } from '../pages/page.js';
 import type { Outcome } from '../pages/words/index.js';
 import { wantsHtml } from './pages.js';
 
-const linkBody = z.strictObject({
-  userId: z.string().min(1).max(256).describe('Your id for the end user'),
-  provider: z.string().min(1).max(64),
-  returnUrl: z.url().max(2048).optional().describe('Must match TOKENLANE_ALLOWED_RETURN_URLS'),
-  scopes: z.array(z.string().min(1).max(256)).max(50).optional(),
-  connectionId: z
-    .uuid()
-    .optional()
-    .describe('Re-link this connection (prefer POST /v1/connections/:id/relink)'),
-});
+const linkBody = z
+  .strictObject({
+    userId: z.string().min(1).max(256).describe('Your id for the end user'),
+    provider: z.string().min(1).max(64),
+    returnUrl: z.url().max(2048).optional().describe('Must match TOKENLANE_ALLOWED_RETURN_URLS'),
+    scopes: z.array(z.string().min(1).max(256)).max(50).optional(),
+    connectionId: z
+      .uuid()
+      .optional()
+      .describe('Re-link this connection (prefer POST /v1/connections/:id/relink)'),
+  })
+  // Named for the document; request schemas are listed with an `Input` suffix: CreateLinkInput.
+  .meta({ id: 'CreateLink' });
 
 /** What a new (or handed-out-again) link answers. */
 export const linkResponse = z

@@ -46,16 +46,18 @@ export const migrationViewSchema = z
   })
   .meta({ id: 'Migration' });
 
-const startBody = z.strictObject({
-  from: z.string().min(1).max(64),
-  to: z.string().min(1).max(64).describe("Must be `from`'s declared successor"),
-  mode: z
-    .enum(MIGRATION_MODES)
-    .optional()
-    .describe('Default: token_exchange where `from` supports it, else reconsent'),
-  connectionIds: z.array(z.uuid()).min(1).max(10_000).optional(),
-  dryRun: z.boolean().optional().describe('Report what would happen; change nothing'),
-});
+const startBody = z
+  .strictObject({
+    from: z.string().min(1).max(64),
+    to: z.string().min(1).max(64).describe("Must be `from`'s declared successor"),
+    mode: z
+      .enum(MIGRATION_MODES)
+      .optional()
+      .describe('Default: token_exchange where `from` supports it, else reconsent'),
+    connectionIds: z.array(z.uuid()).min(1).max(10_000).optional(),
+    dryRun: z.boolean().optional().describe('Report what would happen; change nothing'),
+  })
+  .meta({ id: 'StartMigration' });
 
 const idParams = z.object({ id: z.string().max(64) });
 

@@ -16,6 +16,7 @@ const relinkBody = z
       .describe("The connection's own provider (default) or its declared successor"),
     returnUrl: z.url().max(2048).optional().describe('Must match TOKENLANE_ALLOWED_RETURN_URLS'),
   })
+  .meta({ id: 'Relink' })
   .optional();
 
 /**
