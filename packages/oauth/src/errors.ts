@@ -1,5 +1,4 @@
-import type { RefusalClass } from '@tokenlane/core';
-/** Every way a provider call can fail, as one closed set ({@link refusalClass} decides what follows). */
+/** Every way a call to an authorization server or API can fail, as one closed set. */
 export const PROVIDER_ERROR_CODES = [
   'invalid_grant',
   'invalid_client',
@@ -13,7 +12,7 @@ export const PROVIDER_ERROR_CODES = [
   'network',
   'invalid_response',
   'unsupported',
-  /** 410 Gone: the API was retired (as Fitbit's Web API answers since its shutdown). */
+  /** 410 Gone: the API was retired. */
   'provider_retired',
 ] as const;
 
@@ -23,46 +22,24 @@ export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${String(value)}`);
 }
 
-/**
- * The one place a provider's refusal is classified (docs/api.md, "Failure policy"); the class
- * alone decides what the lifecycle does next. At the token endpoint a bare 401 (`unauthorized`)
- * means our client credentials were refused, like `invalid_client`.
- */
-export function refusalClass(code: ProviderErrorCode): RefusalClass {
-  switch (code) {
-    case 'invalid_grant':
-      return 'reauth';
-    case 'provider_retired':
-      return 'retired';
-    case 'invalid_client':
-    case 'unauthorized':
-      return 'credentials';
-    case 'rate_limited':
-    case 'provider_unavailable':
-    case 'timeout':
-    case 'network':
-      return 'transient';
-    case 'invalid_request':
-    case 'invalid_scope':
-    case 'access_denied':
-    case 'invalid_response':
-    case 'unsupported':
-      return 'refused';
-    default:
-      return assertNever(code);
-  }
-}
+// The codes a later attempt may cure; every other code needs someone to act first.
+const TRANSIENT_CODES: ReadonlySet<ProviderErrorCode> = new Set([
+  'rate_limited',
+  'provider_unavailable',
+  'timeout',
+  'network',
+]);
 
 /** Whether a failure is transient: worth retrying later with backoff. */
 export function isRetryableCode(code: ProviderErrorCode): boolean {
-  return refusalClass(code) === 'transient';
+  return TRANSIENT_CODES.has(code);
 }
 
 export interface ProviderErrorOptions {
   readonly providerId?: string;
   readonly status?: number;
   readonly retryAfterMs?: number;
-  /** The provider's own error string (`invalid_grant`, Withings `601`, …), never a token. */
+  /** The provider's own error string (`invalid_grant`, a numeric status, …), never a token. */
   readonly providerCode?: string;
   readonly cause?: unknown;
 }
@@ -93,43 +70,5 @@ export class ProviderError extends Error {
     if (options.cause !== undefined) {
       Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false });
     }
-  }
-}
-
-/** `registry.require(id)` for an id that is neither built in nor in the providers file. */
-export class UnknownProviderError extends Error {
-  override readonly name = 'UnknownProviderError';
-  readonly code = 'unknown_provider';
-  readonly providerId: string;
-
-  constructor(providerId: string) {
-    super(`unknown provider "${providerId}"`);
-    this.providerId = providerId;
-  }
-}
-
-/** `registry.require(id)` for a built-in that has no credentials in the providers file. */
-export class ProviderNotConfiguredError extends Error {
-  override readonly name = 'ProviderNotConfiguredError';
-  readonly code = 'provider_not_configured';
-  readonly providerId: string;
-
-  constructor(providerId: string) {
-    super(`provider "${providerId}" has no clientId/clientSecret in the providers file`);
-    this.providerId = providerId;
-  }
-}
-
-/** A bad providers file. The message is one line naming the provider and the field. */
-export class ProvidersFileError extends Error {
-  override readonly name = 'ProvidersFileError';
-  readonly code = 'invalid_providers_file';
-  declare readonly providerId?: string;
-  declare readonly field?: string;
-
-  constructor(message: string, location: { providerId?: string; field?: string } = {}) {
-    super(`providers file: ${message}`);
-    if (location.providerId !== undefined) this.providerId = location.providerId;
-    if (location.field !== undefined) this.field = location.field;
   }
 }
