@@ -10,6 +10,7 @@ import type { Secret } from '@tokenlane/vault';
 import type { OAuth1Provider, OAuth2Provider } from '../definition.js';
 import type { TokenSet } from '../token-set.js';
 import { oauth1RefusalCause } from '../oauth1/grant-check.js';
+import { oauth2Client } from '../protocol.js';
 
 /** Whether `from` can move its users to `to` without them (an OAuth 1.0a token exchange). */
 export function supportsTokenExchange(
@@ -47,7 +48,7 @@ export async function exchangeOAuth1Token(
       { providerId: from.id, ...options },
     ),
   );
-  return processTokenResponse(to, response);
+  return processTokenResponse(oauth2Client(to), response);
 }
 
 /**
