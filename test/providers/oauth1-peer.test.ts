@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
+import { createHttpAgent } from '@tokenlane/oauth';
 import {
   ProviderError,
-  createHttpAgent,
   getAccessToken,
   getRequestToken,
   loadProviders,

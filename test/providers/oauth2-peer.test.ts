@@ -1,9 +1,8 @@
 import { inspect } from 'node:util';
+import { createHttpAgent, createPkce } from '@tokenlane/oauth';
 import {
   ProviderError,
   authorizationUrl,
-  createHttpAgent,
-  createPkce,
   exchangeCode,
   loadProviders,
   refreshTokens,

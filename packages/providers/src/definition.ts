@@ -1,13 +1,24 @@
+import type {
+  CallOptions,
+  OAuth1TokenSet,
+  OAuth2Quirks,
+  PkceSupport,
+  ProviderUserInfo,
+  RevokeResult,
+  TokenEndpointAuthMethod,
+} from '@tokenlane/oauth';
 import type { Secret } from '@tokenlane/vault';
-import type { ClassifyErrorHook } from './classify.js';
-import type { CallOptions } from './http.js';
-import type { OAuth1TokenSet, TokenMetadata, TokenSet } from './tokens.js';
+import type { TokenSet } from './token-set.js';
 
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post';
-export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
-
-/** `required`: every authorization must carry a code_challenge (RFC 7636). */
-export type PkceSupport = 'required' | 'supported' | 'none';
+export { TOKEN_ENDPOINT_AUTH_METHODS } from '@tokenlane/oauth';
+export type {
+  AuthorizationUrlInput,
+  PkceSupport,
+  ProviderUserInfo,
+  RevokeResult,
+  TokenEndpointAuthMethod,
+  TokenRequestDraft,
+} from '@tokenlane/oauth';
 
 /** Why a provider is on its way out, for people (the dates and the successor are data beside it). */
 export interface Deprecation {
@@ -25,20 +36,6 @@ export interface NotificationSpec {
   readonly verification: string;
 }
 
-/** The token request before it is sent; a `shapeTokenRequest` hook may change any part. */
-export interface TokenRequestDraft {
-  readonly grant: 'authorization_code' | 'pin' | 'refresh_token';
-  readonly url: string;
-  readonly params: URLSearchParams;
-  readonly headers: Record<string, string>;
-}
-
-/** What a token answer says about the user, besides the tokens. */
-export interface ProviderUserInfo {
-  readonly providerUserId?: string;
-  readonly metadata?: TokenMetadata;
-}
-
 /**
  * Who the user is at the provider, asked with the user's own access token (a bearer GET of
  * `url`). `read` finds the provider user id (and non-secret metadata) in the answer, or
@@ -49,24 +46,10 @@ export interface IdentityLookup {
   readonly read: (body: unknown) => ProviderUserInfo | undefined;
 }
 
-export interface AuthorizationUrlInput {
-  readonly state: string;
-  readonly redirectUri?: string;
-  readonly scopes?: readonly string[];
-  readonly codeChallenge?: string;
-}
-
 export interface RevokeInput {
   readonly accessToken?: Secret;
   readonly refreshToken?: Secret;
   readonly providerUserId?: string;
-}
-
-export interface RevokeResult {
-  /** The provider acknowledged the revocation. */
-  readonly confirmed: boolean;
-  /** Why not, when `confirmed` is false. */
-  readonly reason?: string;
 }
 
 export interface PostLinkContext {
@@ -74,17 +57,11 @@ export interface PostLinkContext {
   readonly memberId: string;
 }
 
-/** Quirks of one OAuth 2.0 provider, each a small named function beside its definition. */
-export interface OAuth2Hooks {
-  readonly authorizationUrlParams?: (
-    params: Record<string, string>,
-    input: AuthorizationUrlInput,
-  ) => Record<string, string>;
-  readonly shapeTokenRequest?: (draft: TokenRequestDraft) => TokenRequestDraft;
-  /** Unwraps a provider envelope into an RFC 6749 §5.1 object, or throws a ProviderError. */
-  readonly parseTokenResponse?: (body: unknown, providerId: string) => unknown;
-  readonly classifyError?: ClassifyErrorHook;
-  readonly extractProviderUserId?: (body: Readonly<Record<string, unknown>>) => ProviderUserInfo;
+/**
+ * Quirks of one OAuth 2.0 provider, each a small named function beside its definition: those of
+ * its token endpoint (`OAuth2Quirks`, applied by @tokenlane/oauth) and the steps around it.
+ */
+export interface OAuth2Hooks extends OAuth2Quirks {
   readonly postLink?: (
     provider: OAuth2Provider,
     tokens: TokenSet,

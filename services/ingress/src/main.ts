@@ -1,5 +1,5 @@
 import { createLogger, loadConfigOrExit, wantsPrettyLogs, type Logger } from '@tokenlane/config';
-import { useProviderTimeout } from '@tokenlane/providers';
+import { useProviderTimeout } from '@tokenlane/oauth';
 import { openRuntime, type Runtime } from '@tokenlane/runtime';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';

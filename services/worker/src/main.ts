@@ -1,5 +1,5 @@
 import { createLogger, loadConfigOrExit, wantsPrettyLogs } from '@tokenlane/config';
-import { useProviderTimeout } from '@tokenlane/providers';
+import { useProviderTimeout } from '@tokenlane/oauth';
 import { openRuntime } from '@tokenlane/runtime';
 import { startHealthServer } from './health-server.js';
 import { exitOnBootError, onShutdown } from './shutdown.js';

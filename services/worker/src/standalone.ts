@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { createLogger, loadConfigOrExit, redactUrl, wantsPrettyLogs } from '@tokenlane/config';
-import { useProviderTimeout } from '@tokenlane/providers';
+import { useProviderTimeout } from '@tokenlane/oauth';
 import { buildApp } from '@tokenlane/ingress';
 import { openRuntime } from '@tokenlane/runtime';
 import { startDevDemo } from './demo/index.js';

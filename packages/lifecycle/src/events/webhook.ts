@@ -1,5 +1,5 @@
 import type { EventRecord } from '@tokenlane/db';
-import { createHttpAgent, parseRetryAfter } from '@tokenlane/providers';
+import { createHttpAgent, parseRetryAfter } from '@tokenlane/oauth';
 import {
   signEventPayload,
   signStandardWebhook,

@@ -7,9 +7,9 @@ import {
   type LinkMethod,
   type NewLinkSession,
 } from '@tokenlane/db';
+import { createPkce } from '@tokenlane/oauth';
 import {
   authorizationUrl,
-  createPkce,
   getRequestToken,
   isRetired,
   oauth1AuthorizationUrl,

@@ -1,11 +1,9 @@
 import { Secret } from '@tokenlane/vault';
 import { describe, expect, it } from 'vitest';
 import { ProvidersFileError } from '../errors.js';
+import { authorizationUrl, exchangeCode, revokeTokens } from '../protocol.js';
 import { notificationFormatOf } from '../notifications/intake.js';
-import { authorizationUrl } from '../oauth2/authorization.js';
 import { runPostLink } from '../oauth2/post-link.js';
-import { revokeTokens } from '../oauth2/revoke.js';
-import { exchangeCode } from '../oauth2/token.js';
 import { loadProviders } from '../registry/load.js';
 import { isRetired, sunsetInstant } from '../registry/sunset.js';
 import {

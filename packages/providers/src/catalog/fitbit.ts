@@ -1,10 +1,34 @@
+import { userIdMember, type ProviderErrorCode } from '@tokenlane/oauth';
 import type { OAuth2Definition, ProviderUserInfo } from '../definition.js';
-import { userIdMember } from '../tokens.js';
 
 /** Fitbit's token answer names the user in `user_id`. */
 export function fitbitUserId(body: Readonly<Record<string, unknown>>): ProviderUserInfo {
   const id = userIdMember(body, 'user_id');
   return id === undefined ? {} : { providerUserId: id };
+}
+
+/** Fitbit names its errors in `{errors:[{errorType}]}` rather than RFC 6749's `{error}`. */
+export function fitbitErrorType(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || !('errors' in body)) return undefined;
+  const first: unknown = Array.isArray(body.errors) ? body.errors[0] : undefined;
+  if (typeof first !== 'object' || first === null || !('errorType' in first)) return undefined;
+  return typeof first.errorType === 'string' ? first.errorType : undefined;
+}
+
+// Fitbit's own errorType values; the RFC 6749 ones it also uses (`invalid_grant`, …) are known.
+// Source: https://dev.fitbit.com/build/reference/web-api/troubleshooting-guide/error-messages/
+const FITBIT_ERROR_TYPES: Readonly<Record<string, ProviderErrorCode>> = {
+  system: 'provider_unavailable',
+  validation: 'invalid_request',
+  request: 'invalid_request',
+};
+
+/** Classifies Fitbit's own errorType values; the standard ones are left to the protocol. */
+export function classifyFitbitError(body: unknown): ProviderErrorCode | undefined {
+  const type = fitbitErrorType(body);
+  return type !== undefined && Object.hasOwn(FITBIT_ERROR_TYPES, type)
+    ? FITBIT_ERROR_TYPES[type]
+    : undefined;
 }
 
 // Legacy Fitbit Web API, replaced by the Google Health API in 2026: kept for existing links
@@ -43,5 +67,9 @@ export const fitbit = {
     verification:
       'X-Fitbit-Signature = base64 HMAC-SHA1(clientSecret&, body); verification GET ?verify=<webhookSecret>',
   },
-  hooks: { extractProviderUserId: fitbitUserId },
+  hooks: {
+    extractProviderUserId: fitbitUserId,
+    errorString: fitbitErrorType,
+    classifyError: classifyFitbitError,
+  },
 } satisfies OAuth2Definition;

@@ -1,11 +1,16 @@
+import {
+  type CallOptions,
+  type HttpResponse,
+  ProviderError,
+  errorFromResponse,
+  parseBody,
+  sendBearerRequest,
+  withRetry,
+} from '@tokenlane/oauth';
 import { z } from 'zod';
-import { errorFromResponse, parseBody } from '../classify.js';
+import { bearerRevoke } from '../oauth2/bearer-revoke.js';
+import type { TokenSet } from '../token-set.js';
 import type { NotificationSpec, OAuth2Definition, OAuth2Provider } from '../definition.js';
-import { ProviderError } from '../errors.js';
-import type { CallOptions, HttpResponse } from '../http.js';
-import { bearerRevoke, sendBearerRequest } from '../oauth2/revoke.js';
-import { withRetry } from '../retry.js';
-import type { TokenSet } from '../tokens.js';
 
 /**
  * The Health API host: pull endpoints (`/wellness-api/rest/…`), the user id and registration

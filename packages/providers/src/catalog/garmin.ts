@@ -1,8 +1,10 @@
+import {
+  type CallOptions,
+  type OAuth1TokenSet,
+  sendSignedRequest,
+  withRetry,
+} from '@tokenlane/oauth';
 import type { OAuth1Definition, OAuth1Provider } from '../definition.js';
-import type { CallOptions } from '../http.js';
-import { sendSignedRequest } from '../oauth1/client.js';
-import { withRetry } from '../retry.js';
-import type { OAuth1TokenSet } from '../tokens.js';
 import {
   GARMIN_API,
   GARMIN_NOTIFICATIONS,

@@ -1,7 +1,10 @@
+import {
+  type CallOptions,
+  processRevocationResponse,
+  sendRevocationRequest,
+  withRetry,
+} from '@tokenlane/oauth';
 import type { OAuth2Provider, RevokeInput, RevokeResult } from '../definition.js';
-import type { CallOptions } from '../http.js';
-import { processRevocationResponse, sendRevocationRequest } from '../oauth2/revoke.js';
-import { withRetry } from '../retry.js';
 
 /**
  * Google revokes the whole grant on the first call: one request, with the refresh token

@@ -1,6 +1,6 @@
+import { ProviderError } from '@tokenlane/oauth';
 import { Secret } from '@tokenlane/vault';
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../errors.js';
 import { lookUpIdentity } from '../oauth2/identity.js';
 import { runPostLink } from '../oauth2/post-link.js';
 import {

@@ -1,9 +1,8 @@
+import { basicAuthorization, createPkce, pkceChallenge } from '@tokenlane/oauth';
 import { Secret } from '@tokenlane/vault';
 import { describe, expect, it } from 'vitest';
-import { authorizationUrl, createPkce, pkceChallenge } from '../oauth2/authorization.js';
+import { authorizationUrl, exchangePin, revokeTokens } from '../protocol.js';
 import { runPostLink } from '../oauth2/post-link.js';
-import { revokeTokens } from '../oauth2/revoke.js';
-import { basicAuthorization, exchangePin } from '../oauth2/token.js';
 import {
   SECRETS,
   builtinRegistry,

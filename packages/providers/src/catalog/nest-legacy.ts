@@ -1,4 +1,4 @@
-import { errorFromResponse } from '../classify.js';
+import { type CallOptions, errorFromResponse, send, withRetry } from '@tokenlane/oauth';
 import type {
   AuthorizationUrlInput,
   OAuth2Definition,
@@ -6,8 +6,6 @@ import type {
   RevokeInput,
   RevokeResult,
 } from '../definition.js';
-import { send, type CallOptions } from '../http.js';
-import { withRetry } from '../retry.js';
 
 /** Works with Nest's authorization URL carried only client_id and state: no redirect. */
 export function nestLegacyAuthorizationParams(

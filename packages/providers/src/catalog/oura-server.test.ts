@@ -1,9 +1,8 @@
+import { createPkce } from '@tokenlane/oauth';
 import { Secret } from '@tokenlane/vault';
 import { describe, expect, it } from 'vitest';
 import { ProvidersFileError } from '../errors.js';
-import { authorizationUrl, createPkce } from '../oauth2/authorization.js';
-import { revokeTokens } from '../oauth2/revoke.js';
-import { exchangeCode } from '../oauth2/token.js';
+import { authorizationUrl, exchangeCode, revokeTokens } from '../protocol.js';
 import { loadProviders } from '../registry/load.js';
 import {
   SECRETS,

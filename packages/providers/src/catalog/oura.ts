@@ -1,3 +1,4 @@
+import { type CallOptions, errorFromResponse, send, withRetry } from '@tokenlane/oauth';
 import { z } from 'zod';
 import type {
   OAuth2Definition,
@@ -8,9 +9,6 @@ import type {
   RevokeResult,
 } from '../definition.js';
 import { bearerIdentity } from '../oauth2/identity.js';
-import { errorFromResponse } from '../classify.js';
-import { send, type CallOptions } from '../http.js';
-import { withRetry } from '../retry.js';
 
 /** Oura's old server revokes with the access token as a query parameter, as its docs show. */
 export async function ouraLegacyRevoke(

@@ -1,14 +1,19 @@
-import { errorFromResponse, parseBody } from '../classify.js';
+import {
+  type CallOptions,
+  errorFromResponse,
+  parseBody,
+  sendBearerRequest,
+  userIdMember,
+  withRetry,
+} from '@tokenlane/oauth';
+import { bearerRevoke } from '../oauth2/bearer-revoke.js';
+import type { TokenSet } from '../token-set.js';
 import type {
   OAuth2Definition,
   OAuth2Provider,
   PostLinkContext,
   ProviderUserInfo,
 } from '../definition.js';
-import type { CallOptions } from '../http.js';
-import { bearerRevoke, sendBearerRequest } from '../oauth2/revoke.js';
-import { withRetry } from '../retry.js';
-import { userIdMember, type TokenSet } from '../tokens.js';
 
 /** Source: https://www.polar.com/accesslink-api/ ("https://www.polaraccesslink.com/v3/…") */
 const POLAR_API = 'https://www.polaraccesslink.com';

@@ -1,10 +1,13 @@
+import {
+  type CallOptions,
+  basicAuthorization,
+  errorFromResponse,
+  send,
+  withRetry,
+} from '@tokenlane/oauth';
 import { z } from 'zod';
 import type { OAuth2Definition, ProviderUserInfo } from '../definition.js';
 import type { OAuth2Provider, RevokeInput, RevokeResult } from '../definition.js';
-import { errorFromResponse } from '../classify.js';
-import { send, type CallOptions } from '../http.js';
-import { basicAuthorization } from '../oauth2/token.js';
-import { withRetry } from '../retry.js';
 
 const athlete = z.looseObject({
   id: z.union([z.number(), z.string().min(1)]),

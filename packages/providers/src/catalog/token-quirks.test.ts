@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
+import { ProviderError } from '@tokenlane/oauth';
 import { Secret } from '@tokenlane/vault';
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../errors.js';
-import { exchangeCode, refreshTokens } from '../oauth2/token.js';
+import { exchangeCode, refreshTokens } from '../protocol.js';
 import { runPostLink } from '../oauth2/post-link.js';
 import {
   SECRETS,

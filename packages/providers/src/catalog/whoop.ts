@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { OAuth2Definition, ProviderUserInfo, TokenRequestDraft } from '../definition.js';
-import { bearerRevoke } from '../oauth2/revoke.js';
+import { bearerRevoke } from '../oauth2/bearer-revoke.js';
 
 /** Whoop issues a new refresh token only when the refresh request asks for `offline` again. */
 export function whoopRefreshScope(draft: TokenRequestDraft): TokenRequestDraft {

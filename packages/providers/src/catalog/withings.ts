@@ -1,8 +1,11 @@
+import {
+  ProviderError,
+  type ProviderErrorCode,
+  classifyErrorString,
+  userIdMember,
+} from '@tokenlane/oauth';
 import { z } from 'zod';
-import { classifyErrorString } from '../classify.js';
 import type { OAuth2Definition, ProviderUserInfo, TokenRequestDraft } from '../definition.js';
-import { ProviderError, type ProviderErrorCode } from '../errors.js';
-import { userIdMember } from '../tokens.js';
 
 /** Every Withings token request names its action in the form. */
 export function withingsAction(draft: TokenRequestDraft): TokenRequestDraft {

@@ -1,6 +1,6 @@
+import { ProviderError } from '@tokenlane/oauth';
 import { Secret } from '@tokenlane/vault';
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../errors.js';
 import {
   SECRETS,
   builtinRegistry,

@@ -1,12 +1,16 @@
+import {
+  type CallOptions,
+  ProviderError,
+  assertNever,
+  processTokenResponse,
+  sendSignedRequest,
+  withRetry,
+} from '@tokenlane/oauth';
 import type { Secret } from '@tokenlane/vault';
 import type { OAuth1Provider, OAuth2Provider } from '../definition.js';
-import { assertNever, ProviderError } from '../errors.js';
-import type { CallOptions } from '../http.js';
-import { sendSignedRequest } from '../oauth1/client.js';
+import type { TokenSet } from '../token-set.js';
 import { oauth1RefusalCause } from '../oauth1/grant-check.js';
-import { processTokenResponse } from '../oauth2/token.js';
-import { withRetry } from '../retry.js';
-import type { TokenSet } from '../tokens.js';
+import { oauth2Client } from '../protocol.js';
 
 /** Whether `from` can move its users to `to` without them (an OAuth 1.0a token exchange). */
 export function supportsTokenExchange(
@@ -44,7 +48,7 @@ export async function exchangeOAuth1Token(
       { providerId: from.id, ...options },
     ),
   );
-  return processTokenResponse(to, response);
+  return processTokenResponse(oauth2Client(to), response);
 }
 
 /**

@@ -1,7 +1,7 @@
+import { ProviderError } from '@tokenlane/oauth';
 import { Secret } from '@tokenlane/vault';
 import { describe, expect, it } from 'vitest';
 import type { OAuth1Provider } from '../definition.js';
-import { ProviderError } from '../errors.js';
 import { builtinRegistry, mockHttpPerTest } from '../test-support/mock-http.js';
 import { checkOAuth1Grant } from './grant-check.js';
 

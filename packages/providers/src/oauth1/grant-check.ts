@@ -1,10 +1,12 @@
+import {
+  type CallOptions,
+  type ProviderError,
+  errorFromResponse,
+  sendSignedRequest,
+  withRetry,
+} from '@tokenlane/oauth';
 import type { Secret } from '@tokenlane/vault';
-import { errorFromResponse } from '../classify.js';
 import type { OAuth1Provider } from '../definition.js';
-import type { ProviderError } from '../errors.js';
-import type { CallOptions } from '../http.js';
-import { withRetry } from '../retry.js';
-import { sendSignedRequest } from './client.js';
 
 /**
  * Whose fault an OAuth 1.0a refusal is. A provider answers 401 alike for a wrong consumer key or

@@ -1,14 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
+import {
+  ProviderError,
+  createHttpAgent,
+  getHttpDispatcher,
+  setHttpDispatcher,
+} from '@tokenlane/oauth';
 import { Secret } from '@tokenlane/vault';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../errors.js';
-import { createHttpAgent, getHttpDispatcher, setHttpDispatcher } from '../http.js';
+import { exchangeCode, refreshTokens, revokeTokens } from '../protocol.js';
 import { loadProviders } from '../registry/load.js';
 import { SECRETS, containsSecret, mockHttpPerTest, oauth2Of } from '../test-support/mock-http.js';
-import { revokeTokens } from './revoke.js';
-import { exchangeCode, refreshTokens } from './token.js';
 
 const refreshToken = new Secret(SECRETS.refreshToken);
 const code = new Secret(SECRETS.code);

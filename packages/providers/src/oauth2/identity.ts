@@ -1,16 +1,20 @@
+import {
+  type CallOptions,
+  type HttpResponse,
+  ProviderError,
+  errorFromResponse,
+  parseBody,
+  sendBearerRequest,
+  withRetry,
+} from '@tokenlane/oauth';
 import type { Secret } from '@tokenlane/vault';
-import { errorFromResponse, parseBody } from '../classify.js';
+import type { TokenSet } from '../token-set.js';
 import type {
   IdentityLookup,
   OAuth2Provider,
   PostLinkContext,
   ProviderUserInfo,
 } from '../definition.js';
-import { ProviderError } from '../errors.js';
-import type { CallOptions, HttpResponse } from '../http.js';
-import { withRetry } from '../retry.js';
-import type { TokenSet } from '../tokens.js';
-import { sendBearerRequest } from './revoke.js';
 
 /** Metadata of a link whose user look-up failed: the link stands, the id is missing. */
 export const IDENTITY_LOOKUP_FAILED = 'failed';

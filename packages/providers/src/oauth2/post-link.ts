@@ -1,6 +1,6 @@
+import type { CallOptions } from '@tokenlane/oauth';
 import type { OAuth2Provider, PostLinkContext } from '../definition.js';
-import type { CallOptions } from '../http.js';
-import type { TokenSet } from '../tokens.js';
+import type { TokenSet } from '../token-set.js';
 import { withDeclaredIdentity } from './identity.js';
 
 /**

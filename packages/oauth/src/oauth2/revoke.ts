@@ -1,9 +1,22 @@
 import type { Secret } from '@tokenlane/vault';
 import { errorFromResponse } from '../classify.js';
-import type { OAuth2Provider, RevokeInput, RevokeResult } from '../definition.js';
 import { send, type CallOptions, type HttpResponse } from '../http.js';
 import { withRetry } from '../retry.js';
+import type { OAuth2Client } from './client.js';
 import { authenticateClient } from './token.js';
+
+/** The tokens of one grant to revoke; either may be absent. */
+export interface RevokeInput {
+  readonly accessToken?: Secret;
+  readonly refreshToken?: Secret;
+}
+
+export interface RevokeResult {
+  /** The provider acknowledged the revocation. */
+  readonly confirmed: boolean;
+  /** Why not, when `confirmed` is false. */
+  readonly reason?: string;
+}
 
 export type TokenTypeHint = 'access_token' | 'refresh_token';
 
@@ -12,7 +25,7 @@ export type TokenTypeHint = 'access_token' | 'refresh_token';
  * @see RFC 7009 §2.1
  */
 export function sendRevocationRequest(
-  provider: OAuth2Provider,
+  provider: OAuth2Client,
   url: string,
   token: Secret,
   hint: TokenTypeHint,
@@ -27,28 +40,27 @@ export function sendRevocationRequest(
  * A revocation answer: 200 whether or not the token was still valid; anything else fails.
  * @see RFC 7009 §2.2, §2.2.1
  */
-export function processRevocationResponse(provider: OAuth2Provider, response: HttpResponse) {
+export function processRevocationResponse(provider: OAuth2Client, response: HttpResponse) {
   if (response.status >= 200 && response.status < 300) return;
   throw errorFromResponse(response, {
     providerId: provider.id,
     what: `${provider.id} revocation endpoint`,
     classify: provider.hooks?.classifyError,
+    errorString: provider.hooks?.errorString,
   });
 }
 
 /**
- * Revokes a connection's tokens at the provider: the provider's own revoke/deregister hook,
- * else RFC 7009 for the refresh token and then the access token. Providers without any
- * revocation answer `{ confirmed: false, reason }`.
+ * Revokes a grant's tokens with RFC 7009: the refresh token, then the access token. A server
+ * without a revocation endpoint answers `{ confirmed: false, reason }`.
  * @see RFC 7009 §2
  */
 export async function revokeTokens(
-  provider: OAuth2Provider,
+  provider: OAuth2Client,
   input: RevokeInput,
   options: CallOptions = {},
 ): Promise<RevokeResult> {
   const call: CallOptions = { providerId: provider.id, ...options };
-  if (provider.hooks?.revoke) return provider.hooks.revoke(provider, input, call);
   const url = provider.revocationUrl;
   if (url === undefined) {
     return { confirmed: false, reason: `${provider.id} offers no revocation endpoint` };
@@ -88,35 +100,4 @@ export function sendBearerRequest(
     },
     options,
   );
-}
-
-/**
- * A revoke hook for providers that deregister with an authorized call (DELETE or POST):
- * 2xx confirms, 404 means already gone, anything else is a ProviderError.
- */
-export function bearerRevoke(
-  method: 'POST' | 'DELETE',
-  target: (provider: OAuth2Provider, input: RevokeInput) => string | undefined,
-) {
-  return async function revoke(
-    provider: OAuth2Provider,
-    input: RevokeInput,
-    options: CallOptions,
-  ): Promise<RevokeResult> {
-    const url = target(provider, input);
-    const accessToken = input.accessToken;
-    if (url === undefined || accessToken === undefined) {
-      return { confirmed: false, reason: `${provider.id} revocation needs an access token` };
-    }
-    return withRetry('idempotent', options, async () => {
-      const response = await sendBearerRequest({ method, url, accessToken }, options);
-      if (response.status === 404) return { confirmed: true, reason: 'already revoked' };
-      if (response.status >= 200 && response.status < 300) return { confirmed: true };
-      throw errorFromResponse(response, {
-        providerId: provider.id,
-        what: `${provider.id} revocation`,
-        classify: provider.hooks?.classifyError,
-      });
-    });
-  };
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Secret } from '@tokenlane/vault';
-import type { AuthorizationUrlInput, OAuth2Provider } from '../definition.js';
 import { ProviderError } from '../errors.js';
+import type { AuthorizationUrlInput, OAuth2Client } from './client.js';
 
 export interface Pkce {
   readonly verifier: Secret;
@@ -23,8 +23,8 @@ export function pkceChallenge(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
 }
 
-/** Whether links to this provider should carry a PKCE challenge. */
-export function usesPkce(provider: OAuth2Provider): boolean {
+/** Whether authorizations at this server should carry a PKCE challenge. */
+export function usesPkce(provider: OAuth2Client): boolean {
   return provider.pkce !== 'none';
 }
 
@@ -34,7 +34,7 @@ export function usesPkce(provider: OAuth2Provider): boolean {
  * @see RFC 6749 §4.1.1
  * @see RFC 7636 §4.3
  */
-export function authorizationUrl(provider: OAuth2Provider, input: AuthorizationUrlInput): string {
+export function authorizationUrl(provider: OAuth2Client, input: AuthorizationUrlInput): string {
   if (provider.pkce === 'required' && input.codeChallenge === undefined) {
     throw new ProviderError('invalid_request', `${provider.id} requires PKCE: pass codeChallenge`, {
       providerId: provider.id,

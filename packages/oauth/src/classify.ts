@@ -2,8 +2,8 @@ import { ProviderError, type ProviderErrorCode } from './errors.js';
 import { header, type HttpResponse } from './http.js';
 
 /**
- * Error strings providers put in bodies, mapped to our codes: RFC 6749 §5.2, RFC 6750 §3.1,
- * RFC 7009 §2.2.1, Fitbit `errorType`s and the OAuth 1.0a problem-reporting extension.
+ * Error strings servers put in bodies, mapped to our codes: RFC 6749 §5.2, RFC 6750 §3.1,
+ * RFC 7009 §2.2.1 and the OAuth 1.0a problem-reporting extension.
  */
 const KNOWN_ERRORS: Readonly<Record<string, ProviderErrorCode>> = {
   invalid_grant: 'invalid_grant',
@@ -21,10 +21,6 @@ const KNOWN_ERRORS: Readonly<Record<string, ProviderErrorCode>> = {
   slow_down: 'rate_limited',
   invalid_token: 'unauthorized',
   expired_token: 'unauthorized',
-  // Fitbit errorType values (dev.fitbit.com/build/reference/web-api/troubleshooting-guide/error-messages/)
-  system: 'provider_unavailable',
-  validation: 'invalid_request',
-  request: 'invalid_request',
   // OAuth 1.0a oauth_problem values (wiki.oauth.net/ProblemReporting)
   signature_invalid: 'unauthorized',
   signature_method_rejected: 'unauthorized',
@@ -52,16 +48,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * The provider's own error string from the common body shapes: RFC 6749 `{error}`, Fitbit
- * `{errors:[{errorType}]}`, OAuth 1.0a `oauth_problem=` (form bodies are parsed by the caller).
+ * The provider's own error string from the standard body shapes: RFC 6749 `{error}`, OAuth 1.0a
+ * `oauth_problem=` (form bodies are parsed by the caller); a server with a shape of its own
+ * reads it with an {@link ErrorStringHook}, tried first.
  */
-export function providerErrorString(body: unknown): string | undefined {
+export function providerErrorString(body: unknown, readOwn?: ErrorStringHook): string | undefined {
+  const own = readOwn?.(body);
+  if (own !== undefined) return own;
   if (!isRecord(body)) return undefined;
   if (typeof body.error === 'string') return body.error;
-  if (Array.isArray(body.errors) && isRecord(body.errors[0])) {
-    const type = body.errors[0].errorType;
-    if (typeof type === 'string') return type;
-  }
   if (typeof body.oauth_problem === 'string') return body.oauth_problem;
   return undefined;
 }
@@ -110,16 +105,27 @@ const SAFE_PROVIDER_CODE = /^(?:[a-z][a-z_.]{0,39}|\d{1,5})$/;
 
 export type ClassifyErrorHook = (body: unknown, status: number) => ProviderErrorCode | undefined;
 
+/** Reads a server's error string from a body shape of its own; undefined when it has none. */
+export type ErrorStringHook = (body: unknown) => string | undefined;
+
+/** How one failed answer is described and read. */
+export interface ErrorContext {
+  readonly providerId?: string;
+  readonly what: string;
+  readonly classify?: ClassifyErrorHook | undefined;
+  readonly errorString?: ErrorStringHook | undefined;
+}
+
 /**
  * Builds the ProviderError for a failed answer: the body decides when it names a known error,
  * else the status does; 429 and 5xx always stay retryable. Never copies the body into it.
  */
 export function errorFromResponse(
   response: HttpResponse,
-  context: { providerId?: string; what: string; classify?: ClassifyErrorHook | undefined },
+  context: ErrorContext,
   body: unknown = parseBody(response),
 ): ProviderError {
-  const providerCode = providerErrorString(body);
+  const providerCode = providerErrorString(body, context.errorString);
   const fromBody =
     context.classify?.(body, response.status) ??
     (providerCode === undefined ? undefined : classifyErrorString(providerCode));

@@ -1,6 +1,5 @@
 import type { Secret } from '@tokenlane/vault';
 import { errorFromResponse, parseBody, providerErrorString } from '../classify.js';
-import type { OAuth2Provider, TokenRequestDraft } from '../definition.js';
 import { ProviderError } from '../errors.js';
 import { send, type CallOptions, type HttpResponse } from '../http.js';
 import { withRetry } from '../retry.js';
@@ -12,6 +11,7 @@ import {
   tokenResponseSchema,
   type TokenSet,
 } from '../tokens.js';
+import type { OAuth2Client, TokenRequestDraft } from './client.js';
 
 const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2);
 
@@ -29,7 +29,7 @@ export function basicAuthorization(clientId: string, clientSecret: Secret): stri
  * @see RFC 6749 §2.3.1
  */
 export function authenticateClient(
-  provider: OAuth2Provider,
+  provider: OAuth2Client,
   params: URLSearchParams,
 ): Record<string, string> {
   const headers: Record<string, string> = {
@@ -50,7 +50,7 @@ export function authenticateClient(
  * @see RFC 6749 §4.1.3, §6
  */
 export function tokenRequest(
-  provider: OAuth2Provider,
+  provider: OAuth2Client,
   grant: TokenRequestDraft['grant'],
   params: URLSearchParams,
 ): TokenRequestDraft {
@@ -78,16 +78,21 @@ export interface TokenResponseContext {
 /**
  * Interprets a token endpoint answer: errors (RFC 6749 §5.2 and provider shapes), envelopes,
  * expiry, rotation, scopes, and the provider's user id (id_token `sub` for OpenID providers,
- * none for a provider that declares an identity look-up: that look-up names the user).
+ * none with `ignoreTokenUserId`: a separate look-up names the user).
  * @see RFC 6749 §5.1, §5.2, §6
  */
 export function processTokenResponse(
-  provider: OAuth2Provider,
+  provider: OAuth2Client,
   response: HttpResponse,
   context: TokenResponseContext = {},
 ): TokenSet {
   const what = `${provider.id} token endpoint`;
-  const errorContext = { providerId: provider.id, what, classify: provider.hooks?.classifyError };
+  const errorContext = {
+    providerId: provider.id,
+    what,
+    classify: provider.hooks?.classifyError,
+    errorString: provider.hooks?.errorString,
+  };
   if (response.status < 200 || response.status >= 300) {
     throw errorFromResponse(response, errorContext);
   }
@@ -95,7 +100,7 @@ export function processTokenResponse(
   const body = provider.hooks?.parseTokenResponse?.(raw, provider.id) ?? raw;
   const parsed = tokenResponseSchema.safeParse(body);
   if (!parsed.success) {
-    if (providerErrorString(body) !== undefined)
+    if (providerErrorString(body, errorContext.errorString) !== undefined)
       throw errorFromResponse(response, errorContext, body);
     throw new ProviderError('invalid_response', `${what} answered without a usable access_token`, {
       providerId: provider.id,
@@ -105,10 +110,10 @@ export function processTokenResponse(
   const data = parsed.data;
   const now = context.now ?? new Date();
   const user = provider.hooks?.extractProviderUserId?.(data) ?? {};
-  // A provider that declares an identity look-up names its users only through it: its
-  // id_token's `sub` is another id (Google's account id is not Google Health's healthUserId).
+  // A server whose users are named only by a separate look-up: its id_token's `sub` is
+  // another id (an account id, not the id of the API's user).
   const providerUserId =
-    provider.identity !== undefined
+    provider.ignoreTokenUserId === true
       ? undefined
       : (user.providerUserId ??
         (data.id_token === undefined
@@ -139,7 +144,7 @@ export function processTokenResponse(
   };
 }
 
-const callOptions = (provider: OAuth2Provider, options: CallOptions): CallOptions => ({
+const callOptions = (provider: OAuth2Client, options: CallOptions): CallOptions => ({
   providerId: provider.id,
   ...options,
 });
@@ -159,7 +164,7 @@ export interface ExchangeCodeInput {
  * @see RFC 7636 §4.5
  */
 export async function exchangeCode(
-  provider: OAuth2Provider,
+  provider: OAuth2Client,
   input: ExchangeCodeInput,
   options: CallOptions = {},
 ): Promise<TokenSet> {
@@ -179,12 +184,12 @@ export async function exchangeCode(
 }
 
 /**
- * Exchanges a PIN the user typed (out-of-band, no redirect_uri; Works with Nest's form of
- * client_id, client_secret, code, grant_type). Single use, like a code.
+ * Exchanges a PIN the user typed (out-of-band, no redirect_uri: client_id, client_secret,
+ * code, grant_type). Single use, like a code.
  * @see RFC 6749 §4.1.3
  */
 export async function exchangePin(
-  provider: OAuth2Provider,
+  provider: OAuth2Client,
   input: { readonly pin: Secret },
   options: CallOptions = {},
 ): Promise<TokenSet> {
@@ -212,7 +217,7 @@ export async function exchangePin(
  * @see RFC 6749 §6
  */
 export async function refreshTokens(
-  provider: OAuth2Provider,
+  provider: OAuth2Client,
   input: { readonly refreshToken: Secret; readonly scopes?: readonly string[] },
   options: CallOptions = {},
 ): Promise<TokenSet> {

@@ -2,11 +2,32 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Secret } from '@tokenlane/vault';
 import OAuth from 'oauth-1.0a';
 import { errorFromResponse } from '../classify.js';
-import type { OAuth1Provider, RevokeResult } from '../definition.js';
 import { ProviderError } from '../errors.js';
 import { send, type CallOptions, type HttpResponse } from '../http.js';
 import { withRetry } from '../retry.js';
 import { secret, type OAuth1TokenSet } from '../tokens.js';
+
+/**
+ * Our registration at one OAuth 1.0a server: its endpoints, our consumer credentials, and where
+ * its answers name the user. `id` only names it in error messages and `ProviderError`.
+ */
+export interface OAuth1Client {
+  readonly id: string;
+  readonly requestTokenUrl: string;
+  readonly authorizationUrl: string;
+  readonly accessTokenUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: Secret;
+  /** Where the server sends the user back (`oauth_callback`). */
+  readonly redirectUri: string;
+  /** Out-of-band: `oauth_callback=oob`, and the user types the verifier. */
+  readonly pin?: boolean;
+  readonly hooks?: {
+    readonly extractProviderUserId?: (body: Readonly<Record<string, string>>) => {
+      readonly providerUserId?: string;
+    };
+  };
+}
 
 export interface SignRequestInput {
   readonly method: string;
@@ -23,7 +44,7 @@ export interface SignRequestInput {
  * The `Authorization: OAuth …` header value for a request, signed with HMAC-SHA1.
  * @see RFC 5849 §3.1, §3.4.2, §3.5.1
  */
-export function signRequest(provider: OAuth1Provider, input: SignRequestInput): string {
+export function signRequest(provider: OAuth1Client, input: SignRequestInput): string {
   const oauth = new OAuth({
     consumer: { key: provider.clientId, secret: provider.clientSecret.reveal() },
     signature_method: 'HMAC-SHA1',
@@ -58,7 +79,7 @@ function baseStringUrl(url: string): string {
 
 /** Sends a request signed for the provider (token endpoints and API calls alike). */
 export function sendSignedRequest(
-  provider: OAuth1Provider,
+  provider: OAuth1Client,
   input: SignRequestInput & { readonly method: 'GET' | 'POST' | 'DELETE' },
   options: CallOptions = {},
 ) {
@@ -80,7 +101,7 @@ export function sendSignedRequest(
 
 /** An OAuth 1.0a credentials answer (`oauth_token`, `oauth_token_secret`, extras). */
 export function processCredentialsResponse(
-  provider: OAuth1Provider,
+  provider: OAuth1Client,
   response: HttpResponse,
   what: string,
 ): { token: Secret; tokenSecret: Secret; body: Record<string, string> } {
@@ -113,7 +134,7 @@ export interface RequestToken {
  * @see RFC 5849 §2.1
  */
 export async function getRequestToken(
-  provider: OAuth1Provider,
+  provider: OAuth1Client,
   input: { readonly callbackUrl?: string } = {},
   options: CallOptions = {},
 ): Promise<RequestToken> {
@@ -142,7 +163,7 @@ export async function getRequestToken(
  * Where to send the user to authorize the request token.
  * @see RFC 5849 §2.2
  */
-export function oauth1AuthorizationUrl(provider: OAuth1Provider, requestToken: Secret): string {
+export function oauth1AuthorizationUrl(provider: OAuth1Client, requestToken: Secret): string {
   const url = new URL(provider.authorizationUrl);
   url.searchParams.set('oauth_token', requestToken.reveal());
   return url.href;
@@ -160,7 +181,7 @@ export interface AccessTokenInput {
  * @see RFC 5849 §2.3
  */
 export async function getAccessToken(
-  provider: OAuth1Provider,
+  provider: OAuth1Client,
   input: AccessTokenInput,
   options: CallOptions = {},
 ): Promise<OAuth1TokenSet> {
@@ -188,47 +209,5 @@ export async function getAccessToken(
       tokenSecret,
       ...(user.providerUserId === undefined ? {} : { providerUserId: user.providerUserId }),
     };
-  });
-}
-
-/** Runs the provider's step after linking (Garmin's user id look-up), if it has one. */
-export async function runOAuth1PostLink(
-  provider: OAuth1Provider,
-  tokens: OAuth1TokenSet,
-  options: CallOptions = {},
-): Promise<OAuth1TokenSet> {
-  const hook = provider.hooks?.postLink;
-  return hook === undefined
-    ? tokens
-    : hook(provider, tokens, { providerId: provider.id, ...options });
-}
-
-/**
- * Deregisters the user at the provider: its hook, else a signed DELETE of `revocationUrl`
- * (Garmin's form; 2xx confirms, 404 means already gone), else `{ confirmed: false }`.
- */
-export async function revokeOAuth1Tokens(
-  provider: OAuth1Provider,
-  tokens: OAuth1TokenSet,
-  options: CallOptions = {},
-): Promise<RevokeResult> {
-  const call: CallOptions = { providerId: provider.id, ...options };
-  if (provider.hooks?.revoke) return provider.hooks.revoke(provider, tokens, call);
-  const url = provider.revocationUrl;
-  if (url === undefined) {
-    return { confirmed: false, reason: `${provider.id} offers no deregistration endpoint` };
-  }
-  return withRetry('idempotent', call, async () => {
-    const response = await sendSignedRequest(
-      provider,
-      { method: 'DELETE', url, token: tokens.token, tokenSecret: tokens.tokenSecret },
-      call,
-    );
-    if (response.status === 404) return { confirmed: true, reason: 'already deregistered' };
-    if (response.status >= 200 && response.status < 300) return { confirmed: true };
-    throw errorFromResponse(response, {
-      providerId: provider.id,
-      what: `${provider.id} deregistration`,
-    });
   });
 }

@@ -1,8 +1,8 @@
 import { Secret } from '@tokenlane/vault';
 import { z } from 'zod';
-import { ProviderError, type ProviderErrorCode } from './errors.js';
+import { ProviderError } from './errors.js';
 
-/** Non-secret extras of a token answer (Strava's athlete id, Withings' user id, …). */
+/** Non-secret extras of a token answer (an athlete id, a user id, …). */
 export type TokenMetadata = Readonly<Record<string, string | number | boolean>>;
 
 /** What an OAuth 2.0 token endpoint gave us; every token is a Secret. */
@@ -16,11 +16,6 @@ export interface TokenSet {
   readonly scopes?: readonly string[];
   readonly providerUserId?: string;
   readonly metadata: TokenMetadata;
-  /**
-   * The provider's declared identity look-up failed with this code: the user id is not known
-   * yet, and must be asked again (`OAuth2Definition.identity`).
-   */
-  readonly identityPending?: ProviderErrorCode;
 }
 
 /** OAuth 1.0a credentials; they never expire. */
@@ -52,7 +47,7 @@ export function userIdMember(body: Readonly<Record<string, unknown>>, key: strin
   return parsed.success ? parsed.data : undefined;
 }
 
-/** Splits a `scope` member; providers use spaces (RFC 6749 §3.3) or commas (Withings, Strava). */
+/** Splits a `scope` member; servers use spaces (RFC 6749 §3.3) or commas. */
 export function splitScopes(scope: string): string[] {
   return scope.split(/[\s,]+/).filter((part) => part !== '');
 }
