@@ -1,8 +1,24 @@
+import { providerBudgets, type WindowBudget } from '@tokenlane/lifecycle';
 import { isRetired, type RegisteredProvider } from '@tokenlane/providers';
 import type { Runtime } from '@tokenlane/runtime';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authedErrorResponses } from '../errors.js';
+
+const rateWindowSchema = z
+  .object({
+    window: z
+      .string()
+      .describe('The window by its length (`60s`, `86400s`), as the gauge names it'),
+    requests: z.int(),
+    perSeconds: z.int(),
+    per: z.enum(['app', 'connection']),
+    remaining: z
+      .int()
+      .nullable()
+      .describe('Calls left in the current window (app-wide windows; null per connection)'),
+  })
+  .meta({ id: 'RateWindow' });
 
 export const providerViewSchema = z
   .object({
@@ -34,13 +50,21 @@ export const providerViewSchema = z
       .describe(
         'Its users can be moved to the successor without them (migration mode token_exchange)',
       ),
+    rateLimits: z
+      .array(rateWindowSchema)
+      .describe(
+        'Its one rate budget, shared by refreshes, identity look-ups and proxied calls; proxied calls leave TOKENLANE_REFRESH_RESERVE of each window',
+      ),
   })
   .meta({ id: 'Provider' });
 
 export type ProviderView = z.output<typeof providerViewSchema>;
 
 /** What a backend may know about a provider: never a client id, secret or webhook secret. */
-export function toProviderView(provider: RegisteredProvider): ProviderView {
+export function toProviderView(
+  provider: RegisteredProvider,
+  windows: readonly WindowBudget[] = [],
+): ProviderView {
   const { deprecated, sunsetAt, successor } = provider;
   return {
     id: provider.id,
@@ -61,6 +85,7 @@ export function toProviderView(provider: RegisteredProvider): ProviderView {
     successor: successor ?? null,
     retired: isRetired(provider),
     tokenExchange: provider.kind === 'oauth1' && provider.tokenExchangeUrl !== undefined,
+    rateLimits: [...windows],
   };
 }
 
@@ -74,7 +99,8 @@ export const providerRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
     '/v1/providers',
     {
       schema: {
-        summary: 'List providers: id, kind, link method, configured, sunset and successor',
+        summary:
+          'List providers: id, kind, link method, configured, sunset, successor and rate budget',
         tags: ['providers'],
         response: {
           200: z.object({ data: z.array(providerViewSchema) }),
@@ -82,7 +108,16 @@ export const providerRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
         },
       },
     },
-    () => ({ data: runtime.providers.list().map(toProviderView) }),
+    async () => {
+      const budgets = new Map(
+        (await providerBudgets(runtime)).map(({ provider, windows }) => [provider, windows]),
+      );
+      return {
+        data: runtime.providers
+          .list()
+          .map((provider) => toProviderView(provider, budgets.get(provider.id))),
+      };
+    },
   );
   done();
 };
