@@ -26,8 +26,8 @@ interface RateWindowView {
   remaining: number | null;
 }
 
-async function windowsOf(api: Api, provider: string): Promise<RateWindowView[]> {
-  const answer = await api('GET', '/v1/providers');
+async function windowsOf(api: Api, provider: string, query = ''): Promise<RateWindowView[]> {
+  const answer = await api('GET', `/v1/providers${query}`);
   expect(answer.status).toBe(200);
   const { data } = answer.body as { data: { id: string; rateLimits: RateWindowView[] }[] };
   return data.find((view) => view.id === provider)!.rateLimits;
@@ -80,5 +80,27 @@ describe('what is left of a rate budget is visible', () => {
     expect(content).toContain('Rate budget');
     expect(content).toMatch(/10 an hour: <strong>7<\/strong> left/);
     expect(content).toContain('3 an hour per user');
+  });
+
+  it('?connectionId= adds what is left of that connection’s per-connection windows', async () => {
+    const api = ps.oidc.stack.api;
+    const id = await ps.oidc.link('visible-peruser', 'peruser');
+    const answer = await api('GET', `/v1/connections/${id}/proxy/echo/x`, undefined, {
+      authorization: `Bearer ${PROXY_KEY}`,
+    });
+    expect(answer.status).toBe(200);
+    expect(await windowsOf(api, 'peruser', `?connectionId=${id}`)).toEqual([
+      { window: '3600s', requests: 3, perSeconds: 3600, per: 'connection', remaining: 2 },
+    ]);
+    // Without it, the same window shows its limit only.
+    expect((await windowsOf(api, 'peruser'))[0]?.remaining).toBeNull();
+    const malformed = await api('GET', '/v1/providers?connectionId=not-an-id');
+    expect(malformed.status).toBe(400);
+    expect((malformed.body as { error: { code: string } }).error.code).toBe('invalid_request');
+    const unknown = await api(
+      'GET',
+      '/v1/providers?connectionId=00000000-0000-4000-8000-000000000000',
+    );
+    expect(unknown.status).toBe(404);
   });
 });

@@ -1,9 +1,15 @@
-import { providerBudgets, type WindowBudget } from '@tokenlane/lifecycle';
+import { isUuid, type ConnectionId } from '@tokenlane/core';
+import {
+  providerBudgets,
+  readBudget,
+  readConnection,
+  type WindowBudget,
+} from '@tokenlane/lifecycle';
 import { isRetired, type RegisteredProvider } from '@tokenlane/providers';
 import type { Runtime } from '@tokenlane/runtime';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authedErrorResponses } from '../errors.js';
+import { authedErrorResponses, HttpError } from '../errors.js';
 
 const rateWindowSchema = z
   .object({
@@ -16,7 +22,9 @@ const rateWindowSchema = z
     remaining: z
       .int()
       .nullable()
-      .describe('Calls left in the current window (app-wide windows; null per connection)'),
+      .describe(
+        'Calls left in the current window: app-wide windows, and per-connection ones for ?connectionId= (else null)',
+      ),
   })
   .meta({ id: 'RateWindow' });
 
@@ -89,6 +97,19 @@ export function toProviderView(
   };
 }
 
+/** The connection's provider's windows, its per-connection ones read for it too. */
+async function connectionWindows(runtime: Runtime, id: string): Promise<[string, WindowBudget[]]> {
+  if (!isUuid(id))
+    throw new HttpError(400, 'invalid_request', 'connectionId must be a connection id');
+  const connection = await readConnection(runtime, id as ConnectionId);
+  if (connection === undefined) throw new HttpError(404, 'not_found', 'Connection not found');
+  const provider = runtime.providers.get(connection.provider);
+  // A connection of a provider no longer configured: nothing to read.
+  if (provider === undefined) return [connection.provider, []];
+  const { redis, config } = runtime;
+  return [provider.id, await readBudget(redis, config.queuePrefix, provider, connection.id)];
+}
+
 /** `GET /v1/providers`: every provider this deployment knows, configured or not. */
 export const providerRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
   app,
@@ -102,16 +123,28 @@ export const providerRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
         summary:
           'List providers: id, kind, link method, configured, sunset, successor and rate budget',
         tags: ['providers'],
+        querystring: z.object({
+          connectionId: z
+            .string()
+            .max(64)
+            .optional()
+            .describe("Also what is left of this connection's per-connection windows"),
+        }),
         response: {
           200: z.object({ data: z.array(providerViewSchema) }),
-          ...authedErrorResponses(),
+          ...authedErrorResponses(400, 404),
         },
       },
     },
-    async () => {
+    async (request) => {
       const budgets = new Map(
         (await providerBudgets(runtime)).map(({ provider, windows }) => [provider, windows]),
       );
+      const { connectionId } = request.query;
+      if (connectionId !== undefined) {
+        const [provider, windows] = await connectionWindows(runtime, connectionId);
+        budgets.set(provider, windows);
+      }
       return {
         data: runtime.providers
           .list()
