@@ -31,7 +31,7 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** `requests` calls from `concurrency` parallel callers; latency of each, in ms. */
-async function load(
+export async function load(
   concurrency: number,
   requests: number,
   call: (i: number) => Promise<boolean>,

@@ -8,9 +8,10 @@ import { sweepChart, throughputChart } from './charts.js';
 import { fmt, machine, resultPath, table, writeResults, type Row } from './report.js';
 import { benchSweep, type SweepResult } from './sweep.js';
 import { benchOutage } from './outage.js';
+import { benchProxy } from './proxy.js';
 
 const quick = process.argv.includes('--quick');
-// --only=refresh|sweep|http|outage|console runs one part (for profiling); results are still written.
+// --only=refresh|sweep|http|outage|console|proxy runs one part (for profiling); results are still written.
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const mode = quick ? 'quick' : 'full';
 const N = quick ? 2_000 : 20_000;
@@ -21,6 +22,9 @@ const HTTP_REQUESTS = quick ? 2_000 : 10_000;
 const STAMPEDE = 1_000;
 /** Connections of one provider through a 10-minute outage (section 6). */
 const OUTAGE_N = quick ? 2_000 : 10_000;
+/** Proxied and direct calls each for the throughput comparison; seconds at 500 req/s. */
+const PROXY_REQUESTS = quick ? 5_000 : 20_000;
+const PROXY_PACED_SECONDS = quick ? 4 : 20;
 /** Connections (and refresh events) behind the console's list and overview reads. */
 const CONSOLE_ROWS = quick ? 100_000 : 1_000_000;
 const SECTION_TIMEOUT_MS = quick ? 60_000 : 300_000;
@@ -293,6 +297,44 @@ try {
         `Console list at ${fmt(r.total)} connections, ${name}:\n\n\`\`\`\n${plan}\n\`\`\``,
       );
     }
+  });
+  await section('8 proxy', async () => {
+    const r = await benchProxy(infra, PROXY_REQUESTS, PROXY_PACED_SECONDS);
+    raw.proxy = r;
+    const s = '8 proxy';
+    const c = r.proxied.concurrency;
+    rows.push(
+      {
+        section: s,
+        metric: `proxied GET req/s (c=${c}, ${fmt(r.proxied.requests)} calls, ${r.proxied.errors} errors)`,
+        value: fmt(r.proxied.perSec),
+        ratio: `${fmt(r.ratio, 2)}× direct (goal ≥ 0.6)`,
+      },
+      {
+        section: s,
+        metric: `direct undici GET req/s, same resource server (c=${c})`,
+        value: fmt(r.direct.perSec),
+        ratio: '1.00×',
+      },
+      {
+        section: s,
+        metric: `p50 / p99 at ${fmt(r.pacedProxied.perSec)} req/s: proxied`,
+        value: `${fmt(r.pacedProxied.p50Ms, 2)} / ${fmt(r.pacedProxied.p99Ms, 2)} ms`,
+        ratio: `${r.pacedProxied.errors} errors`,
+      },
+      {
+        section: s,
+        metric: `p50 / p99 at ${fmt(r.pacedDirect.perSec)} req/s: direct`,
+        value: `${fmt(r.pacedDirect.p50Ms, 2)} / ${fmt(r.pacedDirect.p99Ms, 2)} ms`,
+        ratio: `${r.pacedDirect.errors} errors`,
+      },
+      {
+        section: s,
+        metric: 'latency the proxy adds, p50 / p99',
+        value: `${fmt(r.addedP50Ms, 2)} / ${fmt(r.addedP99Ms, 2)} ms`,
+        ratio: 'goal < 1 / < 5 ms',
+      },
+    );
   });
 } finally {
   await infra.stop();

@@ -1,8 +1,14 @@
 // A fast local OAuth 2.0 token endpoint (RFC 6749 §5.1), run in its own process by `fork`.
 // Every refresh_token grant answers with a new access token and a rotated refresh token.
 // `POST /outage?ms=N` makes it answer 503 for the next N ms (and counts those requests).
+// `GET /api/...` plays the provider's API for the proxy section.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+
+const RESOURCE = JSON.stringify({
+  data: Array.from({ length: 8 }, (_, i) => ({ day: `2026-12-0${String(i + 1)}`, score: 80 + i })),
+  next_token: null,
+});
 
 let grants = 0;
 let refused = 0;
@@ -17,6 +23,13 @@ const server = createServer((request, response) => {
   if (request.method === 'POST' && url.pathname === '/outage') {
     outageUntil = Date.now() + Number(url.searchParams.get('ms') ?? 0);
     response.writeHead(204).end();
+    return;
+  }
+  // The provider's API for the proxy section: a small JSON answer, like most data reads.
+  if (request.method === 'GET' && url.pathname.startsWith('/api/')) {
+    request.resume();
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(RESOURCE);
     return;
   }
   request.resume();

@@ -60,6 +60,8 @@ beforeAll(async () => {
           issuer: peer.issuer,
           apiBaseUrl: api.url,
           scopes: ['openid', 'offline_access'],
+          // 3 calls an hour per connection, 20 % kept for refreshes: 2 look-ups or proxied calls.
+          rateLimits: [{ requests: 3, perSeconds: 3600, per: 'connection' }],
         },
       };
     },
@@ -401,3 +403,53 @@ async function revokeAccessToken(id: ConnectionId): Promise<void> {
   expect(response.status).toBe(200);
   expect(await introspect(accessToken)).toBeUndefined();
 }
+
+/** A proxied call to the Health API peer (it answers 404 here): one call of the budget. */
+async function proxied(id: ConnectionId): Promise<number> {
+  return (await stack.api('GET', `/v1/connections/${id}/proxy/v4/users/me/anything`)).status;
+}
+
+/** Makes a pending identity's look-up due now, for the sweeper's next pass. */
+async function lookUpNow(id: ConnectionId): Promise<void> {
+  await stack.db.db
+    .updateTable('connections')
+    .set({ identity_next_lookup_at: new Date(Date.now() + 1_000) })
+    .where('id', '=', id)
+    .execute();
+}
+
+describe('identity look-ups draw from the provider budget', () => {
+  it('a look-up spends a call that proxied calls then lack', async () => {
+    const id = await pendingLink('app-hal', 'hal');
+    await lookUpNow(id);
+    await vi.waitFor(
+      async () => {
+        expect((await row(id)).providerUserId).toBe(api.healthUserIdOf('hal'));
+      },
+      { timeout: 20_000, interval: 250 },
+    );
+    // Two calls outside the reserve; the look-up took one of them.
+    expect([await proxied(id), await proxied(id)]).toEqual([404, 429]);
+  }, 60_000);
+
+  it('with no room left, the look-up sends nothing and is tried again later as rate_limited', async () => {
+    const id = await pendingLink('app-ivy', 'ivy');
+    expect([await proxied(id), await proxied(id)]).toEqual([404, 404]);
+    const calls = api.calls().length;
+    await lookUpNow(id);
+    await vi.waitFor(
+      async () => {
+        expect((await row(id)).identityAttempts).toBe(1);
+      },
+      { timeout: 20_000, interval: 250 },
+    );
+    const waiting = await row(id);
+    expect(waiting).toMatchObject({
+      providerUserId: null,
+      metadata: { identityLookup: 'failed', identityLookupError: 'rate_limited' },
+    });
+    expect(waiting.identityNextLookupAt!.getTime()).toBeGreaterThan(Date.now());
+    expect(api.calls().length).toBe(calls);
+    await holdLookups(id);
+  }, 60_000);
+});

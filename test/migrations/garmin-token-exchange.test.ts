@@ -19,6 +19,8 @@ import {
 const WEBHOOK_SECRET = `garmin-intake-${randomBytes(12).toString('hex')}`;
 recordSecret('webhook_secret', WEBHOOK_SECRET, 'garmin-token-exchange.test');
 
+const BUDGET = 1_000;
+
 let peer: GarminPeer;
 let stack: Stack;
 
@@ -26,7 +28,12 @@ beforeAll(async () => {
   peer = await startGarminPeer();
   stack = await startStack({
     env: { TOKENLANE_SWEEP_INTERVAL_MS: '500' },
-    providers: () => peer.entries({ webhookSecret: WEBHOOK_SECRET }),
+    providers: () => {
+      const entries = peer.entries({ webhookSecret: WEBHOOK_SECRET });
+      // garmin declares no windows: its exchanges draw from its successor's, as refreshes do.
+      const budget = { rateLimits: [{ requests: BUDGET, perSeconds: 86_400 }] };
+      return { ...entries, 'garmin-oauth2': { ...entries['garmin-oauth2'], ...budget } };
+    },
   });
 }, 90_000);
 
@@ -116,6 +123,12 @@ describe('Garmin OAuth 1.0a → garmin-oauth2 by token exchange, through ingress
       skipped: 0,
     });
     expect(view.finishedAt).not.toBeNull();
+    // Every exchange sent drew one call from the budget, which GET /v1/providers shows.
+    const listed = await stack.api('GET', '/v1/providers');
+    const { data } = listed.body as { data: { id: string; rateLimits: { remaining: number }[] }[] };
+    const left = data.find((provider) => provider.id === 'garmin-oauth2')!.rateLimits[0]!.remaining;
+    expect(peer.exchangeRequests()).toBeGreaterThanOrEqual(2);
+    expect(left).toBe(BUDGET - peer.exchangeRequests());
 
     const migrated = (await findConnection(stack.db.db, ok))!;
     expect(migrated).toMatchObject({

@@ -12,6 +12,12 @@ const DOWNLOAD_BYTES = Number(process.env.TOKENLANE_PROXY_STREAM_BYTES ?? 1024 *
  * flight plus chunks the garbage collector has not reclaimed yet. On this 2-core machine under
  * load the peak measured 30-60 MB whatever the size (256 MiB: up to 60 MB), so the gate is
  * 100 MB: a tenth of the body, far from buffering, and not at the mercy of GC timing.
+ * Why not the issue's 50 MB: the chunks are Buffers (memory outside the V8 heap), and V8 only
+ * starts a collection for such memory once about 64 MB more of it has been allocated since the
+ * last one (its external-allocation soft limit), so already-sent chunks pile up to about that
+ * before they are freed; backpressure holds (the plateau does not grow with the body), and a
+ * smaller highWaterMark only makes more, smaller chunks of the same garbage. A 50 MB gate would
+ * pass or fail on GC timing, not on streaming.
  */
 const MAX_GROWTH_BYTES = 100 * 1024 ** 2;
 const UPLOAD_BYTES = 200 * 1024 ** 2;

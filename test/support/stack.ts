@@ -22,6 +22,8 @@ export interface Stack {
   readonly db: DatabaseHandle;
   readonly redis: Redis;
   readonly services: readonly ServiceProcess[];
+  /** The services' environment: the CLI run with it works on this stack. */
+  readonly env: Readonly<Record<string, string>>;
   /** Calls the API with the API key; returns status, headers and parsed JSON body. */
   api: Api;
   /** Starts one more worker process (a replica, or a restart after stopping one). */
@@ -134,6 +136,7 @@ export async function startStack(options: {
     url,
     port,
     prefix,
+    env,
     keyRing: KeyRing.parse(keySpec),
     db,
     redis,

@@ -5,6 +5,7 @@ import type { CliIo } from './session.js';
 const io: CliIo = {
   stdout: process.stdout,
   stderr: process.stderr,
+  stdin: process.stdin,
   env: process.env,
   onInterrupt: (handler) => {
     let signals = 0;

@@ -1,6 +1,7 @@
 /** Where the CLI writes: process streams in production, memory buffers in tests. */
 export interface OutputStream {
-  write(text: string): unknown;
+  /** Text, or the bytes of a provider's answer (`call`); false asks the writer to wait. */
+  write(text: string | Uint8Array): unknown;
   readonly isTTY?: boolean | undefined;
   readonly columns?: number | undefined;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerCall } from './commands/call.js';
 import { registerConnections } from './commands/connections.js';
 import { registerEvents } from './commands/events.js';
 import { registerJobs } from './commands/jobs.js';
@@ -26,7 +27,7 @@ function version(): string {
 export function buildProgram(io: CliIo): Command {
   const program = new Command('tokenlane')
     .description(
-      'Operate tokenlane: connections, jobs, events, queues, encryption keys, migrations.',
+      'Operate tokenlane: connections, provider calls, jobs, events, queues, encryption keys, migrations.',
     )
     .version(version())
     .option('--json', 'machine-readable output: one JSON document (NDJSON for events tail)')
@@ -47,5 +48,6 @@ export function buildProgram(io: CliIo): Command {
   registerMigrate(program, open);
   registerMigrations(program, open);
   registerProviders(program, open);
+  registerCall(program, open);
   return program;
 }

@@ -14,6 +14,8 @@ import { writeJson, type OutputStream } from './output.js';
 export interface CliIo {
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
+  /** A request body for `call --data -`; absent where there is none (in-process tests). */
+  readonly stdin?: AsyncIterable<Uint8Array> | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Calls `handler` on SIGINT/SIGTERM until the returned function is called. */
   readonly onInterrupt: (handler: () => void) => () => void;

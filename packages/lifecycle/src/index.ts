@@ -25,6 +25,12 @@ export { refreshConnection } from './tokens/refresh.js';
 export type { RefreshOptions, RefreshOutcome, RefreshTrigger } from './tokens/refresh.js';
 export { INTERRUPTED_REFRESH_CODE } from './tokens/refresh-failure.js';
 export { providerHealth } from './providers/breaker.js';
+export {
+  providerBudgets,
+  readBudget,
+  type ProviderBudget,
+  type WindowBudget,
+} from './providers/budget.js';
 export { failurePolicy, scaledFailurePolicy } from './policy.js';
 export type { FailurePolicy } from './policy.js';
 export { reauthConnection, reportUnauthorized } from './tokens/reauth.js';

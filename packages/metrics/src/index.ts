@@ -3,6 +3,7 @@ export type {
   Collector,
   ConnectionCountRow,
   ProviderHealthRow,
+  RateBudgetRow,
   CreateMetricsOptions,
   JobCountsSource,
   Metrics,

@@ -17,6 +17,7 @@ describe('createMetrics', () => {
       tokenlane_jobs: 'gauge',
       tokenlane_connections: 'gauge',
       tokenlane_provider_healthy: 'gauge',
+      tokenlane_rate_budget_remaining: 'gauge',
       tokenlane_exchange_total: 'counter',
       tokenlane_refresh_total: 'counter',
       tokenlane_exchange_duration_seconds: 'histogram',
@@ -91,6 +92,38 @@ describe('createMetrics', () => {
     parsed = parsePrometheusText(await metrics.text());
     expect(sampleValue(parsed, 'tokenlane_provider_healthy', { provider: 'acme' })).toBe(0);
     expect(sampleValue(parsed, 'tokenlane_provider_healthy', { provider: 'other' })).toBe(1);
+  });
+
+  it('reports what is left of each app-wide window on every scrape, none after a failed read', async () => {
+    let rows: { provider: string; window: string; remaining: number }[] | undefined = [
+      { provider: 'whoop', window: '60s', remaining: 97 },
+      { provider: 'whoop', window: '86400s', remaining: 9_997 },
+    ];
+    const failures: string[] = [];
+    const metrics = createMetrics({
+      defaultMetrics: false,
+      rateBudgets: () =>
+        rows === undefined ? Promise.reject(new Error('down')) : Promise.resolve(rows),
+      onCollectError: (collector) => failures.push(collector),
+    });
+    let parsed = parsePrometheusText(await metrics.text());
+    const left = (window: string) =>
+      sampleValue(parsed, 'tokenlane_rate_budget_remaining', { provider: 'whoop', window });
+    expect(left('60s')).toBe(97);
+    expect(left('86400s')).toBe(9_997);
+    rows = [{ provider: 'whoop', window: '60s', remaining: 96 }];
+    parsed = parsePrometheusText(await metrics.text());
+    const shown = (window: string) =>
+      parsed.samples.some(
+        (sample) =>
+          sample.name === 'tokenlane_rate_budget_remaining' && sample.labels['window'] === window,
+      );
+    expect(left('60s')).toBe(96);
+    expect(shown('86400s')).toBe(false);
+    rows = undefined;
+    parsed = parsePrometheusText(await metrics.text());
+    expect(shown('60s')).toBe(false);
+    expect(failures).toEqual(['budgets']);
   });
 
   it('does not keep a failed connection count', async () => {

@@ -19,8 +19,16 @@ export interface ProviderHealthRow {
   readonly healthy: boolean;
 }
 
+/** One row of `tokenlane_rate_budget_remaining`: an app-wide window of a provider's budget. */
+export interface RateBudgetRow {
+  readonly provider: string;
+  /** The window's length, `60s`, `86400s`. */
+  readonly window: string;
+  readonly remaining: number;
+}
+
 /** Which collector failed during a scrape (its series are left out of that scrape). */
-export type Collector = 'jobs' | 'connections' | 'providers';
+export type Collector = 'jobs' | 'connections' | 'providers' | 'budgets';
 
 export interface CreateMetricsOptions {
   /** The queues counted on every scrape. */
@@ -29,6 +37,11 @@ export interface CreateMetricsOptions {
   readonly connectionCounts?: () => Promise<readonly ConnectionCountRow[]>;
   /** Each configured provider's health (its breaker), read on scrape. */
   readonly providerHealth?: () => Promise<readonly ProviderHealthRow[]>;
+  /**
+   * What is left of each provider's app-wide rate windows, read on scrape (per-connection
+   * windows are left out: one series per user would be unbounded).
+   */
+  readonly rateBudgets?: () => Promise<readonly RateBudgetRow[]>;
   /** Default 5000: a busy scraper must not turn into a `GROUP BY` per second. */
   readonly connectionsCacheMs?: number;
   /** prom-client's process and Node.js metrics (default true). */
@@ -46,6 +59,7 @@ export interface Metrics {
   readonly jobs: Gauge<'queue' | 'state'>;
   readonly connections: Gauge<'provider' | 'status'>;
   readonly providerHealthy: Gauge<'provider'>;
+  readonly rateBudgetRemaining: Gauge<'provider' | 'window'>;
   readonly exchangeTotal: Counter<Outcome>;
   readonly refreshTotal: Counter<Outcome>;
   readonly exchangeDuration: Histogram<ByProvider>;
@@ -157,12 +171,31 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     },
   });
 
+  const rateBudgetRemaining = new Gauge({
+    name: 'tokenlane_rate_budget_remaining',
+    help: "Calls left in each app-wide window of a provider's rate budget (read on scrape from Redis).",
+    labelNames: ['provider', 'window'] as const,
+    registers,
+    async collect() {
+      try {
+        const rows = (await options.rateBudgets?.()) ?? [];
+        this.reset();
+        for (const row of rows)
+          this.set({ provider: row.provider, window: row.window }, row.remaining);
+      } catch (error) {
+        this.reset();
+        onCollectError('budgets', error);
+      }
+    },
+  });
+
   const outcomeLabels = ['provider', 'outcome', 'code'] as const;
   const metrics: Metrics = {
     registry,
     jobs,
     connections,
     providerHealthy,
+    rateBudgetRemaining,
     exchangeTotal: new Counter({
       name: 'tokenlane_exchange_total',
       help: 'Code exchanges (links) by provider, outcome and error code.',

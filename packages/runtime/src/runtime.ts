@@ -8,7 +8,13 @@ import {
   type DatabaseHandle,
 } from '@tokenlane/db';
 import { createMetrics, type Metrics } from '@tokenlane/metrics';
-import { failurePolicy, providerHealth, type LifecycleContext } from '@tokenlane/lifecycle';
+import {
+  failurePolicy,
+  providerBudgets,
+  providerHealth,
+  type LifecycleContext,
+  type ProviderBudget,
+} from '@tokenlane/lifecycle';
 import { loadProviders } from '@tokenlane/providers';
 import { JobQueues, startLocalRedis, type LocalRedis } from '@tokenlane/queue';
 import type { ConnectionOptions } from 'bullmq';
@@ -113,6 +119,7 @@ export async function openRuntime(options: {
       queues: () => queues.all(),
       connectionCounts: () => countConnectionsByProviderAndStatus(db.db),
       providerHealth: () => providerHealth(runtime),
+      rateBudgets: async () => appWindowsLeft(await providerBudgets(runtime)),
       onCollectError: (collector, error) => {
         const message = error instanceof Error ? error.message : 'unknown';
         logger.warn({ collector, err: { message } }, 'metrics collector failed');
@@ -167,4 +174,13 @@ export async function checkReadiness(runtime: Runtime): Promise<Readiness> {
   ]);
   const checks = { redis, ...migrations };
   return { ready: redis && migrations.database && migrations.migrations, checks };
+}
+
+/** The gauge's rows: app-wide windows only (their remaining is known without a connection). */
+function appWindowsLeft(budgets: readonly ProviderBudget[]) {
+  return budgets.flatMap(({ provider, windows }) =>
+    windows.flatMap(({ window, remaining }) =>
+      remaining === null ? [] : [{ provider, window, remaining }],
+    ),
+  );
 }

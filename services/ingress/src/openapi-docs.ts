@@ -114,6 +114,15 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
             successor: 'google-health',
             retired: false,
             tokenExchange: false,
+            rateLimits: [
+              {
+                window: '3600s',
+                requests: 150,
+                perSeconds: 3600,
+                per: 'connection',
+                remaining: null,
+              },
+            ],
           },
         ],
       },

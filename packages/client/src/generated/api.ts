@@ -77,7 +77,7 @@ export interface paths {
       readonly cookie?: never;
     };
     /**
-     * List providers: id, kind, link method, configured, sunset and successor
+     * List providers: id, kind, link method, configured, sunset, successor and rate budget
      * @description Every provider this deployment knows: built-ins (configured or not) and the custom ones of the providers file.
      *
      *     **Error codes:** `unauthorized`, `invalid_request`, `service_unavailable`, `internal`.
@@ -767,6 +767,16 @@ export interface components {
         readonly linkExpiresAt?: string;
       };
     };
+    readonly RateWindow: {
+      /** @description The window by its length (`60s`, `86400s`), as the gauge names it */
+      readonly window: string;
+      readonly requests: number;
+      readonly perSeconds: number;
+      /** @enum {string} */
+      readonly per: 'app' | 'connection';
+      /** @description Calls left in the current window: app-wide windows, and per-connection ones for ?connectionId= (else null) */
+      readonly remaining: number | null;
+    };
     readonly Provider: {
       readonly id: string;
       readonly displayName: string;
@@ -796,6 +806,8 @@ export interface components {
       readonly retired: boolean;
       /** @description Its users can be moved to the successor without them (migration mode token_exchange) */
       readonly tokenExchange: boolean;
+      /** @description Its one rate budget, shared by refreshes, identity look-ups and proxied calls; proxied calls leave TOKENLANE_REFRESH_RESERVE of each window */
+      readonly rateLimits: readonly components['schemas']['RateWindow'][];
     };
   };
   responses: never;
@@ -919,7 +931,10 @@ export interface operations {
   };
   readonly listProviders: {
     readonly parameters: {
-      readonly query?: never;
+      readonly query?: {
+        /** @description Also what is left of this connection's per-connection windows */
+        readonly connectionId?: string;
+      };
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
@@ -949,7 +964,16 @@ export interface operations {
            *           "sunsetAt": "2026-11-02",
            *           "successor": "google-health",
            *           "retired": false,
-           *           "tokenExchange": false
+           *           "tokenExchange": false,
+           *           "rateLimits": [
+           *             {
+           *               "window": "3600s",
+           *               "requests": 150,
+           *               "perSeconds": 3600,
+           *               "per": "connection",
+           *               "remaining": null
+           *             }
+           *           ]
            *         }
            *       ]
            *     }
@@ -970,6 +994,15 @@ export interface operations {
       };
       /** @description Default Response */
       readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Default Response */
+      readonly 404: {
         headers: {
           readonly [name: string]: unknown;
         };
@@ -3858,6 +3891,9 @@ export const migrationStatusValues: ReadonlyArray<
 export const tokenConflictErrorCodeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['TokenConflict']['error']['code']
 > = ['reauth_required', 'conflict'];
+export const rateWindowPerValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['RateWindow']['per']
+> = ['app', 'connection'];
 export const providerKindValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Provider']['kind']
 > = ['oauth2', 'oauth1'];

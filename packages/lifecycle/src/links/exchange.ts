@@ -33,7 +33,7 @@ import { Secret, type Ciphertext } from '@tokenlane/vault';
 import pRetry from 'p-retry';
 import { openLinkSecret, sealOAuth1Tokens, sealTokenSet } from '../sealing.js';
 import { failLink } from './fail-link.js';
-import { linkIdentityPatch, resolveBeforeLink } from './identity.js';
+import { countLinkLookup, linkIdentityPatch, resolveBeforeLink } from './identity.js';
 import { resolveLinkTarget } from './link-target.js';
 import { rejectPin } from './pin-attempts.js';
 import { planLinkMove, predecessorConnection, type LinkMove } from './move-on-link.js';
@@ -97,6 +97,7 @@ export async function exchangeLink(
   }
   // A connection the link may land on whose identity is still pending is asked about first.
   if (provider.kind === 'oauth2' && provider.identity !== undefined) {
+    await countLinkLookup(ctx, session);
     await resolveBeforeLink(ctx, session, exchanged.providerUserId !== null);
   }
   // The tokens exist only in memory now, and the code is spent: retry the write here (about

@@ -19,6 +19,7 @@ import {
   type ProviderErrorCode,
 } from '@tokenlane/providers';
 import type { LifecycleContext } from '../context.js';
+import { takeBudget } from '../providers/budget.js';
 import { openToken } from '../sealing.js';
 import { refreshBackoffMs } from '../tokens/refresh-backoff.js';
 
@@ -136,6 +137,24 @@ export async function resolveBeforeLink(
 }
 
 /**
+ * Counts a link's own identity look-up (made with the exchange, in the provider's post-link
+ * step) in the provider's budget. It cannot wait, so it is counted even past the limit; best
+ * effort, since the code is spent and the link must go on.
+ */
+export async function countLinkLookup(ctx: LifecycleContext, session: LinkSession): Promise<void> {
+  const provider = ctx.providers.require(session.provider);
+  try {
+    const scope = session.connectionId ?? session.id;
+    await takeBudget(ctx.redis, ctx.config.queuePrefix, provider, scope, 'link', 0);
+  } catch (error) {
+    ctx.logger.warn(
+      { linkId: session.id, err: { message: error instanceof Error ? error.message : 'unknown' } },
+      "could not count a link's identity look-up in the provider's budget",
+    );
+  }
+}
+
+/**
  * Asks the provider who the user holding the connection's access token is, and records the
  * answer or the failure, compare-and-set on the pending identity the connection was read with
  * (a re-link meanwhile started a new one, and its look-up is the new grant's).
@@ -157,6 +176,17 @@ export async function askProvider(
   if (accessToken === undefined) {
     return recordFailure(ctx, connection, 'token_unusable', undefined, now);
   }
+  // The provider's one budget: a look-up leaves the refresh reserve alone, and one with no
+  // room fails like the provider's own 429, asked again once the window reopens.
+  const wait = await takeBudget(
+    ctx.redis,
+    ctx.config.queuePrefix,
+    provider,
+    connection.id,
+    'lookup',
+    ctx.config.refreshReserve,
+  );
+  if (wait > 0) return recordFailure(ctx, connection, 'rate_limited', wait, now);
   let found: FoundIdentity;
   try {
     found = await lookUpIdentity(provider, accessToken);

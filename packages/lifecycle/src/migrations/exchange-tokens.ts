@@ -17,7 +17,7 @@ import {
 } from '@tokenlane/providers';
 import pRetry from 'p-retry';
 import type { LifecycleContext } from '../context.js';
-import { takeProviderSlot } from '../providers/rate-limit.js';
+import { takeBudget, windowsOf } from '../providers/budget.js';
 import { openToken, sealTokenSet } from '../sealing.js';
 import type { Secret } from '@tokenlane/vault';
 import { requireReauth } from '../tokens/relink.js';
@@ -58,11 +58,18 @@ export async function exchangeConnectionTokens(
   if (token === undefined || tokenSecret === undefined) {
     return decide(ctx, migration, connection.id, 'skipped', 'no_credentials');
   }
-  const limit = from.rateLimit ?? to.rateLimit;
-  if (limit !== undefined) {
-    const wait = await takeProviderSlot(ctx.redis, ctx.config.queuePrefix, from.id, limit);
-    if (wait > 0) return { status: 'deferred', retryInMs: wait };
-  }
+  // The exchange stands in for a refresh in the provider's one budget: `from`'s windows, or
+  // the successor's when `from` declares none (both are the same provider's API).
+  const budgeted = windowsOf(from).length > 0 ? from : to;
+  const wait = await takeBudget(
+    ctx.redis,
+    ctx.config.queuePrefix,
+    budgeted,
+    connection.id,
+    'refresh',
+    ctx.config.refreshReserve,
+  );
+  if (wait > 0) return { status: 'deferred', retryInMs: wait };
   await markExchangeInFlight(ctx.db, migration.id, connection.id, true);
   let tokens: TokenSet;
   try {

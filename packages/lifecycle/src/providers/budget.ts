@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Provider } from '@tokenlane/providers';
 import type { RedisClient } from '@tokenlane/queue';
+import type { LifecycleContext } from '../context.js';
 
 /** One of a provider's documented limits: `requests` per `perSeconds`, app-wide or per user. */
 export interface RateWindow {
@@ -9,11 +10,19 @@ export interface RateWindow {
   readonly per?: 'app' | 'connection';
 }
 
-/** Who is drawing: refreshes may spend the whole window, proxied calls all but the reserve. */
-export type BudgetUse = 'refresh' | 'proxy';
+/**
+ * Who is drawing. Refreshes (and a migration's token exchange, which stands in for one) may
+ * spend the whole window; proxied calls and identity look-ups all but the refresh reserve. A
+ * link's own identity look-up cannot wait (the user is at the callback), so it is only
+ * counted, even past the limit.
+ */
+export type BudgetUse = 'refresh' | 'proxy' | 'lookup' | 'link';
+
+/** What the budget reads of a provider, configured or not. */
+type Limited = Pick<Provider, 'id' | 'rateLimit' | 'rateLimits'>;
 
 /** The provider's windows: `rateLimits`, else the old `rateLimit` as one app-wide window. */
-export function windowsOf(provider: Provider): readonly RateWindow[] {
+export function windowsOf(provider: Limited): readonly RateWindow[] {
   if (provider.rateLimits !== undefined) return provider.rateLimits;
   return provider.rateLimit === undefined ? [] : [{ ...provider.rateLimit, per: 'app' }];
 }
@@ -50,8 +59,15 @@ function windowKey(prefix: string, provider: string, window: RateWindow, scope: 
 
 /** How many calls of a window a use may spend: proxied calls leave the refresh reserve. */
 function allowance(window: RateWindow, use: BudgetUse, reserve: number): number {
-  if (use === 'refresh') return window.requests;
-  return Math.max(0, Math.floor(window.requests * (1 - reserve)));
+  switch (use) {
+    case 'refresh':
+      return window.requests;
+    case 'link':
+      return Number.MAX_SAFE_INTEGER;
+    case 'proxy':
+    case 'lookup':
+      return Math.max(0, Math.floor(window.requests * (1 - reserve)));
+  }
 }
 
 /**
@@ -78,6 +94,52 @@ export async function takeBudget(
   ];
   const wait = (await redis.eval(TAKE, keys.length, ...keys, ...args)) as number;
   return wait > 0 ? wait : 0;
+}
+
+/** A window's name in `GET /v1/providers` and the gauge: its length, as in its Redis key. */
+export function windowName(window: RateWindow): string {
+  return `${String(window.perSeconds)}s`;
+}
+
+/** One window as it stands now. */
+export interface WindowBudget {
+  readonly window: string;
+  readonly requests: number;
+  readonly perSeconds: number;
+  readonly per: 'app' | 'connection';
+  /** Calls left in the current window; null for a per-connection window read without one. */
+  readonly remaining: number | null;
+}
+
+/**
+ * What is left of each of a provider's windows: app-wide ones always, per-connection ones for
+ * `connectionId` only. One MGET of at most eight counters, whatever the traffic.
+ */
+export async function readBudget(
+  redis: RedisClient,
+  prefix: string,
+  provider: Limited,
+  connectionId?: string,
+): Promise<WindowBudget[]> {
+  const windows = windowsOf(provider);
+  const readable = windows.map(
+    (window) => window.per !== 'connection' || connectionId !== undefined,
+  );
+  const keys = windows
+    .filter((_, i) => readable[i])
+    .map((window) => windowKey(prefix, provider.id, window, scopeOf(window, connectionId ?? '')));
+  const counts = keys.length === 0 ? [] : await redis.mget(...keys);
+  let read = 0;
+  return windows.map((window, i) => {
+    const used = readable[i] ? Number(counts[read++] ?? 0) : undefined;
+    return {
+      window: windowName(window),
+      requests: window.requests,
+      perSeconds: window.perSeconds,
+      per: window.per ?? 'app',
+      remaining: used === undefined ? null : Math.max(0, window.requests - used),
+    };
+  });
 }
 
 /** Held back after a provider's 429: the whole provider, or one connection when its limit is per user. */
@@ -113,4 +175,25 @@ export async function heldBackFor(
 ): Promise<number> {
   const ttl = await redis.pttl(holdKey(prefix, provider, connectionId));
   return ttl > 0 ? ttl : 0;
+}
+
+/** Each provider's windows as they stand (app-wide ones with what is left), for views. */
+export interface ProviderBudget {
+  readonly provider: string;
+  readonly windows: readonly WindowBudget[];
+}
+
+/**
+ * Every provider's budget, read together: one MGET per provider that has windows, so the
+ * cost grows with the catalog, never with traffic (what a scrape or a page may spend).
+ */
+export async function providerBudgets(
+  ctx: Pick<LifecycleContext, 'redis' | 'config' | 'providers'>,
+): Promise<ProviderBudget[]> {
+  return Promise.all(
+    ctx.providers.list().map(async (provider) => ({
+      provider: provider.id,
+      windows: await readBudget(ctx.redis, ctx.config.queuePrefix, provider),
+    })),
+  );
 }

@@ -4,9 +4,6 @@
  * only: never an id of a user, never a secret.
  */
 export const providerKeys = {
-  /** The provider's fixed rate-limit window number `window`. */
-  rateWindow: (prefix: string, provider: string, window: number) =>
-    `${prefix}:ratelimit:${provider}:${window}`,
   /** The provider's breaker (a hash, present only while open). */
   breaker: (prefix: string, provider: string) => `${prefix}:breaker:${provider}`,
   /** Held by the one refresh probing an open breaker. */

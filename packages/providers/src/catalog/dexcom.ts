@@ -33,6 +33,10 @@ export const dexcom = {
   tokenUrl: DEXCOM_REGIONS.us.tokenUrl,
   apiBaseUrl: DEXCOM_REGIONS.us.apiBaseUrl,
   regions: DEXCOM_REGIONS,
+  // 60,000 calls an hour per app (HTTP 429 beyond). Source:
+  // https://developer.dexcom.com/docs/dexcomv2/endpoint-overview ("Request Rate Limits")
+  // (checked 2026-12-06)
+  rateLimits: [{ requests: 60_000, perSeconds: 3_600 }],
   scopes: ['offline_access'],
   scopeSeparator: ' ',
   tokenEndpointAuthMethod: 'client_secret_post',

@@ -47,6 +47,12 @@ export const fitbit = {
   // Every Web API endpoint is under https://api.fitbit.com (`/1/user/-/…`).
   // Source: https://dev.fitbit.com/build/reference/web-api/developer-guide/application-design/
   apiBaseUrl: 'https://api.fitbit.com',
+  // 150 requests an hour per user (per grant), resetting at the top of the hour.
+  // Sources: https://community.fitbit.com/t5/Web-API-Development/Too-many-request/td-p/1644362
+  // (a Fitbit moderator: "150 requests per user per hour"); third party, citing
+  // https://dev.fitbit.com/build/reference/web-api/: api-evangelist/fitbit rate-limits.yml
+  // (checked 2026-12-06)
+  rateLimits: [{ requests: 150, perSeconds: 3_600, per: 'connection' }],
   scopes: ['activity', 'heartrate', 'sleep', 'profile'],
   scopeSeparator: ' ',
   tokenEndpointAuthMethod: 'client_secret_basic',

@@ -72,6 +72,7 @@ export const garminOAuth2 = {
   tokenUrl: 'https://diauth.garmin.com/di-oauth2-service/oauth/token',
   revocationUrl: `${GARMIN_API}/wellness-api/rest/user/registration`,
   apiBaseUrl: GARMIN_API,
+  // No rateLimits: none published (see garmin.ts, checked 2026-12-06).
   scopes: [],
   scopeSeparator: ' ',
   tokenEndpointAuthMethod: 'client_secret_post',

@@ -56,6 +56,9 @@ export const garmin = {
   accessTokenUrl: 'https://connectapi.garmin.com/oauth-service/oauth/access_token',
   revocationUrl: `${GARMIN_API}/wellness-api/rest/user/registration`,
   apiBaseUrl: GARMIN_API,
+  // No rateLimits: no published Health API rate limit was found (searched Garmin's and third
+  // parties' pages, checked 2026-12-06; the limits come with the partner agreement). Data
+  // arrives by push, so calls are few. Set them in the providers file if Garmin gives one.
   deprecated: {
     note: 'Garmin retires OAuth 1.0a; existing links move to OAuth 2.0 by token exchange, no user action',
   },

@@ -68,6 +68,14 @@ export const googleHealth = {
   authorizationResponseIss: true,
   revocationUrl: 'https://oauth2.googleapis.com/revoke',
   apiBaseUrl: GOOGLE_HEALTH_API,
+  // Not Fitbit's 150 an hour: the Google Health API allows 300 requests a minute per user and
+  // 120,000 a minute and 86.4 M a day per project.
+  // Source: https://developers.google.com/health/rate-limits (checked 2026-12-06)
+  rateLimits: [
+    { requests: 300, perSeconds: 60, per: 'connection' },
+    { requests: 120_000, perSeconds: 60 },
+    { requests: 86_400_000, perSeconds: 86_400 },
+  ],
   scopes: [
     'openid',
     scope('activity_and_fitness.readonly'),

@@ -21,6 +21,12 @@ export const googleNest = {
   // `devices/<id>:executeCommand`, `structures`, … Nothing outside the project is reachable.
   // Source: https://developers.google.com/nest/device-access/reference/rest
   apiBaseUrl: 'https://smartdevicemanagement.googleapis.com/v1/enterprises/{projectId}',
+  // No rateLimits: the SDM API limits each method per user and per device (Sandbox:
+  // devices.executeCommand and devices.get 10 a minute, devices.list and structures.* 5 a
+  // minute; commands 5 a minute per device), not all calls together, and Commercial projects
+  // have other numbers. One budget for every call cannot express that; the provider's own 429
+  // holds calls back. Source: https://developers.google.com/nest/device-access/project/limits
+  // (checked 2026-12-06)
   scopes: ['https://www.googleapis.com/auth/sdm.service'],
   scopeSeparator: ' ',
   authorizationParams: { access_type: 'offline', prompt: 'consent' },

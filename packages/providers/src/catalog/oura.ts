@@ -98,6 +98,12 @@ export const oura = {
   issuer: `${OURA_OAUTH}/oauth-anonymous`,
   authorizationResponseIss: true,
   apiBaseUrl: OURA_API,
+  // 5,000 requests per 5 minutes, per access token (one user of the app). The figure is in the
+  // overview of https://cloud.ouraring.com/v2/docs as copied by third parties
+  // (https://glama.ai/mcp/servers/@pokidyshev/oura-mcp docs/oura-docs.md;
+  // api-evangelist/oura-ring rate-limits.yml: "per access token"); Terra's help pages say Oura
+  // also limits each app, with no number published (checked 2026-12-06).
+  rateLimits: [{ requests: 5_000, perSeconds: 300, per: 'connection' }],
   scopes: [
     'extapi:personal',
     'extapi:daily',

@@ -72,6 +72,9 @@ export const polar = {
   authorizationUrl: 'https://flow.polar.com/oauth2/authorization',
   tokenUrl: 'https://polarremote.com/v2/oauth2/token',
   apiBaseUrl: POLAR_API,
+  // No rateLimits: no published Polar AccessLink rate limit was found (searched Polar's and
+  // third parties' pages, checked 2026-12-06; POLAR_API's reference names none).
+  // Set them in the providers file if Polar gives your app one.
   scopes: ['accesslink.read_all'],
   scopeSeparator: ' ',
   tokenEndpointAuthMethod: 'client_secret_basic',

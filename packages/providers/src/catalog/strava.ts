@@ -81,6 +81,17 @@ export const strava = {
   revocationUrl: 'https://www.strava.com/oauth/revoke',
   // Source: https://developers.strava.com/docs/reference/ ("Base URL: https://www.strava.com/api/v3")
   apiBaseUrl: 'https://www.strava.com/api/v3',
+  // Per application, the overall limit: 200 every 15 minutes and 2,000 a day (windows reset
+  // at :00/:15/:30/:45 and at midnight UTC, as these fixed windows do). Strava also limits
+  // "non-upload" calls (all but uploads and activity creation) to 100 / 15 min and 1,000 a
+  // day; the budget cannot tell endpoints apart, so that lower limit shows up as Strava's own
+  // 429, which holds calls back. An app whose calls are all reads may set the lower numbers
+  // in the providers file. Source: https://developers.strava.com/docs/rate-limits
+  // (checked 2026-12-06)
+  rateLimits: [
+    { requests: 200, perSeconds: 900 },
+    { requests: 2_000, perSeconds: 86_400 },
+  ],
   scopes: ['read', 'activity:read_all'],
   scopeSeparator: ',',
   authorizationParams: { approval_prompt: 'auto' },

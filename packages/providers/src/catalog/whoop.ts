@@ -35,6 +35,12 @@ export const whoop = {
   tokenUrl: 'https://api.prod.whoop.com/oauth/oauth2/token',
   revocationUrl: 'https://api.prod.whoop.com/developer/v2/user/access',
   apiBaseUrl: WHOOP_API,
+  // Every call of the app counts, refreshes included: 100 a minute and 10,000 a day.
+  // Source: https://developer.whoop.com/docs/developing/rate-limiting (checked 2026-12-06)
+  rateLimits: [
+    { requests: 100, perSeconds: 60 },
+    { requests: 10_000, perSeconds: 86_400 },
+  ],
   scopes: ['offline', 'read:profile', 'read:recovery', 'read:cycles', 'read:sleep', 'read:workout'],
   scopeSeparator: ' ',
   tokenEndpointAuthMethod: 'client_secret_post',

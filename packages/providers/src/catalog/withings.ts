@@ -77,6 +77,12 @@ export const withings = {
   // each call names its `action` parameter in the query or form body.
   // Source: https://developer.withings.com/api-reference/ (service URLs)
   apiBaseUrl: 'https://wbsapi.withings.net',
+  // 120 requests a minute for the whole application (Public API plan), token calls included.
+  // Withings' own pages were not found in the sources searched; the figure is Withings' plans
+  // page (https://developer.withings.com/developer-guide/v3/withings-solutions/withings-api-plans/)
+  // as quoted by a third party: https://raw.githubusercontent.com/api-evangelist/withings/refs/heads/main/rate-limits/withings-rate-limits.yml
+  // (checked 2026-12-06). Enterprise plans have higher limits: set them in the providers file.
+  rateLimits: [{ requests: 120, perSeconds: 60 }],
   scopes: ['user.info', 'user.metrics', 'user.activity'],
   scopeSeparator: ',',
   tokenEndpointAuthMethod: 'client_secret_post',

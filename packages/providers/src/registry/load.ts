@@ -205,6 +205,18 @@ function inRegion<T extends ProviderDefinition>(
   return { ...merged, ...urls, ...own };
 }
 
+/**
+ * An entry that sets only the old `rateLimit` means that one window: the built-in's own
+ * `rateLimits` (which would otherwise win over it) are dropped.
+ */
+function withFileRateLimit<T extends ProviderDefinition>(
+  merged: T,
+  entry: OAuth2Entry | OAuth1Entry,
+): T {
+  if (entry.rateLimit === undefined || entry.rateLimits !== undefined) return merged;
+  return Object.fromEntries(Object.entries(merged).filter(([key]) => key !== 'rateLimits')) as T;
+}
+
 /** A built-in's kind, or a custom entry's declared one. */
 function kindOf(id: string, base: ProviderDefinition | undefined, raw: unknown) {
   if (base !== undefined) return base.kind;
@@ -236,6 +248,7 @@ function resolve(
     merged = withoutCleared(mergeOAuth1(id, base as OAuth1Definition | undefined, parsed));
     entry = parsed;
   }
+  merged = withFileRateLimit(merged, entry);
   const credentials = credentialsOf(id, entry);
   checkVerifyToken(id, merged, entry);
   if (entry.region !== undefined) merged = inRegion(id, merged, entry);

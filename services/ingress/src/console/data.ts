@@ -5,7 +5,13 @@ import {
   refreshActivity,
   type RefreshHour,
 } from '@tokenlane/db';
-import { listMigrationViews, providerHealth, type MigrationView } from '@tokenlane/lifecycle';
+import {
+  listMigrationViews,
+  providerBudgets,
+  providerHealth,
+  type MigrationView,
+  type WindowBudget,
+} from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 
 /** Migrations the overview names: at most this many running and this many paused. */
@@ -57,6 +63,8 @@ export interface Overview {
   readonly activity: readonly RefreshHour[];
   readonly chartFrom: Date;
   readonly health: readonly { provider: string; healthy: boolean }[];
+  /** provider → its rate budget's windows (what is left of the app-wide ones). */
+  readonly budgets: ReadonlyMap<string, readonly WindowBudget[]>;
   readonly migrations: readonly MigrationView[];
   /** How far past due the oldest refreshable connection is, in seconds (0: none is late). */
   readonly refreshLagSeconds: number;
@@ -66,10 +74,11 @@ export interface Overview {
 export async function loadOverview(runtime: Runtime, now = new Date()): Promise<Overview> {
   const hour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
   const chartFrom = new Date(hour - (CHART_HOURS - 1) * HOUR_MS);
-  const [rows, activity, health, migrations, overdue] = await Promise.all([
+  const [rows, activity, health, budgets, migrations, overdue] = await Promise.all([
     countConnectionsByProviderAndStatus(runtime.db),
     chartHours(runtime, chartFrom, now),
     providerHealth(runtime),
+    providerBudgets(runtime),
     openMigrations(runtime),
     oldestOverdueRefresh(runtime.db, now),
   ]);
@@ -88,6 +97,7 @@ export async function loadOverview(runtime: Runtime, now = new Date()): Promise<
     activity,
     chartFrom,
     health: configured,
+    budgets: new Map(budgets.map(({ provider, windows }) => [provider, windows])),
     migrations,
     refreshLagSeconds: overdue === undefined ? 0 : (now.getTime() - overdue.getTime()) / 1000,
   };

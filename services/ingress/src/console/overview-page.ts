@@ -5,6 +5,7 @@ import { html, queryString, type SafeHtml } from './html.js';
 import { CONSOLE_PATH, layout } from './layout.js';
 import { stateLine } from './migration-words.js';
 import { migrationPath } from './migrations-page.js';
+import { budgetCell } from './rate-budget.js';
 
 const listLink = (filters: Record<string, string>) =>
   `${CONSOLE_PATH}/connections${queryString(filters)}`;
@@ -84,12 +85,14 @@ export function overviewPage(overview: Overview): SafeHtml {
 
   const health = html`<table>
     <caption class="muted">
-      Configured providers; the breaker pauses one that refuses our credentials or keeps failing
+      Configured providers; the breaker pauses one that refuses our credentials or keeps failing.
+      The rate budget is shared by refreshes, identity look-ups and proxied calls.
     </caption>
     <thead>
       <tr>
         <th scope="col">Provider</th>
         <th scope="col">Refreshes</th>
+        <th scope="col">Rate budget</th>
       </tr>
     </thead>
     <tbody>
@@ -100,6 +103,7 @@ export function overviewPage(overview: Overview): SafeHtml {
             <td class="${healthy ? 'healthy' : 'unhealthy'}">
               ${healthy ? 'healthy' : 'paused (unhealthy)'}
             </td>
+            <td>${budgetCell(overview.budgets.get(provider) ?? [])}</td>
           </tr>`,
       )}
     </tbody>

@@ -1,0 +1,139 @@
+import type { ConnectionId } from '@tokenlane/core';
+import { buildApp } from '@tokenlane/ingress';
+import { freePort } from '@tokenlane/queue';
+import { Pool } from 'undici';
+import { load, percentile, type Latency } from './http.js';
+import { API_KEY, openBenchRuntime, type Infra } from './infra.js';
+import { seedConnections } from './refresh.js';
+
+/** Parallel callers for the throughput comparison. */
+const CALLERS = 32;
+/** The rate the added latency is measured at (issue 21's goal). */
+const RATE_PER_SEC = 500;
+
+export interface PacedLatency {
+  readonly requests: number;
+  readonly perSec: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+}
+
+export interface ProxyResult {
+  readonly direct: Latency;
+  readonly proxied: Latency;
+  /** proxied / direct requests per second (goal ≥ 0.6). */
+  readonly ratio: number;
+  readonly pacedDirect: PacedLatency;
+  readonly pacedProxied: PacedLatency;
+  /** What the proxy adds at RATE_PER_SEC: p50 and p99 of proxied minus direct (goals 1, 5 ms). */
+  readonly addedP50Ms: number;
+  readonly addedP99Ms: number;
+}
+
+/**
+ * Open-loop load: one call every 1000/rate ms whatever the answers do (a closed loop would
+ * slow down with the server and hide its queueing), for `seconds`.
+ */
+async function paced(
+  rate: number,
+  seconds: number,
+  call: () => Promise<boolean>,
+): Promise<PacedLatency> {
+  const total = Math.round(rate * seconds);
+  const interval = 1000 / rate;
+  const times: number[] = [];
+  const calls: Promise<void>[] = [];
+  let errors = 0;
+  const started = performance.now();
+  for (let i = 0; i < total; i += 1) {
+    const due = started + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const t0 = performance.now();
+    calls.push(
+      call()
+        .catch(() => false)
+        .then((ok) => {
+          times.push(performance.now() - t0);
+          if (!ok) errors += 1;
+        }),
+    );
+  }
+  await Promise.all(calls);
+  const elapsed = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  return {
+    requests: total,
+    perSec: total / elapsed,
+    p50Ms: percentile(times, 50),
+    p99Ms: percentile(times, 99),
+    errors,
+  };
+}
+
+/**
+ * Section 8: the provider API proxy against direct undici calls to the same local resource
+ * server in the same run: throughput with parallel callers, and the latency it adds at 500
+ * requests/s. The ingress runs in this process (as in sections 4 and 5), the resource server
+ * in its own.
+ */
+export async function benchProxy(
+  infra: Infra,
+  requests: number,
+  pacedSeconds: number,
+): Promise<ProxyResult> {
+  const apiBaseUrl = `${infra.endpoint.url}/api`;
+  const { rt, close } = await openBenchRuntime(infra, 'proxy', { apiBaseUrl });
+  const app = buildApp({ runtime: rt });
+  const port = await freePort();
+  await app.listen({ port, host: '127.0.0.1' });
+  const ingress = new Pool(`http://127.0.0.1:${port}`, { connections: CALLERS });
+  const resource = new Pool(infra.endpoint.url, { connections: CALLERS });
+  const now = Date.now();
+  const [id] = await seedConnections(
+    rt,
+    1,
+    new Date(now + 3_000_000),
+    new Date(now + 3_600_000),
+    'proxy',
+  );
+  const path = 'v2/usercollection/daily_sleep?start_date=2026-12-01';
+  const direct = async () => {
+    const answer = await resource.request({ method: 'GET', path: `/api/${path}` });
+    await answer.body.arrayBuffer();
+    return answer.statusCode === 200;
+  };
+  const proxied = async () => {
+    const answer = await ingress.request({
+      method: 'GET',
+      path: `/v1/connections/${id as ConnectionId}/proxy/${path}`,
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
+    await answer.body.arrayBuffer();
+    return answer.statusCode === 200;
+  };
+  try {
+    // Warm both paths (connections, JIT) before measuring either.
+    await load(CALLERS, 500, proxied);
+    await load(CALLERS, 500, direct);
+    const directLoad = await load(CALLERS, requests, direct);
+    const proxiedLoad = await load(CALLERS, requests, proxied);
+    const pacedDirect = await paced(RATE_PER_SEC, pacedSeconds, direct);
+    const pacedProxied = await paced(RATE_PER_SEC, pacedSeconds, proxied);
+    return {
+      direct: directLoad,
+      proxied: proxiedLoad,
+      ratio: proxiedLoad.perSec / directLoad.perSec,
+      pacedDirect,
+      pacedProxied,
+      addedP50Ms: pacedProxied.p50Ms - pacedDirect.p50Ms,
+      addedP99Ms: pacedProxied.p99Ms - pacedDirect.p99Ms,
+    };
+  } finally {
+    await ingress.close();
+    await resource.close();
+    await app.close();
+    await close();
+  }
+}
