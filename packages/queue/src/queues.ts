@@ -1,6 +1,7 @@
 import { Queue, QueueEvents, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
 import { BACKOFF_TYPE, JOB_CATALOG, JOB_NAMES, jobIdFor, parsePayload } from './catalog.js';
 import type { JobName, JobPayload } from './catalog.js';
+import { telemetryOption } from './telemetry.js';
 
 /** Jobs per pipelined addBulk chunk (see {@link JobQueues.enqueueBulk}). */
 const BULK_CHUNK = 500;
@@ -54,7 +55,11 @@ export class JobQueues {
   queue(name: JobName): Queue {
     let queue = this.#queues.get(name);
     if (queue === undefined) {
-      queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      queue = new Queue(name, {
+        connection: this.connection,
+        prefix: this.prefix,
+        ...telemetryOption(),
+      });
       // Each caller waiting on a job (Job.waitUntilFinished: the OAuth callback) listens for
       // the queue closing until its job ends: a burst of callbacks is that many listeners.
       queue.setMaxListeners(MAX_WAITERS);
