@@ -32,6 +32,7 @@ beforeAll(async () => {
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       // Export within a fraction of a second, not the default 5 s.
       OTEL_BSP_SCHEDULE_DELAY: '100',
+      TOKENLANE_SWEEP_INTERVAL_MS: '500',
     },
     providers: async (ingressUrl) => {
       peer = await startOidcPeer({
@@ -230,6 +231,29 @@ describe('traces (OTLP http/json to a local receiver)', () => {
     // The refresh's write, in the worker, in the same trace as the request that asked for it.
     const writes = trace.filter((span) => /update\s+"?connections"?/i.test(statementOf(span)));
     expect(writes.map((span) => span.service)).toContain('tokenlane-worker');
+  });
+
+  it('makes a refresh the sweeper starts a trace of its own, rooted at its consumer span', async () => {
+    const before = new Set(receiver.spans.map((span) => span.traceId));
+    await stack.db.db
+      .updateTable('connections')
+      .set({ refresh_due_at: new Date(Date.now() - 1_000) })
+      .where('id', '=', connectionId)
+      .execute();
+    const consumer = () =>
+      receiver.spans.find(
+        (span) => !before.has(span.traceId) && span.kind === CONSUMER && isQueue('refresh')(span),
+      );
+    const trace = await traceWhen(
+      () => consumer()?.traceId,
+      (spans) =>
+        has(spans, CLIENT, isTokenCall) &&
+        spans.some((span) => /update\s+"?connections"?/i.test(statementOf(span))),
+    );
+    expect(consumer()!.parentSpanId).toBe('');
+    // The sweep that enqueued it is elsewhere: no sweep span shares the refresh's trace.
+    expect(trace.filter((span) => isQueue('sweep')(span))).toEqual([]);
+    await rememberTokens(connectionId);
   });
 
   it('puts no token, code, state, secret or query value in any span', async () => {

@@ -1,7 +1,7 @@
 import { Queue, QueueEvents, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
 import { BACKOFF_TYPE, JOB_CATALOG, JOB_NAMES, jobIdFor, parsePayload } from './catalog.js';
 import type { JobName, JobPayload } from './catalog.js';
-import { telemetryOption } from './telemetry.js';
+import { ownTraceOption, telemetryOption } from './telemetry.js';
 
 /** Jobs per pipelined addBulk chunk (see {@link JobQueues.enqueueBulk}). */
 const BULK_CHUNK = 500;
@@ -94,7 +94,8 @@ export class JobQueues {
   /**
    * Adds many jobs of one queue (the sweeper's path) in pipelined chunks sent together:
    * while Redis runs one chunk's scripts, the next is being encoded, where one huge
-   * pipeline would encode everything first and then wait for Redis.
+   * pipeline would encode everything first and then wait for Redis. Traced, each job starts
+   * a trace of its own: one per refresh, not one per sweep.
    */
   async enqueueBulk<N extends JobName>(
     name: N,
@@ -105,7 +106,7 @@ export class JobQueues {
     for (let start = 0; start < jobs.length; start += BULK_CHUNK) {
       const chunk = jobs.slice(start, start + BULK_CHUNK).map(({ payload, options }) => {
         const data = parsePayload(name, payload);
-        return { name, data, opts: jobOptions(name, data, options) };
+        return { name, data, opts: { ...jobOptions(name, data, options), ...ownTraceOption() } };
       });
       chunks.push(queue.addBulk(chunk));
     }

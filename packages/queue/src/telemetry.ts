@@ -14,3 +14,11 @@ export function useQueueTelemetry(next: Telemetry | undefined): void {
 export function telemetryOption(): { telemetry?: Telemetry } {
   return telemetry === undefined ? {} : { telemetry };
 }
+
+/**
+ * Job options of a job that starts a trace of its own instead of joining its producer's: a
+ * bulk enqueue (the sweeper's thousands of refreshes) would otherwise put every job in one.
+ */
+export function ownTraceOption(): { telemetry?: { omitContext: true } } {
+  return telemetry === undefined ? {} : { telemetry: { omitContext: true } };
+}
