@@ -12,6 +12,8 @@ export interface ReceivedSpan {
   /** OTLP SpanKind: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
   readonly kind: number;
   readonly attributes: Readonly<Record<string, unknown>>;
+  /** The spans this one names through span links. */
+  readonly links: readonly { readonly traceId: string; readonly spanId: string }[];
   /** Every attribute value of the span, its events and links, as text (for secret checks). */
   readonly values: readonly string[];
 }
@@ -43,7 +45,7 @@ interface OtlpSpan {
   kind: number;
   attributes?: OtlpKeyValue[];
   events?: { name: string; attributes?: OtlpKeyValue[] }[];
-  links?: { attributes?: OtlpKeyValue[] }[];
+  links?: { traceId: string; spanId: string; attributes?: OtlpKeyValue[] }[];
 }
 interface OtlpExport {
   resourceSpans?: {
@@ -81,6 +83,7 @@ function spansOf(body: OtlpExport): ReceivedSpan[] {
         name: span.name,
         kind: span.kind,
         attributes: flatten(span.attributes),
+        links: (span.links ?? []).map(({ traceId, spanId }) => ({ traceId, spanId })),
         values: [
           span.name,
           ...texts(span.attributes),

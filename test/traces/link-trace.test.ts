@@ -1,7 +1,6 @@
 import type { ConnectionId } from '@tokenlane/core';
 import { findConnection } from '@tokenlane/db';
 import { openTokens } from '@tokenlane/lifecycle';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeInteraction, startOidcPeer, type OidcPeer } from '../peers/oidc-peer.js';
 import { LinkBrowser, viaHttp } from '../support/link-browser.js';
@@ -11,12 +10,20 @@ import {
   type ReceivedSpan,
 } from '../support/otlp-receiver.js';
 import { RETURN_URL, startStack, type Stack } from '../support/stack.js';
+import {
+  CLIENT,
+  CONSUMER,
+  PRODUCER,
+  SERVER,
+  ancestorsOf,
+  has,
+  isQueue,
+  leaks,
+  statementOf,
+  traceWhen,
+} from './spans.js';
 
 const CLIENT_SECRET = 'traced-client-secret-5b2e8f';
-const SERVER = 2;
-const CLIENT = 3;
-const PRODUCER = 4;
-const CONSUMER = 5;
 
 let receiver: OtlpReceiver;
 let peer: OidcPeer;
@@ -77,47 +84,10 @@ async function rememberTokens(connectionId: ConnectionId): Promise<void> {
   secrets.add(tokens.refreshToken!.reveal());
 }
 
-/** The spans of `traceId`, once `ready` holds for them (exports arrive in batches). */
-async function traceWhen(
-  traceId: () => string | undefined,
-  ready: (spans: ReceivedSpan[]) => boolean,
-): Promise<ReceivedSpan[]> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const id = traceId();
-    const spans = receiver.spans.filter((span) => span.traceId === id);
-    if (id !== undefined && ready(spans)) return spans;
-    if (Date.now() > deadline) {
-      const names = receiver.spans.map((span) => `${span.traceId.slice(0, 6)} ${span.name}`);
-      throw new Error(`trace incomplete after 15 s; received:\n${names.join('\n')}`);
-    }
-    await sleep(100);
-  }
-}
-
-/** The spans above `span` in `trace`, nearest first. */
-function ancestorsOf(span: ReceivedSpan, trace: readonly ReceivedSpan[]): ReceivedSpan[] {
-  const parent = trace.find((candidate) => candidate.spanId === span.parentSpanId);
-  return parent === undefined ? [] : [parent, ...ancestorsOf(parent, trace)];
-}
-
-/** The statement a pg span ran ('' for other spans). */
-const statementOf = (span: ReceivedSpan): string => {
-  const text = span.attributes['db.query.text'];
-  return typeof text === 'string' ? text : '';
-};
-
-const has = (spans: ReceivedSpan[], kind: number, test: (span: ReceivedSpan) => boolean) =>
-  spans.some((span) => span.kind === kind && test(span));
-
 /** The provider's token endpoint as the undici client span records it. */
 const isTokenCall = (span: ReceivedSpan) =>
   span.attributes['url.full'] === peer.tokenUrl &&
   span.attributes['http.request.method'] === 'POST';
-
-const isQueue = (queue: string) => (span: ReceivedSpan) =>
-  span.attributes['messaging.system'] === 'bullmq' &&
-  span.attributes['messaging.destination.name'] === queue;
 
 describe('traces (OTLP http/json to a local receiver)', () => {
   let connectionId: ConnectionId;
@@ -156,6 +126,7 @@ describe('traces (OTLP http/json to a local receiver)', () => {
           span.attributes['http.request.method'] === 'POST',
       )?.traceId;
     const trace = await traceWhen(
+      receiver,
       linkRequest,
       (spans) =>
         spans.some((span) => span.name === 'link callback') &&
@@ -187,11 +158,15 @@ describe('traces (OTLP http/json to a local receiver)', () => {
 
   it("records the callback request itself without its query, linked from the link's trace", async () => {
     const callback = await traceWhen(
+      receiver,
       () =>
         receiver.spans.find((span) => span.attributes['http.route'] === '/oauth/callback')?.traceId,
       (spans) => spans.some((span) => span.kind === SERVER),
     );
     const request = callback.find((span) => span.kind === SERVER)!;
+    const work = receiver.spans.find((span) => span.name === 'link callback')!;
+    expect(work.traceId).not.toBe(request.traceId);
+    expect(work.links.map((link) => link.traceId)).toEqual([request.traceId]);
     expect(request.name).toBe('GET /oauth/callback');
     expect(request.attributes['url.path']).toBe('/oauth/callback');
     expect(request.attributes['url.query']).toBeUndefined();
@@ -225,6 +200,7 @@ describe('traces (OTLP http/json to a local receiver)', () => {
           span.attributes['http.route'] === '/v1/connections/:id/refresh',
       )?.traceId;
     const trace = await traceWhen(
+      receiver,
       request,
       (spans) => has(spans, CONSUMER, isQueue('refresh')) && has(spans, CLIENT, isTokenCall),
     );
@@ -245,6 +221,7 @@ describe('traces (OTLP http/json to a local receiver)', () => {
         (span) => !before.has(span.traceId) && span.kind === CONSUMER && isQueue('refresh')(span),
       );
     const trace = await traceWhen(
+      receiver,
       () => consumer()?.traceId,
       (spans) =>
         has(spans, CLIENT, isTokenCall) &&
@@ -259,14 +236,6 @@ describe('traces (OTLP http/json to a local receiver)', () => {
   it('puts no token, code, state, secret or query value in any span', async () => {
     await rememberTokens(connectionId);
     expect(receiver.spans.length).toBeGreaterThan(20);
-    const leaks = receiver.spans.flatMap((span) =>
-      span.values
-        .filter(
-          (value) =>
-            [...secrets].some((secret) => value.includes(secret)) || /[?&][\w-]+=/.test(value),
-        )
-        .map((value) => `${span.name}: ${value}`),
-    );
-    expect(leaks).toEqual([]);
+    expect(leaks(receiver.spans, secrets)).toEqual([]);
   });
 });
