@@ -12,6 +12,7 @@ import {
   type SpanExporter,
 } from '@opentelemetry/sdk-trace';
 import { BullMQOtel } from 'bullmq-otel';
+import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { otlpProtocol, type TracingEnv } from './enabled.js';
 import { BullmqMessagingProcessor, RedactingSpanProcessor } from './span-processors.js';
 import { WorkOnlySampler } from './sampler.js';
@@ -27,8 +28,10 @@ const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/livez', '/metrics']);
  * headers, service name, resource attributes, propagators).
  */
 export async function startSdk(env: TracingEnv, serviceName: string): Promise<Tracing> {
-  // ESM modules are instrumented through a loader hook; it only sees modules loaded after it.
-  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  // ESM modules are instrumented through a loader hook, which sees only modules loaded after
+  // it, and wraps only those an instrumentation asks for (not every module of the process).
+  const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
+  register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME ?? serviceName,
     sampler: new WorkOnlySampler(
@@ -61,6 +64,7 @@ export async function startSdk(env: TracingEnv, serviceName: string): Promise<Tr
     ],
   });
   sdk.start();
+  await waitForAllMessagesAcknowledged();
   return {
     queueTelemetry: new BullMQOtel({ tracerName: 'bullmq' }),
     shutdown: () => sdk.shutdown(),
