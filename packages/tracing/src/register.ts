@@ -1,4 +1,3 @@
-import { basename, dirname } from 'node:path';
 import { startTracing } from './start.js';
 
 /**
@@ -8,8 +7,15 @@ import { startTracing } from './start.js';
  * standalone.ts (`npm start`) → tokenlane.
  */
 const entry = process.argv[1] ?? '';
-const service = basename(dirname(dirname(entry)));
+const service = /services[/\\]([\w-]+)[/\\]/.exec(entry)?.[1];
 const serviceName =
-  basename(entry).startsWith('standalone') || service === '' ? 'tokenlane' : `tokenlane-${service}`;
+  service === undefined || entry.includes('standalone') ? 'tokenlane' : `tokenlane-${service}`;
 
-await startTracing(process.env, serviceName);
+try {
+  await startTracing(process.env, serviceName);
+} catch (error) {
+  // A bad OTEL_* value stops the process with one line, as a bad TOKENLANE_* value does.
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${serviceName}: traces: ${message.split('\n', 1)[0] ?? ''}\n`);
+  process.exit(1);
+}

@@ -19,7 +19,7 @@ import { WorkOnlySampler } from './sampler.js';
 import type { Tracing } from './start.js';
 
 /** Requests too frequent and too dull to trace: probes and scrapes. */
-const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/livez', '/metrics']);
+const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
  * Starts the OTel Node SDK: W3C propagation, the OTLP exporter of the configured protocol,
