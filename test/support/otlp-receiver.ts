@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { openLogSink } from './run-artifacts.js';
 
 /** One span as an OTLP/HTTP JSON export carries it, with its attributes flattened. */
 export interface ReceivedSpan {
@@ -95,15 +96,21 @@ function spansOf(body: OtlpExport): ReceivedSpan[] {
   });
 }
 
-/** Starts the receiver on 127.0.0.1; it answers every export with an empty success. */
+/**
+ * Starts the receiver on 127.0.0.1; it answers every export with an empty success. Every
+ * export is also kept in the run's logs, so the end-of-run secret scan reads traces too.
+ */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
+  const keep = openLogSink('otlp-traces');
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       if (request.url === '/v1/traces') {
-        spans.push(...spansOf(JSON.parse(Buffer.concat(chunks).toString()) as OtlpExport));
+        const body = Buffer.concat(chunks).toString();
+        keep(`${body}\n`);
+        spans.push(...spansOf(JSON.parse(body) as OtlpExport));
       }
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
