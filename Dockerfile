@@ -15,4 +15,5 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 USER node
 EXPOSE 3000 3001
-CMD ["node", "services/ingress/dist/main.js"]
+# Traces start first, and only when OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/operations.md).
+CMD ["node", "--import", "@tokenlane/tracing/register", "services/ingress/dist/main.js"]

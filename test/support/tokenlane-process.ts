@@ -55,7 +55,15 @@ export async function startService(
 ): Promise<ServiceProcess> {
   const child = spawn(
     process.execPath,
-    ['--conditions=@tokenlane/source', '--import', 'tsx', ENTRY[name]],
+    [
+      '--conditions=@tokenlane/source',
+      '--import',
+      'tsx',
+      // Traces start before the service loads (when the env names an OTLP endpoint).
+      '--import',
+      '@tokenlane/tracing/register',
+      ENTRY[name],
+    ],
     {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },

@@ -40,6 +40,8 @@ export interface LinkSession {
   readonly openedAt: Date | null;
   /** Wrong PINs submitted so far. */
   readonly pinAttempts: number;
+  /** The W3C traceparent of the request that started the link; its callback continues it. */
+  readonly traceparent: string | null;
 }
 
 /** What a link session write may change after creation. */
@@ -68,6 +70,7 @@ export interface NewLinkSession extends Omit<LinkSessionPatch, 'status' | 'compl
   readonly returnUrl?: string | null;
   readonly scopes?: readonly string[];
   readonly expiresAt: Date;
+  readonly traceparent?: string | null;
 }
 
 /** The INSERT values for a new link session. */
@@ -91,6 +94,7 @@ export function insertColumns(input: NewLinkSession): Insertable<LinkSessionsTab
     link_url_enc: input.linkUrlEnc ?? null,
     connect_hash: input.connectHash ?? null,
     authorize_url_enc: input.authorizeUrlEnc ?? null,
+    traceparent: input.traceparent ?? null,
   };
 }
 
@@ -142,5 +146,6 @@ export function toLinkSession(row: Selectable<LinkSessionsTable>): LinkSession {
     browserNonceHash: row.browser_nonce_hash,
     openedAt: row.opened_at,
     pinAttempts: row.pin_attempts,
+    traceparent: row.traceparent,
   };
 }

@@ -108,6 +108,8 @@ export interface LinkSessionsTable {
   browser_nonce_hash: string | null;
   opened_at: Date | null;
   pin_attempts: Generated<number>;
+  /** W3C traceparent of `POST /v1/links`; null when traces are off. */
+  traceparent: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /** The `events` outbox as kysely sees it. */

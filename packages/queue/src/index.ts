@@ -5,6 +5,7 @@ export type { JobName, JobPayload } from './catalog.js';
 export { freePort, REDIS_SERVER_SETTINGS, startLocalRedis } from './local-redis.js';
 export type { LocalRedis, LocalRedisOptions } from './local-redis.js';
 export { JobQueues, jobOptions } from './queues.js';
+export { useQueueTelemetry } from './telemetry.js';
 export { startWorkers } from './workers.js';
 export type { JobHandlers, WorkerOptions } from './workers.js';
 export type { EnqueueOptions } from './queues.js';

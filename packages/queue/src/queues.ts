@@ -1,6 +1,7 @@
 import { Queue, QueueEvents, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
 import { BACKOFF_TYPE, JOB_CATALOG, JOB_NAMES, jobIdFor, parsePayload } from './catalog.js';
 import type { JobName, JobPayload } from './catalog.js';
+import { ownTraceOption, telemetryOption } from './telemetry.js';
 
 /** Jobs per pipelined addBulk chunk (see {@link JobQueues.enqueueBulk}). */
 const BULK_CHUNK = 500;
@@ -54,7 +55,11 @@ export class JobQueues {
   queue(name: JobName): Queue {
     let queue = this.#queues.get(name);
     if (queue === undefined) {
-      queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      queue = new Queue(name, {
+        connection: this.connection,
+        prefix: this.prefix,
+        ...telemetryOption(),
+      });
       // Each caller waiting on a job (Job.waitUntilFinished: the OAuth callback) listens for
       // the queue closing until its job ends: a burst of callbacks is that many listeners.
       queue.setMaxListeners(MAX_WAITERS);
@@ -89,7 +94,8 @@ export class JobQueues {
   /**
    * Adds many jobs of one queue (the sweeper's path) in pipelined chunks sent together:
    * while Redis runs one chunk's scripts, the next is being encoded, where one huge
-   * pipeline would encode everything first and then wait for Redis.
+   * pipeline would encode everything first and then wait for Redis. Traced, each job starts
+   * a trace of its own: one per refresh, not one per sweep.
    */
   async enqueueBulk<N extends JobName>(
     name: N,
@@ -100,7 +106,7 @@ export class JobQueues {
     for (let start = 0; start < jobs.length; start += BULK_CHUNK) {
       const chunk = jobs.slice(start, start + BULK_CHUNK).map(({ payload, options }) => {
         const data = parsePayload(name, payload);
-        return { name, data, opts: jobOptions(name, data, options) };
+        return { name, data, opts: { ...jobOptions(name, data, options), ...ownTraceOption() } };
       });
       chunks.push(queue.addBulk(chunk));
     }

@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { fullJitterBackoff } from './backoff.js';
 import { BACKOFF_TYPE, JOB_CATALOG, parsePayload } from './catalog.js';
 import type { JobName, JobPayload } from './catalog.js';
+import { telemetryOption } from './telemetry.js';
 
 /** One handler per queue of the catalog: a missing handler is a compile error. */
 export type JobHandlers = {
@@ -61,6 +62,7 @@ export function startWorkers<N extends JobName>(
         lockDuration: JOB_CATALOG[name].lockMs,
         stalledInterval: Math.round(JOB_CATALOG[name].lockMs / 2),
         maxStalledCount: 2,
+        ...telemetryOption(),
         settings: {
           backoffStrategy: (attemptsMade, type, error, job) =>
             type === BACKOFF_TYPE && job !== undefined && job.name in JOB_CATALOG

@@ -16,7 +16,8 @@ import {
   type ProviderBudget,
 } from '@tokenlane/lifecycle';
 import { loadProviders } from '@tokenlane/providers';
-import { JobQueues, startLocalRedis, type LocalRedis } from '@tokenlane/queue';
+import { JobQueues, startLocalRedis, useQueueTelemetry, type LocalRedis } from '@tokenlane/queue';
+import { runningTracing } from '@tokenlane/tracing';
 import type { ConnectionOptions } from 'bullmq';
 import { resolveSecrets } from './dev-secrets.js';
 import { openProducerRedis, openWorkerConnection } from './redis-topology.js';
@@ -62,6 +63,11 @@ export async function openRuntime(options: {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };
   try {
+    // Traces (started by `--import @tokenlane/tracing/register` when an OTLP endpoint is set)
+    // cross the queue in the job; their shutdown, the last closer, exports the final spans.
+    const tracing = runningTracing();
+    useQueueTelemetry(tracing?.queueTelemetry);
+    if (tracing !== undefined) closers.push(() => tracing.shutdown());
     const secrets = await resolveSecrets(config, logger);
     const providers = loadProviders({
       ...(config.providersFile === undefined ? {} : { file: config.providersFile }),

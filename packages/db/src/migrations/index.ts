@@ -7,6 +7,7 @@ import { consoleIndexes } from './0005_console.js';
 import { providerMigrations } from './0006_migrations.js';
 import { migrationPause } from './0007_migration_pause.js';
 import { identityPending } from './0008_identity_pending.js';
+import { linkTraceparent } from './0009_link_traceparent.js';
 
 /** Every migration, by name; names sort in the order they run. Never edit one once shipped. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -18,4 +19,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006_migrations': providerMigrations,
   '0007_migration_pause': migrationPause,
   '0008_identity_pending': identityPending,
+  '0009_link_traceparent': linkTraceparent,
 };

@@ -8,6 +8,7 @@ import {
   type LinkSession,
 } from '@tokenlane/db';
 import type { LifecycleContext } from '../context.js';
+import { continueTrace } from '@tokenlane/tracing';
 import { Secret, hashState } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
 import { sealLinkSecret } from '../sealing.js';
@@ -61,9 +62,20 @@ export async function acceptCallback(
       : await consumeOAuth2(ctx, query, now, browserNonce);
   if (consumed === undefined) throw invalidState();
   const { session, code } = consumed;
+  // The state named the link: from here on the work belongs to the link's own trace.
+  return continueTrace(session.traceparent, 'link callback', () =>
+    completeCallback(ctx, session, code, query.error),
+  );
+}
 
+async function completeCallback(
+  ctx: LifecycleContext,
+  session: LinkSession,
+  code: string | undefined,
+  error: string | undefined,
+): Promise<CallbackResult> {
   if (code === undefined) {
-    const reason = providerErrorCode(query.error);
+    const reason = providerErrorCode(error);
     const failed = await failLink(ctx, session, reason);
     return { session: failed, outcome: { status: 'failed', code: reason } };
   }

@@ -1,6 +1,7 @@
 import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
 import { claimPinSession, findLinkSession } from '@tokenlane/db';
 import { jobIdFor } from '@tokenlane/queue';
+import { continueTrace } from '@tokenlane/tracing';
 import type { LifecycleContext } from '../context.js';
 import { Secret } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
@@ -35,7 +36,10 @@ export async function submitPin(
   }
   // A refused PIN left a finished job under this session's job id; clear it so this attempt runs.
   await ctx.queues.queue('exchange').remove(jobIdFor('exchange', { linkSessionId: linkId }));
-  const outcome = await runExchangeJob(ctx, linkId, PIN_WAIT_MS);
+  // Like a callback, the PIN finishes the link in the trace its `POST /v1/links` started.
+  const outcome = await continueTrace(session.traceparent, 'link pin', () =>
+    runExchangeJob(ctx, linkId, PIN_WAIT_MS),
+  );
   switch (outcome?.status) {
     case 'completed':
       return { connectionId: outcome.connectionId, status: 'active' };

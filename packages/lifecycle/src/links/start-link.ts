@@ -17,6 +17,7 @@ import {
   usesPkce,
   type Provider,
 } from '@tokenlane/providers';
+import { currentTraceparent } from '@tokenlane/tracing';
 import type { LifecycleContext } from '../context.js';
 import { Secret, generateState, hashState } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
@@ -113,6 +114,8 @@ export async function prepareLink(
       returnUrl,
       scopes,
       connectionId: input.connectionId ?? null,
+      // The callback (another request) continues this request's trace: one trace per link.
+      traceparent: currentTraceparent() ?? null,
       linkUrlEnc: sealLinkSecret(ctx.keyRing, id, 'link_url', new Secret(linkWebUrl)),
       ...(connect === undefined
         ? {}

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { propagatedHeaders } from '@tokenlane/tracing';
 
 /** RFC 9110 §7.6.1: meant for one connection, never passed on by an intermediary. */
 const HOP_BY_HOP = new Set([
@@ -50,10 +51,13 @@ export function forwardedRequestHeaders(
   headers: IncomingHttpHeaders,
 ): Record<string, string | string[]> {
   const listed = connectionListed(headers);
+  // Traced, the call carries tokenlane's own trace context (the caller's trace continued).
+  const traced = propagatedHeaders();
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (value === undefined || blockedRequestHeader(lower) || listed.has(lower)) continue;
+    if (traced.has(lower)) continue;
     out[lower] = value;
   }
   return out;
