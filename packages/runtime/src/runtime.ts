@@ -8,7 +8,12 @@ import {
   type DatabaseHandle,
 } from '@tokenlane/db';
 import { createMetrics, type Metrics } from '@tokenlane/metrics';
-import { failurePolicy, providerHealth, type LifecycleContext } from '@tokenlane/lifecycle';
+import {
+  failurePolicy,
+  JOB_NAMES,
+  providerHealth,
+  type LifecycleContext,
+} from '@tokenlane/lifecycle';
 import { loadProviders } from '@tokenlane/providers';
 import { JobQueues, startLocalRedis, type LocalRedis } from '@tokenlane/queue';
 import type { ConnectionOptions } from 'bullmq';
@@ -110,7 +115,7 @@ export async function openRuntime(options: {
     // The health gauge reads the breakers through the runtime, made below; a scrape only
     // happens once it exists.
     const metrics = createMetrics({
-      queues: () => queues.all(),
+      queues: () => queues.all(JOB_NAMES),
       connectionCounts: () => countConnectionsByProviderAndStatus(db.db),
       providerHealth: () => providerHealth(runtime),
       onCollectError: (collector, error) => {

@@ -13,7 +13,7 @@ import { LifecycleError } from '../errors.js';
 import { sealLinkSecret } from '../sealing.js';
 import { failLink } from './fail-link.js';
 import type { ExchangeOutcome } from './exchange.js';
-import { runExchangeJob } from './exchange-job.js';
+import { runExchangeJob } from './exchange.job.js';
 
 /** The provider redirect's query (OAuth 2.0 or OAuth 1.0a), already schema-checked. */
 export interface CallbackQuery {

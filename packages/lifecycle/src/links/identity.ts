@@ -4,7 +4,6 @@ import {
   findByIdentity,
   findConnection,
   findConnectionForUpdate,
-  findDueIdentityLookups,
   findPendingIdentity,
   updateConnection,
   type Connection,
@@ -278,31 +277,4 @@ async function recordFailure(
     'identity look-up failed; asked again later',
   );
   return { status: 'failed', code, nextLookupAt: next.toISOString() };
-}
-
-/**
- * Adds the `identity` jobs of the pending identities due within the look-ahead, each delayed
- * to its due time (the refresh sweeper's other half). Postgres holds the schedule, so a job
- * Redis lost is added again by the next sweep; job ids are per connection, so overlapping
- * sweeps add each once.
- */
-export async function sweepIdentityLookups(
-  ctx: LifecycleContext,
-  options: { readonly lookAheadMs: number; readonly limit?: number; readonly now?: Date },
-): Promise<{ identityLookups: number }> {
-  const now = options.now ?? new Date();
-  const due = await findDueIdentityLookups(
-    ctx.db,
-    new Date(now.getTime() + options.lookAheadMs),
-    options.limit ?? 5_000,
-  );
-  if (due.length === 0) return { identityLookups: 0 };
-  await ctx.queues.enqueueBulk(
-    'identity',
-    due.map(({ id, nextLookupAt }) => ({
-      payload: { connectionId: id },
-      options: { delay: Math.max(0, nextLookupAt.getTime() - now.getTime()) },
-    })),
-  );
-  return { identityLookups: due.length };
 }

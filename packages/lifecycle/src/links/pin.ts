@@ -1,11 +1,10 @@
 import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
 import { claimPinSession, findLinkSession } from '@tokenlane/db';
-import { jobIdFor } from '@tokenlane/queue';
 import type { LifecycleContext } from '../context.js';
 import { Secret } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
 import { sealLinkSecret } from '../sealing.js';
-import { runExchangeJob } from './exchange-job.js';
+import { exchangeJob, runExchangeJob } from './exchange.job.js';
 
 /** How long the PIN route waits on the exchange; the user is looking at a prompt. */
 const PIN_WAIT_MS = 15_000;
@@ -34,7 +33,7 @@ export async function submitPin(
     );
   }
   // A refused PIN left a finished job under this session's job id; clear it so this attempt runs.
-  await ctx.queues.queue('exchange').remove(jobIdFor('exchange', { linkSessionId: linkId }));
+  await ctx.queues.queue(exchangeJob.name).remove(exchangeJob.jobId({ linkSessionId: linkId }));
   const outcome = await runExchangeJob(ctx, linkId, PIN_WAIT_MS);
   switch (outcome?.status) {
     case 'completed':

@@ -17,6 +17,7 @@ import type { LifecycleContext } from '../context.js';
 import { LifecycleError } from '../errors.js';
 import { dryRunMigration } from './dry-run.js';
 import { completeIfDone, lockMigration } from './resolve.js';
+import { migrateJob } from './run.js';
 
 /** What `POST /v1/migrations` asks for. */
 export interface StartMigrationInput {
@@ -116,7 +117,7 @@ export async function enqueuePending(
     const ids = await pendingMigrationItems(ctx.db, migrationId, ENQUEUE_PAGE, after);
     if (ids.length === 0) return added;
     await ctx.queues.enqueueBulk(
-      'migrate',
+      migrateJob,
       ids.map((connectionId) => ({ payload: { migrationId, connectionId } })),
     );
     added += ids.length;

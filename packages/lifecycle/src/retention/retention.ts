@@ -5,7 +5,25 @@ import {
   type DbExecutor,
   type RetentionCutoffs,
 } from '@tokenlane/db';
+import { defineJob } from '@tokenlane/queue';
 import type { LifecycleContext } from '../context.js';
+import { RECURRING } from '../payload-ids.js';
+
+/** How often the retention job deletes what nobody needs any more. */
+const RETENTION_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * `retention`, a recurring job: delete expired link sessions, old delivered events and stale
+ * notice receipts (see {@link runRetention}).
+ */
+export const retentionJob = defineJob({
+  ...RECURRING,
+  name: 'retention',
+  jobId: () => 'retention',
+  lockMs: 60_000,
+  schedule: { everyMs: () => RETENTION_INTERVAL_MS },
+  run: (ctx: LifecycleContext) => runRetention(ctx),
+});
 
 /** Rows deleted per statement: short transactions, no long lock on a busy table. */
 export const RETENTION_BATCH = 500;

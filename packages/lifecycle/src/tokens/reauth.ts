@@ -6,10 +6,12 @@ import {
 } from '@tokenlane/core';
 import { findConnection, type Connection } from '@tokenlane/db';
 import { checkOAuth1Grant } from '@tokenlane/providers';
-import { jobIdFor } from '@tokenlane/queue';
+import { defineJob } from '@tokenlane/queue';
+import { z } from 'zod';
 import type { LifecycleContext } from '../context.js';
 import { timingSafeEqualString } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
+import { connectionIdSchema } from '../payload-ids.js';
 import { openTokens } from '../sealing.js';
 import type { RefreshOutcome } from './refresh.js';
 import { requireReauth } from './relink.js';
@@ -26,6 +28,29 @@ export type ReauthOutcome =
       readonly status: 'not_blamed';
       readonly reason: 'token_works' | 'ours_credentials' | 'ours_clock';
     };
+
+/**
+ * `reauth`: a backend saw a 401 with the token of `tokenVersion`: force one refresh of that
+ * token, else ask for re-authorization (see {@link reauthConnection}). Declared beside its
+ * work because both ends live here: the report adds the job, and the job reads what the
+ * previous version's job returned.
+ */
+export const reauthJob = defineJob({
+  name: 'reauth',
+  payload: z.strictObject({
+    connectionId: connectionIdSchema,
+    tokenVersion: z.int().nonnegative(),
+  }),
+  jobId: (p) => `reauth-${p.connectionId}-${p.tokenVersion}`,
+  attempts: 5,
+  backoff: { baseMs: 1_000, capMs: 60_000 },
+  // Kept a day: more reports about the same token within it are deduplicated.
+  retention: { completed: { age: 86_400 }, failed: { age: 86_400 } },
+  lockMs: 15_000,
+  concurrency: 10,
+  run: (ctx: LifecycleContext, { connectionId, tokenVersion }) =>
+    reauthConnection(ctx, connectionId, tokenVersion),
+});
 
 /**
  * `POST /v1/connections/:id/unauthorized`: the backend saw a 401 with this connection's token,
@@ -46,7 +71,7 @@ export async function reportUnauthorized(
   if (current === undefined || !timingSafeEqualString(current.reveal(), reportedAccessToken)) {
     return { status: 'stale_report', tokenVersion: connection.tokenVersion };
   }
-  await ctx.queues.enqueue('reauth', { connectionId: id, tokenVersion: connection.tokenVersion });
+  await ctx.queues.enqueue(reauthJob, { connectionId: id, tokenVersion: connection.tokenVersion });
   return { status: 'accepted', tokenVersion: connection.tokenVersion };
 }
 
@@ -187,8 +212,8 @@ async function forcedRefresh(
 async function survivedForcedRefresh(ctx: LifecycleContext, id: ConnectionId, version: number) {
   if (version === 0) return false;
   const previous = await ctx.queues
-    .queue('reauth')
-    .getJob(jobIdFor('reauth', { connectionId: id, tokenVersion: version - 1 }));
+    .queue(reauthJob.name)
+    .getJob(reauthJob.jobId({ connectionId: id, tokenVersion: version - 1 }));
   const result = previous?.returnvalue as RefreshOutcome | undefined;
   return result?.status === 'refreshed' && result.tokenVersion === version;
 }

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionId } from '@tokenlane/core';
 import type { Connection } from '@tokenlane/db';
-import { jobIdFor, parsePayload, type JobPayload } from '@tokenlane/queue';
 import type { LifecycleContext } from '../context.js';
 import { readConnection } from './batching.js';
-import type { RefreshTrigger } from './refresh.js';
+import type { RefreshTrigger } from './outcomes.js';
+import { refreshJob, type RefreshPayload } from './refresh.job.js';
 
 /**
  * Runs the connection's single `refresh` job now, as a refresh this caller asked for: adds it,
@@ -20,23 +20,23 @@ export async function requestRefresh(
   /** The version the caller saw; the job skips if the tokens moved past it meanwhile. */
   tokenVersion?: number,
 ): Promise<void> {
-  const payload = {
+  const payload: RefreshPayload = {
     connectionId,
     trigger,
     ...(tokenVersion === undefined ? {} : { tokenVersion }),
   };
-  const queue = ctx.queues.queue('refresh');
-  const existing = await queue.getJob(jobIdFor('refresh', payload));
+  const queue = ctx.queues.queue(refreshJob.name);
+  const existing = await queue.getJob(refreshJob.jobId(payload));
   if (existing === undefined) {
-    await ctx.queues.enqueue('refresh', payload);
+    await ctx.queues.enqueue(refreshJob, payload);
     return;
   }
-  const data = existing.data as JobPayload<'refresh'>;
-  if (data.trigger !== 'schedule') return;
+  // Only the trigger is read: a job's data is parsed where it runs, in the worker.
+  if ((existing.data as Partial<RefreshPayload>).trigger !== 'schedule') return;
   const state = await existing.getState();
   if (state !== 'delayed' && state !== 'waiting' && state !== 'prioritized') return;
   // Gone or started between the reads: the caller's wait re-asks (see refreshAndWait).
-  await existing.updateData(parsePayload('refresh', payload)).catch(() => undefined);
+  await existing.updateData(payload).catch(() => undefined);
   if (state === 'delayed') await existing.promote().catch(() => undefined);
 }
 
