@@ -71,8 +71,8 @@ export {
 } from './migrations/start.js';
 export type { MigrationView, StartMigrationInput } from './migrations/start.js';
 export { cancelMigration, pauseMigration, resumeMigration } from './migrations/control.js';
-export { FAILURE_SHARE, FAILURE_WINDOW } from './migrations/pause.js';
-export type { MigrationPauseReason } from './migrations/pause.js';
+export { FAILURE_SHARE, FAILURE_WINDOW } from './migration-outcomes/pause.js';
+export type { MigrationPauseReason } from './migration-outcomes/pause.js';
 export { migrateConnection, migrateJob } from './migrations/run.js';
 export type { MigrateOptions, MigrateOutcome } from './migrations/outcome.js';
 export { retireSunsetConnections } from './migrations/sunset.js';

@@ -19,7 +19,7 @@ import {
 } from '@tokenlane/providers';
 import type { LifecycleContext } from '../context.js';
 import { openToken } from '../sealing.js';
-import { refreshBackoffMs } from '../tokens/refresh-backoff.js';
+import { refreshBackoffMs } from '../refresh-backoff.js';
 
 /**
  * A pending identity's look-up (ids and codes only: it is an `identity` job's return value).

@@ -10,7 +10,7 @@ import {
 } from '@tokenlane/db';
 import { revokeOAuth1Tokens, revokeTokens } from '@tokenlane/providers';
 import type { LifecycleContext } from '../context.js';
-import { recordMigrationOutcome } from '../migrations/resolve.js';
+import { recordMigrationOutcome } from '../migration-outcomes/resolve.js';
 import { openTokens } from '../sealing.js';
 
 /** A link that lands on a connection of the link's predecessor provider: the connection moves. */

@@ -21,8 +21,8 @@ import { takeProviderSlot } from '../providers/rate-limit.js';
 import { openToken, sealTokenSet } from '../sealing.js';
 import type { Secret } from '@tokenlane/vault';
 import { requireReauth } from '../tokens/relink.js';
-import { pauseRun } from './pause.js';
-import { lockMigration, recordMigrationOutcome } from './resolve.js';
+import { pauseRun } from '../migration-outcomes/pause.js';
+import { lockMigration, recordMigrationOutcome } from '../migration-outcomes/resolve.js';
 import { decide, type MigrateOptions, type MigrateOutcome } from './outcome.js';
 
 type OAuth1Tokens = { readonly token: Secret; readonly tokenSecret: Secret };

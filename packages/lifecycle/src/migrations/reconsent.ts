@@ -6,7 +6,7 @@ import {
   type ProviderMigration,
 } from '@tokenlane/db';
 import type { LifecycleContext } from '../context.js';
-import { recordMigrationOutcome } from './resolve.js';
+import { recordMigrationOutcome } from '../migration-outcomes/resolve.js';
 import type { MigrateOutcome } from './outcome.js';
 
 /**

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { LifecycleContext } from '../context.js';
 import { LifecycleError } from '../errors.js';
 import { dryRunMigration } from './dry-run.js';
-import { completeIfDone, lockMigration } from './resolve.js';
+import { completeIfDone, lockMigration } from '../migration-outcomes/resolve.js';
 import { migrateJob } from './run.js';
 
 /** What `POST /v1/migrations` asks for. */

@@ -16,7 +16,7 @@ import type { RefreshAttempt } from '@tokenlane/db';
 import type { LifecycleContext } from '../context.js';
 import { firstProbeMs, recordProviderAnswer } from '../providers/breaker.js';
 import type { RefreshOutcome } from './outcomes.js';
-import { refreshBackoffMs } from './refresh-backoff.js';
+import { refreshBackoffMs } from '../refresh-backoff.js';
 import { requireReauth } from './relink.js';
 import { retireConnection } from './retire.js';
 

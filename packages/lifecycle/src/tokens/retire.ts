@@ -1,7 +1,7 @@
 import { updateConnection, type Connection } from '@tokenlane/db';
 import type { ProviderDefinition } from '@tokenlane/providers';
 import type { LifecycleContext } from '../context.js';
-import { resolveOpenMigration } from '../migrations/resolve.js';
+import { resolveOpenMigration } from '../migration-outcomes/resolve.js';
 import { requireReauth, type ReauthRequired } from './relink.js';
 
 /**
