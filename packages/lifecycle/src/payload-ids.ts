@@ -1,13 +1,13 @@
-import type { ConnectionId, EventId, LinkSessionId } from '@tokenlane/core';
+import { namedConnectionId, namedEventId, namedLinkSessionId } from '@tokenlane/core';
 import { z } from 'zod';
 
 /*
- * The ids job payloads carry, parsed from the job's data: the one place a string from Redis
- * becomes a branded id, so no operation ever casts one.
+ * The ids job payloads carry, parsed from the job's data: a string from Redis becomes a
+ * branded id here, once, so no operation ever casts one.
  */
-export const connectionIdSchema = z.uuid().transform((id) => id as ConnectionId);
-export const linkSessionIdSchema = z.uuid().transform((id) => id as LinkSessionId);
-export const eventIdSchema = z.uuid().transform((id) => id as EventId);
+export const connectionIdSchema = z.uuid().transform(namedConnectionId);
+export const linkSessionIdSchema = z.uuid().transform(namedLinkSessionId);
+export const eventIdSchema = z.uuid().transform(namedEventId);
 /** A provider migration's id (a UUID the database generated). */
 export const migrationIdSchema = z.uuid();
 

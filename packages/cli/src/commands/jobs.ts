@@ -1,4 +1,4 @@
-import type { ConnectionId } from '@tokenlane/core';
+import { namedConnectionId } from '@tokenlane/core';
 import { refreshJob, requestRefresh, revokeJob } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import type { Command } from 'commander';
@@ -57,7 +57,7 @@ export function registerJobs(program: Command, open: OpenSession): void {
 
 async function existing(runtime: Runtime, id: string) {
   const { findConnection } = await import('@tokenlane/db');
-  const connection = await findConnection(runtime.db, id as ConnectionId);
+  const connection = await findConnection(runtime.db, namedConnectionId(id));
   if (connection === undefined) throw notFoundError(`connection ${id} not found`);
   return connection;
 }
