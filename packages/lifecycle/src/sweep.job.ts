@@ -18,8 +18,10 @@ export const sweepJob = defineJob({
   name: 'sweep',
   jobId: () => 'sweep',
   lockMs: 30_000,
-  schedule: { everyMs: (ctx: LifecycleContext) => ctx.config.sweepIntervalMs },
-  async run(ctx: LifecycleContext) {
+  schedule: { everyMs: (ctx: Pick<LifecycleContext, 'config'>) => ctx.config.sweepIntervalMs },
+  async run(
+    ctx: Pick<LifecycleContext, 'db' | 'providers' | 'queues' | 'metrics' | 'logger' | 'config'>,
+  ) {
     const lookAheadMs = 2 * ctx.config.sweepIntervalMs;
     const swept = await sweepDueRefreshes(ctx, { lookAheadMs });
     const identities = await sweepIdentityLookups(ctx, { lookAheadMs });

@@ -39,7 +39,11 @@ export const notifyJob = defineJob({
   retention: { completed: { age: 86_400, count: 10_000 }, failed: { age: 7 * 86_400 } },
   lockMs: 15_000,
   concurrency: 20,
-  async run(ctx: LifecycleContext, { eventId }, control) {
+  async run(
+    ctx: Pick<LifecycleContext, 'db' | 'queues' | 'metrics' | 'logger' | 'config'>,
+    { eventId },
+    control,
+  ) {
     const outcome = await deliverEvent(ctx, eventId);
     if (outcome.status === 'blocked') await control.deferUntil(Date.now() + BLOCKED_RECHECK_MS);
     return outcome;
@@ -61,7 +65,7 @@ export interface DeliverOptions {
  * a crash between the receiver's 2xx and `markDelivered` sends the event again.
  */
 export async function deliverEvent(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'queues' | 'metrics' | 'logger' | 'config'>,
   id: EventId,
   options: DeliverOptions = {},
 ): Promise<DeliveryOutcome> {
@@ -101,7 +105,10 @@ export async function deliverEvent(
 }
 
 /** Enqueues the connection's next undelivered event; its job id makes a repeat a no-op. */
-async function next(ctx: LifecycleContext, event: EventRecord): Promise<EventId | null> {
+async function next(
+  ctx: Pick<LifecycleContext, 'db' | 'queues' | 'config'>,
+  event: EventRecord,
+): Promise<EventId | null> {
   if (ctx.config.webhook === undefined) return null;
   const successor = await undeliveredSuccessor(ctx.db, event);
   if (successor === undefined) return null;

@@ -19,9 +19,9 @@ export const outboxJob = defineJob({
   lockMs: 30_000,
   schedule: {
     everyMs: () => OUTBOX_INTERVAL_MS,
-    enabled: (ctx: LifecycleContext) => ctx.config.webhook !== undefined,
+    enabled: (ctx: Pick<LifecycleContext, 'config'>) => ctx.config.webhook !== undefined,
   },
-  run: (ctx: LifecycleContext) => relayOutbox(ctx),
+  run: (ctx: Pick<LifecycleContext, 'db' | 'queues' | 'config'>) => relayOutbox(ctx),
 });
 
 /** Undelivered events the relay reads per run, oldest first. */
@@ -47,7 +47,7 @@ export interface RelayOutcome {
  * backoff cap ago gets one more attempt, so a long outage ends in hourly retries, never in loss.
  */
 export async function relayOutbox(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'queues' | 'config'>,
   limit: number = RELAY_BATCH_SIZE,
 ): Promise<RelayOutcome> {
   if (ctx.config.webhook === undefined) return { offered: 0 };

@@ -50,7 +50,7 @@ const invalidState = () =>
  * @see RFC 6749 §4.1.2, RFC 9700 §4.7, RFC 9207 §2.4, RFC 5849 §2.2
  */
 export async function acceptCallback(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'providers' | 'queues' | 'config'>,
   query: CallbackQuery,
   browserNonce: BrowserNonce = () => undefined,
 ): Promise<CallbackResult> {
@@ -82,7 +82,7 @@ function nonceHashOf(session: LinkSession, browserNonce: BrowserNonce): string |
 }
 
 async function consumeOAuth2(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'providers'>,
   query: CallbackQuery,
   now: Date,
   browserNonce: BrowserNonce,
@@ -117,7 +117,7 @@ async function consumeOAuth2(
 }
 
 async function consumeOAuth1(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db'>,
   query: CallbackQuery,
   now: Date,
   browserNonce: BrowserNonce,

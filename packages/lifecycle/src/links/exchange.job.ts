@@ -25,7 +25,14 @@ export const exchangeJob = defineJob({
   lockMs: 10_000,
   // Wide: codes are short-lived, so a burst of callbacks must not queue behind each other.
   concurrency: 50,
-  async run(ctx: LifecycleContext, { linkSessionId: id }, control) {
+  async run(
+    ctx: Pick<
+      LifecycleContext,
+      'db' | 'keyRing' | 'providers' | 'redis' | 'metrics' | 'logger' | 'config' | 'policy'
+    >,
+    { linkSessionId: id },
+    control,
+  ) {
     try {
       return await exchangeLink(ctx, id);
     } catch (error) {

@@ -24,7 +24,10 @@ export const identityJob = defineJob({
   lockMs: 15_000,
   // One provider call each, rare (a link whose identity look-up failed).
   concurrency: 5,
-  run: (ctx: LifecycleContext, { connectionId }) => resolvePendingIdentity(ctx, connectionId),
+  run: (
+    ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'providers' | 'logger' | 'config' | 'policy'>,
+    { connectionId },
+  ) => resolvePendingIdentity(ctx, connectionId),
 });
 
 /**
@@ -34,7 +37,7 @@ export const identityJob = defineJob({
  * sweeps add each once.
  */
 export async function sweepIdentityLookups(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'queues'>,
   options: { readonly lookAheadMs: number; readonly limit?: number; readonly now?: Date },
 ): Promise<{ identityLookups: number }> {
   const now = options.now ?? new Date();

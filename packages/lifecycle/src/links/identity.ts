@@ -53,7 +53,7 @@ const EARLY_SLACK_MS = 1_000;
  * identity, its first retry one backoff step away; any other link ends one.
  */
 export function linkIdentityPatch(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'policy'>,
   pending: ProviderErrorCode | undefined,
   now = new Date(),
 ): ConnectionPatch {
@@ -76,7 +76,7 @@ export function linkIdentityPatch(
  * no longer pending (resolved, re-linked), that is not live, or not due yet is left alone.
  */
 export async function resolvePendingIdentity(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'providers' | 'logger' | 'config' | 'policy'>,
   id: ConnectionId,
   now = new Date(),
 ): Promise<IdentityOutcome> {
@@ -102,7 +102,7 @@ export async function resolvePendingIdentity(
  * Best effort: the code is spent, so a failure of our own here is logged and the link goes on.
  */
 export async function resolveBeforeLink(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'providers' | 'logger' | 'config' | 'policy'>,
   session: LinkSession,
   linkIdentityKnown: boolean,
 ): Promise<void> {
@@ -140,7 +140,7 @@ export async function resolveBeforeLink(
  * (a re-link meanwhile started a new one, and its look-up is the new grant's).
  */
 export async function askProvider(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'providers' | 'logger' | 'config' | 'policy'>,
   connection: Connection,
   now = new Date(),
 ): Promise<IdentityOutcome> {
@@ -166,7 +166,11 @@ export async function askProvider(
   return recordIdentity(ctx, connection, found);
 }
 
-function usableAccessToken(ctx: LifecycleContext, connection: Connection, now: Date) {
+function usableAccessToken(
+  ctx: Pick<LifecycleContext, 'keyRing'>,
+  connection: Connection,
+  now: Date,
+) {
   const expiresAt = connection.expiresAt?.getTime();
   if (expiresAt !== undefined && expiresAt - now.getTime() < MIN_TOKEN_VALIDITY_MS) {
     return undefined;
@@ -192,7 +196,7 @@ function settledMetadata(metadata: JsonObject, found: FoundIdentity['metadata'])
 }
 
 async function recordIdentity(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'logger'>,
   read: Connection,
   found: FoundIdentity,
 ): Promise<IdentityOutcome> {
@@ -253,7 +257,7 @@ async function recordIdentity(
 }
 
 async function recordFailure(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'logger' | 'policy'>,
   read: Connection,
   code: IdentityFailure,
   retryAfterMs: number | undefined,

@@ -29,7 +29,7 @@ export interface LinkMove {
  * when the link stays at the connection's own provider.
  */
 export async function planLinkMove(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'keyRing' | 'providers' | 'metrics' | 'logger'>,
   trx: DbExecutor,
   connectionId: ConnectionId,
   session: LinkSession,
@@ -97,7 +97,7 @@ export async function planLinkMove(
  * user id), so the new link lands on the old connection.
  */
 export async function predecessorConnection(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'providers'>,
   trx: DbExecutor,
   session: LinkSession,
   metadata: Readonly<Record<string, unknown>>,

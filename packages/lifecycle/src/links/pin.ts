@@ -14,7 +14,7 @@ const PIN_WAIT_MS = 15_000;
  * the provider refuses leaves the link usable until it expires.
  */
 export async function submitPin(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'queues'>,
   linkId: LinkSessionId,
   pin: string,
 ): Promise<{ connectionId: ConnectionId; status: 'active' }> {

@@ -43,7 +43,10 @@ const STORE_RETRY = { retries: 8, minTimeout: 250, maxTimeout: 5_000, factor: 2 
  * (`exchange_interrupted`).
  */
 export async function exchangeConnectionTokens(
-  ctx: LifecycleContext,
+  ctx: Pick<
+    LifecycleContext,
+    'db' | 'keyRing' | 'providers' | 'redis' | 'metrics' | 'logger' | 'config'
+  >,
   migration: ProviderMigration,
   connection: Connection,
   options: MigrateOptions & { readonly interrupted: boolean },
@@ -91,7 +94,7 @@ interface RefusedAttempt extends MigrateOptions {
 }
 
 async function refused(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'metrics' | 'logger'>,
   attempt: RefusedAttempt,
   error: ProviderError,
 ): Promise<MigrateOutcome> {
@@ -118,7 +121,7 @@ async function refused(
  * this run prove the credentials. Anything else could be ours, and pauses the run.
  */
 async function refusedGrant(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'metrics' | 'logger'>,
   attempt: RefusedAttempt,
   error: ProviderError,
 ): Promise<MigrateOutcome> {
@@ -149,7 +152,7 @@ async function refusedGrant(
 
 /** Only the user can help: re-link at the successor. */
 async function grantGone(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'metrics'>,
   migration: ProviderMigration,
   connection: Connection,
   detail: string,
@@ -167,7 +170,7 @@ async function grantGone(
  * (`migration.paused`) and this connection is left exactly as it was, its item pending.
  */
 async function pauseForOurs(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'logger'>,
   migration: ProviderMigration,
   reason: 'credentials' | 'clock',
 ): Promise<MigrateOutcome> {
@@ -185,7 +188,7 @@ async function pauseForOurs(
 }
 
 async function store(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'metrics'>,
   migration: ProviderMigration,
   connection: Connection,
   tokens: TokenSet,

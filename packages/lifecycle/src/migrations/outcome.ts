@@ -18,7 +18,7 @@ export interface MigrateOptions {
 
 /** Records an outcome in its own transaction and reports it. */
 export async function decide(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'metrics'>,
   migration: ProviderMigration,
   connectionId: ConnectionId,
   outcome: MigrationOutcome,

@@ -16,7 +16,7 @@ import type { MigrateOutcome } from './outcome.js';
  * The item waits as `awaiting_consent` until the link completes or the sunset passes.
  */
 export async function requestConsent(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'metrics'>,
   migration: ProviderMigration,
   connection: Connection,
 ): Promise<MigrateOutcome> {

@@ -38,7 +38,14 @@ export const migrateJob = defineJob({
   lockMs: 15_000,
   // Each one a provider call at most: wide enough for a provider's rate limit to be the brake.
   concurrency: 20,
-  async run(ctx: LifecycleContext, { migrationId, connectionId }, control) {
+  async run(
+    ctx: Pick<
+      LifecycleContext,
+      'db' | 'keyRing' | 'providers' | 'redis' | 'metrics' | 'logger' | 'config'
+    >,
+    { migrationId, connectionId },
+    control,
+  ) {
     const outcome = await migrateConnection(ctx, migrationId, connectionId, {
       finalAttempt: control.lastAttempt,
     });
@@ -57,7 +64,10 @@ export const migrateJob = defineJob({
  * `from` meanwhile is `skipped` (or `migrated`, if it is already at `to`).
  */
 export async function migrateConnection(
-  ctx: LifecycleContext,
+  ctx: Pick<
+    LifecycleContext,
+    'db' | 'keyRing' | 'providers' | 'redis' | 'metrics' | 'logger' | 'config'
+  >,
   migrationId: string,
   connectionId: ConnectionId,
   options: MigrateOptions,

@@ -56,7 +56,7 @@ const ENQUEUE_PAGE = 1_000;
  * rows alone and changes no connection.
  */
 export async function startMigration(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'providers' | 'queues' | 'logger'>,
   input: StartMigrationInput,
 ): Promise<MigrationView> {
   const from = ctx.providers.get(input.from);
@@ -130,7 +130,9 @@ export async function enqueuePending(
  * a migration whose process died between writing its items and adding their jobs, or whose
  * Redis lost them. Jobs still queued are not duplicated.
  */
-export async function resumeMigrations(ctx: LifecycleContext): Promise<number> {
+export async function resumeMigrations(
+  ctx: Pick<LifecycleContext, 'db' | 'queues'>,
+): Promise<number> {
   let added = 0;
   for (const id of await runningMigrationIds(ctx.db)) added += await enqueuePending(ctx, id);
   return added;

@@ -22,7 +22,7 @@ export const retentionJob = defineJob({
   jobId: () => 'retention',
   lockMs: 60_000,
   schedule: { everyMs: () => RETENTION_INTERVAL_MS },
-  run: (ctx: LifecycleContext) => runRetention(ctx),
+  run: (ctx: Pick<LifecycleContext, 'db' | 'logger' | 'config'>) => runRetention(ctx),
 });
 
 /** Rows deleted per statement: short transactions, no long lock on a busy table. */
@@ -45,7 +45,10 @@ export interface RetentionResult {
  * exchanging), delivered events after TOKENLANE_EVENT_RETENTION_DAYS (all events when no webhook
  * is configured: nothing would ever deliver them), timed notice receipts a day after last seen.
  */
-export function retentionCutoffs(ctx: LifecycleContext, now: Date): RetentionCutoffs {
+export function retentionCutoffs(
+  ctx: Pick<LifecycleContext, 'config'>,
+  now: Date,
+): RetentionCutoffs {
   const at = now.getTime();
   return {
     linkSessionsExpiredBefore: new Date(at - HOUR_MS),
@@ -62,7 +65,7 @@ export function retentionCutoffs(ctx: LifecycleContext, now: Date): RetentionCut
  * retention and notice receipts past their use. Never a row still needed: see the cut-offs.
  */
 export async function runRetention(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'logger' | 'config'>,
   now: Date = new Date(),
 ): Promise<RetentionResult> {
   const cutoffs = retentionCutoffs(ctx, now);

@@ -73,7 +73,7 @@ export function noticeDigest(notice: RevocationNotice): string {
  * The revoke job re-checks under the row lock, so a re-link between now and the job wins.
  */
 export async function applyRevocationNotice(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'queues'>,
   notice: RevocationNotice,
 ): Promise<NoticeResult> {
   const digest = noticeDigest(notice);

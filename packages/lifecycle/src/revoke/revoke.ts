@@ -40,7 +40,11 @@ export const revokeJob = defineJob({
   retention: { completed: true, failed: true },
   lockMs: 15_000,
   concurrency: 10,
-  run: (ctx: LifecycleContext, { connectionId, reason }, control) =>
+  run: (
+    ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'providers' | 'logger'>,
+    { connectionId, reason },
+    control,
+  ) =>
     revokeConnection(ctx, connectionId, {
       reason,
       callProvider: reason !== 'provider_notice',
@@ -83,7 +87,7 @@ export type RevokeOutcome =
  * @see RFC 7009 §2
  */
 export async function revokeConnection(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'providers' | 'logger'>,
   id: ConnectionId,
   options: RevokeOptions,
 ): Promise<RevokeOutcome> {
@@ -98,7 +102,7 @@ export async function revokeConnection(
 
 /** Whether the provider confirmed; throws only what the job should retry. */
 async function revokeAtProvider(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'keyRing' | 'providers' | 'logger'>,
   connection: Connection,
   finalAttempt: boolean,
 ): Promise<boolean> {
@@ -123,7 +127,7 @@ async function revokeAtProvider(
 }
 
 async function callRevocation(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'keyRing'>,
   provider: Provider,
   connection: Connection,
 ): Promise<RevokeResult | undefined> {
@@ -152,7 +156,7 @@ function errorCode(error: unknown): string {
 }
 
 async function wipe(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'logger'>,
   id: ConnectionId,
   reason: RevokeReason,
   confirmed: boolean,

@@ -48,8 +48,13 @@ export const reauthJob = defineJob({
   retention: { completed: { age: 86_400 }, failed: { age: 86_400 } },
   lockMs: 15_000,
   concurrency: 10,
-  run: (ctx: LifecycleContext, { connectionId, tokenVersion }) =>
-    reauthConnection(ctx, connectionId, tokenVersion),
+  run: (
+    ctx: Pick<
+      LifecycleContext,
+      'db' | 'keyRing' | 'providers' | 'queues' | 'redis' | 'logger' | 'config'
+    >,
+    { connectionId, tokenVersion },
+  ) => reauthConnection(ctx, connectionId, tokenVersion),
 });
 
 /**
@@ -60,7 +65,7 @@ export const reauthJob = defineJob({
  * job for the current token version is added (its id dedupes repeated reports).
  */
 export async function reportUnauthorized(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'queues'>,
   id: ConnectionId,
   reportedAccessToken: string,
 ): Promise<{ status: 'accepted' | 'stale_report'; tokenVersion: number }> {
@@ -88,7 +93,10 @@ const REFRESH_WAIT_MS = 7_500;
  * reason, and a re-link is made when a caller asks for one.
  */
 export async function reauthConnection(
-  ctx: LifecycleContext,
+  ctx: Pick<
+    LifecycleContext,
+    'db' | 'keyRing' | 'providers' | 'queues' | 'redis' | 'logger' | 'config'
+  >,
   id: ConnectionId,
   tokenVersion: number,
 ): Promise<ReauthOutcome> {
@@ -126,7 +134,7 @@ export async function reauthConnection(
  * runs when the breaker lets it (it keeps its place behind the provider's probe).
  */
 async function waitOutcome(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'queues'>,
   connection: Connection,
   wait: RefreshWait,
 ): Promise<ReauthOutcome> {
@@ -143,7 +151,7 @@ async function waitOutcome(
  * or cannot be checked (the report is then believed, as before).
  */
 async function oauth1Verdict(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'keyRing' | 'providers' | 'logger'>,
   connection: Connection,
 ): Promise<ReauthOutcome | undefined> {
   const provider = ctx.providers.require(connection.provider);
@@ -175,7 +183,7 @@ function reauthReasonOf(code: string | null): ReauthReason {
     : 'invalid_grant';
 }
 
-function refreshable(ctx: LifecycleContext, connection: Connection): boolean {
+function refreshable(ctx: Pick<LifecycleContext, 'providers'>, connection: Connection): boolean {
   return (
     ctx.providers.require(connection.provider).kind === 'oauth2' &&
     connection.refreshTokenEnc !== null
@@ -189,7 +197,7 @@ function refreshable(ctx: LifecycleContext, connection: Connection): boolean {
  * while the refresh is still pending (a provider outage), so the job retries with backoff.
  */
 async function forcedRefresh(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'queues'>,
   connection: Connection,
 ): Promise<Connection | undefined> {
   for (let round = 0; round < 2; round += 1) {
@@ -209,7 +217,11 @@ async function forcedRefresh(
 }
 
 /** Did the reauth job of the previous version refresh into this very token? */
-async function survivedForcedRefresh(ctx: LifecycleContext, id: ConnectionId, version: number) {
+async function survivedForcedRefresh(
+  ctx: Pick<LifecycleContext, 'queues'>,
+  id: ConnectionId,
+  version: number,
+) {
   if (version === 0) return false;
   const previous = await ctx.queues
     .queue(reauthJob.name)

@@ -36,7 +36,14 @@ export const refreshJob = defineJob({
   lockMs: 10_000,
   // Refreshes are I/O bound (one provider call, one small transaction).
   concurrency: 50,
-  async run(ctx: LifecycleContext, { connectionId, trigger, tokenVersion }, control) {
+  async run(
+    ctx: Pick<
+      LifecycleContext,
+      'db' | 'keyRing' | 'providers' | 'redis' | 'metrics' | 'logger' | 'config' | 'policy'
+    >,
+    { connectionId, trigger, tokenVersion },
+    control,
+  ) {
     const outcome = await refreshConnection(ctx, connectionId, {
       trigger,
       ...(tokenVersion === undefined ? {} : { expectedVersion: tokenVersion }),

@@ -14,7 +14,7 @@ import { refreshJob, type RefreshPayload } from './refresh.job.js';
  * provider call: the job passes the same gate again and goes back to waiting.
  */
 export async function requestRefresh(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'queues'>,
   connectionId: ConnectionId,
   trigger: Exclude<RefreshTrigger, 'schedule'>,
   /** The version the caller saw; the job skips if the tokens moved past it meanwhile. */
@@ -68,7 +68,7 @@ const versionKey = (connection: Connection) => `${connection.id}:${connection.to
  * for the job) also sees refreshes made by another path, and jobs removed on completion.
  */
 export function waitForNewTokens(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db'>,
   connection: Connection,
   timeoutMs: number,
 ): Promise<Connection | undefined> {
@@ -87,7 +87,7 @@ const ASK_AGAIN_MS = 1_500;
  * caller's own job (the deterministic job id still allows one at a time).
  */
 export function refreshAndWait(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'queues'>,
   connection: Connection,
   timeoutMs: number,
 ): Promise<Connection | undefined> {
@@ -103,7 +103,7 @@ export function refreshAndWait(
 }
 
 async function poll(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db'>,
   before: Connection,
   timeoutMs: number,
 ): Promise<Connection | undefined> {

@@ -10,7 +10,7 @@ import { requireReauth, type ReauthRequired } from './relink.js';
  * migration still waiting for this connection records that outcome too.
  */
 export async function retireConnection(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'metrics'>,
   connection: Connection,
   provider: Pick<ProviderDefinition, 'successor'>,
   expectedVersion?: number,

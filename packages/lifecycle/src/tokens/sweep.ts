@@ -17,7 +17,7 @@ export interface SweepOptions {
  * Redis holds only what is due inside the window.
  */
 export async function sweepDueRefreshes(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'queues'>,
   options: SweepOptions,
 ): Promise<{ enqueued: number }> {
   const now = options.now ?? new Date();
