@@ -8,7 +8,6 @@ import { startScheduleWatch } from './schedule-watch.js';
 import { isScheduled, recordRun, scheduleRecurringJobs } from './schedules.js';
 import { StallWatch } from './stall-watch.js';
 
-/** The running BullMQ workers of one process, and their orderly stop. */
 export interface WorkerPoolOptions {
   readonly stallCheckMs?: number;
   readonly scheduleWatchMs?: number;
@@ -19,6 +18,7 @@ export interface WorkerPoolOptions {
   readonly concurrency?: Partial<Record<JobName, number>>;
 }
 
+/** The running BullMQ workers of one process, and their orderly stop. */
 export interface WorkerPool {
   readonly workers: readonly Worker[];
   /** Finishes active jobs (or hands them back when `timeoutMs` runs out) and disconnects. */
@@ -33,8 +33,9 @@ const STALL_CHECK_DEADLINE_MS = 5_000;
 const STALLED_CHECKS = 3;
 
 /**
- * Starts a worker per queue and the recurring jobs (one schedule shared by all replicas, checked
- * by every process's schedule watch: `schedule-watch.ts`), and watches the workers: one that takes no job while its queue's jobs wait for about 20-30 s is
+ * Starts a worker per job of lifecycle's `JOBS` and the recurring jobs (one schedule shared by
+ * all replicas, checked by every process's schedule watch: `schedule-watch.ts`), and watches
+ * the workers: one that takes no job while its queue's jobs wait for about 20-30 s is
  * replaced by a fresh worker with new connections (`StallWatch`). The old one is closed
  * without force, so the jobs it still runs finish.
  */
