@@ -1,6 +1,5 @@
-import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
 import { buildApp } from '@tokenlane/ingress';
-import { exchangeLink, refreshConnection } from '@tokenlane/lifecycle';
+import { exchangeJob, refreshJob } from '@tokenlane/lifecycle';
 import { freePort, startWorkers } from '@tokenlane/queue';
 import { Pool } from 'undici';
 import { API_KEY, openBenchRuntime, PROVIDER, type Infra } from './infra.js';
@@ -71,23 +70,12 @@ export async function benchHttp(
 ): Promise<HttpResult> {
   const { rt, close } = await openBenchRuntime(infra, 'http');
   const app = buildApp({ runtime: rt });
-  const workers = startWorkers(
-    {
-      exchange: ({ linkSessionId }) => exchangeLink(rt, linkSessionId as LinkSessionId),
-      // The payload's tokenVersion makes a late joiner skip instead of refreshing twice.
-      refresh: ({ connectionId, trigger, tokenVersion }) =>
-        refreshConnection(rt, connectionId as ConnectionId, {
-          trigger,
-          ...(tokenVersion === undefined ? {} : { expectedVersion: tokenVersion }),
-        }),
-    },
-    {
-      connection: rt.workerConnection,
-      prefix: rt.config.queuePrefix,
-      queues: ['exchange', 'refresh'],
-      concurrency: { exchange: CONCURRENCY, refresh: CONCURRENCY },
-    },
-  );
+  // The worker's own jobs (the refresh payload's tokenVersion makes a late joiner skip).
+  const workers = startWorkers([exchangeJob, refreshJob], rt, {
+    connection: rt.workerConnection,
+    prefix: rt.config.queuePrefix,
+    concurrency: { exchange: CONCURRENCY, refresh: CONCURRENCY },
+  });
   const port = await freePort();
   await app.listen({ port, host: '127.0.0.1' });
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections: callers });

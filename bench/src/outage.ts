@@ -1,7 +1,6 @@
-import { scaledFailurePolicy, sweepDueRefreshes } from '@tokenlane/lifecycle';
+import { refreshJob, scaledFailurePolicy, sweepDueRefreshes } from '@tokenlane/lifecycle';
 import { startWorkers } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
-import { createHandlers } from '@tokenlane/worker';
 import { sql } from 'kysely';
 import { openBenchRuntime, type Infra } from './infra.js';
 import { CONCURRENCY, seedConnections } from './refresh.js';
@@ -51,15 +50,11 @@ export async function benchOutage(
     const refusedBefore = await infra.endpoint.refused();
     await infra.endpoint.outage(outageMs);
     const outageStart = Date.now();
-    const [worker] = startWorkers(
-      { refresh: createHandlers(ctx).refresh },
-      {
-        connection: ctx.workerConnection,
-        prefix: ctx.config.queuePrefix,
-        queues: ['refresh'],
-        concurrency: { refresh: CONCURRENCY },
-      },
-    );
+    const [worker] = startWorkers([refreshJob], ctx, {
+      connection: ctx.workerConnection,
+      prefix: ctx.config.queuePrefix,
+      concurrency: { refresh: CONCURRENCY },
+    });
     if (worker === undefined) throw new Error('no refresh worker');
     const sweeper = (async () => {
       while (!sweeping.signal.aborted) {

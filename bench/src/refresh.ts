@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ConnectionId } from '@tokenlane/core';
-import { sealTokenSet, sweepDueRefreshes } from '@tokenlane/lifecycle';
+import { refreshJob, sealTokenSet, sweepDueRefreshes } from '@tokenlane/lifecycle';
 import { startWorkers } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
 import { Secret } from '@tokenlane/vault';
-import { createHandlers } from '@tokenlane/worker';
 import { Queue, Worker } from 'bullmq';
 import { sql } from 'kysely';
 import { bareGrants, bareUpdates } from './bare.js';
@@ -172,23 +171,20 @@ async function measureRefresh(
   const grantsBefore = await infra.endpoint.grants();
   const commitsBefore = await transactions(rt);
   let refreshed = 0;
-  // The worker's own handler, counting what it refreshed.
-  const handler = createHandlers(rt).refresh;
-  const [worker] = startWorkers(
-    {
-      refresh: async (payload, job, token) => {
-        const outcome = (await handler(payload, job, token)) as { status?: string };
-        if (outcome.status === 'refreshed') refreshed += 1;
-        return outcome;
-      },
+  // The worker's own job, counting what it refreshed.
+  const counted: typeof refreshJob = {
+    ...refreshJob,
+    run: async (deps, payload, control) => {
+      const outcome = await refreshJob.run(deps, payload, control);
+      if (outcome.status === 'refreshed') refreshed += 1;
+      return outcome;
     },
-    {
-      connection: rt.workerConnection,
-      prefix: rt.config.queuePrefix,
-      queues: ['refresh'],
-      concurrency: { refresh: concurrency },
-    },
-  );
+  };
+  const [worker] = startWorkers([counted], rt, {
+    connection: rt.workerConnection,
+    prefix: rt.config.queuePrefix,
+    concurrency: { refresh: concurrency },
+  });
   if (worker === undefined) throw new Error('no refresh worker');
   try {
     await worker.waitUntilReady();

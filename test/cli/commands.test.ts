@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { appendEvent, createDatabase, type DatabaseHandle } from '@tokenlane/db';
+import { sweepJob } from '@tokenlane/lifecycle';
 import { JobQueues, startWorkers } from '@tokenlane/queue';
 import { KeyRing } from '@tokenlane/vault';
 import { Redis } from 'ioredis';
@@ -172,16 +173,16 @@ describe('tokenlane against Postgres and Redis', () => {
 
   it('retries the failed jobs of one queue', async () => {
     const queues = new JobQueues({ url: testRedisUrl() }, prefix);
-    const workers = startWorkers(
-      { sweep: () => Promise.reject(new Error('sweep failed on purpose')) },
-      {
-        connection: { url: testRedisUrl(), maxRetriesPerRequest: null },
-        prefix,
-        queues: ['sweep'],
-      },
-    );
+    const failingSweep = {
+      ...sweepJob,
+      run: () => Promise.reject(new Error('sweep failed on purpose')),
+    };
+    const workers = startWorkers([failingSweep], undefined, {
+      connection: { url: testRedisUrl(), maxRetriesPerRequest: null },
+      prefix,
+    });
     try {
-      await queues.enqueue('sweep', {});
+      await queues.enqueue(sweepJob, {});
       while ((await queues.queue('sweep').getFailedCount()) === 0) await sleep(20);
     } finally {
       await Promise.all(workers.map((worker) => worker.close()));

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONNECTION_STATUSES, CONNECTION_TRANSITIONS } from '@tokenlane/core';
-import { JOB_CATALOG, JOB_NAMES, jobIdFor } from '@tokenlane/queue';
+import { JOB_NAMES, jobNamed } from '@tokenlane/lifecycle';
 import { describe, expect, it } from 'vitest';
 
 const architecture = readFileSync(new URL('../../docs/architecture.md', import.meta.url), 'utf8');
@@ -32,7 +32,7 @@ describe('docs/architecture.md tables match the code', () => {
     }
   });
 
-  it('queues, job ids and attempts are the job catalog', () => {
+  it('queues, job ids and attempts are the job definitions', () => {
     const rows = tableUnder('Queues');
     expect(rows.map(([queue]) => queue)).toEqual(JOB_NAMES);
     const sample = {
@@ -45,9 +45,9 @@ describe('docs/architecture.md tables match the code', () => {
       reason: 'api',
     };
     for (const [queue, jobId, attempts] of rows) {
-      const name = queue as (typeof JOB_NAMES)[number];
-      expect(jobIdFor(name, sample as never)).toBe(jobId);
-      expect(JOB_CATALOG[name].attempts).toBe(Number(attempts));
+      const job = jobNamed(queue!)!;
+      expect(job.jobId(sample as never)).toBe(jobId);
+      expect(job.attempts).toBe(Number(attempts));
     }
   });
 

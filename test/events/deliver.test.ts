@@ -1,7 +1,6 @@
-import { newConnectionId, newEventId } from '@tokenlane/core';
+import { newConnectionId, newEventId, type EventId } from '@tokenlane/core';
 import { listEvents } from '@tokenlane/db';
-import { DeliveryError, deliverEvent, relayOutbox } from '@tokenlane/lifecycle';
-import { jobIdFor } from '@tokenlane/queue';
+import { DeliveryError, deliverEvent, notifyJob, relayOutbox } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestRuntime } from '../support/runtime.js';
@@ -27,7 +26,9 @@ afterAll(async () => {
 });
 
 async function notifyJobState(eventId: string): Promise<string | undefined> {
-  const job = await rt.queues.queue('notify').getJob(jobIdFor('notify', { eventId }));
+  const job = await rt.queues
+    .queue('notify')
+    .getJob(notifyJob.jobId({ eventId: eventId as EventId }));
   return job === undefined ? undefined : job.getState();
 }
 

@@ -1,9 +1,8 @@
 import type { ConnectionId, EventType } from '@tokenlane/core';
 import { appendEvent, findEvent, type EventRecord } from '@tokenlane/db';
-import { JOB_CATALOG, startWorkers } from '@tokenlane/queue';
+import { notifyJob, outboxJob } from '@tokenlane/lifecycle';
+import { startWorkers } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
-import { notifyHandler } from '../../services/worker/src/jobs/notify.js';
-import { outboxHandler } from '../../services/worker/src/jobs/outbox.js';
 
 export const WEBHOOK_SECRET = 'whsec_events-test-0123456789abcdef';
 
@@ -68,17 +67,13 @@ export async function startDelivery(
   rt: Runtime,
   notifyConcurrency = 1,
 ): Promise<() => Promise<void>> {
-  const workers = startWorkers(
-    { notify: notifyHandler(rt), outbox: outboxHandler(rt) },
-    {
-      connection: rt.workerConnection,
-      prefix: rt.config.queuePrefix,
-      queues: ['notify', 'outbox'],
-      concurrency: { notify: notifyConcurrency },
-    },
-  );
+  const workers = startWorkers([notifyJob, outboxJob], rt, {
+    connection: rt.workerConnection,
+    prefix: rt.config.queuePrefix,
+    concurrency: { notify: notifyConcurrency },
+  });
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
-  const { retention } = JOB_CATALOG.outbox;
+  const { retention } = outboxJob;
   await rt.queues.queue('outbox').upsertJobScheduler(
     'outbox',
     { every: 250 },

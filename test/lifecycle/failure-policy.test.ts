@@ -1,7 +1,8 @@
 import type { ConnectionId, EventType } from '@tokenlane/core';
 import { findConnection } from '@tokenlane/db';
 import { openTokens } from '@tokenlane/lifecycle';
-import { JobQueues, jobIdFor } from '@tokenlane/queue';
+import { reauthJob } from '@tokenlane/lifecycle';
+import { JobQueues } from '@tokenlane/queue';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from '../peers/scripted-provider.js';
 import { RETURN_URL, startStack, type Stack } from '../support/stack.js';
@@ -135,7 +136,7 @@ describe('every refusal ends: requests per connection within 75 s of the first r
     expect(report.body).toMatchObject({ status: 'accepted' });
     const queues = new JobQueues(world.stack.redis, world.stack.prefix);
     try {
-      const jobId = jobIdFor('reauth', { connectionId: ids.down, tokenVersion: down.tokenVersion });
+      const jobId = reauthJob.jobId({ connectionId: ids.down, tokenVersion: down.tokenVersion });
       await vi.waitFor(
         async () => {
           const job = await queues.queue('reauth').getJob(jobId);

@@ -1,7 +1,8 @@
 import type { ConnectionId, EventType, LinkSessionId } from '@tokenlane/core';
 import { findConnection, type Connection, type JsonObject } from '@tokenlane/db';
 import { openTokens } from '@tokenlane/lifecycle';
-import { JobQueues, jobIdFor } from '@tokenlane/queue';
+import { identityJob } from '@tokenlane/lifecycle';
+import { JobQueues } from '@tokenlane/queue';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHealthApiPeer, type HealthApiPeer } from '../peers/health-api-peer.js';
 import { startOidcPeer, type OidcPeer } from '../peers/oidc-peer.js';
@@ -250,7 +251,7 @@ describe('a google-health link whose identity look-up fails at first', () => {
       .execute();
     const queues = new JobQueues(stack.redis, stack.prefix);
     try {
-      const jobId = jobIdFor('identity', { connectionId: id });
+      const jobId = identityJob.jobId({ connectionId: id });
       let lost = false;
       await vi.waitFor(
         async () => {

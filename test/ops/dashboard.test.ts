@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { ConnectionId } from '@tokenlane/core';
 import { buildApp } from '@tokenlane/ingress';
-import { JOB_NAMES } from '@tokenlane/queue';
+import { JOB_NAMES, refreshJob } from '@tokenlane/lifecycle';
 import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +43,11 @@ beforeAll(async () => {
   const rt = opened.runtime;
   connectionId = randomUUID();
   // No workers run here: the jobs wait, so the board has something to show.
-  await rt.queues.enqueue('refresh', { connectionId, trigger: 'operator' }, { delay: 60_000 });
+  await rt.queues.enqueue(
+    refreshJob,
+    { connectionId: connectionId as ConnectionId, trigger: 'operator' },
+    { delay: 60_000 },
+  );
   await rt.queues
     .queue('notify')
     .add('notify', { eventId: randomUUID(), accessToken: PLANTED }, { jobId: 'planted' });

@@ -1,4 +1,5 @@
 import { newConnectionId } from '@tokenlane/core';
+import { reauthJob } from '@tokenlane/lifecycle';
 import { startWorkerPool, type WorkerPool } from '@tokenlane/worker';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openTestRuntime } from '../support/runtime.js';
@@ -29,7 +30,7 @@ describe('a worker that takes no job while jobs wait', () => {
     // A fetch already in flight when it paused may still take one job: the second waits.
     const jobs = await Promise.all(
       [0, 1].map(() =>
-        rt.queues.enqueue('reauth', { connectionId: newConnectionId(), tokenVersion: 0 }),
+        rt.queues.enqueue(reauthJob, { connectionId: newConnectionId(), tokenVersion: 0 }),
       ),
     );
     // Three checks 300 ms apart find a job waiting and the worker idle; the new worker takes it.
@@ -57,7 +58,7 @@ describe('a worker that takes no job while jobs wait', () => {
     const before = [...pool.workers];
     const jobs = await Promise.all(
       Array.from({ length: 20 }, () =>
-        rt.queues.enqueue('reauth', { connectionId: newConnectionId(), tokenVersion: 0 }),
+        rt.queues.enqueue(reauthJob, { connectionId: newConnectionId(), tokenVersion: 0 }),
       ),
     );
     await vi.waitFor(

@@ -1,23 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '@tokenlane/ingress';
-import { openTokens } from '@tokenlane/lifecycle';
+import { openTokens, revokeJob } from '@tokenlane/lifecycle';
 import { ProviderError } from '@tokenlane/providers';
 import { startWorkers } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
 import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { revokeHandler } from '../../services/worker/src/jobs/revoke.js';
 import type { OidcPeer } from '../peers/oidc-peer.js';
 import {
   API_KEY,
   acmeEntry,
   events,
-  fakeJob,
   link,
   openRuntime,
   refreshAtPeer,
   row,
+  runRevoke,
   startPeer,
   waitFor,
 } from './support.js';
@@ -38,10 +37,11 @@ beforeAll(async () => {
   rt = opened.runtime;
   app = buildApp({ runtime: rt });
   await app.ready();
-  workers = startWorkers(
-    { revoke: revokeHandler(rt) },
-    { connection: rt.workerConnection, prefix: rt.queues.prefix, queues: ['revoke'] },
-  );
+  workers = startWorkers([revokeJob], rt, {
+    connection: rt.workerConnection,
+    prefix: rt.queues.prefix,
+    concurrency: { revoke: 1 },
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -111,8 +111,7 @@ describe('DELETE /v1/connections/:id', () => {
     expect(await row(rt, id)).toEqual(before);
     const revokedEvents = (await events(rt, id)).filter((e) => e.type === 'connection.revoked');
     expect(revokedEvents).toHaveLength(1);
-    const handle = revokeHandler(rt);
-    expect(await handle({ connectionId: id, reason: 'api' }, fakeJob(0))).toEqual({
+    expect(await runRevoke(rt, { connectionId: id, reason: 'api' })).toEqual({
       status: 'already_revoked',
     });
   });
@@ -131,19 +130,18 @@ describe('DELETE /v1/connections/:id', () => {
   });
 });
 
-describe('revokeHandler when the provider cannot be reached', () => {
+describe('the revoke job when the provider cannot be reached', () => {
   it('rethrows for the backoff, then wipes unconfirmed on the final attempt', async () => {
     const id = await link(rt, 'acme-down', 'down-user-1');
     const before = await row(rt, id);
-    const handle = revokeHandler(rt);
     const payload = { connectionId: id, reason: 'api' } as const;
 
-    const failure = await handle(payload, fakeJob(0)).catch((error: unknown) => error);
+    const failure = await runRevoke(rt, payload, 0).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ProviderError);
     expect(failure).toMatchObject({ retryable: true });
     expect(await row(rt, id)).toEqual(before);
 
-    expect(await handle(payload, fakeJob(5))).toEqual({ status: 'revoked', confirmed: false });
+    expect(await runRevoke(rt, payload, 5)).toEqual({ status: 'revoked', confirmed: false });
     expect(await row(rt, id)).toMatchObject({
       status: 'revoked',
       accessTokenEnc: null,
@@ -155,8 +153,7 @@ describe('revokeHandler when the provider cannot be reached', () => {
   });
 
   it('reports an unknown connection as not_found', async () => {
-    const handle = revokeHandler(rt);
-    expect(await handle({ connectionId: randomUUID(), reason: 'operator' }, fakeJob(0))).toEqual({
+    expect(await runRevoke(rt, { connectionId: randomUUID(), reason: 'operator' })).toEqual({
       status: 'not_found',
     });
   });

@@ -1,11 +1,11 @@
 import type { ConnectionId } from '@tokenlane/core';
 import { findConnection, type Connection } from '@tokenlane/db';
-import { acceptCallback, exchangeLink, startLink } from '@tokenlane/lifecycle';
+import { acceptCallback, exchangeLink, revokeJob, startLink } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
-import type { Job } from 'bullmq';
 import { request } from 'undici';
 import { completeInteraction, startOidcPeer, type OidcPeer } from '../peers/oidc-peer.js';
 import { TEST_PUBLIC_URL, openTestRuntime } from '../support/runtime.js';
+import { runJobAt } from '../support/jobs.js';
 import { openLinkInProcess } from '../support/link-browser.js';
 
 export const CLIENT_ID = 'revoke-test';
@@ -98,9 +98,9 @@ export async function refreshAtPeer(peer: OidcPeer, refreshToken: string) {
   return { status: response.statusCode, body: (await response.body.json()) as { error?: string } };
 }
 
-/** What BullMQ hands a handler, as far as the revoke handler looks. */
-export function fakeJob(attemptsMade: number, attempts = 6): Job {
-  return { attemptsMade, opts: { attempts } } as unknown as Job;
+/** Runs the `revoke` job on `rt` as a worker would on attempt `attemptsMade` (of 6). */
+export function runRevoke(rt: Runtime, data: unknown, attemptsMade = 0) {
+  return runJobAt(revokeJob, rt, data, attemptsMade);
 }
 
 export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000) {

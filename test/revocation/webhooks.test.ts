@@ -7,7 +7,6 @@ import type { Runtime } from '@tokenlane/runtime';
 import { Secret } from '@tokenlane/vault';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { revokeHandler } from '../../services/worker/src/jobs/revoke.js';
 import type { OidcPeer } from '../peers/oidc-peer.js';
 import {
   WEBHOOK_SECRET,
@@ -18,6 +17,7 @@ import {
   refreshAtPeer,
   row,
   startPeer,
+  runRevoke,
 } from './support.js';
 
 const FITBIT_SECRET = 'fitbit-client-secret-31ab';
@@ -82,7 +82,7 @@ const revokeJob = (id: ConnectionId) => rt.queues.queue('revoke').getJob(`revoke
 async function runRevokeJob(id: ConnectionId) {
   const job = await revokeJob(id);
   expect(job?.data).toEqual({ connectionId: id, reason: 'provider_notice' });
-  const outcome = await revokeHandler(rt)(job!.data as never, job!);
+  const outcome = await runRevoke(rt, job!.data, job!.attemptsMade);
   await job!.remove();
   return outcome;
 }
@@ -156,10 +156,7 @@ describe('POST /webhooks/:provider, generic signature', () => {
     const replay = await post('/webhooks/acme', body, generic(body));
     expect(replay.statusCode).toBe(200);
     expect(await revokeJob(id)).toBeUndefined();
-    const handled = await revokeHandler(rt)({ connectionId: id, reason: 'provider_notice' }, {
-      attemptsMade: 0,
-      opts: { attempts: 6 },
-    } as never);
+    const handled = await runRevoke(rt, { connectionId: id, reason: 'provider_notice' });
     expect(handled).toEqual({ status: 'already_revoked' });
     expect(await events(rt, id)).toHaveLength(2);
   });

@@ -1,12 +1,12 @@
 import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
 import { findConnection } from '@tokenlane/db';
 import { wordsFor, type Language, type Outcome } from '@tokenlane/ingress';
-import { exchangeLink, requireReauth } from '@tokenlane/lifecycle';
+import { requireReauth } from '@tokenlane/lifecycle';
 import { startWorkers } from '@tokenlane/queue';
 import type { Worker } from 'bullmq';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSecurityWorld, type SecurityWorld } from './world.js';
+import { bareExchangeJob, openSecurityWorld, type SecurityWorld } from './world.js';
 
 /**
  * The pages a user's browser sees (issue 26): each callback outcome without a returnUrl and
@@ -83,15 +83,11 @@ describe('callback outcomes without a returnUrl', () => {
   // The callback waits on the exchange job: a worker runs it for these tests.
   let workers: Worker[] = [];
   beforeAll(() => {
-    workers = startWorkers(
-      { exchange: ({ linkSessionId }) => exchangeLink(world.rt, linkSessionId as LinkSessionId) },
-      {
-        connection: world.rt.workerConnection,
-        prefix: world.rt.config.queuePrefix,
-        queues: ['exchange'],
-        concurrency: { exchange: 2 },
-      },
-    );
+    workers = startWorkers([bareExchangeJob], world.rt, {
+      connection: world.rt.workerConnection,
+      prefix: world.rt.config.queuePrefix,
+      concurrency: { exchange: 2 },
+    });
   });
   afterAll(async () => {
     await Promise.all(workers.map((worker) => worker.close()));

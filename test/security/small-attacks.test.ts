@@ -1,5 +1,4 @@
 import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
-import { exchangeLink } from '@tokenlane/lifecycle';
 import { startWorkers } from '@tokenlane/queue';
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +6,7 @@ import { completeInteraction } from '../peers/oidc-peer.js';
 import { startOAuth1Peer, type OAuth1Peer } from '../peers/oauth1-peer.js';
 import { startPinPeer, type PinPeer } from '../peers/pin-peer.js';
 import { stateCounts } from '../reliability/support.js';
-import { RETURN_URL, openSecurityWorld, type SecurityWorld } from './world.js';
+import { RETURN_URL, bareExchangeJob, openSecurityWorld, type SecurityWorld } from './world.js';
 
 /**
  * The smaller holes of issue 17, each as the attack: a PIN brute force, a 401 report without
@@ -50,15 +49,11 @@ describe('PIN brute force', () => {
   // compare Redis before and after).
   let workers: Worker[] = [];
   beforeAll(() => {
-    workers = startWorkers(
-      { exchange: ({ linkSessionId }) => exchangeLink(world.rt, linkSessionId as LinkSessionId) },
-      {
-        connection: world.rt.workerConnection,
-        prefix: world.rt.config.queuePrefix,
-        queues: ['exchange'],
-        concurrency: { exchange: 2 },
-      },
-    );
+    workers = startWorkers([bareExchangeJob], world.rt, {
+      connection: world.rt.workerConnection,
+      prefix: world.rt.config.queuePrefix,
+      concurrency: { exchange: 2 },
+    });
   });
   afterAll(async () => {
     await Promise.all(workers.map((worker) => worker.close()));

@@ -1,6 +1,6 @@
 import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
 import { buildApp } from '@tokenlane/ingress';
-import { exchangeLink } from '@tokenlane/lifecycle';
+import { exchangeJob, exchangeLink } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
@@ -19,6 +19,16 @@ import { LinkBrowser, viaInject } from '../support/link-browser.js';
 import { TEST_PUBLIC_URL, openTestRuntime } from '../support/runtime.js';
 
 export { API_KEY, RETURN_URL };
+
+/**
+ * The `exchange` job without its failure handling (a spent code is not recorded as a failed
+ * link): these tests look at what the exchange itself leaves behind.
+ */
+export const bareExchangeJob = {
+  ...exchangeJob,
+  run: (rt: Runtime, { linkSessionId }: { linkSessionId: LinkSessionId }) =>
+    exchangeLink(rt, linkSessionId),
+};
 
 /**
  * An in-process tokenlane (real Redis and Postgres, `buildApp` + `inject`) with one

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openTokens } from '@tokenlane/lifecycle';
-import { JOB_CATALOG, JOB_NAMES, type JobName } from '@tokenlane/queue';
+import { JOB_NAMES, refreshJob, type JobName } from '@tokenlane/lifecycle';
 import { activeAtPeer } from '../support/oidc-stack.js';
 import type { MemorySample, Overdue } from './monitor.js';
 import type { SoakWorld } from './world.js';
@@ -120,7 +120,7 @@ export async function jobCheck(world: SoakWorld): Promise<Check> {
     }
   }
   const finalRefresh = logged.filter(
-    (failure) => failure.queue === 'refresh' && failure.attempt >= JOB_CATALOG.refresh.attempts,
+    (failure) => failure.queue === 'refresh' && failure.attempt >= refreshJob.attempts,
   );
   const byQueue = new Map<string, number>();
   for (const failure of logged) byQueue.set(failure.queue, (byQueue.get(failure.queue) ?? 0) + 1);

@@ -1,6 +1,7 @@
 import type { ConnectionId } from '@tokenlane/core';
 import { openTokens } from '@tokenlane/lifecycle';
-import type { JobName, JobQueues } from '@tokenlane/queue';
+import type { JobName } from '@tokenlane/lifecycle';
+import type { JobQueues } from '@tokenlane/queue';
 import type { ProxiedRequest } from './fault-proxy.js';
 import { expect, vi } from 'vitest';
 import type { OidcStack } from './oidc-stack.js';

@@ -13,3 +13,13 @@ export { parsePrometheusText, sampleValue } from './prometheus-text.js';
 export type { ParsedExposition, PrometheusSample } from './prometheus-text.js';
 export { openTestRuntime, TEST_PUBLIC_URL } from './runtime.js';
 export type { OpenTestRuntimeOptions, TestRuntime } from './runtime.js';
+export {
+  connectionInput,
+  fakeCiphertext,
+  linkSessionInput,
+  migratedPerSuite,
+  openMigrated,
+  refreshedTokens,
+  TEST_DIALECTS,
+} from './db-dialects.js';
+export type { TestDatabaseHandle, TestDialect } from './db-dialects.js';

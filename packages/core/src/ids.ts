@@ -15,6 +15,15 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
-export const newConnectionId = (): ConnectionId => randomUUID() as ConnectionId;
-export const newLinkSessionId = (): LinkSessionId => randomUUID() as LinkSessionId;
-export const newEventId = (): EventId => randomUUID() as EventId;
+/*
+ * The id a caller named (a route parameter, a CLI argument, a job payload), branded without a
+ * look-up: the one place a string becomes an id. The brand says "meant as this kind of id";
+ * the repositories answer one that names nothing, or is malformed, as not found.
+ */
+export const namedConnectionId = (value: string): ConnectionId => value as ConnectionId;
+export const namedLinkSessionId = (value: string): LinkSessionId => value as LinkSessionId;
+export const namedEventId = (value: string): EventId => value as EventId;
+
+export const newConnectionId = (): ConnectionId => namedConnectionId(randomUUID());
+export const newLinkSessionId = (): LinkSessionId => namedLinkSessionId(randomUUID());
+export const newEventId = (): EventId => namedEventId(randomUUID());

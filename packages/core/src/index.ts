@@ -8,7 +8,15 @@ export {
 export type { ConnectionStatus } from './connection-status.js';
 export { EVENT_TYPES } from './events.js';
 export type { EventType } from './events.js';
-export { isUuid, newConnectionId, newEventId, newLinkSessionId } from './ids.js';
+export {
+  isUuid,
+  namedConnectionId,
+  namedEventId,
+  namedLinkSessionId,
+  newConnectionId,
+  newEventId,
+  newLinkSessionId,
+} from './ids.js';
 export type { Brand, ConnectionId, EventId, LinkSessionId } from './ids.js';
 export { MIN_MARGIN_MS, REFRESH_WINDOW, refreshDueAt } from './refresh-schedule.js';
 export {

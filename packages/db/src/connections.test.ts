@@ -1,4 +1,11 @@
 import type { ConnectionId } from '@tokenlane/core';
+import {
+  connectionInput,
+  migratedPerSuite,
+  openMigrated,
+  TEST_DIALECTS,
+  type TestDatabaseHandle,
+} from '@tokenlane/test-support';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,13 +19,6 @@ import {
   listConnections,
   updateConnection,
 } from './connections.js';
-import {
-  connectionInput,
-  migratedPerSuite,
-  openMigrated,
-  TEST_DIALECTS,
-  type TestDatabaseHandle,
-} from './test-support/dialects.js';
 
 describe.each(TEST_DIALECTS)('connections on $kind', (dialect) => {
   const handle = migratedPerSuite(dialect, 'connections');

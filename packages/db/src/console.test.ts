@@ -8,7 +8,7 @@ import {
   openMigrated,
   TEST_DIALECTS,
   type TestDatabaseHandle,
-} from './test-support/dialects.js';
+} from '@tokenlane/test-support';
 
 describe.each(TEST_DIALECTS)('console reads on $kind', (dialect) => {
   let handle: TestDatabaseHandle;

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@tokenlane/test-support';
+import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@tokenlane/test-support';
 import { createDatabase } from './database.js';
 import { migrateToLatest, pendingMigrations } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
-import { TEST_DIALECTS } from './test-support/dialects.js';
 
 describe.each(TEST_DIALECTS)('createDatabase on $kind', (dialect) => {
   it('parses int8 as number and timestamptz as Date', async () => {

@@ -9,7 +9,7 @@ import {
   markDelivered,
   recordDeliveryFailure,
 } from './events.js';
-import { migratedPerSuite, TEST_DIALECTS } from './test-support/dialects.js';
+import { migratedPerSuite, TEST_DIALECTS } from '@tokenlane/test-support';
 
 describe.each(TEST_DIALECTS)('events on $kind', (dialect) => {
   const handle = migratedPerSuite(dialect, 'events');

@@ -15,7 +15,7 @@ import {
   openMigrated,
   TEST_DIALECTS,
   type TestDatabaseHandle,
-} from './test-support/dialects.js';
+} from '@tokenlane/test-support';
 
 const minutes = (n: number) => new Date(Date.now() + n * 60_000);
 

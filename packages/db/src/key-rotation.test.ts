@@ -8,7 +8,7 @@ import {
   migratedPerSuite,
   refreshedTokens,
   TEST_DIALECTS,
-} from './test-support/dialects.js';
+} from '@tokenlane/test-support';
 
 describe.each(TEST_DIALECTS)('key rotation helpers on $kind', (dialect) => {
   const handle = migratedPerSuite(dialect, 'key_rotation');

@@ -16,7 +16,7 @@ import {
   linkSessionInput,
   migratedPerSuite,
   TEST_DIALECTS,
-} from './test-support/dialects.js';
+} from '@tokenlane/test-support';
 
 const minutes = (n: number) => new Date(Date.now() + n * 60_000);
 

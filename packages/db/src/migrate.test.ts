@@ -4,11 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertConnection } from './connections.js';
 import { MigrationError, migrateToLatest, migrateWith, pendingMigrations } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
-import {
-  connectionInput,
-  TEST_DIALECTS,
-  type TestDatabaseHandle,
-} from './test-support/dialects.js';
+import { connectionInput, TEST_DIALECTS, type TestDatabaseHandle } from '@tokenlane/test-support';
 
 describe.each(TEST_DIALECTS)('migrations on $kind', (dialect) => {
   let handle: TestDatabaseHandle;

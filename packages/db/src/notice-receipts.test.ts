@@ -10,7 +10,7 @@ import {
   noticeRevokesConnection,
   recordNoticeReceipts,
 } from './notice-receipts.js';
-import { connectionInput, migratedPerSuite, TEST_DIALECTS } from './test-support/dialects.js';
+import { connectionInput, migratedPerSuite, TEST_DIALECTS } from '@tokenlane/test-support';
 
 const SKEW_MS = 60_000;
 const at = (iso: string) => new Date(iso);

@@ -13,7 +13,7 @@ import {
   insertMigration,
   migrationCounts,
 } from './provider-migrations.js';
-import { connectionInput, migratedPerSuite, TEST_DIALECTS } from './test-support/dialects.js';
+import { connectionInput, migratedPerSuite, TEST_DIALECTS } from '@tokenlane/test-support';
 
 describe.each(TEST_DIALECTS)('provider migrations on $kind', (dialect) => {
   const handle = migratedPerSuite(dialect, 'provider-migrations');

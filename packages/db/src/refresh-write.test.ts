@@ -8,7 +8,7 @@ import {
   migratedPerSuite,
   refreshedTokens,
   TEST_DIALECTS,
-} from './test-support/dialects.js';
+} from '@tokenlane/test-support';
 import { transitionConnection } from './transition.js';
 
 describe.each(TEST_DIALECTS)('storeRefreshedTokens on $kind', (dialect) => {

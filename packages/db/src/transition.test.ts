@@ -8,7 +8,7 @@ import {
   fakeCiphertext,
   migratedPerSuite,
   TEST_DIALECTS,
-} from './test-support/dialects.js';
+} from '@tokenlane/test-support';
 import { TransitionError, transitionConnection } from './transition.js';
 
 describe.each(TEST_DIALECTS)('transitionConnection on $kind', (dialect) => {

@@ -20,6 +20,7 @@ export type LifecycleSettings = Pick<
   | 'refreshGiveUpHours'
   | 'refreshReserve'
   | 'expiringNoticeDays'
+  | 'sweepIntervalMs'
   | 'webhook'
 >;
 

@@ -1,6 +1,7 @@
-import { Queue, QueueEvents, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
-import { BACKOFF_TYPE, JOB_CATALOG, JOB_NAMES, jobIdFor, parsePayload } from './catalog.js';
-import type { JobName, JobPayload } from './catalog.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Queue, QueueEvents, type ConnectionOptions, type Job } from 'bullmq';
+import type { JobDefinition, JobTarget } from './define.js';
+import { jobOptions, type EnqueueOptions } from './job-options.js';
 import { ownTraceOption, telemetryOption } from './telemetry.js';
 
 /** Jobs per pipelined addBulk chunk (see {@link JobQueues.enqueueBulk}). */
@@ -9,35 +10,18 @@ const BULK_CHUNK = 500;
 /** Callers that may wait on jobs of one queue at once, per process. */
 const MAX_WAITERS = 10_000;
 
-export interface EnqueueOptions {
-  /** Run no earlier than this many ms from now. */
-  delay?: number;
-}
-
-/** BullMQ job options derived from the catalog entry: attempts, backoff, retention, id. */
-export function jobOptions<N extends JobName>(
-  name: N,
-  payload: JobPayload<N>,
-  options: EnqueueOptions = {},
-): JobsOptions {
-  const entry = JOB_CATALOG[name];
-  return {
-    jobId: jobIdFor(name, payload),
-    attempts: entry.attempts,
-    backoff: { type: BACKOFF_TYPE },
-    removeOnComplete: entry.retention.completed,
-    removeOnFail: entry.retention.failed,
-    ...(options.delay === undefined ? {} : { delay: Math.max(0, Math.round(options.delay)) }),
-  };
-}
+/** How a job a caller waited on ended: its result, or failed for good. */
+export type Finished<Result> =
+  { readonly status: 'completed'; readonly result: Result } | { readonly status: 'failed' };
 
 /**
- * Typed producers for every tokenlane queue, sharing one Redis connection. Payloads are
- * validated against the catalog before they reach Redis, so only ids ever get there.
+ * Typed producers for every tokenlane queue, sharing one Redis connection. A payload's type
+ * is its job's parsed payload (branded ids only), so only ids ever reach Redis; the worker
+ * parses it, once.
  */
 export class JobQueues {
-  readonly #queues = new Map<JobName, Queue>();
-  readonly #events = new Map<JobName, QueueEvents>();
+  readonly #queues = new Map<string, Queue>();
+  readonly #events = new Map<string, QueueEvents>();
 
   constructor(
     private readonly connection: ConnectionOptions,
@@ -48,11 +32,11 @@ export class JobQueues {
      * Errors of the queues' own Redis loops (they retry by themselves). Without a listener
      * BullMQ prints them raw to stderr: a Redis Cluster failover makes a few.
      */
-    private readonly onError?: (queue: JobName, error: Error) => void,
+    private readonly onError?: (queue: string, error: Error) => void,
   ) {}
 
   /** The BullMQ queue of `name` (created on first use). */
-  queue(name: JobName): Queue {
+  queue(name: string): Queue {
     let queue = this.#queues.get(name);
     if (queue === undefined) {
       queue = new Queue(name, {
@@ -70,7 +54,7 @@ export class JobQueues {
   }
 
   /** Queue events of `name`, for callers that wait on a job (callback, token API). */
-  async events(name: JobName): Promise<QueueEvents> {
+  async events(name: string): Promise<QueueEvents> {
     let events = this.#events.get(name);
     if (events === undefined) {
       events = new QueueEvents(name, { connection: this.eventsConnection, prefix: this.prefix });
@@ -81,14 +65,36 @@ export class JobQueues {
     return events;
   }
 
-  /** Validates and adds one job; a job with the same deterministic id is not added twice. */
-  async enqueue<N extends JobName>(
-    name: N,
-    payload: JobPayload<N>,
-    options?: EnqueueOptions,
-  ): Promise<Job> {
-    const data = parsePayload(name, payload);
-    return this.queue(name).add(name, data, jobOptions(name, data, options));
+  /** Adds one job; a job with the same deterministic id is not added twice. */
+  async enqueue<P>(job: JobTarget<P>, payload: NoInfer<P>, options?: EnqueueOptions): Promise<Job> {
+    return this.queue(job.name).add(job.name, payload, jobOptions(job, payload, options));
+  }
+
+  /**
+   * Adds one job and waits up to `waitMs` for its end (BullMQ's `waitUntilFinished`);
+   * undefined when the wait ran out (or `waitMs` is 0).
+   */
+  async enqueueAndWait<P, R>(
+    job: JobDefinition<never, P, R>,
+    payload: NoInfer<P>,
+    waitMs: number,
+  ): Promise<Finished<R> | undefined> {
+    const events = await this.events(job.name);
+    const added = await this.enqueue(job, payload);
+    if (waitMs <= 0) return undefined;
+    // Our own timer decides the wait; BullMQ's (a little later) only cleans up its listeners.
+    const finished = added.waitUntilFinished(events, waitMs + 1_000).then(
+      (result) => ({ status: 'completed', result: result as R }) as const,
+      () => ({ status: 'failed' }) as const,
+    );
+    const timer = new AbortController();
+    const timedOut = sleep(waitMs, undefined, { signal: timer.signal }).then(
+      () => undefined,
+      () => undefined,
+    );
+    const outcome = await Promise.race([finished, timedOut]);
+    timer.abort();
+    return outcome;
   }
 
   /**
@@ -97,25 +103,26 @@ export class JobQueues {
    * pipeline would encode everything first and then wait for Redis. Traced, each job starts
    * a trace of its own: one per refresh, not one per sweep.
    */
-  async enqueueBulk<N extends JobName>(
-    name: N,
-    jobs: { payload: JobPayload<N>; options?: EnqueueOptions }[],
+  async enqueueBulk<P>(
+    job: JobTarget<P>,
+    jobs: { payload: NoInfer<P>; options?: EnqueueOptions }[],
   ): Promise<Job[]> {
-    const queue = this.queue(name);
+    const queue = this.queue(job.name);
     const chunks: Promise<Job[]>[] = [];
     for (let start = 0; start < jobs.length; start += BULK_CHUNK) {
-      const chunk = jobs.slice(start, start + BULK_CHUNK).map(({ payload, options }) => {
-        const data = parsePayload(name, payload);
-        return { name, data, opts: { ...jobOptions(name, data, options), ...ownTraceOption() } };
-      });
+      const chunk = jobs.slice(start, start + BULK_CHUNK).map(({ payload, options }) => ({
+        name: job.name,
+        data: payload,
+        opts: { ...jobOptions(job, payload, options), ...ownTraceOption() },
+      }));
       chunks.push(queue.addBulk(chunk));
     }
     return (await Promise.all(chunks)).flat();
   }
 
-  /** Every queue of the catalog, e.g. for the dashboard and metrics. */
-  all(): Queue[] {
-    return JOB_NAMES.map((name) => this.queue(name));
+  /** The queues of `names` (every job's, for the dashboard and metrics). */
+  all(names: readonly string[]): Queue[] {
+    return names.map((name) => this.queue(name));
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import {
 import { createMetrics, type Metrics } from '@tokenlane/metrics';
 import {
   failurePolicy,
+  JOB_NAMES,
   providerBudgets,
   providerHealth,
   type LifecycleContext,
@@ -122,7 +123,7 @@ export async function openRuntime(options: {
     // The health gauge reads the breakers through the runtime, made below; a scrape only
     // happens once it exists.
     const metrics = createMetrics({
-      queues: () => queues.all(),
+      queues: () => queues.all(JOB_NAMES),
       connectionCounts: () => countConnectionsByProviderAndStatus(db.db),
       providerHealth: () => providerHealth(runtime),
       rateBudgets: async () => appWindowsLeft(await providerBudgets(runtime)),

@@ -1,51 +1,59 @@
-import { JOB_CATALOG } from '@tokenlane/queue';
+import { JOBS, type Job, type JobName, type LifecycleContext } from '@tokenlane/lifecycle';
+import type { AnyJob, JobSchedule } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
 
-/** The recurring jobs: each a BullMQ job scheduler shared by every worker replica. */
-export type ScheduledJob = 'sweep' | 'outbox' | 'retention';
-
+/** A recurring job: one BullMQ job scheduler shared by every worker replica. */
 export interface Schedule {
-  readonly job: ScheduledJob;
+  readonly job: JobName;
   readonly everyMs: number;
+  readonly retention: Job['retention'];
 }
 
-/** How often undelivered events are relayed to the `notify` queue. */
-const OUTBOX_INTERVAL_MS = 1_000;
+/** True for a job with a schedule in its definition. */
+export function isScheduled<J extends AnyJob<LifecycleContext>>(
+  job: J,
+): job is J & { readonly schedule: JobSchedule<LifecycleContext> } {
+  return job.schedule !== undefined;
+}
 
-/** How often the retention job deletes what nobody needs any more. */
-const RETENTION_INTERVAL_MS = 10 * 60_000;
-
-/** The schedules this deployment runs: the outbox only when a webhook is configured. */
+/** The schedules this deployment runs, read from the jobs' definitions. */
 export function schedulesOf(rt: Runtime): readonly Schedule[] {
-  return [
-    { job: 'sweep', everyMs: rt.config.sweepIntervalMs },
-    { job: 'retention', everyMs: RETENTION_INTERVAL_MS },
-    ...(rt.config.webhook === undefined
-      ? []
-      : [{ job: 'outbox' as const, everyMs: OUTBOX_INTERVAL_MS }]),
-  ];
+  return JOBS.filter(isScheduled)
+    .filter((job) => job.schedule.enabled?.(rt) ?? true)
+    .map((job) => ({ job: job.name, everyMs: job.schedule.everyMs(rt), retention: job.retention }));
+}
+
+/** The scheduled jobs this deployment does not run (the outbox without a webhook). */
+function unscheduled(rt: Runtime): readonly JobName[] {
+  const running = new Set(schedulesOf(rt).map((schedule) => schedule.job));
+  return JOBS.filter(isScheduled)
+    .map((job) => job.name)
+    .filter((name) => !running.has(name));
 }
 
 /**
- * Sets every schedule (and removes the outbox's when no webhook is configured). Upserting is
+ * Sets every schedule (and removes those this deployment does not run: the outbox without a
+ * webhook). Upserting is
  * idempotent: every replica may do it and the schedule stays one; a schedule whose next run
  * was lost gets it back.
  */
 export async function scheduleRecurringJobs(rt: Runtime): Promise<void> {
   for (const schedule of schedulesOf(rt)) await assertSchedule(rt, schedule);
-  if (rt.config.webhook === undefined) await rt.queues.queue('outbox').removeJobScheduler('outbox');
+  for (const job of unscheduled(rt)) await rt.queues.queue(job).removeJobScheduler(job);
 }
 
 /** Upserts one schedule: BullMQ adds its next run when none exists. */
-export async function assertSchedule(rt: Runtime, { job, everyMs }: Schedule): Promise<void> {
-  const { retention } = JOB_CATALOG[job];
+export async function assertSchedule(
+  rt: Runtime,
+  { job, everyMs, retention }: Schedule,
+): Promise<void> {
   await rt.queues.queue(job).upsertJobScheduler(
     job,
     { every: everyMs },
     {
       name: job,
       data: {},
-      // The catalog's retention, else BullMQ keeps every run.
+      // The job's retention, else BullMQ keeps every run.
       opts: { removeOnComplete: retention.completed, removeOnFail: retention.failed },
     },
   );
@@ -55,7 +63,7 @@ export async function assertSchedule(rt: Runtime, { job, everyMs }: Schedule): P
 export const lastRunKey = (rt: Runtime) => `${rt.config.queuePrefix}:schedule-runs`;
 
 /** Notes that `job` ran now, for the schedule watch of every replica. */
-export async function recordRun(rt: Runtime, job: ScheduledJob): Promise<void> {
+export async function recordRun(rt: Runtime, job: string): Promise<void> {
   const now = Date.now();
   await rt.redis.hset(lastRunKey(rt), job, String(now));
   rt.metrics.scheduleLastRun.set({ job }, now / 1000);

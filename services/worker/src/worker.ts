@@ -1,19 +1,22 @@
-import {
-  JOB_NAMES,
-  startWorkers,
-  type JobHandlers,
-  type JobName,
-  type WorkerOptions,
-} from '@tokenlane/queue';
-import { resumeMigrations } from '@tokenlane/lifecycle';
+import { startWorkers, type AnyJob, type WorkerOptions } from '@tokenlane/queue';
+import { JOBS, resumeMigrations, type JobName, type LifecycleContext } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import type { Worker } from 'bullmq';
 import { Cluster } from 'ioredis';
 import { withDeadline } from './deadline.js';
-import { createHandlers } from './handlers.js';
 import { startScheduleWatch } from './schedule-watch.js';
-import { scheduleRecurringJobs } from './schedules.js';
+import { isScheduled, recordRun, scheduleRecurringJobs } from './schedules.js';
 import { StallWatch } from './stall-watch.js';
+
+export interface WorkerPoolOptions {
+  readonly stallCheckMs?: number;
+  readonly scheduleWatchMs?: number;
+  /**
+   * Parallel jobs per queue and process, over the jobs' own (a deployment's setting: the
+   * place for the configured refresh concurrency).
+   */
+  readonly concurrency?: Partial<Record<JobName, number>>;
+}
 
 /** The running BullMQ workers of one process, and their orderly stop. */
 export interface WorkerPool {
@@ -21,26 +24,6 @@ export interface WorkerPool {
   /** Finishes active jobs (or hands them back when `timeoutMs` runs out) and disconnects. */
   close(timeoutMs?: number): Promise<void>;
 }
-
-/**
- * Parallel jobs per queue and process. Exchanges run wide: authorization codes are
- * short-lived (Withings: 30 s), so a burst of callbacks must not queue behind each other.
- * Refreshes are I/O bound (one provider call, one small transaction).
- */
-const CONCURRENCY: Record<JobName, number> = {
-  exchange: 50,
-  refresh: 50,
-  reauth: 10,
-  revoke: 10,
-  notify: 20,
-  // Each one a provider call at most: wide enough for a provider's rate limit to be the brake.
-  migrate: 20,
-  // One provider call each, rare (a link whose identity look-up failed).
-  identity: 5,
-  outbox: 1,
-  sweep: 1,
-  retention: 1,
-};
 
 /** How often each queue's waiting jobs are counted, to spot a worker that takes none. */
 const STALL_CHECK_MS = 5_000;
@@ -50,31 +33,32 @@ const STALL_CHECK_DEADLINE_MS = 5_000;
 const STALLED_CHECKS = 3;
 
 /**
- * Starts a worker per queue and the recurring jobs (one schedule shared by all replicas, checked
- * by every process's schedule watch: `schedule-watch.ts`), and watches the workers: one that takes no job while its queue's jobs wait for about 20-30 s is
+ * Starts a worker per job of lifecycle's `JOBS` and the recurring jobs (one schedule shared by
+ * all replicas, checked by every process's schedule watch: `schedule-watch.ts`), and watches
+ * the workers: one that takes no job while its queue's jobs wait for about 20-30 s is
  * replaced by a fresh worker with new connections (`StallWatch`). The old one is closed
  * without force, so the jobs it still runs finish.
  */
 export async function startWorkerPool(
   rt: Runtime,
-  options: { readonly stallCheckMs?: number; readonly scheduleWatchMs?: number } = {},
+  options: WorkerPoolOptions = {},
 ): Promise<WorkerPool> {
-  const handlers = createHandlers(rt);
+  const concurrency = concurrencyOf(options.concurrency);
   const watch = new StallWatch(STALLED_CHECKS);
   // Jobs running per queue in this process, across a worker and the one it replaced.
-  const running = new Map<JobName, number>();
+  const running = new Map<string, number>();
   const activity = {
-    started: (name: JobName) => {
+    started: (name: string) => {
       running.set(name, (running.get(name) ?? 0) + 1);
       watch.pickup(name, Date.now());
     },
-    ended: (name: JobName) => {
+    ended: (name: string) => {
       running.set(name, (running.get(name) ?? 1) - 1);
     },
   };
-  const start = (name: JobName, fresh = false) =>
-    logFailures(rt, startQueueWorker(rt, handlers, name, activity, fresh));
-  const workers = JOB_NAMES.map((name) => start(name));
+  const start = (job: AnyJob<LifecycleContext>, fresh = false) =>
+    logFailures(rt, startQueueWorker(rt, recorded(rt, job), { concurrency, activity }, fresh));
+  const workers = JOBS.map((job) => start(job));
   const retiring = new Set<Promise<unknown>>();
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   await scheduleRecurringJobs(rt);
@@ -93,7 +77,8 @@ export async function startWorkerPool(
     if (checking || stopped()) return;
     checking = true;
     try {
-      for (const [index, name] of JOB_NAMES.entries()) {
+      for (const [index, job] of JOBS.entries()) {
+        const { name } = job;
         const counts = await withDeadline(
           rt.queues.queue(name).getJobCounts('wait', 'prioritized'),
           STALL_CHECK_DEADLINE_MS,
@@ -101,7 +86,7 @@ export async function startWorkerPool(
         ).catch(() => undefined);
         if (counts === undefined) continue;
         const waiting = (counts.wait ?? 0) + (counts.prioritized ?? 0);
-        const full = (running.get(name) ?? 0) >= CONCURRENCY[name];
+        const full = (running.get(name) ?? 0) >= concurrency[name];
         // A pool closed while this check ran starts no new worker.
         if (!watch.observe(name, waiting, Date.now(), full) || stopped()) continue;
         rt.logger.warn(
@@ -111,7 +96,7 @@ export async function startWorkerPool(
         rt.metrics.workerRestarts.inc({ queue: name });
         const old = workers[index];
         // On a fresh connection: the shared one may be the wedged part.
-        workers[index] = start(name, true);
+        workers[index] = start(job, true);
         const retired = (old?.close() ?? Promise.resolve()).catch(() => undefined);
         retiring.add(retired);
         void retired.finally(() => retiring.delete(retired));
@@ -153,27 +138,46 @@ export async function startWorkerPool(
  */
 function startQueueWorker(
   rt: Runtime,
-  handlers: JobHandlers,
-  name: JobName,
-  activity: NonNullable<WorkerOptions['activity']>,
+  job: AnyJob<LifecycleContext>,
+  options: Pick<WorkerOptions, 'concurrency' | 'activity'>,
   fresh: boolean,
 ): Worker {
   const shared = rt.workerConnection;
   const connection = fresh && shared instanceof Cluster ? shared.duplicate() : shared;
-  const [worker] = startWorkers(handlers, {
+  const [worker] = startWorkers([job], rt, {
+    ...options,
     connection,
     prefix: rt.config.queuePrefix,
-    queues: [name],
-    concurrency: CONCURRENCY,
-    activity,
   });
-  if (worker === undefined) throw new Error(`no worker started for ${name}`);
+  if (worker === undefined) throw new Error(`no worker started for ${job.name}`);
   if (connection !== shared && connection instanceof Cluster) {
     worker.on('closed', () => {
       connection.disconnect();
     });
   }
   return worker;
+}
+
+/** Each job's concurrency in this process: its definition's, unless overridden. */
+function concurrencyOf(
+  overrides: Partial<Record<JobName, number>> = {},
+): Readonly<Record<JobName, number>> {
+  return Object.fromEntries(
+    JOBS.map((job) => [job.name, overrides[job.name] ?? job.concurrency]),
+  ) as Record<JobName, number>;
+}
+
+/** A recurring job notes each completed run, for the schedule watch of every replica. */
+function recorded(rt: Runtime, job: AnyJob<LifecycleContext>): AnyJob<LifecycleContext> {
+  if (!isScheduled(job)) return job;
+  return {
+    ...job,
+    run: async (deps, payload, control) => {
+      const result = await job.run(deps, payload, control);
+      await recordRun(rt, job.name);
+      return result;
+    },
+  };
 }
 
 /** Logs a worker's failed jobs and its errors. */

@@ -1,8 +1,8 @@
 import {
   CONNECTION_STATUSES,
   isUuid,
-  type ConnectionId,
   type ConnectionStatus,
+  namedConnectionId,
 } from '@tokenlane/core';
 import { Option, type Command } from 'commander';
 import { notFoundError, usageError } from '../errors.js';
@@ -43,7 +43,7 @@ export function registerConnections(program: Command, open: OpenSession): void {
           userId: options.user,
           provider: options.provider,
           status: options.status,
-          after: options.after as ConnectionId | undefined,
+          after: options.after === undefined ? undefined : namedConnectionId(options.after),
           limit: options.limit,
         }),
       );
@@ -60,7 +60,7 @@ export function registerConnections(program: Command, open: OpenSession): void {
       const session = open(command);
       const { findConnection } = await import('@tokenlane/db');
       const connection = await session.withRuntime((runtime) =>
-        findConnection(runtime.db, id as ConnectionId),
+        findConnection(runtime.db, namedConnectionId(id)),
       );
       if (connection === undefined) throw notFoundError(`connection ${id} not found`);
       const view = toConnectionView(connection);

@@ -1,6 +1,5 @@
-import type { ConnectionId } from '@tokenlane/core';
-import { requestRefresh } from '@tokenlane/lifecycle';
-import { jobIdFor } from '@tokenlane/queue';
+import { namedConnectionId } from '@tokenlane/core';
+import { refreshJob, requestRefresh, revokeJob } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import type { Command } from 'commander';
 import { notFoundError } from '../errors.js';
@@ -31,7 +30,7 @@ export function registerJobs(program: Command, open: OpenSession): void {
         await requestRefresh(runtime, connection.id, 'operator');
         return enqueued(
           'refresh',
-          jobIdFor('refresh', { connectionId: connection.id, trigger: 'operator' }),
+          refreshJob.jobId({ connectionId: connection.id, trigger: 'operator' }),
           connection,
         );
       });
@@ -46,7 +45,7 @@ export function registerJobs(program: Command, open: OpenSession): void {
       const session = open(command);
       const view = await session.withRuntime(async (runtime) => {
         const connection = await existing(runtime, id);
-        const job = await runtime.queues.enqueue('revoke', {
+        const job = await runtime.queues.enqueue(revokeJob, {
           connectionId: connection.id,
           reason: 'operator',
         });
@@ -58,7 +57,7 @@ export function registerJobs(program: Command, open: OpenSession): void {
 
 async function existing(runtime: Runtime, id: string) {
   const { findConnection } = await import('@tokenlane/db');
-  const connection = await findConnection(runtime.db, id as ConnectionId);
+  const connection = await findConnection(runtime.db, namedConnectionId(id));
   if (connection === undefined) throw notFoundError(`connection ${id} not found`);
   return connection;
 }

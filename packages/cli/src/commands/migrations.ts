@@ -1,4 +1,4 @@
-import type { ConnectionId } from '@tokenlane/core';
+import { namedConnectionId } from '@tokenlane/core';
 import type { MigrationView } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import { Option, type Command } from 'commander';
@@ -45,7 +45,7 @@ export function registerMigrations(program: Command, open: OpenSession): void {
             to: options.to,
             mode: options.mode,
             dryRun: options.dryRun === true,
-            connectionIds: options.connection as ConnectionId[] | undefined,
+            connectionIds: options.connection?.map(namedConnectionId),
           }),
         );
         return options.wait ? watch(session, runtime, started) : started;

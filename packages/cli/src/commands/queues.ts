@@ -1,4 +1,4 @@
-import type { JobName } from '@tokenlane/queue';
+import type { JobName } from '@tokenlane/lifecycle';
 import type { Command } from 'commander';
 import { usageError } from '../errors.js';
 import { renderTable } from '../output.js';
@@ -26,7 +26,7 @@ export function registerQueues(program: Command, open: OpenSession): void {
     .description('job counts per queue and state')
     .action(async (_options: unknown, command: Command) => {
       const session = open(command);
-      const { JOB_NAMES } = await import('@tokenlane/queue');
+      const { JOB_NAMES } = await import('@tokenlane/lifecycle');
       const stats = await session.withRuntime(async (runtime) => {
         const entries = await Promise.all(
           JOB_NAMES.map(async (name) => {
@@ -53,7 +53,7 @@ export function registerQueues(program: Command, open: OpenSession): void {
     .argument('<queue>', 'a queue name, as `queues stats` lists them')
     .action(async (name: string, _options: unknown, command: Command) => {
       const session = open(command);
-      const { JOB_NAMES } = await import('@tokenlane/queue');
+      const { JOB_NAMES } = await import('@tokenlane/lifecycle');
       if (!isJobName(name, JOB_NAMES)) {
         throw usageError(`unknown queue "${name}"; one of: ${JOB_NAMES.join(', ')}`);
       }

@@ -1,7 +1,10 @@
 import type { EventId } from '@tokenlane/core';
 import { findEvent, markDelivered, recordDeliveryFailure, type EventRecord } from '@tokenlane/db';
 import { observeWebhookDelivery } from '@tokenlane/metrics';
+import { defineJob } from '@tokenlane/queue';
+import { z } from 'zod';
 import type { LifecycleContext } from '../context.js';
+import { eventIdSchema } from '../payload-ids.js';
 import type { Dispatcher } from 'undici';
 import { DeliveryError } from './errors.js';
 import { undeliveredPredecessor, undeliveredSuccessor } from './ordering.js';
@@ -16,6 +19,36 @@ export type DeliveryOutcome =
   | { readonly status: 'not_found' }
   /** An older event of the same connection is undelivered: retry later, do not send. */
   | { readonly status: 'blocked'; readonly by: EventId };
+
+/** How long a job whose event waits behind an older one of its connection is parked. */
+const BLOCKED_RECHECK_MS = 2_000;
+
+/**
+ * `notify`: deliver one outbox event (see {@link deliverEvent}). Failures throw, so the
+ * backoff (honoring `Retry-After`) schedules the next attempt. A job for an event that must
+ * wait for an older one of its connection is parked rather than completed: a completed job
+ * keeps its id, which would swallow the event's next enqueue. Parking spends no attempt.
+ * Declared beside its work because a delivery adds the next event's job.
+ */
+export const notifyJob = defineJob({
+  name: 'notify',
+  payload: z.strictObject({ eventId: eventIdSchema }),
+  jobId: (p) => `notify-${p.eventId}`,
+  attempts: 20,
+  backoff: { baseMs: 1_000, capMs: 60 * 60_000 },
+  retention: { completed: { age: 86_400, count: 10_000 }, failed: { age: 7 * 86_400 } },
+  lockMs: 15_000,
+  concurrency: 20,
+  async run(
+    ctx: Pick<LifecycleContext, 'db' | 'queues' | 'metrics' | 'logger' | 'config'>,
+    { eventId },
+    control,
+  ) {
+    const outcome = await deliverEvent(ctx, eventId);
+    if (outcome.status === 'blocked') await control.deferUntil(Date.now() + BLOCKED_RECHECK_MS);
+    return outcome;
+  },
+});
 
 export interface DeliverOptions {
   /** Overrides the webhook Agent (tests). */
@@ -32,7 +65,7 @@ export interface DeliverOptions {
  * a crash between the receiver's 2xx and `markDelivered` sends the event again.
  */
 export async function deliverEvent(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'queues' | 'metrics' | 'logger' | 'config'>,
   id: EventId,
   options: DeliverOptions = {},
 ): Promise<DeliveryOutcome> {
@@ -72,10 +105,13 @@ export async function deliverEvent(
 }
 
 /** Enqueues the connection's next undelivered event; its job id makes a repeat a no-op. */
-async function next(ctx: LifecycleContext, event: EventRecord): Promise<EventId | null> {
+async function next(
+  ctx: Pick<LifecycleContext, 'db' | 'queues' | 'config'>,
+  event: EventRecord,
+): Promise<EventId | null> {
   if (ctx.config.webhook === undefined) return null;
   const successor = await undeliveredSuccessor(ctx.db, event);
   if (successor === undefined) return null;
-  await ctx.queues.enqueue('notify', { eventId: successor });
+  await ctx.queues.enqueue(notifyJob, { eventId: successor });
   return successor;
 }

@@ -1,7 +1,28 @@
 import { listUndeliveredEvents } from '@tokenlane/db';
-import { JOB_CATALOG } from '@tokenlane/queue';
+import { defineJob } from '@tokenlane/queue';
 import type { LifecycleContext } from '../context.js';
+import { RECURRING } from '../payload-ids.js';
+import { notifyJob } from './deliver.js';
 import { deliverableHeads } from './ordering.js';
+
+/** How often undelivered events are relayed to the `notify` queue. */
+const OUTBOX_INTERVAL_MS = 1_000;
+
+/**
+ * `outbox`, a recurring job (only where a webhook is configured): relay the events outbox,
+ * enqueueing `notify` for each connection's oldest undelivered event (see {@link relayOutbox}).
+ */
+export const outboxJob = defineJob({
+  ...RECURRING,
+  name: 'outbox',
+  jobId: () => 'outbox',
+  lockMs: 30_000,
+  schedule: {
+    everyMs: () => OUTBOX_INTERVAL_MS,
+    enabled: (ctx: Pick<LifecycleContext, 'config'>) => ctx.config.webhook !== undefined,
+  },
+  run: (ctx: Pick<LifecycleContext, 'db' | 'queues' | 'config'>) => relayOutbox(ctx),
+});
 
 /** Undelivered events the relay reads per run, oldest first. */
 export const RELAY_BATCH_SIZE = 500;
@@ -26,21 +47,21 @@ export interface RelayOutcome {
  * backoff cap ago gets one more attempt, so a long outage ends in hourly retries, never in loss.
  */
 export async function relayOutbox(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'queues' | 'config'>,
   limit: number = RELAY_BATCH_SIZE,
 ): Promise<RelayOutcome> {
   if (ctx.config.webhook === undefined) return { offered: 0 };
   const heads = deliverableHeads(await listUndeliveredEvents(ctx.db, limit));
   if (heads.length > 0) {
     await ctx.queues.enqueueBulk(
-      'notify',
+      notifyJob,
       heads.map((event) => ({ payload: { eventId: event.id } })),
     );
   }
-  await ctx.queues.queue('notify').retryJobs({
+  await ctx.queues.queue(notifyJob.name).retryJobs({
     state: 'failed',
     count: limit,
-    timestamp: Date.now() - JOB_CATALOG.notify.backoff.capMs,
+    timestamp: Date.now() - notifyJob.backoff.capMs,
   });
   return { offered: heads.length };
 }

@@ -14,7 +14,7 @@ import { LifecycleError } from '../errors.js';
 import { sealLinkSecret } from '../sealing.js';
 import { failLink } from './fail-link.js';
 import type { ExchangeOutcome } from './exchange.js';
-import { runExchangeJob } from './exchange-job.js';
+import { runExchangeJob } from './exchange.job.js';
 
 /** The provider redirect's query (OAuth 2.0 or OAuth 1.0a), already schema-checked. */
 export interface CallbackQuery {
@@ -51,7 +51,7 @@ const invalidState = () =>
  * @see RFC 6749 §4.1.2, RFC 9700 §4.7, RFC 9207 §2.4, RFC 5849 §2.2
  */
 export async function acceptCallback(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'providers' | 'queues' | 'config'>,
   query: CallbackQuery,
   browserNonce: BrowserNonce = () => undefined,
 ): Promise<CallbackResult> {
@@ -69,7 +69,7 @@ export async function acceptCallback(
 }
 
 async function completeCallback(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'providers' | 'queues' | 'config'>,
   session: LinkSession,
   code: string | undefined,
   error: string | undefined,
@@ -94,7 +94,7 @@ function nonceHashOf(session: LinkSession, browserNonce: BrowserNonce): string |
 }
 
 async function consumeOAuth2(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'providers'>,
   query: CallbackQuery,
   now: Date,
   browserNonce: BrowserNonce,
@@ -129,7 +129,7 @@ async function consumeOAuth2(
 }
 
 async function consumeOAuth1(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db'>,
   query: CallbackQuery,
   now: Date,
   browserNonce: BrowserNonce,

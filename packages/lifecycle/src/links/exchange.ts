@@ -68,7 +68,10 @@ interface Exchanged {
  * never sent twice (docs/architecture.md, rule 5). Replays of a finished session return its outcome.
  */
 export async function exchangeLink(
-  ctx: LifecycleContext,
+  ctx: Pick<
+    LifecycleContext,
+    'db' | 'keyRing' | 'providers' | 'redis' | 'metrics' | 'logger' | 'config' | 'policy'
+  >,
   id: LinkSessionId,
 ): Promise<ExchangeOutcome> {
   const session = await findLinkSession(ctx.db, id);
@@ -129,7 +132,7 @@ export async function exchangeLink(
  * would re-send the code.
  */
 async function afterExchange<T>(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'logger'>,
   session: LinkSession,
   step: () => Promise<T>,
   issued: Pick<Exchanged, 'revoke'>,
@@ -145,7 +148,7 @@ async function afterExchange<T>(
 
 /** Best effort: a provider that cannot revoke, or fails to, leaves an unused grant behind. */
 async function revokeRefused(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'logger'>,
   session: LinkSession,
   exchanged: Pick<Exchanged, 'revoke'>,
 ) {
@@ -184,14 +187,17 @@ export class CodeSpentError extends Error {
  * The last word on an exchange that failed on our side: a session still `exchanging` is
  * failed (`link.failed`, `exchange_failed`) and its code wiped.
  */
-export async function failExchange(ctx: LifecycleContext, id: LinkSessionId): Promise<void> {
+export async function failExchange(
+  ctx: Pick<LifecycleContext, 'db'>,
+  id: LinkSessionId,
+): Promise<void> {
   const session = await findLinkSession(ctx.db, id);
   if (session?.status !== 'exchanging') return;
   await failLink(ctx, session, 'exchange_failed');
 }
 
 async function callProvider(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'keyRing' | 'logger'>,
   provider: Provider,
   session: LinkSession & { codeEnc: Ciphertext },
 ): Promise<Exchanged> {
@@ -271,7 +277,7 @@ type Stored =
   | { readonly kind: 'refused'; readonly code: LinkFailureCode };
 
 async function persist(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'providers' | 'metrics' | 'logger' | 'policy'>,
   session: LinkSession,
   exchanged: Exchanged,
   onMove: (move: LinkMove | undefined) => void,

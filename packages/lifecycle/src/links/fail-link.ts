@@ -4,7 +4,7 @@ import type { LifecycleContext } from '../context.js';
 
 /** Ends a link as failed, wipes its secrets and writes `link.failed`, in one transaction. */
 export async function failLink(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db'>,
   session: LinkSession,
   code: LinkFailureCode,
 ): Promise<LinkSession> {

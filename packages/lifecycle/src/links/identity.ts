@@ -4,7 +4,6 @@ import {
   findByIdentity,
   findConnection,
   findConnectionForUpdate,
-  findDueIdentityLookups,
   findPendingIdentity,
   updateConnection,
   type Connection,
@@ -21,7 +20,13 @@ import {
 import type { LifecycleContext } from '../context.js';
 import { takeBudget } from '../providers/budget.js';
 import { openToken } from '../sealing.js';
-import { refreshBackoffMs } from '../tokens/refresh-backoff.js';
+import { refreshBackoffMs } from '../refresh-backoff.js';
+
+/** What a look-up touches: the connection's token, the provider and its budget. */
+export type LookupDeps = Pick<
+  LifecycleContext,
+  'db' | 'keyRing' | 'providers' | 'redis' | 'logger' | 'config' | 'policy'
+>;
 
 /**
  * A pending identity's look-up (ids and codes only: it is an `identity` job's return value).
@@ -55,7 +60,7 @@ const EARLY_SLACK_MS = 1_000;
  * identity, its first retry one backoff step away; any other link ends one.
  */
 export function linkIdentityPatch(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'policy'>,
   pending: ProviderErrorCode | undefined,
   now = new Date(),
 ): ConnectionPatch {
@@ -78,7 +83,7 @@ export function linkIdentityPatch(
  * no longer pending (resolved, re-linked), that is not live, or not due yet is left alone.
  */
 export async function resolvePendingIdentity(
-  ctx: LifecycleContext,
+  ctx: LookupDeps,
   id: ConnectionId,
   now = new Date(),
 ): Promise<IdentityOutcome> {
@@ -104,7 +109,7 @@ export async function resolvePendingIdentity(
  * Best effort: the code is spent, so a failure of our own here is logged and the link goes on.
  */
 export async function resolveBeforeLink(
-  ctx: LifecycleContext,
+  ctx: LookupDeps,
   session: LinkSession,
   linkIdentityKnown: boolean,
 ): Promise<void> {
@@ -141,7 +146,10 @@ export async function resolveBeforeLink(
  * step) in the provider's budget. It cannot wait, so it is counted even past the limit; best
  * effort, since the code is spent and the link must go on.
  */
-export async function countLinkLookup(ctx: LifecycleContext, session: LinkSession): Promise<void> {
+export async function countLinkLookup(
+  ctx: Pick<LifecycleContext, 'providers' | 'redis' | 'config' | 'logger'>,
+  session: LinkSession,
+): Promise<void> {
   const provider = ctx.providers.require(session.provider);
   try {
     const scope = session.connectionId ?? session.id;
@@ -160,7 +168,7 @@ export async function countLinkLookup(ctx: LifecycleContext, session: LinkSessio
  * (a re-link meanwhile started a new one, and its look-up is the new grant's).
  */
 export async function askProvider(
-  ctx: LifecycleContext,
+  ctx: LookupDeps,
   connection: Connection,
   now = new Date(),
 ): Promise<IdentityOutcome> {
@@ -197,7 +205,11 @@ export async function askProvider(
   return recordIdentity(ctx, connection, found);
 }
 
-function usableAccessToken(ctx: LifecycleContext, connection: Connection, now: Date) {
+function usableAccessToken(
+  ctx: Pick<LifecycleContext, 'keyRing'>,
+  connection: Connection,
+  now: Date,
+) {
   const expiresAt = connection.expiresAt?.getTime();
   if (expiresAt !== undefined && expiresAt - now.getTime() < MIN_TOKEN_VALIDITY_MS) {
     return undefined;
@@ -223,7 +235,7 @@ function settledMetadata(metadata: JsonObject, found: FoundIdentity['metadata'])
 }
 
 async function recordIdentity(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'logger'>,
   read: Connection,
   found: FoundIdentity,
 ): Promise<IdentityOutcome> {
@@ -284,7 +296,7 @@ async function recordIdentity(
 }
 
 async function recordFailure(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'logger' | 'policy'>,
   read: Connection,
   code: IdentityFailure,
   retryAfterMs: number | undefined,
@@ -308,31 +320,4 @@ async function recordFailure(
     'identity look-up failed; asked again later',
   );
   return { status: 'failed', code, nextLookupAt: next.toISOString() };
-}
-
-/**
- * Adds the `identity` jobs of the pending identities due within the look-ahead, each delayed
- * to its due time (the refresh sweeper's other half). Postgres holds the schedule, so a job
- * Redis lost is added again by the next sweep; job ids are per connection, so overlapping
- * sweeps add each once.
- */
-export async function sweepIdentityLookups(
-  ctx: LifecycleContext,
-  options: { readonly lookAheadMs: number; readonly limit?: number; readonly now?: Date },
-): Promise<{ identityLookups: number }> {
-  const now = options.now ?? new Date();
-  const due = await findDueIdentityLookups(
-    ctx.db,
-    new Date(now.getTime() + options.lookAheadMs),
-    options.limit ?? 5_000,
-  );
-  if (due.length === 0) return { identityLookups: 0 };
-  await ctx.queues.enqueueBulk(
-    'identity',
-    due.map(({ id, nextLookupAt }) => ({
-      payload: { connectionId: id },
-      options: { delay: Math.max(0, nextLookupAt.getTime() - now.getTime()) },
-    })),
-  );
-  return { identityLookups: due.length };
 }

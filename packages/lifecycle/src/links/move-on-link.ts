@@ -10,7 +10,7 @@ import {
 } from '@tokenlane/db';
 import { revokeOAuth1Tokens, revokeTokens } from '@tokenlane/providers';
 import type { LifecycleContext } from '../context.js';
-import { recordMigrationOutcome } from '../migrations/resolve.js';
+import { recordMigrationOutcome } from '../migration-outcomes/resolve.js';
 import { openTokens } from '../sealing.js';
 
 /** A link that lands on a connection of the link's predecessor provider: the connection moves. */
@@ -29,7 +29,7 @@ export interface LinkMove {
  * when the link stays at the connection's own provider.
  */
 export async function planLinkMove(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'keyRing' | 'providers' | 'metrics' | 'logger'>,
   trx: DbExecutor,
   connectionId: ConnectionId,
   session: LinkSession,
@@ -97,7 +97,7 @@ export async function planLinkMove(
  * user id), so the new link lands on the old connection.
  */
 export async function predecessorConnection(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'providers'>,
   trx: DbExecutor,
   session: LinkSession,
   metadata: Readonly<Record<string, unknown>>,

@@ -27,7 +27,10 @@ const NOT_PENDING = 'This link was already opened, has expired or is finished. A
  * Looks at `linkWebUrl` (`/connect/<id>`) without spending it: the page a GET shows, so a
  * mail or chat scanner fetching the URL first leaves the link for the user.
  */
-export async function previewLink(ctx: LifecycleContext, connectId: string): Promise<LinkPreview> {
+export async function previewLink(
+  ctx: Pick<LifecycleContext, 'db'>,
+  connectId: string,
+): Promise<LinkPreview> {
   const session = await findOpenableLink(ctx.db, hashState(connectId), new Date());
   if (session?.authorizeUrlEnc == null) throw new LifecycleError('link_not_pending', NOT_PENDING);
   return { provider: session.provider, expiresAt: session.expiresAt };
@@ -39,7 +42,10 @@ export async function previewLink(ctx: LifecycleContext, connectId: string): Pro
  * the state, so a link completed in another browser, or opened twice, changes nothing.
  * @see RFC 9700 §4.7.1, RFC 6749 §10.12
  */
-export async function openLink(ctx: LifecycleContext, connectId: string): Promise<OpenedLink> {
+export async function openLink(
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing'>,
+  connectId: string,
+): Promise<OpenedLink> {
   const { state: nonce, stateHash: nonceHash } = generateState();
   const session = await openConnectLink(ctx.db, hashState(connectId), nonceHash, new Date());
   if (session?.authorizeUrlEnc == null) {

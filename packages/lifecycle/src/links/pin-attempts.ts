@@ -11,7 +11,7 @@ export const MAX_WRONG_PINS = 5;
  * fails it (`too_many_attempts`).
  */
 export async function rejectPin(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db'>,
   session: LinkSession,
 ): Promise<ExchangeOutcome> {
   const wrong = await countWrongPin(ctx.db, session.id);

@@ -1,12 +1,11 @@
 import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
 import { claimPinSession, findLinkSession } from '@tokenlane/db';
-import { jobIdFor } from '@tokenlane/queue';
 import { continueTrace } from '@tokenlane/tracing';
 import type { LifecycleContext } from '../context.js';
 import { Secret } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
 import { sealLinkSecret } from '../sealing.js';
-import { runExchangeJob } from './exchange-job.js';
+import { exchangeJob, runExchangeJob } from './exchange.job.js';
 
 /** How long the PIN route waits on the exchange; the user is looking at a prompt. */
 const PIN_WAIT_MS = 15_000;
@@ -16,7 +15,7 @@ const PIN_WAIT_MS = 15_000;
  * the provider refuses leaves the link usable until it expires.
  */
 export async function submitPin(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'queues'>,
   linkId: LinkSessionId,
   pin: string,
 ): Promise<{ connectionId: ConnectionId; status: 'active' }> {
@@ -35,7 +34,7 @@ export async function submitPin(
     );
   }
   // A refused PIN left a finished job under this session's job id; clear it so this attempt runs.
-  await ctx.queues.queue('exchange').remove(jobIdFor('exchange', { linkSessionId: linkId }));
+  await ctx.queues.queue(exchangeJob.name).remove(exchangeJob.jobId({ linkSessionId: linkId }));
   // Like a callback, the PIN finishes the link in the trace its `POST /v1/links` started.
   const outcome = await continueTrace(session.traceparent, 'link pin', () =>
     runExchangeJob(ctx, linkId, PIN_WAIT_MS),

@@ -44,7 +44,7 @@ function refusalOf(
 
 /** Why `/oauth/callback` refused this redirect (the page's words only). */
 export async function explainCallbackRefusal(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db'>,
   query: CallbackQuery,
   browserNonce: BrowserNonce,
 ): Promise<ExplainedRefusal> {
@@ -62,7 +62,7 @@ export async function explainCallbackRefusal(
  * used: a link opens once, in one browser.
  */
 export async function explainConnectRefusal(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db'>,
   connectId: string,
 ): Promise<ExplainedRefusal> {
   const session = await findLinkSessionByConnectHash(ctx.db, hashState(connectId));

@@ -55,7 +55,7 @@ export interface LinkStarted {
  * @see RFC 6749 §4.1.1, RFC 7636 §4, RFC 5849 §2.1
  */
 export async function startLink(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'providers' | 'config'>,
   input: StartLinkInput,
 ): Promise<LinkStarted> {
   const prepared = await prepareLink(ctx, ctx.db, input);
@@ -75,7 +75,7 @@ export interface PreparedLink {
  * token (a provider call), the sealed URL. `db` reads the re-link target.
  */
 export async function prepareLink(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'keyRing' | 'providers' | 'config'>,
   db: DbExecutor,
   input: StartLinkInput,
 ): Promise<PreparedLink> {
@@ -158,7 +158,7 @@ export async function writeLink(trx: DbExecutor, prepared: PreparedLink): Promis
 }
 
 async function authorize(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'keyRing'>,
   provider: Provider,
   id: LinkSessionId,
   state: string,
@@ -232,7 +232,7 @@ export function checkReturnUrl(
 }
 
 async function checkRelinkTarget(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'providers'>,
   db: DbExecutor,
   input: StartLinkInput,
   connectionId: ConnectionId,

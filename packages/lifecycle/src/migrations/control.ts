@@ -7,8 +7,8 @@ import {
 } from '@tokenlane/db';
 import type { LifecycleContext } from '../context.js';
 import { LifecycleError } from '../errors.js';
-import { pauseRun } from './pause.js';
-import { lockMigration } from './resolve.js';
+import { pauseRun } from '../migration-outcomes/pause.js';
+import { lockMigration } from '../migration-outcomes/resolve.js';
 import { enqueuePending, migrationView, type MigrationView } from './start.js';
 
 type Ops = Pick<LifecycleContext, 'db' | 'queues' | 'logger'>;

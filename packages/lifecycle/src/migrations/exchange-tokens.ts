@@ -21,8 +21,8 @@ import { takeBudget, windowsOf } from '../providers/budget.js';
 import { openToken, sealTokenSet } from '../sealing.js';
 import type { Secret } from '@tokenlane/vault';
 import { requireReauth } from '../tokens/relink.js';
-import { pauseRun } from './pause.js';
-import { lockMigration, recordMigrationOutcome } from './resolve.js';
+import { pauseRun } from '../migration-outcomes/pause.js';
+import { lockMigration, recordMigrationOutcome } from '../migration-outcomes/resolve.js';
 import { decide, type MigrateOptions, type MigrateOutcome } from './outcome.js';
 
 type OAuth1Tokens = { readonly token: Secret; readonly tokenSecret: Secret };
@@ -43,7 +43,10 @@ const STORE_RETRY = { retries: 8, minTimeout: 250, maxTimeout: 5_000, factor: 2 
  * (`exchange_interrupted`).
  */
 export async function exchangeConnectionTokens(
-  ctx: LifecycleContext,
+  ctx: Pick<
+    LifecycleContext,
+    'db' | 'keyRing' | 'providers' | 'redis' | 'metrics' | 'logger' | 'config'
+  >,
   migration: ProviderMigration,
   connection: Connection,
   options: MigrateOptions & { readonly interrupted: boolean },
@@ -98,7 +101,7 @@ interface RefusedAttempt extends MigrateOptions {
 }
 
 async function refused(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'metrics' | 'logger'>,
   attempt: RefusedAttempt,
   error: ProviderError,
 ): Promise<MigrateOutcome> {
@@ -125,7 +128,7 @@ async function refused(
  * this run prove the credentials. Anything else could be ours, and pauses the run.
  */
 async function refusedGrant(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'metrics' | 'logger'>,
   attempt: RefusedAttempt,
   error: ProviderError,
 ): Promise<MigrateOutcome> {
@@ -156,7 +159,7 @@ async function refusedGrant(
 
 /** Only the user can help: re-link at the successor. */
 async function grantGone(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'metrics'>,
   migration: ProviderMigration,
   connection: Connection,
   detail: string,
@@ -174,7 +177,7 @@ async function grantGone(
  * (`migration.paused`) and this connection is left exactly as it was, its item pending.
  */
 async function pauseForOurs(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'logger'>,
   migration: ProviderMigration,
   reason: 'credentials' | 'clock',
 ): Promise<MigrateOutcome> {
@@ -192,7 +195,7 @@ async function pauseForOurs(
 }
 
 async function store(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'metrics'>,
   migration: ProviderMigration,
   connection: Connection,
   tokens: TokenSet,

@@ -1,7 +1,7 @@
 import type { ConnectionId } from '@tokenlane/core';
 import type { MigrationOutcome, ProviderMigration } from '@tokenlane/db';
 import type { LifecycleContext } from '../context.js';
-import { recordMigrationOutcome } from './resolve.js';
+import { recordMigrationOutcome } from '../migration-outcomes/resolve.js';
 
 /** What one `migrate` job did (ids and codes only: it is a job's return value). */
 export type MigrateOutcome =
@@ -18,7 +18,7 @@ export interface MigrateOptions {
 
 /** Records an outcome in its own transaction and reports it. */
 export async function decide(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'metrics'>,
   migration: ProviderMigration,
   connectionId: ConnectionId,
   outcome: MigrationOutcome,

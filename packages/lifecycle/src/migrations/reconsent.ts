@@ -6,7 +6,7 @@ import {
   type ProviderMigration,
 } from '@tokenlane/db';
 import type { LifecycleContext } from '../context.js';
-import { recordMigrationOutcome } from './resolve.js';
+import { recordMigrationOutcome } from '../migration-outcomes/resolve.js';
 import type { MigrateOutcome } from './outcome.js';
 
 /**
@@ -16,7 +16,7 @@ import type { MigrateOutcome } from './outcome.js';
  * The item waits as `awaiting_consent` until the link completes or the sunset passes.
  */
 export async function requestConsent(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'metrics'>,
   migration: ProviderMigration,
   connection: Connection,
 ): Promise<MigrateOutcome> {

@@ -16,7 +16,8 @@ import { randomUUID } from 'node:crypto';
 import type { LifecycleContext } from '../context.js';
 import { LifecycleError } from '../errors.js';
 import { dryRunMigration } from './dry-run.js';
-import { completeIfDone, lockMigration } from './resolve.js';
+import { completeIfDone, lockMigration } from '../migration-outcomes/resolve.js';
+import { migrateJob } from './run.js';
 
 /** What `POST /v1/migrations` asks for. */
 export interface StartMigrationInput {
@@ -55,7 +56,7 @@ const ENQUEUE_PAGE = 1_000;
  * rows alone and changes no connection.
  */
 export async function startMigration(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'providers' | 'queues' | 'logger'>,
   input: StartMigrationInput,
 ): Promise<MigrationView> {
   const from = ctx.providers.get(input.from);
@@ -116,7 +117,7 @@ export async function enqueuePending(
     const ids = await pendingMigrationItems(ctx.db, migrationId, ENQUEUE_PAGE, after);
     if (ids.length === 0) return added;
     await ctx.queues.enqueueBulk(
-      'migrate',
+      migrateJob,
       ids.map((connectionId) => ({ payload: { migrationId, connectionId } })),
     );
     added += ids.length;
@@ -129,7 +130,9 @@ export async function enqueuePending(
  * a migration whose process died between writing its items and adding their jobs, or whose
  * Redis lost them. Jobs still queued are not duplicated.
  */
-export async function resumeMigrations(ctx: LifecycleContext): Promise<number> {
+export async function resumeMigrations(
+  ctx: Pick<LifecycleContext, 'db' | 'queues'>,
+): Promise<number> {
   let added = 0;
   for (const id of await runningMigrationIds(ctx.db)) added += await enqueuePending(ctx, id);
   return added;

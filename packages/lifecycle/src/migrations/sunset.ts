@@ -10,7 +10,7 @@ import { retireConnection } from '../tokens/retire.js';
  * reconsent migration still waits for. At most `limit` per run; the next sweep takes the rest.
  */
 export async function retireSunsetConnections(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'providers' | 'metrics' | 'logger'>,
   options: { readonly limit?: number; readonly now?: Date } = {},
 ): Promise<{ retired: number }> {
   const now = options.now ?? new Date();

@@ -84,7 +84,7 @@ interface LocalState {
 const CLOSED_CACHE_MS = 1_000;
 const states = new WeakMap<LifecycleContext['redis'], LocalState>();
 
-function localState(ctx: LifecycleContext): LocalState {
+function localState(ctx: Pick<LifecycleContext, 'redis'>): LocalState {
   let state = states.get(ctx.redis);
   if (state === undefined) {
     state = { closedUntil: new Map(), okPending: new Map(), flush: undefined };
@@ -94,11 +94,11 @@ function localState(ctx: LifecycleContext): LocalState {
 }
 
 /** The wait before a newly paused provider's first probe. */
-export function firstProbeMs(ctx: LifecycleContext): number {
+export function firstProbeMs(ctx: Pick<LifecycleContext, 'policy'>): number {
   return ctx.policy.probeFirstMs;
 }
 
-function keys(ctx: LifecycleContext, provider: string) {
+function keys(ctx: Pick<LifecycleContext, 'config'>, provider: string) {
   const prefix = ctx.config.queuePrefix;
   return {
     breaker: providerKeys.breaker(prefix, provider),
@@ -107,7 +107,10 @@ function keys(ctx: LifecycleContext, provider: string) {
 }
 
 /** Asks the provider's breaker whether a refresh may call it now. */
-export async function passBreaker(ctx: LifecycleContext, provider: string): Promise<BreakerGate> {
+export async function passBreaker(
+  ctx: Pick<LifecycleContext, 'redis' | 'config' | 'policy'>,
+  provider: string,
+): Promise<BreakerGate> {
   const local = localState(ctx);
   if ((local.closedUntil.get(provider) ?? 0) > Date.now()) return { state: 'closed' };
   const { breaker, probe } = keys(ctx, provider);
@@ -130,7 +133,7 @@ export async function passBreaker(ctx: LifecycleContext, provider: string): Prom
 
 /** The breaker as it is, without taking the probe: for callers that only read (token API). */
 export async function breakerState(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'redis' | 'config'>,
   provider: string,
 ): Promise<{ state: 'closed' } | { state: 'open'; waitMs: number; code: string }> {
   if ((localState(ctx).closedUntil.get(provider) ?? 0) > Date.now()) return { state: 'closed' };
@@ -150,7 +153,7 @@ export async function breakerState(
  * one log line when this call moved the breaker.
  */
 export async function recordProviderAnswer(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'redis' | 'logger' | 'config' | 'policy'>,
   provider: string,
   answer: { readonly refusal?: RefusalClass; readonly code?: string; readonly probe: boolean },
 ): Promise<void> {
@@ -208,12 +211,19 @@ export async function recordProviderAnswer(
 }
 
 /** Frees the probe of an open breaker that was not sent after all (rate limited). */
-export async function releaseProbe(ctx: LifecycleContext, provider: string): Promise<void> {
+export async function releaseProbe(
+  ctx: Pick<LifecycleContext, 'redis' | 'config'>,
+  provider: string,
+): Promise<void> {
   await ctx.redis.del(keys(ctx, provider).probe);
 }
 
 /** Counts a success in the health window with the others of the next second. */
-function countLater(ctx: LifecycleContext, local: LocalState, provider: string): void {
+function countLater(
+  ctx: Pick<LifecycleContext, 'redis' | 'config' | 'policy'>,
+  local: LocalState,
+  provider: string,
+): void {
   local.okPending.set(provider, (local.okPending.get(provider) ?? 0) + 1);
   if (local.flush !== undefined) return;
   local.flush = setTimeout(() => {
@@ -234,7 +244,7 @@ function countLater(ctx: LifecycleContext, local: LocalState, provider: string):
 
 /** Each configured provider and whether its breaker is closed (the health gauge, the console). */
 export async function providerHealth(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'providers' | 'redis' | 'config'>,
 ): Promise<{ provider: string; healthy: boolean }[]> {
   const ids = ctx.providers.list().map((provider) => provider.id);
   const flags = await Promise.all(

@@ -235,7 +235,7 @@ export async function proxyCall(ctx: LifecycleContext, call: ProxyCall): Promise
  * call already got. Undefined when no newer token came (refresh failed or still pending).
  */
 async function forceRefresh(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'providers' | 'queues' | 'redis' | 'config'>,
   id: ConnectionId,
   refusedVersion: number,
   call: ProxyCall,
@@ -257,7 +257,7 @@ async function forceRefresh(
 
 /** A 401 that cannot be retried goes the way of a backend's 401 report (the reauth job). */
 async function reportRefused(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'queues'>,
   connection: Connection,
   token: UsableToken,
 ): Promise<void> {
@@ -265,7 +265,10 @@ async function reportRefused(
   await reportUnauthorized(ctx, connection.id, refused.reveal());
 }
 
-async function statusOf(ctx: LifecycleContext, connection: Connection): Promise<ConnectionStatus> {
+async function statusOf(
+  ctx: Pick<LifecycleContext, 'db'>,
+  connection: Connection,
+): Promise<ConnectionStatus> {
   return (await readConnection(ctx, connection.id))?.status ?? connection.status;
 }
 

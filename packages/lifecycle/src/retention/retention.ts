@@ -5,7 +5,25 @@ import {
   type DbExecutor,
   type RetentionCutoffs,
 } from '@tokenlane/db';
+import { defineJob } from '@tokenlane/queue';
 import type { LifecycleContext } from '../context.js';
+import { RECURRING } from '../payload-ids.js';
+
+/** How often the retention job deletes what nobody needs any more. */
+const RETENTION_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * `retention`, a recurring job: delete expired link sessions, old delivered events and stale
+ * notice receipts (see {@link runRetention}).
+ */
+export const retentionJob = defineJob({
+  ...RECURRING,
+  name: 'retention',
+  jobId: () => 'retention',
+  lockMs: 60_000,
+  schedule: { everyMs: () => RETENTION_INTERVAL_MS },
+  run: (ctx: Pick<LifecycleContext, 'db' | 'logger' | 'config'>) => runRetention(ctx),
+});
 
 /** Rows deleted per statement: short transactions, no long lock on a busy table. */
 export const RETENTION_BATCH = 500;
@@ -27,7 +45,10 @@ export interface RetentionResult {
  * exchanging), delivered events after TOKENLANE_EVENT_RETENTION_DAYS (all events when no webhook
  * is configured: nothing would ever deliver them), timed notice receipts a day after last seen.
  */
-export function retentionCutoffs(ctx: LifecycleContext, now: Date): RetentionCutoffs {
+export function retentionCutoffs(
+  ctx: Pick<LifecycleContext, 'config'>,
+  now: Date,
+): RetentionCutoffs {
   const at = now.getTime();
   return {
     linkSessionsExpiredBefore: new Date(at - HOUR_MS),
@@ -44,7 +65,7 @@ export function retentionCutoffs(ctx: LifecycleContext, now: Date): RetentionCut
  * retention and notice receipts past their use. Never a row still needed: see the cut-offs.
  */
 export async function runRetention(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'logger' | 'config'>,
   now: Date = new Date(),
 ): Promise<RetentionResult> {
   const cutoffs = retentionCutoffs(ctx, now);

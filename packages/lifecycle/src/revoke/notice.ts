@@ -3,6 +3,7 @@ import type { ConnectionId } from '@tokenlane/core';
 import { connectionsNamedByNotice, recordNoticeReceipts } from '@tokenlane/db';
 import type { Revocation } from '@tokenlane/providers';
 import type { LifecycleContext } from '../context.js';
+import { revokeJob } from './revoke.js';
 
 /**
  * How far a provider's clock may run behind ours when its notice is compared with a link time:
@@ -72,7 +73,7 @@ export function noticeDigest(notice: RevocationNotice): string {
  * The revoke job re-checks under the row lock, so a re-link between now and the job wins.
  */
 export async function applyRevocationNotice(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'queues'>,
   notice: RevocationNotice,
 ): Promise<NoticeResult> {
   const digest = noticeDigest(notice);
@@ -112,7 +113,7 @@ export async function applyRevocationNotice(
   const revoking = decisions.filter((decision) => decision.revoke);
   await Promise.all(
     revoking.map((decision) =>
-      ctx.queues.enqueue('revoke', {
+      ctx.queues.enqueue(revokeJob, {
         connectionId: decision.connectionId,
         reason: 'provider_notice',
       }),

@@ -2,7 +2,7 @@ import type { ConnectionId } from '@tokenlane/core';
 import { findConnection } from '@tokenlane/db';
 import type { LifecycleContext } from '../context.js';
 import { LifecycleError } from '../errors.js';
-import type { RevokeReason } from './revoke.js';
+import { revokeJob, type RevokeReason } from './revoke.js';
 
 /**
  * Asks for a connection's revocation (`DELETE /v1/connections/:id`, the console's revoke): its
@@ -19,6 +19,6 @@ export async function requestRevoke(
   if (connection === undefined) {
     throw new LifecycleError('connection_not_found', 'connection not found');
   }
-  await ctx.queues.enqueue('revoke', { connectionId: connection.id, reason });
+  await ctx.queues.enqueue(revokeJob, { connectionId: connection.id, reason });
   return connection.id;
 }

@@ -15,12 +15,42 @@ import {
   type Provider,
   type RevokeResult,
 } from '@tokenlane/providers';
+import { defineJob } from '@tokenlane/queue';
 import type { LifecycleContext } from '../context.js';
 import { VaultError } from '@tokenlane/vault';
+import { z } from 'zod';
+import { connectionIdSchema } from '../payload-ids.js';
 import { openTokens } from '../sealing.js';
 
 /** Who asked: the backend (DELETE), the provider (a verified notice), or an operator. */
-export type RevokeReason = 'api' | 'provider_notice' | 'operator';
+export const REVOKE_REASONS = ['api', 'provider_notice', 'operator'] as const;
+export type RevokeReason = (typeof REVOKE_REASONS)[number];
+
+/**
+ * `revoke`: revoke at the provider (unless the provider itself sent the notice), then wipe
+ * (see {@link revokeConnection}). Transient provider failures go back to the backoff; on the
+ * last attempt the tokens are wiped without the provider's confirmation.
+ */
+export const revokeJob = defineJob({
+  name: 'revoke',
+  payload: z.strictObject({ connectionId: connectionIdSchema, reason: z.enum(REVOKE_REASONS) }),
+  jobId: (p) => `revoke-${p.connectionId}`,
+  attempts: 6,
+  backoff: { baseMs: 1_000, capMs: 5 * 60_000 },
+  retention: { completed: true, failed: true },
+  lockMs: 15_000,
+  concurrency: 10,
+  run: (
+    ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'providers' | 'logger'>,
+    { connectionId, reason },
+    control,
+  ) =>
+    revokeConnection(ctx, connectionId, {
+      reason,
+      callProvider: reason !== 'provider_notice',
+      finalAttempt: control.lastAttempt,
+    }),
+});
 
 export interface RevokeOptions {
   readonly reason: RevokeReason;
@@ -57,7 +87,7 @@ export type RevokeOutcome =
  * @see RFC 7009 §2
  */
 export async function revokeConnection(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'providers' | 'logger'>,
   id: ConnectionId,
   options: RevokeOptions,
 ): Promise<RevokeOutcome> {
@@ -72,7 +102,7 @@ export async function revokeConnection(
 
 /** Whether the provider confirmed; throws only what the job should retry. */
 async function revokeAtProvider(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'keyRing' | 'providers' | 'logger'>,
   connection: Connection,
   finalAttempt: boolean,
 ): Promise<boolean> {
@@ -97,7 +127,7 @@ async function revokeAtProvider(
 }
 
 async function callRevocation(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'keyRing'>,
   provider: Provider,
   connection: Connection,
 ): Promise<RevokeResult | undefined> {
@@ -126,7 +156,7 @@ function errorCode(error: unknown): string {
 }
 
 async function wipe(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'logger'>,
   id: ConnectionId,
   reason: RevokeReason,
   confirmed: boolean,

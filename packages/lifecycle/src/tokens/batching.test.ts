@@ -8,7 +8,7 @@ import {
   refreshedTokens,
   TEST_DIALECTS,
   type TestDatabaseHandle,
-} from '../../../db/src/test-support/dialects.js';
+} from '@tokenlane/test-support';
 import { connectionBatches } from './batching.js';
 
 /** Counts the statements kysely sends, by kind, so a test can tell batched from one-by-one. */

@@ -43,7 +43,7 @@ export function connectionBatches(database: Kysely<Database>): ConnectionBatches
 
 /** Reads a connection now, in one query with the other reads of this tick (token API, polls). */
 export function readConnection(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db'>,
   id: ConnectionId,
 ): Promise<Connection | undefined> {
   return connectionBatches(ctx.db).read(id);

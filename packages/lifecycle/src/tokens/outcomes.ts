@@ -1,10 +1,10 @@
 /** What the token operations return: kept apart so the failure policy and the refresh share them without importing each other. */
 import type { ReauthReason, RefusalClass } from '@tokenlane/core';
 import type { ProviderErrorCode } from '@tokenlane/providers';
-import type { JobPayload } from '@tokenlane/queue';
 
 /** Who asked for a refresh: the sweeper's schedule, the token API, a 401 report, an operator. */
-export type RefreshTrigger = JobPayload<'refresh'>['trigger'];
+export const REFRESH_TRIGGERS = ['schedule', 'api', 'reauth', 'operator'] as const;
+export type RefreshTrigger = (typeof REFRESH_TRIGGERS)[number];
 
 /** What one refresh attempt did (ids and codes only: it is a job's return value). */
 export type RefreshOutcome =

@@ -6,10 +6,12 @@ import {
 } from '@tokenlane/core';
 import { findConnection, type Connection } from '@tokenlane/db';
 import { checkOAuth1Grant } from '@tokenlane/providers';
-import { jobIdFor } from '@tokenlane/queue';
+import { defineJob } from '@tokenlane/queue';
+import { z } from 'zod';
 import type { LifecycleContext } from '../context.js';
 import { timingSafeEqualString } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
+import { connectionIdSchema } from '../payload-ids.js';
 import { openTokens } from '../sealing.js';
 import type { RefreshOutcome } from './refresh.js';
 import { requireReauth } from './relink.js';
@@ -28,6 +30,34 @@ export type ReauthOutcome =
     };
 
 /**
+ * `reauth`: a backend saw a 401 with the token of `tokenVersion`: force one refresh of that
+ * token, else ask for re-authorization (see {@link reauthConnection}). Declared beside its
+ * work because both ends live here: the report adds the job, and the job reads what the
+ * previous version's job returned.
+ */
+export const reauthJob = defineJob({
+  name: 'reauth',
+  payload: z.strictObject({
+    connectionId: connectionIdSchema,
+    tokenVersion: z.int().nonnegative(),
+  }),
+  jobId: (p) => `reauth-${p.connectionId}-${p.tokenVersion}`,
+  attempts: 5,
+  backoff: { baseMs: 1_000, capMs: 60_000 },
+  // Kept a day: more reports about the same token within it are deduplicated.
+  retention: { completed: { age: 86_400 }, failed: { age: 86_400 } },
+  lockMs: 15_000,
+  concurrency: 10,
+  run: (
+    ctx: Pick<
+      LifecycleContext,
+      'db' | 'keyRing' | 'providers' | 'queues' | 'redis' | 'logger' | 'config'
+    >,
+    { connectionId, tokenVersion },
+  ) => reauthConnection(ctx, connectionId, tokenVersion),
+});
+
+/**
  * `POST /v1/connections/:id/unauthorized`: the backend saw a 401 with this connection's token,
  * and names it. Only a report naming the current token counts: anyone else (a report about a
  * replaced token, or a guess) gets `stale_report` and changes nothing, so a caller who never
@@ -35,7 +65,7 @@ export type ReauthOutcome =
  * job for the current token version is added (its id dedupes repeated reports).
  */
 export async function reportUnauthorized(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'queues'>,
   id: ConnectionId,
   reportedAccessToken: string,
 ): Promise<{ status: 'accepted' | 'stale_report'; tokenVersion: number }> {
@@ -46,7 +76,7 @@ export async function reportUnauthorized(
   if (current === undefined || !timingSafeEqualString(current.reveal(), reportedAccessToken)) {
     return { status: 'stale_report', tokenVersion: connection.tokenVersion };
   }
-  await ctx.queues.enqueue('reauth', { connectionId: id, tokenVersion: connection.tokenVersion });
+  await ctx.queues.enqueue(reauthJob, { connectionId: id, tokenVersion: connection.tokenVersion });
   return { status: 'accepted', tokenVersion: connection.tokenVersion };
 }
 
@@ -63,7 +93,10 @@ const REFRESH_WAIT_MS = 7_500;
  * reason, and a re-link is made when a caller asks for one.
  */
 export async function reauthConnection(
-  ctx: LifecycleContext,
+  ctx: Pick<
+    LifecycleContext,
+    'db' | 'keyRing' | 'providers' | 'queues' | 'redis' | 'logger' | 'config'
+  >,
   id: ConnectionId,
   tokenVersion: number,
 ): Promise<ReauthOutcome> {
@@ -101,7 +134,7 @@ export async function reauthConnection(
  * runs when the breaker lets it (it keeps its place behind the provider's probe).
  */
 async function waitOutcome(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'queues'>,
   connection: Connection,
   wait: RefreshWait,
 ): Promise<ReauthOutcome> {
@@ -118,7 +151,7 @@ async function waitOutcome(
  * or cannot be checked (the report is then believed, as before).
  */
 async function oauth1Verdict(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'keyRing' | 'providers' | 'logger'>,
   connection: Connection,
 ): Promise<ReauthOutcome | undefined> {
   const provider = ctx.providers.require(connection.provider);
@@ -150,7 +183,7 @@ function reauthReasonOf(code: string | null): ReauthReason {
     : 'invalid_grant';
 }
 
-function refreshable(ctx: LifecycleContext, connection: Connection): boolean {
+function refreshable(ctx: Pick<LifecycleContext, 'providers'>, connection: Connection): boolean {
   return (
     ctx.providers.require(connection.provider).kind === 'oauth2' &&
     connection.refreshTokenEnc !== null
@@ -164,7 +197,7 @@ function refreshable(ctx: LifecycleContext, connection: Connection): boolean {
  * while the refresh is still pending (a provider outage), so the job retries with backoff.
  */
 async function forcedRefresh(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'queues'>,
   connection: Connection,
 ): Promise<Connection | undefined> {
   for (let round = 0; round < 2; round += 1) {
@@ -184,11 +217,15 @@ async function forcedRefresh(
 }
 
 /** Did the reauth job of the previous version refresh into this very token? */
-async function survivedForcedRefresh(ctx: LifecycleContext, id: ConnectionId, version: number) {
+async function survivedForcedRefresh(
+  ctx: Pick<LifecycleContext, 'queues'>,
+  id: ConnectionId,
+  version: number,
+) {
   if (version === 0) return false;
   const previous = await ctx.queues
-    .queue('reauth')
-    .getJob(jobIdFor('reauth', { connectionId: id, tokenVersion: version - 1 }));
+    .queue(reauthJob.name)
+    .getJob(reauthJob.jobId({ connectionId: id, tokenVersion: version - 1 }));
   const result = previous?.returnvalue as RefreshOutcome | undefined;
   return result?.status === 'refreshed' && result.tokenVersion === version;
 }

@@ -16,7 +16,7 @@ import type { RefreshAttempt } from '@tokenlane/db';
 import type { LifecycleContext } from '../context.js';
 import { firstProbeMs, recordProviderAnswer } from '../providers/breaker.js';
 import type { RefreshOutcome } from './outcomes.js';
-import { refreshBackoffMs } from './refresh-backoff.js';
+import { refreshBackoffMs } from '../refresh-backoff.js';
 import { requireReauth } from './relink.js';
 import { retireConnection } from './retire.js';
 
@@ -33,7 +33,7 @@ export const INTERRUPTED_REFRESH_CODE = 'refresh_interrupted' satisfies ReauthRe
  * - `transient` / `refused`: the failure and the next attempt are written on the row.
  */
 export async function handleRefusal(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'redis' | 'metrics' | 'logger' | 'config' | 'policy'>,
   connection: Connection,
   provider: OAuth2Provider,
   error: ProviderError,
@@ -84,7 +84,7 @@ function ownRefusal(connection: Connection, error: ProviderError, probe: boolean
  * the connection is not at fault unless it is refused so again (see `ownRefusal`).
  */
 async function noteRefusal(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db'>,
   connection: Connection,
   error: ProviderError,
   now: Date,
@@ -103,7 +103,7 @@ async function noteRefusal(
  * TOKENLANE_REFRESH_GIVE_UP_HOURS ends in `reauth_required` (`refresh_exhausted`).
  */
 async function recordFailure(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'config' | 'policy'>,
   connection: Connection,
   error: ProviderError,
   refusal: 'transient' | 'refused',

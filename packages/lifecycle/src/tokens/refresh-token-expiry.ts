@@ -16,7 +16,7 @@ const DAY_MS = 86_400_000;
  * at the expiry, `reauth_required` / `refresh_token_expired` without a call that would fail.
  */
 export async function noticeRefreshTokenExpiry(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'config'>,
   options: { readonly now?: Date; readonly limit?: number } = {},
 ): Promise<{ expiring: number; expired: number }> {
   const now = options.now ?? new Date();

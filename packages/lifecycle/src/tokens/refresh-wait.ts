@@ -16,7 +16,7 @@ export interface RefreshWait {
 }
 
 export async function refreshWait(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'redis' | 'config'>,
   connection: Connection,
 ): Promise<RefreshWait | undefined> {
   if (!isRefreshable(connection.status) || connection.refreshTokenEnc === null) return undefined;

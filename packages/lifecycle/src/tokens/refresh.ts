@@ -39,7 +39,10 @@ export interface RefreshOptions {
  * @see RFC 6749 §6
  */
 export async function refreshConnection(
-  ctx: LifecycleContext,
+  ctx: Pick<
+    LifecycleContext,
+    'db' | 'keyRing' | 'providers' | 'redis' | 'metrics' | 'logger' | 'config' | 'policy'
+  >,
   id: ConnectionId,
   options: RefreshOptions = {},
 ): Promise<RefreshOutcome> {
@@ -103,7 +106,10 @@ export async function refreshConnection(
 }
 
 async function callProvider(
-  ctx: LifecycleContext,
+  ctx: Pick<
+    LifecycleContext,
+    'db' | 'keyRing' | 'redis' | 'metrics' | 'logger' | 'config' | 'policy'
+  >,
   connection: Connection,
   provider: OAuth2Provider,
   context: { probe: boolean; interrupted: boolean; trigger: RefreshTrigger },

@@ -32,7 +32,7 @@ export interface RelinkOptions {
  * @see RFC 9700 §4.7
  */
 export async function startRelink(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'providers' | 'config'>,
   connection: Connection,
   options: RelinkOptions = {},
 ): Promise<LinkStarted> {
@@ -90,7 +90,10 @@ const TO_SUCCESSOR: readonly string[] = [
  * Where a connection's user re-links: its provider's successor once the provider is retired,
  * the connection was refused for that reason, or a migration waits for it; else its own.
  */
-export function relinkProvider(ctx: LifecycleContext, connection: Connection): string {
+export function relinkProvider(
+  ctx: Pick<LifecycleContext, 'providers'>,
+  connection: Connection,
+): string {
   const provider = ctx.providers.get(connection.provider);
   const successor = provider?.successor;
   if (provider === undefined || successor === undefined) return connection.provider;
@@ -113,7 +116,7 @@ export type ReauthRequired =
  * refusal (docs/architecture.md, rule 4).
  */
 export async function requireReauth(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db'>,
   connection: Connection,
   code: ReauthReason,
   expectedVersion?: number,

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionId } from '@tokenlane/core';
 import type { Connection } from '@tokenlane/db';
-import { jobIdFor, parsePayload, type JobPayload } from '@tokenlane/queue';
 import type { LifecycleContext } from '../context.js';
 import { readConnection } from './batching.js';
-import type { RefreshTrigger } from './refresh.js';
+import type { RefreshTrigger } from './outcomes.js';
+import { refreshJob, type RefreshPayload } from './refresh.job.js';
 
 /**
  * Runs the connection's single `refresh` job now, as a refresh this caller asked for: adds it,
@@ -14,29 +14,29 @@ import type { RefreshTrigger } from './refresh.js';
  * provider call: the job passes the same gate again and goes back to waiting.
  */
 export async function requestRefresh(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'queues'>,
   connectionId: ConnectionId,
   trigger: Exclude<RefreshTrigger, 'schedule'>,
   /** The version the caller saw; the job skips if the tokens moved past it meanwhile. */
   tokenVersion?: number,
 ): Promise<void> {
-  const payload = {
+  const payload: RefreshPayload = {
     connectionId,
     trigger,
     ...(tokenVersion === undefined ? {} : { tokenVersion }),
   };
-  const queue = ctx.queues.queue('refresh');
-  const existing = await queue.getJob(jobIdFor('refresh', payload));
+  const queue = ctx.queues.queue(refreshJob.name);
+  const existing = await queue.getJob(refreshJob.jobId(payload));
   if (existing === undefined) {
-    await ctx.queues.enqueue('refresh', payload);
+    await ctx.queues.enqueue(refreshJob, payload);
     return;
   }
-  const data = existing.data as JobPayload<'refresh'>;
-  if (data.trigger !== 'schedule') return;
+  // Only the trigger is read: a job's data is parsed where it runs, in the worker.
+  if ((existing.data as Partial<RefreshPayload>).trigger !== 'schedule') return;
   const state = await existing.getState();
   if (state !== 'delayed' && state !== 'waiting' && state !== 'prioritized') return;
   // Gone or started between the reads: the caller's wait re-asks (see refreshAndWait).
-  await existing.updateData(parsePayload('refresh', payload)).catch(() => undefined);
+  await existing.updateData(payload).catch(() => undefined);
   if (state === 'delayed') await existing.promote().catch(() => undefined);
 }
 
@@ -68,7 +68,7 @@ const versionKey = (connection: Connection) => `${connection.id}:${connection.to
  * for the job) also sees refreshes made by another path, and jobs removed on completion.
  */
 export function waitForNewTokens(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db'>,
   connection: Connection,
   timeoutMs: number,
 ): Promise<Connection | undefined> {
@@ -87,7 +87,7 @@ const ASK_AGAIN_MS = 1_500;
  * caller's own job (the deterministic job id still allows one at a time).
  */
 export function refreshAndWait(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'queues'>,
   connection: Connection,
   timeoutMs: number,
 ): Promise<Connection | undefined> {
@@ -103,7 +103,7 @@ export function refreshAndWait(
 }
 
 async function poll(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db'>,
   before: Connection,
   timeoutMs: number,
 ): Promise<Connection | undefined> {

@@ -1,7 +1,7 @@
 import { updateConnection, type Connection } from '@tokenlane/db';
 import type { ProviderDefinition } from '@tokenlane/providers';
 import type { LifecycleContext } from '../context.js';
-import { resolveOpenMigration } from '../migrations/resolve.js';
+import { resolveOpenMigration } from '../migration-outcomes/resolve.js';
 import { requireReauth, type ReauthRequired } from './relink.js';
 
 /**
@@ -10,7 +10,7 @@ import { requireReauth, type ReauthRequired } from './relink.js';
  * migration still waiting for this connection records that outcome too.
  */
 export async function retireConnection(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'metrics'>,
   connection: Connection,
   provider: Pick<ProviderDefinition, 'successor'>,
   expectedVersion?: number,

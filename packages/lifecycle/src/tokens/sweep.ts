@@ -1,5 +1,6 @@
 import { findDueRefreshes } from '@tokenlane/db';
 import type { LifecycleContext } from '../context.js';
+import { refreshJob } from './refresh.job.js';
 
 export interface SweepOptions {
   /** Enqueue refreshes due within this window, delayed to their due time. */
@@ -16,7 +17,7 @@ export interface SweepOptions {
  * Redis holds only what is due inside the window.
  */
 export async function sweepDueRefreshes(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'queues'>,
   options: SweepOptions,
 ): Promise<{ enqueued: number }> {
   const now = options.now ?? new Date();
@@ -27,7 +28,7 @@ export async function sweepDueRefreshes(
   );
   if (due.length === 0) return { enqueued: 0 };
   await ctx.queues.enqueueBulk(
-    'refresh',
+    refreshJob,
     due.map(({ id, refreshDueAt }) => ({
       payload: { connectionId: id, trigger: 'schedule' as const },
       options: { delay: Math.max(0, refreshDueAt.getTime() - now.getTime()) },

@@ -45,7 +45,7 @@ export interface TokenAccessOptions {
  * ends is `refresh_pending`.
  */
 export async function getUsableToken(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'providers' | 'queues' | 'redis' | 'config'>,
   stored: Connection,
   options: TokenAccessOptions,
 ): Promise<UsableToken> {
@@ -99,7 +99,7 @@ function waitError(connection: Connection, wait: RefreshWait): LifecycleError {
 }
 
 async function checkUsable(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'keyRing' | 'providers' | 'config'>,
   connection: Connection,
   mayRelink: boolean,
 ): Promise<void> {
@@ -125,7 +125,7 @@ async function checkUsable(
   }
 }
 
-function usable(ctx: LifecycleContext, connection: Connection): UsableToken {
+function usable(ctx: Pick<LifecycleContext, 'keyRing'>, connection: Connection): UsableToken {
   const tokens = openTokens(ctx.keyRing, connection);
   if (tokens.accessToken === undefined) {
     throw new LifecycleError('reauth_required', 'the connection holds no token');

@@ -1,4 +1,4 @@
-import { CONNECTION_STATUSES, type ConnectionId } from '@tokenlane/core';
+import { CONNECTION_STATUSES, namedConnectionId } from '@tokenlane/core';
 import {
   findConnection,
   lastErrorCodes,
@@ -44,7 +44,7 @@ const listQuery = z.object({
 const blank = (value: string | undefined) => (value === '' ? undefined : value);
 
 async function connectionOr404(runtime: Runtime, id: string): Promise<Connection> {
-  const connection = await findConnection(runtime.db, id as ConnectionId);
+  const connection = await findConnection(runtime.db, namedConnectionId(id));
   if (connection === undefined) throw new HttpError(404, 'not_found', 'Connection not found');
   return connection;
 }
@@ -107,7 +107,7 @@ export const consoleRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
       const [rows, errorCodes] = await Promise.all([
         listConnections(runtime.db, {
           ...filters,
-          after: after as ConnectionId | undefined,
+          after: after === undefined ? undefined : namedConnectionId(after),
           limit: limit + 1,
         }),
         lastErrorCodes(runtime.db),
@@ -179,7 +179,7 @@ export const consoleRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
     { schema: { hide: true, params: idParams } },
     async (request, reply) => {
       if (!sameOrigin(request, reply)) return reply;
-      const id = await requestRevoke(runtime, request.params.id as ConnectionId, 'operator');
+      const id = await requestRevoke(runtime, namedConnectionId(request.params.id), 'operator');
       runtime.logger.info({ connectionId: id, action: 'revoke' }, 'console action');
       return reply.redirect(`${CONSOLE_PATH}/connections/${id}?done=revoke`, 303);
     },

@@ -1,7 +1,7 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import { parsePayload, type JobName } from '@tokenlane/queue';
+import { JOB_NAMES, jobNamed } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import { timingSafeEqualString } from '@tokenlane/vault';
 import type { FastifyPluginCallback, FastifyReply, onRequestAsyncHookHandler } from 'fastify';
@@ -66,13 +66,12 @@ function refuseThrottled(reply: FastifyReply, retryAfterSeconds: number): Fastif
     });
 }
 
-/** Job data shown only when it is exactly a catalog payload (ids and enums), else a notice. */
-export function formatJobData(queue: JobName, data: unknown): unknown {
-  try {
-    return parsePayload(queue, data);
-  } catch {
-    return { hidden: 'job data does not match the job catalog' };
-  }
+/** Job data shown only when it is exactly its job's payload (ids and enums), else a notice. */
+export function formatJobData(queue: string, data: unknown): unknown {
+  const parsed = jobNamed(queue)?.payload.safeParse(data);
+  return parsed?.success === true
+    ? parsed.data
+    : { hidden: 'job data does not match the job catalog' };
 }
 
 /** Fields of a job's return value that may be shown as text; numbers and booleans always are. */
@@ -118,9 +117,9 @@ export const adminRoutes: FastifyPluginCallback<{ runtime: Runtime }> = (
   }
   const serverAdapter = new FastifyAdapter().setBasePath(ADMIN_PATH);
   createBullBoard({
-    queues: runtime.queues.all().map((queue) => {
+    queues: runtime.queues.all(JOB_NAMES).map((queue) => {
       const adapter = new BullMQAdapter(queue, { allowRetries: true });
-      adapter.setFormatter('data', (data) => formatJobData(queue.name as JobName, data));
+      adapter.setFormatter('data', (data) => formatJobData(queue.name, data));
       adapter.setFormatter('returnValue', formatReturnValue);
       return adapter;
     }),

@@ -1,4 +1,4 @@
-import type { ConnectionId } from '@tokenlane/core';
+import { namedConnectionId } from '@tokenlane/core';
 import { requestRevoke } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
@@ -31,7 +31,11 @@ export const connectionActionRoutes: FastifyPluginCallbackZod<{ runtime: Runtime
       },
     },
     async (request, reply) => {
-      const connectionId = await requestRevoke(runtime, request.params.id as ConnectionId, 'api');
+      const connectionId = await requestRevoke(
+        runtime,
+        namedConnectionId(request.params.id),
+        'api',
+      );
       return reply.code(202).send({ connectionId, status: 'revoking' as const });
     },
   );

@@ -1,4 +1,4 @@
-import { CONNECTION_STATUSES, type ConnectionId } from '@tokenlane/core';
+import { CONNECTION_STATUSES, namedConnectionId } from '@tokenlane/core';
 import { findConnection, listConnections } from '@tokenlane/db';
 import type { Runtime } from '@tokenlane/runtime';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
@@ -36,7 +36,7 @@ export const connectionRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = 
       },
     },
     async (request) => {
-      const connection = await findConnection(runtime.db, request.params.id as ConnectionId);
+      const connection = await findConnection(runtime.db, namedConnectionId(request.params.id));
       if (connection === undefined) throw new HttpError(404, 'not_found', 'Connection not found');
       return toConnectionView(connection);
     },
@@ -56,7 +56,7 @@ export const connectionRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = 
       const { limit, after, ...filters } = request.query;
       const rows = await listConnections(runtime.db, {
         ...filters,
-        after: after as ConnectionId | undefined,
+        after: after === undefined ? undefined : namedConnectionId(after),
         limit: limit + 1,
       });
       return pageOf(rows, limit, toConnectionView, (view) => view.id);

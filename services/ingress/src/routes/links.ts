@@ -1,4 +1,4 @@
-import type { ConnectionId, LinkSessionId } from '@tokenlane/core';
+import { namedConnectionId, namedLinkSessionId } from '@tokenlane/core';
 import {
   acceptCallback,
   explainCallbackRefusal,
@@ -91,7 +91,7 @@ export const linkRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
       const { connectionId, ...input } = request.body;
       const link = await startLink(runtime, {
         ...input,
-        connectionId: connectionId as ConnectionId | undefined,
+        connectionId: connectionId === undefined ? undefined : namedConnectionId(connectionId),
       });
       return reply.code(201).send({ ...link, expiresAt: link.expiresAt.toISOString() });
     },
@@ -149,7 +149,8 @@ export const linkRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
         },
       },
     },
-    async (request) => submitPin(runtime, request.params.linkId as LinkSessionId, request.body.pin),
+    async (request) =>
+      submitPin(runtime, namedLinkSessionId(request.params.linkId), request.body.pin),
   );
   done();
 };

@@ -1,4 +1,4 @@
-import type { ConnectionId } from '@tokenlane/core';
+import { namedConnectionId } from '@tokenlane/core';
 import { MIGRATION_MODES, MIGRATION_STATUSES } from '@tokenlane/db';
 import {
   cancelMigration,
@@ -81,7 +81,7 @@ export const migrationRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
       const { connectionIds, ...input } = request.body;
       const view = await startMigration(runtime, {
         ...input,
-        connectionIds: connectionIds as ConnectionId[] | undefined,
+        connectionIds: connectionIds?.map(namedConnectionId),
       });
       return reply.code(202).send(view);
     },

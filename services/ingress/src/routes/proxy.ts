@@ -1,4 +1,4 @@
-import type { ConnectionId } from '@tokenlane/core';
+import { namedConnectionId } from '@tokenlane/core';
 import {
   MAX_PROXY_RETRIES as MAX_RETRIES,
   proxyCall,
@@ -110,7 +110,7 @@ export const proxyRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
       if (!reply.raw.writableFinished) closed.abort();
     });
     const answer = await proxyCall(runtime, {
-      connectionId: id as ConnectionId,
+      connectionId: namedConnectionId(id),
       method: request.method,
       rawPath: path,
       rawQuery: query,

@@ -1,4 +1,4 @@
-import type { ConnectionId } from '@tokenlane/core';
+import { namedConnectionId } from '@tokenlane/core';
 import { readConnection, startRelink } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
@@ -41,7 +41,7 @@ export const relinkRoutes: FastifyPluginCallbackZod<{ runtime: Runtime }> = (
       },
     },
     async (request, reply) => {
-      const connection = await readConnection(runtime, request.params.id as ConnectionId);
+      const connection = await readConnection(runtime, namedConnectionId(request.params.id));
       if (connection === undefined) throw new HttpError(404, 'not_found', 'Connection not found');
       const link = await startRelink(runtime, connection, request.body ?? {});
       return reply.code(201).send({ ...link, expiresAt: link.expiresAt.toISOString() });

@@ -1,4 +1,4 @@
-import { isRefreshable, type ConnectionId } from '@tokenlane/core';
+import { isRefreshable, namedConnectionId } from '@tokenlane/core';
 import {
   getUsableToken,
   readConnection,
@@ -42,7 +42,7 @@ const conflict = z
   .meta({ id: 'TokenConflict' });
 
 async function requireConnection(rt: Runtime, id: string) {
-  const connection = await readConnection(rt, id as ConnectionId);
+  const connection = await readConnection(rt, namedConnectionId(id));
   if (connection === undefined) throw new HttpError(404, 'not_found', 'Connection not found');
   return connection;
 }

@@ -1,4 +1,4 @@
-import type { FailurePolicy } from '../policy.js';
+import type { FailurePolicy } from './policy.js';
 
 /**
  * When a connection whose refresh failed is tried next: never sooner than the floor, then

@@ -85,7 +85,7 @@ export async function completeIfDone(trx: DbExecutor, migrationId: string): Prom
  * user re-linked, or its provider retired): record it there too.
  */
 export async function resolveOpenMigration(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'db' | 'metrics'>,
   connectionId: ConnectionId,
   outcome: Exclude<MigrationOutcome, 'pending'>,
   detail: string | null = null,

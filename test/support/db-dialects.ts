@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { newConnectionId, newLinkSessionId } from '@tokenlane/core';
 import type { Ciphertext } from '@tokenlane/vault';
-import { createTestDatabase } from '@tokenlane/test-support';
+import {
+  createDatabase,
+  migrateToLatest,
+  type DatabaseHandle,
+  type DatabaseKind,
+  type NewConnection,
+  type NewLinkSession,
+  type RefreshedTokens,
+} from '@tokenlane/db';
 import { afterAll, beforeAll } from 'vitest';
-import type { NewConnection } from '../connection-rows.js';
-import { createDatabase, type DatabaseHandle, type DatabaseKind } from '../database.js';
-import type { NewLinkSession } from '../link-session-rows.js';
-import type { RefreshedTokens } from '../refresh-write.js';
-import { migrateToLatest } from '../migrate.js';
+import { createTestDatabase } from './harness.js';
 
 /** An open test database and how to get rid of it. */
 export interface TestDatabaseHandle extends DatabaseHandle {

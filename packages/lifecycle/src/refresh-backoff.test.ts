@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FAILURE_POLICY as policy, scaledFailurePolicy } from '../policy.js';
+import { DEFAULT_FAILURE_POLICY as policy, scaledFailurePolicy } from './policy.js';
 import { refreshBackoffMs } from './refresh-backoff.js';
 
 describe('refresh backoff', () => {

@@ -1,0 +1,62 @@
+import { defineJob } from '@tokenlane/queue';
+import { z } from 'zod';
+import type { LifecycleContext } from '../context.js';
+import { connectionIdSchema } from '../payload-ids.js';
+import { REFRESH_TRIGGERS } from './outcomes.js';
+import { refreshConnection } from './refresh.js';
+
+/** Spread of deferred jobs waking together, so they do not arrive at Redis in one burst. */
+const WAKE_SPREAD_MS = 2_000;
+
+/**
+ * `refresh`: one refresh of one connection; one job per connection at a time
+ * (docs/architecture.md, rule 4). A refresh the provider's rate limit or breaker defers goes
+ * back to waiting, costing no attempt. A provider refusal completes the job: its next attempt
+ * is on the row (`refresh_due_at`, found by the sweeper), so backoff persists across jobs. Only
+ * our own failures (database, a bug) throw, for the queue to retry.
+ */
+export const refreshJob = defineJob({
+  name: 'refresh',
+  payload: z.strictObject({
+    connectionId: connectionIdSchema,
+    trigger: z.enum(REFRESH_TRIGGERS),
+    // The token version the caller saw: a job added after that version was already
+    // replaced finds nothing to do, so a late joiner never causes a second refresh.
+    tokenVersion: z.int().nonnegative().optional(),
+  }),
+  jobId: (p) => `refresh-${p.connectionId}`,
+  // These attempts are for failures of our own (database, Redis): a restart of either is
+  // ridden out.
+  attempts: 8,
+  backoff: { baseMs: 2_000, capMs: 60_000 },
+  // Removed at once either way: a lingering job would block the next refresh's job id.
+  // Outcomes live on the connection row, in events and in metrics.
+  retention: { completed: true, failed: true },
+  // A dead worker's refresh is taken back within seconds: token callers join it and wait.
+  lockMs: 10_000,
+  // Refreshes are I/O bound (one provider call, one small transaction).
+  concurrency: 50,
+  async run(
+    ctx: Pick<
+      LifecycleContext,
+      'db' | 'keyRing' | 'providers' | 'redis' | 'metrics' | 'logger' | 'config' | 'policy'
+    >,
+    { connectionId, trigger, tokenVersion },
+    control,
+  ) {
+    const outcome = await refreshConnection(ctx, connectionId, {
+      trigger,
+      ...(tokenVersion === undefined ? {} : { expectedVersion: tokenVersion }),
+      interrupted: control.interrupted,
+    });
+    if (outcome.status === 'deferred') {
+      await control.deferUntil(
+        Date.now() + outcome.retryInMs + Math.floor(Math.random() * WAKE_SPREAD_MS),
+      );
+    }
+    return outcome;
+  },
+});
+
+/** What a `refresh` job carries. */
+export type RefreshPayload = z.output<typeof refreshJob.payload>;
