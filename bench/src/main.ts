@@ -12,6 +12,10 @@ import { benchOutage } from './outage.js';
 const quick = process.argv.includes('--quick');
 // --only=refresh|sweep|http|outage|console runs one part (for profiling); results are still written.
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+// --cpu-profile=<file> writes a V8 CPU profile of section 1's main refresh run (profile-top.ts).
+const cpuProfile = process.argv
+  .find((arg) => arg.startsWith('--cpu-profile='))
+  ?.slice('--cpu-profile='.length);
 const mode = quick ? 'quick' : 'full';
 const N = quick ? 2_000 : 20_000;
 const SWEEP_SIZES = quick ? [10_000, 30_000, 100_000] : [10_000, 100_000, 1_000_000];
@@ -76,7 +80,7 @@ const infra = await startInfra();
 stopInfra = () => infra.stop();
 try {
   await section('1 refresh', async () => {
-    const r = await benchRefresh(infra, N, CURVE_N, SECTION_TIMEOUT_MS);
+    const r = await benchRefresh(infra, N, CURVE_N, SECTION_TIMEOUT_MS, cpuProfile);
     raw.refresh = r;
     const s = '1 refresh';
     const c = r.refresh.concurrency;

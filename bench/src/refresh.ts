@@ -8,6 +8,7 @@ import { createHandlers } from '@tokenlane/worker';
 import { Queue, Worker } from 'bullmq';
 import { sql } from 'kysely';
 import { bareGrants, bareUpdates } from './bare.js';
+import { profiled } from './cpu-profile.js';
 import { openBenchRuntime, PROVIDER, type Infra } from './infra.js';
 
 export const CONCURRENCY = 50;
@@ -225,11 +226,15 @@ export async function benchRefresh(
   n: number,
   curveN: number,
   timeoutMs: number,
+  /** Where to write a CPU profile of the main refresh run (none when undefined). */
+  cpuProfile?: string,
 ): Promise<RefreshResult> {
   const { rt, close } = await openBenchRuntime(infra, 'refresh');
   try {
     const noop = await measureNoop(rt, n, CONCURRENCY, timeoutMs);
-    const refresh = await measureRefresh(rt, infra, n, CONCURRENCY, timeoutMs);
+    const refresh = await profiled(cpuProfile, () =>
+      measureRefresh(rt, infra, n, CONCURRENCY, timeoutMs),
+    );
     const ids = (await rt.db.selectFrom('connections').select('id').execute()).map((row) => row.id);
     const updatePerSec = await bareUpdates(dbUrl(rt), ids, CONCURRENCY);
     const grantPerSec = await bareGrants(infra.endpoint.url, n, CONCURRENCY);
