@@ -9,4 +9,6 @@ export { startWorkers } from './workers.js';
 export type { JobHandlers, WorkerOptions } from './workers.js';
 export type { EnqueueOptions } from './queues.js';
 export { createRedis, createRedisCluster, knownNodes } from './redis.js';
+export { defineScript } from './scripts.js';
+export type { RedisScript } from './scripts.js';
 export type { ClusterSeed, RedisClient, RedisRole } from './redis.js';

@@ -1,4 +1,4 @@
-import type { RedisClient } from '@tokenlane/queue';
+import { defineScript, type RedisClient } from '@tokenlane/queue';
 import { providerKeys } from './keys.js';
 
 /** At most `requests` calls per `perSeconds` to one provider's token endpoint. */
@@ -8,11 +8,14 @@ export interface ProviderRateLimit {
 }
 
 // One fixed window per provider, shared by every worker replica through Redis.
-const TAKE = `
+const TAKE = defineScript(
+  'provider_slot',
+  `
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 if count > tonumber(ARGV[2]) then return redis.call('PTTL', KEYS[1]) end
-return 0`;
+return 0`,
+);
 
 /**
  * Takes one call from the provider's window; returns 0 when allowed, else how many ms until
@@ -26,6 +29,6 @@ export async function takeProviderSlot(
 ): Promise<number> {
   const windowMs = limit.perSeconds * 1000;
   const key = providerKeys.rateWindow(prefix, provider, Math.floor(Date.now() / windowMs));
-  const wait = (await redis.eval(TAKE, 1, key, windowMs, limit.requests)) as number;
+  const wait = (await TAKE(redis, [key], [windowMs, limit.requests])) as number;
   return wait > 0 ? wait : 0;
 }
