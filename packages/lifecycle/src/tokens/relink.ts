@@ -114,7 +114,7 @@ export type ReauthRequired =
  */
 export async function requireReauth(
   ctx: LifecycleContext,
-  connection: Connection,
+  connection: Pick<Connection, 'id'>,
   code: ReauthReason,
   expectedVersion?: number,
   extra: JsonObject = {},

@@ -1,4 +1,4 @@
-import { updateConnection, type Connection } from '@tokenlane/db';
+import { updateConnection, type RefreshCandidate } from '@tokenlane/db';
 import type { ProviderDefinition } from '@tokenlane/providers';
 import type { LifecycleContext } from '../context.js';
 import { resolveOpenMigration } from '../migrations/resolve.js';
@@ -11,7 +11,7 @@ import { requireReauth, type ReauthRequired } from './relink.js';
  */
 export async function retireConnection(
   ctx: LifecycleContext,
-  connection: Connection,
+  connection: RefreshCandidate,
   provider: Pick<ProviderDefinition, 'successor'>,
   expectedVersion?: number,
 ): Promise<ReauthRequired> {
