@@ -25,11 +25,11 @@ export interface WorkerPool {
 /**
  * Parallel jobs per queue and process. Exchanges run wide: authorization codes are
  * short-lived (Withings: 30 s), so a burst of callbacks must not queue behind each other.
- * Refreshes are I/O bound (one provider call, one small transaction).
+ * Refreshes are I/O bound (one provider call, one small transaction): their width is a
+ * setting, `TOKENLANE_REFRESH_CONCURRENCY` (docs/operations.md, "Sizing the refresh workers").
  */
-const CONCURRENCY: Record<JobName, number> = {
+const CONCURRENCY: Record<Exclude<JobName, 'refresh'>, number> = {
   exchange: 50,
-  refresh: 50,
   reauth: 10,
   revoke: 10,
   notify: 20,
@@ -41,6 +41,11 @@ const CONCURRENCY: Record<JobName, number> = {
   sweep: 1,
   retention: 1,
 };
+
+const concurrencyOf = (rt: Runtime): Record<JobName, number> => ({
+  ...CONCURRENCY,
+  refresh: rt.config.refreshConcurrency,
+});
 
 /** How often each queue's waiting jobs are counted, to spot a worker that takes none. */
 const STALL_CHECK_MS = 5_000;
@@ -101,7 +106,7 @@ export async function startWorkerPool(
         ).catch(() => undefined);
         if (counts === undefined) continue;
         const waiting = (counts.wait ?? 0) + (counts.prioritized ?? 0);
-        const full = (running.get(name) ?? 0) >= CONCURRENCY[name];
+        const full = (running.get(name) ?? 0) >= concurrencyOf(rt)[name];
         // A pool closed while this check ran starts no new worker.
         if (!watch.observe(name, waiting, Date.now(), full) || stopped()) continue;
         rt.logger.warn(
@@ -164,7 +169,7 @@ function startQueueWorker(
     connection,
     prefix: rt.config.queuePrefix,
     queues: [name],
-    concurrency: CONCURRENCY,
+    concurrency: concurrencyOf(rt),
     activity,
   });
   if (worker === undefined) throw new Error(`no worker started for ${name}`);
