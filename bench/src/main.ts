@@ -18,7 +18,10 @@ const cpuProfile = process.argv
   .find((arg) => arg.startsWith('--cpu-profile='))
   ?.slice('--cpu-profile='.length);
 const mode = quick ? 'quick' : 'full';
-const N = quick ? 2_000 : 20_000;
+// --refresh-n=<N>: refreshes in section 1's main run (default 2,000 quick, 20,000 full): more
+// of them dilute the JIT's warm-up when comparing CPU per refresh between two commits.
+const refreshN = Number(process.argv.find((arg) => arg.startsWith('--refresh-n='))?.slice(12));
+const N = Number.isInteger(refreshN) && refreshN > 0 ? refreshN : quick ? 2_000 : 20_000;
 const SWEEP_SIZES = quick ? [10_000, 30_000, 100_000] : [10_000, 100_000, 1_000_000];
 /** Jobs per point of the throughput-against-concurrency curve. */
 const CURVE_N = quick ? 500 : 2_000;
