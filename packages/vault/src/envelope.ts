@@ -52,19 +52,26 @@ export function associatedData(kid: string, ctx: CipherContext): Buffer {
 
 // The tuple's parts around the row id are the same for every value of one key, table and
 // field (a handful per process): built once, the same bytes JSON.stringify of the whole gives.
-const aadFrames = new Map<string, { readonly head: string; readonly tail: string }>();
+// Nested maps, so a look-up builds no key string.
+type Frame = { readonly head: string; readonly tail: string };
+const aadFrames = new Map<string, Map<string, Map<string, Frame>>>();
 
-function aadFrame(kid: string, table: string, field: string) {
-  const key = JSON.stringify([kid, table, field]);
-  let frame = aadFrames.get(key);
-  if (frame === undefined) {
-    frame = {
-      head: `${JSON.stringify([FORMAT_VERSION, kid, table]).slice(0, -1)},`,
-      tail: `,${JSON.stringify(field)}]`,
-    };
-    aadFrames.set(key, frame);
+function aadFrame(kid: string, table: string, field: string): Frame {
+  const byTable = getOrAdd(aadFrames, kid, () => new Map<string, Map<string, Frame>>());
+  const byField = getOrAdd(byTable, table, () => new Map<string, Frame>());
+  return getOrAdd(byField, field, () => ({
+    head: `${JSON.stringify([FORMAT_VERSION, kid, table]).slice(0, -1)},`,
+    tail: `,${JSON.stringify(field)}]`,
+  }));
+}
+
+function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
   }
-  return frame;
+  return value;
 }
 
 function emptyContextPart(part: keyof CipherContext): VaultError {
