@@ -1,7 +1,7 @@
 import { isUuid, type ConnectionId } from '@tokenlane/core';
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Connection } from './connection-rows.js';
-import type { DbExecutor } from './schema.js';
+import type { ConnectionsTable, DbExecutor } from './schema.js';
 
 /**
  * What a refresh reads of a connection: what decides whether and how to refresh, and what a
@@ -26,6 +26,24 @@ export type RefreshCandidate = Pick<
   | 'migrationTo'
 >;
 
+type RefreshCandidateRow = Pick<
+  Selectable<ConnectionsTable>,
+  | 'id'
+  | 'user_id'
+  | 'provider'
+  | 'status'
+  | 'refresh_token_enc'
+  | 'scopes'
+  | 'expires_at'
+  | 'refresh_token_expires_at'
+  | 'refresh_due_at'
+  | 'token_version'
+  | 'refresh_attempts'
+  | 'last_error_code'
+  | 'failing_since'
+  | 'migration_to'
+>;
+
 /** Several refresh candidates in one query (one array parameter); unknown ids are absent. */
 export async function findRefreshCandidates(
   db: DbExecutor,
@@ -33,26 +51,13 @@ export async function findRefreshCandidates(
 ): Promise<RefreshCandidate[]> {
   const valid = ids.filter((id) => isUuid(id));
   if (valid.length === 0) return [];
-  const rows = await db
-    .selectFrom('connections')
-    .select([
-      'id',
-      'user_id',
-      'provider',
-      'status',
-      'refresh_token_enc',
-      'scopes',
-      'expires_at',
-      'refresh_token_expires_at',
-      'refresh_due_at',
-      'token_version',
-      'refresh_attempts',
-      'last_error_code',
-      'failing_since',
-      'migration_to',
-    ])
-    .where(sql<boolean>`id = any(${valid}::uuid[])`)
-    .execute();
+  // A fixed text rather than the query builder: this runs for every batch of refreshes, and
+  // building the query each time cost more than running it (kysely's select parsing, bench/).
+  const { rows } = await sql<RefreshCandidateRow>`
+    select id, user_id, provider, status, refresh_token_enc, scopes, expires_at,
+           refresh_token_expires_at, refresh_due_at, token_version, refresh_attempts,
+           last_error_code, failing_since, migration_to
+    from connections where id = any(${valid}::uuid[])`.execute(db);
   return rows.map((row) => ({
     id: row.id,
     userId: row.user_id,
