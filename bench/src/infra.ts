@@ -62,9 +62,10 @@ export async function startInfra(): Promise<Infra> {
   }
 }
 
-async function startTokenEndpoint(): Promise<TokenEndpoint> {
+/** The local token endpoint in its own process; `args` as token-endpoint.ts reads them. */
+export async function startTokenEndpoint(args: readonly string[] = []): Promise<TokenEndpoint> {
   const file = fileURLToPath(new URL('token-endpoint.ts', import.meta.url));
-  const child: ChildProcess = fork(file, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(file, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const [message] = (await once(child, 'message')) as [{ port: number }];
   const url = `http://127.0.0.1:${message.port}`;
   return {
@@ -97,6 +98,8 @@ export async function openBenchRuntime(
   label: string,
   /** More fields of the bench provider's entry (a `rateLimit`). */
   providerExtras: Record<string, unknown> = {},
+  /** Another token endpoint than the run's (the latency section's slow one). */
+  endpoint: TokenEndpoint = infra.endpoint,
 ): Promise<{ rt: Runtime; redis: Redis; close: () => Promise<void> }> {
   counter += 1;
   const name = `bench_${label}_${process.pid}_${counter}`;
@@ -107,14 +110,13 @@ export async function openBenchRuntime(
   const url = new URL(infra.adminUrl);
   url.pathname = `/${name}`;
   const providersFile = join(infra.dir, `${name}.json`);
-  const { url: endpoint } = infra.endpoint;
   await writeFile(
     providersFile,
     JSON.stringify({
       [PROVIDER]: {
         kind: 'oauth2',
-        authorizationUrl: `${endpoint}/authorize`,
-        tokenUrl: `${endpoint}/token`,
+        authorizationUrl: `${endpoint.url}/authorize`,
+        tokenUrl: `${endpoint.url}/token`,
         clientId: 'bench',
         clientSecret: 'bench-secret-0123456789',
         scopes: ['read'],

@@ -9,12 +9,20 @@ import { fmt, machine, resultPath, table, writeResults, type Row } from './repor
 import { benchSweep, type SweepResult } from './sweep.js';
 import { benchOutage } from './outage.js';
 import { benchProxy } from './proxy.js';
+import { benchLatency, JITTER_MS, LATENCY_MS, type LatencyStep } from './latency.js';
 
 const quick = process.argv.includes('--quick');
-// --only=refresh|sweep|http|outage|console|proxy runs one part (for profiling); results are still written.
+// --only=refresh|sweep|http|outage|console|proxy|latency runs one part (for profiling); results are still written.
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+// --cpu-profile=<file> writes a V8 CPU profile of section 1's main refresh run (profile-top.ts).
+const cpuProfile = process.argv
+  .find((arg) => arg.startsWith('--cpu-profile='))
+  ?.slice('--cpu-profile='.length);
 const mode = quick ? 'quick' : 'full';
-const N = quick ? 2_000 : 20_000;
+// --refresh-n=<N>: refreshes in section 1's main run (default 2,000 quick, 20,000 full): more
+// of them dilute the JIT's warm-up when comparing CPU per refresh between two commits.
+const refreshN = Number(process.argv.find((arg) => arg.startsWith('--refresh-n='))?.slice(12));
+const N = Number.isInteger(refreshN) && refreshN > 0 ? refreshN : quick ? 2_000 : 20_000;
 const SWEEP_SIZES = quick ? [10_000, 30_000, 100_000] : [10_000, 100_000, 1_000_000];
 /** Jobs per point of the throughput-against-concurrency curve. */
 const CURVE_N = quick ? 500 : 2_000;
@@ -28,6 +36,10 @@ const PROXY_PACED_SECONDS = quick ? 4 : 20;
 /** Connections (and refresh events) behind the console's list and overview reads. */
 const CONSOLE_ROWS = quick ? 100_000 : 1_000_000;
 const SECTION_TIMEOUT_MS = quick ? 60_000 : 300_000;
+/** Refresh concurrency of the one worker process at 200 ms provider latency (section 8). */
+const LATENCY_STEPS = quick ? [50, 200, 1_000] : [50, 200, 500, 1_000, 2_000];
+/** Seconds over which each latency step's connections fall due. */
+const LATENCY_SECONDS = quick ? 3 : 8;
 
 const rows: Row[] = [];
 const raw: Record<string, unknown> = { mode };
@@ -57,6 +69,15 @@ async function section(name: string, run: () => Promise<void>): Promise<void> {
   }
 }
 
+/** The first step where the worker falls behind the offered load (CPU-bound from there). */
+function knee(steps: readonly LatencyStep[]): string {
+  const behind = steps.find((r) => r.perSec < 0.9 * r.offeredPerSec || r.p99DueToDoneMs > 2_000);
+  const best = Math.max(...steps.map((r) => r.perSec));
+  return behind === undefined
+    ? `none up to c=${fmt(steps.at(-1)?.concurrency ?? 0)}; ${fmt(best)}/s`
+    : `c=${fmt(behind.concurrency)}: ceiling ${fmt(best)}/s in one process`;
+}
+
 let stopInfra: () => Promise<void> = async () => undefined;
 /** Stops our redis-server, Postgres and token endpoint before exiting early. */
 const bail = (code: number, why: string) => {
@@ -80,7 +101,7 @@ const infra = await startInfra();
 stopInfra = () => infra.stop();
 try {
   await section('1 refresh', async () => {
-    const r = await benchRefresh(infra, N, CURVE_N, SECTION_TIMEOUT_MS);
+    const r = await benchRefresh(infra, N, CURVE_N, SECTION_TIMEOUT_MS, cpuProfile);
     raw.refresh = r;
     const s = '1 refresh';
     const c = r.refresh.concurrency;
@@ -96,6 +117,18 @@ try {
         metric: `bare BullMQ no-op jobs/s (c=${c})`,
         value: fmt(r.noop.perSec),
         ratio: '1.00×',
+      },
+      {
+        section: s,
+        metric: `bare parts: BullMQ + undici grant + batched UPDATE jobs/s (c=${c})`,
+        value: fmt(r.parts.perSec),
+        ratio: `${fmt(r.refresh.perSec / r.parts.perSec, 2)}× refresh/parts (goal ≥ 0.8)`,
+      },
+      {
+        section: s,
+        metric: 'worker CPU per bare-parts job',
+        value: `${fmt(r.parts.cpuMsPerJob, 3)} ms`,
+        ratio: `${fmt(r.parts.cpuMsPerJob / r.refresh.cpuMsPerJob, 2)}× (parts CPU / refresh CPU)`,
       },
       {
         section: s,
@@ -335,6 +368,35 @@ try {
         ratio: 'goal < 1 / < 5 ms',
       },
     );
+  });
+
+  await section('9 latency', async () => {
+    const steps = await benchLatency(infra, LATENCY_STEPS, LATENCY_SECONDS, SECTION_TIMEOUT_MS);
+    raw.latency = steps;
+    const s = `9 latency ${LATENCY_MS}±${JITTER_MS} ms`;
+    for (const r of steps) {
+      rows.push(
+        {
+          section: s,
+          metric: `refreshes/s at c=${fmt(r.concurrency)} (${fmt(r.offeredPerSec)}/s due, N=${fmt(r.n)})`,
+          value: fmt(r.perSec),
+          ratio: `${fmt(r.perSec / r.offeredPerSec, 2)}× offered; ${fmt(r.refreshed)} refreshed`,
+        },
+        {
+          section: s,
+          metric: `c=${fmt(r.concurrency)}: worker CPU/refresh, RSS/in-flight (peak ${fmt(r.peakInFlight)})`,
+          value: `${fmt(r.cpuMsPerRefresh, 3)} ms, ${fmt(r.rssKbPerInFlight, 1)} KB`,
+          ratio: 'RSS goal ≤ 25 KB',
+        },
+        {
+          section: s,
+          metric: `c=${fmt(r.concurrency)}: due → done p50 / p99; Postgres active / open`,
+          value: `${fmt(r.p50DueToDoneMs)} / ${fmt(r.p99DueToDoneMs)} ms; ${r.pgActivePeak} / ${r.pgOpenPeak}`,
+          ratio: 'p99 goal ≤ 2,000 ms; pool max 10',
+        },
+      );
+    }
+    rows.push({ section: s, metric: 'knee', value: knee(steps), ratio: '' });
   });
 } finally {
   await infra.stop();

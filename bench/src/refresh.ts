@@ -7,6 +7,8 @@ import { Secret } from '@tokenlane/vault';
 import { Queue, Worker } from 'bullmq';
 import { sql } from 'kysely';
 import { bareGrants, bareUpdates } from './bare.js';
+import { profiled } from './cpu-profile.js';
+import { startSumOfParts } from './sum-of-parts.js';
 import { openBenchRuntime, PROVIDER, type Infra } from './infra.js';
 
 export const CONCURRENCY = 50;
@@ -31,6 +33,8 @@ export interface RefreshRun extends Throughput {
 
 export interface RefreshResult {
   readonly noop: Throughput;
+  /** The bare parts of a refresh as one BullMQ job (sum-of-parts.ts): the fair bound. */
+  readonly parts: Throughput;
   readonly refresh: RefreshRun;
   readonly ratio: number;
   /** refresh CPU per job against the no-op's. */
@@ -40,11 +44,11 @@ export interface RefreshResult {
   readonly curve: readonly { readonly noop: Throughput; readonly refresh: RefreshRun }[];
 }
 
-/** Inserts `n` active connections with sealed tokens, due at `dueAt`; returns their ids. */
+/** Inserts `n` active connections with sealed tokens, due at `dueAt` (or the i-th's); returns their ids. */
 export async function seedConnections(
   rt: Runtime,
   n: number,
-  dueAt: Date,
+  dueAt: Date | ((i: number) => Date),
   expiresAt: Date,
   userPrefix = 'user',
 ): Promise<ConnectionId[]> {
@@ -70,7 +74,7 @@ export async function seedConnections(
         refresh_token_enc: sealed.refreshTokenEnc,
         token_type: 'Bearer',
         expires_at: expiresAt,
-        refresh_due_at: dueAt,
+        refresh_due_at: typeof dueAt === 'function' ? dueAt(i) : dueAt,
         token_version: 1,
       });
     }
@@ -80,7 +84,7 @@ export async function seedConnections(
 }
 
 /** Resolves once `count` jobs completed (or failed) on `worker`, or rejects after `timeoutMs`. */
-function completions(worker: Worker, count: number, timeoutMs: number): Promise<void> {
+export function completions(worker: Worker, count: number, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let done = 0;
     const timer = setTimeout(() => {
@@ -99,7 +103,7 @@ function completions(worker: Worker, count: number, timeoutMs: number): Promise<
 }
 
 /** Times `run` (which resolves when all `n` jobs are done): jobs/s and this process's CPU/job. */
-async function timed(n: number, concurrency: number, run: () => Promise<void>) {
+export async function timed(n: number, concurrency: number, run: () => Promise<void>) {
   const cpu = process.cpuUsage();
   const started = performance.now();
   await run();
@@ -143,6 +147,45 @@ async function measureNoop(
     await worker.close();
     await queue.obliterate({ force: true });
     await queue.close();
+  }
+}
+
+/** The sum-of-parts worker over `n` jobs, one per connection row of `ids`. */
+async function measureParts(
+  rt: Runtime,
+  infra: Infra,
+  ids: readonly string[],
+  n: number,
+  concurrency: number,
+  timeoutMs: number,
+): Promise<Throughput> {
+  const name = `parts-${concurrency}`;
+  const parts = await startSumOfParts(
+    {
+      connection: rt.workerConnection,
+      prefix: rt.config.queuePrefix,
+      databaseUrl: dbUrl(rt),
+      tokenUrl: `${infra.endpoint.url}/token`,
+      ids,
+    },
+    name,
+    concurrency,
+  );
+  try {
+    const done = completions(parts.worker, n, timeoutMs);
+    return await timed(n, concurrency, async () => {
+      for (let i = 0; i < n; i += 1000) {
+        const batch = Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({
+          name,
+          data: { id: ids[(i + k) % ids.length] },
+          opts: { removeOnComplete: true },
+        }));
+        await parts.queue.addBulk(batch);
+      }
+      await done;
+    });
+  } finally {
+    await parts.close();
   }
 }
 
@@ -221,12 +264,17 @@ export async function benchRefresh(
   n: number,
   curveN: number,
   timeoutMs: number,
+  /** Where to write a CPU profile of the main refresh run (none when undefined). */
+  cpuProfile?: string,
 ): Promise<RefreshResult> {
   const { rt, close } = await openBenchRuntime(infra, 'refresh');
   try {
     const noop = await measureNoop(rt, n, CONCURRENCY, timeoutMs);
-    const refresh = await measureRefresh(rt, infra, n, CONCURRENCY, timeoutMs);
+    const refresh = await profiled(cpuProfile, () =>
+      measureRefresh(rt, infra, n, CONCURRENCY, timeoutMs),
+    );
     const ids = (await rt.db.selectFrom('connections').select('id').execute()).map((row) => row.id);
+    const parts = await measureParts(rt, infra, ids, n, CONCURRENCY, timeoutMs);
     const updatePerSec = await bareUpdates(dbUrl(rt), ids, CONCURRENCY);
     const grantPerSec = await bareGrants(infra.endpoint.url, n, CONCURRENCY);
     const curve = [];
@@ -238,6 +286,7 @@ export async function benchRefresh(
     }
     return {
       noop,
+      parts,
       refresh,
       ratio: refresh.perSec / noop.perSec,
       cpuRatio: noop.cpuMsPerJob / refresh.cpuMsPerJob,

@@ -60,6 +60,11 @@ export interface Config {
   readonly queuePrefix: string;
   /** Hours of failing refreshes after which a connection is `reauth_required`. */
   readonly refreshGiveUpHours: number;
+  /**
+   * Refreshes one worker process runs at once. Each mostly waits on its provider (150–400 ms),
+   * so a process's refreshes/s is this ÷ the provider's latency, up to its CPU.
+   */
+  readonly refreshConcurrency: number;
   /** Share of each provider rate window kept for refreshes (proxied calls may not take it). */
   readonly refreshReserve: number;
   /** First wait before a paused provider is probed (doubling per failed probe, up to 1 h). */

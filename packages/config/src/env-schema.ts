@@ -37,6 +37,7 @@ import {
  * | `TOKENLANE_REDIS_CLUSTER_NODES` | — | more cluster nodes to start from, `host:port,…`: a process still starts while `REDIS_URL`'s node is down |
  * | `TOKENLANE_LOG_FORMAT` | unset | `json` or `pretty`; unset: readable lines for `npm start` on a terminal outside production, JSON otherwise |
  * | `TOKENLANE_REFRESH_GIVE_UP_HOURS` | `168` (1–8760) | how long refreshes may keep failing before the connection is `reauth_required` / `refresh_exhausted` |
+ * | `TOKENLANE_REFRESH_CONCURRENCY` | `500` (1–5000) | refreshes one worker process holds in flight (docs/operations.md, "Sizing the refresh workers") |
  * | `TOKENLANE_REFRESH_RESERVE` | `0.2` (0–0.9) | share of each provider rate window that proxied calls may not take: kept for refreshes |
  * | `TOKENLANE_AUDIT_TOKEN_READS` | `false` | `true`: every token read writes a `connection.token_read` event naming the API key |
  * | `TOKENLANE_EVENT_RETENTION_DAYS` | `30` (1–3650) | delivered events older than this are deleted (undelivered ones are kept) |
@@ -107,6 +108,7 @@ export const envSchema = z.object({
     .default('tokenlane'),
   TOKENLANE_REFRESH_GIVE_UP_HOURS: integer(1, 8_760).default(168),
   TOKENLANE_PROVIDER_PROBE_SECONDS: integer(1, 3_600).default(60),
+  TOKENLANE_REFRESH_CONCURRENCY: integer(1, 5_000).default(500),
   TOKENLANE_REFRESH_RESERVE: fraction(0, 0.9).default(0.2),
   TOKENLANE_AUDIT_TOKEN_READS: oneOf(['true', 'false']).default('false'),
   TOKENLANE_EVENT_RETENTION_DAYS: integer(1, 3_650).default(30),

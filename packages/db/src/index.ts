@@ -51,6 +51,8 @@ export {
 export type { MigrationItem } from './migration-items.js';
 export type { MigrationCounts, ProviderMigration } from './provider-migrations.js';
 export type { Connection, ConnectionPatch, NewConnection } from './connection-rows.js';
+export { findRefreshCandidates } from './refresh-read.js';
+export type { RefreshCandidate } from './refresh-read.js';
 export {
   countConnectionsByProviderAndStatus,
   findByIdentity,

@@ -98,9 +98,26 @@ export function openToken(
     refresh_token: connection.refreshTokenEnc,
     token_secret: connection.tokenSecretEnc,
   }[field];
+  return open(ring, connection.id, field, value);
+}
+
+/** The refresh token alone, from a row read without the other ciphertexts (a refresh's). */
+export function openRefreshToken(
+  ring: KeyRing,
+  connection: Pick<Connection, 'id' | 'refreshTokenEnc'>,
+): Secret | undefined {
+  return open(ring, connection.id, 'refresh_token', connection.refreshTokenEnc);
+}
+
+function open(
+  ring: KeyRing,
+  id: ConnectionId,
+  field: TokenField,
+  value: Ciphertext | null,
+): Secret | undefined {
   return value === null
     ? undefined
-    : new Secret(ring.decrypt(value, { table: 'connections', rowId: connection.id, field }));
+    : new Secret(ring.decrypt(value, { table: 'connections', rowId: id, field }));
 }
 
 export function openTokens(ring: KeyRing, connection: Connection): OpenTokens {

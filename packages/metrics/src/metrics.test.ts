@@ -174,4 +174,26 @@ describe('observe helpers', () => {
       sampleValue(parsed, 'tokenlane_webhook_deliveries_total', { outcome: 'delivered' }),
     ).toBe(1);
   });
+
+  it('keep each label set apart, per metrics instance, with children resolved once', async () => {
+    const first = createMetrics({ defaultMetrics: false });
+    const second = createMetrics({ defaultMetrics: false });
+    for (let i = 0; i < 3; i += 1)
+      observeRefresh(first, 'acme', null).done({ status: 'refreshed' });
+    observeRefresh(first, 'other', null).done({ status: 'refreshed' });
+    observeRefresh(first, 'acme', null).done({ status: 'skipped', code: 'not_due' });
+    observeRefresh(second, 'acme', null).done({ status: 'refreshed' });
+
+    const parsed = parsePrometheusText(await first.text());
+    const total = (labels: Record<string, string>) =>
+      sampleValue(parsed, 'tokenlane_refresh_total', labels);
+    expect(total({ provider: 'acme', outcome: 'refreshed' })).toBe(3);
+    expect(total({ provider: 'other', outcome: 'refreshed' })).toBe(1);
+    expect(total({ provider: 'acme', outcome: 'skipped', code: 'not_due' })).toBe(1);
+    expect(
+      sampleValue(parsed, 'tokenlane_refresh_duration_seconds_count', { provider: 'acme' }),
+    ).toBe(4);
+    const other = parsePrometheusText(await second.text());
+    expect(sampleValue(other, 'tokenlane_refresh_total', { provider: 'acme' })).toBe(1);
+  });
 });

@@ -18,19 +18,40 @@ export interface Observation {
 /** The `code` label when there is none: an empty label value would read as a missing label. */
 export const NO_CODE = 'none';
 
+// Each label set's child is resolved once per metric and kept: a refresh records three
+// series, and every `labels()` call builds, checks and copies its label object anew.
+const children = new WeakMap<object, Map<string, unknown>>();
+
+/** The metric's child for `values` (its label values in order), resolved on first use. */
+function child<T>(metric: object, values: readonly string[], resolve: () => T): T {
+  let byLabels = children.get(metric);
+  if (byLabels === undefined) {
+    byLabels = new Map();
+    children.set(metric, byLabels);
+  }
+  // A label value never holds NUL (provider ids, outcomes and codes are plain words).
+  const key = values.join('\0');
+  let found = byLabels.get(key) as T | undefined;
+  if (found === undefined) {
+    found = resolve();
+    byLabels.set(key, found);
+  }
+  return found;
+}
+
 function observation(
   total: Counter<'provider' | 'outcome' | 'code'>,
   duration: Histogram<'provider'>,
   provider: string,
   onDone: (outcome: OutcomeLike) => void = () => undefined,
 ): Observation {
-  const stop = duration.startTimer({ provider });
+  const stop = child(duration, [provider], () => duration.labels(provider)).startTimer();
   let recorded = false;
   const record = (outcome: string, code: string) => {
     if (recorded) return false;
     recorded = true;
     stop();
-    total.inc({ provider, outcome, code });
+    child(total, [provider, outcome, code], () => total.labels(provider, outcome, code)).inc();
     return true;
   };
   return {
@@ -65,7 +86,10 @@ export function observeRefresh(
 ): Observation {
   return observation(metrics.refreshTotal, metrics.refreshDuration, provider, (outcome) => {
     if (outcome.status !== 'refreshed' || expiresAt === null) return;
-    metrics.refreshLeadTime.observe({ provider }, (expiresAt.getTime() - now()) / 1000);
+    const leadTime = child(metrics.refreshLeadTime, [provider], () =>
+      metrics.refreshLeadTime.labels(provider),
+    );
+    leadTime.observe((expiresAt.getTime() - now()) / 1000);
   });
 }
 

@@ -14,4 +14,6 @@ export { useQueueTelemetry } from './telemetry.js';
 export { startWorkers } from './workers.js';
 export type { WorkerOptions } from './workers.js';
 export { createRedis, createRedisCluster, knownNodes } from './redis.js';
+export { defineScript } from './scripts.js';
+export type { RedisScript } from './scripts.js';
 export type { ClusterSeed, RedisClient, RedisRole } from './redis.js';

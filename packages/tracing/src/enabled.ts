@@ -1,3 +1,12 @@
+import type { Telemetry } from 'bullmq';
+
+/** Traces as started: BullMQ's telemetry (for Queue and Worker options) and the flush. */
+export interface Tracing {
+  readonly queueTelemetry: Telemetry;
+  /** Exports what is buffered, then stops. */
+  shutdown(): Promise<void>;
+}
+
 /** The environment as the OTel SDK reads it. */
 export type TracingEnv = Readonly<Record<string, string | undefined>>;
 

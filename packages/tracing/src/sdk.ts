@@ -13,10 +13,9 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { BullMQOtel } from 'bullmq-otel';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
-import { otlpProtocol, type TracingEnv } from './enabled.js';
+import { otlpProtocol, type Tracing, type TracingEnv } from './enabled.js';
 import { BullmqMessagingProcessor, RedactingSpanProcessor } from './span-processors.js';
 import { WorkOnlySampler } from './sampler.js';
-import type { Tracing } from './start.js';
 
 /** Requests too frequent and too dull to trace: probes and scrapes. */
 const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);

@@ -1,12 +1,6 @@
-import type { Telemetry } from 'bullmq';
-import { tracingRequested, type TracingEnv } from './enabled.js';
+import { tracingRequested, type Tracing, type TracingEnv } from './enabled.js';
 
-/** Traces as started: BullMQ's telemetry (for Queue and Worker options) and the flush. */
-export interface Tracing {
-  readonly queueTelemetry: Telemetry;
-  /** Exports what is buffered, then stops. */
-  shutdown(): Promise<void>;
-}
+export type { Tracing } from './enabled.js';
 
 let started: Tracing | undefined;
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomFillSync, type KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
 
 import type { CipherContext, Ciphertext } from './ciphertext.js';
@@ -14,6 +14,22 @@ import { generateKeySpec, parseKeySpec } from './key-spec.js';
 import { Secret } from './secret.js';
 
 const ALGORITHM = 'aes-256-gcm';
+
+// IVs are drawn from the CSPRNG a few hundred at a time rather than one call each: every
+// slice is handed out once and used at once (encrypt is synchronous), so each value still
+// gets its own fresh random 96-bit IV.
+const IV_POOL = Buffer.alloc(IV_BYTES * 256);
+let ivOffset = IV_POOL.length;
+
+function freshIv(): Buffer {
+  if (ivOffset === IV_POOL.length) {
+    randomFillSync(IV_POOL);
+    ivOffset = 0;
+  }
+  const iv = IV_POOL.subarray(ivOffset, ivOffset + IV_BYTES);
+  ivOffset += IV_BYTES;
+  return iv;
+}
 
 /**
  * The token encryption keys (docs/architecture.md, rule 2): AES-256-GCM, the first key encrypts and every
@@ -59,11 +75,15 @@ export class KeyRing {
     const text = plaintext instanceof Secret ? plaintext.reveal() : plaintext;
     const kid = this.#primaryKid;
     const aad = associatedData(kid, ctx);
-    const iv = randomBytes(IV_BYTES);
+    const iv = freshIv();
     const cipher = createCipheriv(ALGORITHM, this.#key(kid), iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(aad);
-    const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
-    return serializeEnvelope({ kid, iv, sealed: Buffer.concat([body, cipher.getAuthTag()]) });
+    const sealed = Buffer.concat([
+      cipher.update(text, 'utf8'),
+      cipher.final(),
+      cipher.getAuthTag(),
+    ]);
+    return serializeEnvelope({ kid, iv, sealed });
   }
 
   /** Decrypts a value written for exactly this `ctx`; any tampering gives `decrypt_failed`. */

@@ -43,7 +43,11 @@ export async function startWorkerPool(
   rt: Runtime,
   options: WorkerPoolOptions = {},
 ): Promise<WorkerPool> {
-  const concurrency = concurrencyOf(options.concurrency);
+  // The refresh width is a deployment's setting (TOKENLANE_REFRESH_CONCURRENCY).
+  const concurrency = concurrencyOf({
+    refresh: rt.config.refreshConcurrency,
+    ...options.concurrency,
+  });
   const watch = new StallWatch(STALLED_CHECKS);
   // Jobs running per queue in this process, across a worker and the one it replaced.
   const running = new Map<string, number>();

@@ -1,5 +1,6 @@
 import type { RefusalClass } from '@tokenlane/core';
 import { appendEvent } from '@tokenlane/db';
+import { defineScript } from '@tokenlane/queue';
 import type { LifecycleContext } from '../context.js';
 import { providerKeys } from './keys.js';
 
@@ -23,20 +24,25 @@ export type BreakerGate =
 
 // 0: closed; 1: this caller probes; 2: open, with the ms to wait and the code. While a probe
 // is out, the others wait for it (at most ARGV[3] ms at a time, so a success is seen soon).
-const GATE = `
+const GATE = defineScript(
+  'breaker_gate',
+  `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0, ''} end
 local now = tonumber(ARGV[1])
 local probeAt = tonumber(redis.call('HGET', KEYS[1], 'probeAt'))
 local code = redis.call('HGET', KEYS[1], 'code')
 if now < probeAt then return {2, probeAt - now, code} end
 if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then return {1, 0, code} end
-return {2, math.min(math.max(redis.call('PTTL', KEYS[2]), 1), tonumber(ARGV[3])), code}`;
+return {2, math.min(math.max(redis.call('PTTL', KEYS[2]), 1), tonumber(ARGV[3])), code}`,
+);
 
 /** The longest a refresh waits on a probe in flight before it asks again. */
 const PROBE_WAIT_MS = 5_000;
 
 // Records one call's outcome; returns 'opened' or 'closed' to the one caller that moved it.
-const RECORD = `
+const RECORD = defineScript(
+  'breaker_record',
+  `
 local now = tonumber(ARGV[1])
 local outcome = ARGV[2]
 local open = redis.call('EXISTS', KEYS[1]) == 1
@@ -68,7 +74,8 @@ end
 if not trip then return 'none' end
 local first = tonumber(ARGV[7])
 redis.call('HSET', KEYS[1], 'code', ARGV[3], 'openedAt', now, 'intervalMs', first, 'probeAt', now + first)
-return 'opened'`;
+return 'opened'`,
+);
 
 /**
  * Per process: until when each provider's breaker was last seen closed, and successes not yet
@@ -114,14 +121,10 @@ export async function passBreaker(
   const local = localState(ctx);
   if ((local.closedUntil.get(provider) ?? 0) > Date.now()) return { state: 'closed' };
   const { breaker, probe } = keys(ctx, provider);
-  const [state, waitMs, code] = (await ctx.redis.eval(
-    GATE,
-    2,
-    breaker,
-    probe,
-    Date.now(),
-    ctx.policy.probeLockMs,
-    Math.min(PROBE_WAIT_MS, ctx.policy.probeLockMs),
+  const [state, waitMs, code] = (await GATE(
+    ctx.redis,
+    [breaker, probe],
+    [Date.now(), ctx.policy.probeLockMs, Math.min(PROBE_WAIT_MS, ctx.policy.probeLockMs)],
   )) as [number, number, string];
   if (state === 0) {
     local.closedUntil.set(provider, Date.now() + CLOSED_CACHE_MS);
@@ -172,21 +175,20 @@ export async function recordProviderAnswer(
     provider,
     Math.floor(now / ctx.policy.breakerWindowMs),
   );
-  const moved = (await ctx.redis.eval(
-    RECORD,
-    3,
-    breaker,
-    probe,
-    window,
-    now,
-    outcome,
-    answer.code ?? 'none',
-    ctx.policy.breakerWindowMs,
-    ctx.policy.breakerMinCalls,
-    ctx.policy.breakerFailRatio,
-    firstProbeMs(ctx),
-    outcome === 'credentials' ? ctx.policy.probeMaxCredentialsMs : ctx.policy.probeMaxTransientMs,
-    answer.probe ? '1' : '0',
+  const moved = (await RECORD(
+    ctx.redis,
+    [breaker, probe, window],
+    [
+      now,
+      outcome,
+      answer.code ?? 'none',
+      ctx.policy.breakerWindowMs,
+      ctx.policy.breakerMinCalls,
+      ctx.policy.breakerFailRatio,
+      firstProbeMs(ctx),
+      outcome === 'credentials' ? ctx.policy.probeMaxCredentialsMs : ctx.policy.probeMaxTransientMs,
+      answer.probe ? '1' : '0',
+    ],
   )) as string;
   if (moved === 'opened') {
     ctx.logger.warn(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Provider } from '@tokenlane/providers';
-import type { RedisClient } from '@tokenlane/queue';
+import { defineScript, type RedisClient } from '@tokenlane/queue';
 import type { LifecycleContext } from '../context.js';
 
 /** One of a provider's documented limits: `requests` per `perSeconds`, app-wide or per user. */
@@ -29,7 +29,9 @@ export function windowsOf(provider: Limited): readonly RateWindow[] {
 
 // Checks every window first and counts in all of them only when each has room, so a call
 // refused by one window spends nothing from the others. Returns 0, or ms until room.
-const TAKE = `
+const TAKE = defineScript(
+  'budget_take',
+  `
 local n = #KEYS
 for i = 1, n do
   local count = tonumber(redis.call('GET', KEYS[i]) or '0')
@@ -43,7 +45,8 @@ for i = 1, n do
   local count = redis.call('INCR', KEYS[i])
   if count == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[i]) end
 end
-return 0`;
+return 0`,
+);
 
 /** Connection ids stay out of Redis key names in the clear (counters only, rule of keys.ts). */
 function scopeOf(window: RateWindow, connectionId: string): string {
@@ -92,7 +95,7 @@ export async function takeBudget(
     ...windows.map((window) => window.perSeconds * 1000),
     ...windows.map((window) => allowance(window, use, reserve)),
   ];
-  const wait = (await redis.eval(TAKE, keys.length, ...keys, ...args)) as number;
+  const wait = (await TAKE(redis, keys, args)) as number;
   return wait > 0 ? wait : 0;
 }
 

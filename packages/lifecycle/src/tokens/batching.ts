@@ -1,9 +1,11 @@
 import type { ConnectionId } from '@tokenlane/core';
 import {
   findConnections,
+  findRefreshCandidates,
   storeRefreshedTokens,
   type Connection,
   type Database,
+  type RefreshCandidate,
   type RefreshWrite,
   type RefreshWriteRequest,
 } from '@tokenlane/db';
@@ -21,6 +23,8 @@ import type { Kysely } from 'kysely';
 export interface ConnectionBatches {
   /** The connection, or undefined: batched with every other read of this tick. */
   read(id: ConnectionId): Promise<Connection | undefined>;
+  /** What a refresh needs of the connection (no access token, no metadata): batched too. */
+  readForRefresh(id: ConnectionId): Promise<RefreshCandidate | undefined>;
   /** Stores one refresh (compare-and-set): batched with every other of this tick. */
   storeRefresh(request: RefreshWriteRequest): Promise<RefreshWrite | undefined>;
 }
@@ -49,14 +53,22 @@ export function readConnection(
   return connectionBatches(ctx.db).read(id);
 }
 
-function createBatches(db: Kysely<Database>): ConnectionBatches {
-  const reads = new DataLoader<ConnectionId, Connection | undefined>(
+/** One batched read: every id asked for in this tick, one query, answers in request order. */
+function readLoader<T extends { readonly id: ConnectionId }>(
+  find: (ids: readonly ConnectionId[]) => Promise<T[]>,
+): DataLoader<ConnectionId, T | undefined> {
+  return new DataLoader<ConnectionId, T | undefined>(
     async (ids) => {
-      const byId = new Map((await findConnections(db, ids)).map((row) => [row.id, row]));
+      const byId = new Map((await find(ids)).map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id));
     },
     { cache: false, maxBatchSize: MAX_BATCH, batchScheduleFn },
   );
+}
+
+function createBatches(db: Kysely<Database>): ConnectionBatches {
+  const reads = readLoader((ids) => findConnections(db, ids));
+  const refreshReads = readLoader((ids) => findRefreshCandidates(db, ids));
   const writes = new DataLoader<RefreshWriteRequest, RefreshWrite | undefined>(
     async (requests) => {
       try {
@@ -79,6 +91,7 @@ function createBatches(db: Kysely<Database>): ConnectionBatches {
   );
   return {
     read: (id) => reads.load(id),
+    readForRefresh: (id) => refreshReads.load(id),
     storeRefresh: (request) => writes.load(request),
   };
 }

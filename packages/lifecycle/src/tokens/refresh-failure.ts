@@ -4,7 +4,7 @@ import {
   findConnectionForUpdate,
   transitionConnection,
   updateConnection,
-  type Connection,
+  type RefreshCandidate,
 } from '@tokenlane/db';
 import {
   refusalClass,
@@ -34,7 +34,7 @@ export const INTERRUPTED_REFRESH_CODE = 'refresh_interrupted' satisfies ReauthRe
  */
 export async function handleRefusal(
   ctx: Pick<LifecycleContext, 'db' | 'redis' | 'metrics' | 'logger' | 'config' | 'policy'>,
-  connection: Connection,
+  connection: RefreshCandidate,
   provider: OAuth2Provider,
   error: ProviderError,
   context: { now: Date; probe: boolean; interrupted: boolean; attempt: RefreshAttempt },
@@ -69,7 +69,7 @@ export async function handleRefusal(
  * success. Treated as `refused` (backoff on the row, and the give-up), it no longer pauses the
  * whole provider each time the breaker closes.
  */
-function ownRefusal(connection: Connection, error: ProviderError, probe: boolean): boolean {
+function ownRefusal(connection: RefreshCandidate, error: ProviderError, probe: boolean): boolean {
   const before = connection.lastErrorCode as ProviderErrorCode | null;
   return (
     !probe &&
@@ -85,7 +85,7 @@ function ownRefusal(connection: Connection, error: ProviderError, probe: boolean
  */
 async function noteRefusal(
   ctx: Pick<LifecycleContext, 'db'>,
-  connection: Connection,
+  connection: RefreshCandidate,
   error: ProviderError,
   now: Date,
 ): Promise<void> {
@@ -104,7 +104,7 @@ async function noteRefusal(
  */
 async function recordFailure(
   ctx: Pick<LifecycleContext, 'db' | 'config' | 'policy'>,
-  connection: Connection,
+  connection: RefreshCandidate,
   error: ProviderError,
   refusal: 'transient' | 'refused',
   { now, attempt: call }: { now: Date; attempt: RefreshAttempt },

@@ -34,7 +34,8 @@ export const refreshJob = defineJob({
   retention: { completed: true, failed: true },
   // A dead worker's refresh is taken back within seconds: token callers join it and wait.
   lockMs: 10_000,
-  // Refreshes are I/O bound (one provider call, one small transaction).
+  // Refreshes are I/O bound (one provider call, one small transaction). The worker pool uses
+  // TOKENLANE_REFRESH_CONCURRENCY instead (docs/operations.md, "Sizing the refresh workers").
   concurrency: 50,
   async run(
     ctx: Pick<

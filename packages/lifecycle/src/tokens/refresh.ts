@@ -1,12 +1,12 @@
 import { REFRESHABLE_STATUSES, refreshDueAt, type ConnectionId } from '@tokenlane/core';
-import type { Connection } from '@tokenlane/db';
+import type { RefreshCandidate } from '@tokenlane/db';
 import { observeRefresh } from '@tokenlane/metrics';
 import { isRetired, ProviderError, refreshTokens, type OAuth2Provider } from '@tokenlane/providers';
 import pRetry from 'p-retry';
 import type { LifecycleContext } from '../context.js';
 import { passBreaker, recordProviderAnswer, releaseProbe } from '../providers/breaker.js';
 import { takeBudget } from '../providers/budget.js';
-import { openToken, sealTokenSet } from '../sealing.js';
+import { openRefreshToken, sealTokenSet } from '../sealing.js';
 import { connectionBatches } from './batching.js';
 import { handleRefusal } from './refresh-failure.js';
 import { requireReauth } from './relink.js';
@@ -49,7 +49,7 @@ export async function refreshConnection(
   const now = new Date();
   const trigger = options.trigger ?? 'schedule';
   const batches = connectionBatches(ctx.db);
-  const connection = await batches.read(id);
+  const connection = await batches.readForRefresh(id);
   if (connection === undefined) return { status: 'skipped', reason: 'not_found' };
   if (
     options.expectedVersion !== undefined &&
@@ -110,12 +110,12 @@ async function callProvider(
     LifecycleContext,
     'db' | 'keyRing' | 'redis' | 'metrics' | 'logger' | 'config' | 'policy'
   >,
-  connection: Connection,
+  connection: RefreshCandidate,
   provider: OAuth2Provider,
   context: { probe: boolean; interrupted: boolean; trigger: RefreshTrigger },
 ): Promise<RefreshOutcome> {
   // Only the refresh token: each decryption is an AES-GCM pass on the hot path.
-  const refreshToken = openToken(ctx.keyRing, connection, 'refresh_token');
+  const refreshToken = openRefreshToken(ctx.keyRing, connection);
   if (refreshToken === undefined) return { status: 'skipped', reason: 'not_refreshable' };
   const observed = observeRefresh(ctx.metrics, provider.id, connection.expiresAt);
   const started = performance.now();
@@ -168,13 +168,13 @@ async function callProvider(
 /** About 30 s of attempts with backoff: long enough for a database restart or failover. */
 const STORE_RETRY = { retries: 8, minTimeout: 250, maxTimeout: 5_000, factor: 2 } as const;
 
-function refreshable(connection: Connection): boolean {
+function refreshable(connection: RefreshCandidate): boolean {
   return (
     connection.refreshTokenEnc !== null &&
     (REFRESHABLE_STATUSES as readonly string[]).includes(connection.status)
   );
 }
 
-function isDue(connection: Connection, now: Date): boolean {
+function isDue(connection: RefreshCandidate, now: Date): boolean {
   return connection.refreshDueAt !== null && connection.refreshDueAt.getTime() <= now.getTime();
 }

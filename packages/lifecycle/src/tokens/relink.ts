@@ -117,7 +117,7 @@ export type ReauthRequired =
  */
 export async function requireReauth(
   ctx: Pick<LifecycleContext, 'db'>,
-  connection: Connection,
+  connection: Pick<Connection, 'id'>,
   code: ReauthReason,
   expectedVersion?: number,
   extra: JsonObject = {},

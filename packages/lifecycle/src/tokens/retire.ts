@@ -1,4 +1,4 @@
-import { updateConnection, type Connection } from '@tokenlane/db';
+import { updateConnection, type RefreshCandidate } from '@tokenlane/db';
 import type { ProviderDefinition } from '@tokenlane/providers';
 import type { LifecycleContext } from '../context.js';
 import { resolveOpenMigration } from '../migration-outcomes/resolve.js';
@@ -11,7 +11,7 @@ import { requireReauth, type ReauthRequired } from './relink.js';
  */
 export async function retireConnection(
   ctx: Pick<LifecycleContext, 'db' | 'metrics'>,
-  connection: Connection,
+  connection: RefreshCandidate,
   provider: Pick<ProviderDefinition, 'successor'>,
   expectedVersion?: number,
 ): Promise<ReauthRequired> {

@@ -20,9 +20,18 @@ const formEncode = (value: string) => new URLSearchParams({ v: value }).toString
  * @see RFC 6749 §2.3.1
  */
 export function basicAuthorization(clientId: string, clientSecret: Secret): string {
+  const cached = basicHeaders.get(clientSecret);
+  if (cached?.clientId === clientId) return cached.header;
   const pair = `${formEncode(clientId)}:${formEncode(clientSecret.reveal())}`;
-  return `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+  const header = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+  basicHeaders.set(clientSecret, { clientId, header });
+  return header;
 }
+
+// Built once per provider config rather than on every refresh: keyed by the config's own
+// (immutable) Secret, so a reloaded config with a new secret builds a new header, and the
+// entry goes when the config does.
+const basicHeaders = new WeakMap<Secret, { readonly clientId: string; readonly header: string }>();
 
 /**
  * Authenticates the client on a token or revocation request: a Basic header or body members.

@@ -1,8 +1,14 @@
-import { basicAuthorization, createPkce, pkceChallenge } from '@tokenlane/oauth';
+import {
+  authenticateClient,
+  basicAuthorization,
+  createPkce,
+  pkceChallenge,
+} from '@tokenlane/oauth';
 import { Secret } from '@tokenlane/vault';
 import { describe, expect, it } from 'vitest';
-import { authorizationUrl, exchangePin, revokeTokens } from '../protocol.js';
+import { authorizationUrl, exchangePin, oauth2Client, revokeTokens } from '../protocol.js';
 import { runPostLink } from '../oauth2/post-link.js';
+import { loadProviders } from '../registry/load.js';
 import {
   SECRETS,
   builtinRegistry,
@@ -65,6 +71,33 @@ describe('client_secret_basic', () => {
     const header = basicAuthorization('my client', new Secret('p@ss:w/rd+é'));
     const decoded = Buffer.from(header.slice('Basic '.length), 'base64').toString('utf8');
     expect(decoded).toBe('my+client:p%40ss%3Aw%2Frd%2B%C3%A9');
+  });
+
+  it('builds the header once per provider config, and anew for a reloaded one', () => {
+    const load = (clientId: string, clientSecret: string) =>
+      oauth2Of(
+        loadProviders({
+          publicUrl: 'https://tokenlane.test',
+          file: { oura: { clientId, clientSecret } },
+        }),
+        'oura',
+      );
+    const decode = (provider: ReturnType<typeof load>) =>
+      Buffer.from(
+        authenticateClient(oauth2Client(provider), new URLSearchParams()).authorization!.slice(
+          'Basic '.length,
+        ),
+        'base64',
+      ).toString('utf8');
+    const first = load('client-a', 'secret-one');
+    expect(decode(first)).toBe('client-a:secret-one');
+    expect(decode(first)).toBe('client-a:secret-one');
+    // A reloaded providers file: a changed secret, then a changed id, each gives a new header.
+    expect(decode(load('client-a', 'secret-two'))).toBe('client-a:secret-two');
+    expect(decode(load('client-b', 'secret-two'))).toBe('client-b:secret-two');
+    // One Secret under two client ids (never from one file) still answers for each id.
+    const shared = new Secret('shared');
+    expect(basicAuthorization('x', shared)).not.toBe(basicAuthorization('y', shared));
   });
 });
 

@@ -1,0 +1,203 @@
+import { refreshJob, sweepDueRefreshes } from '@tokenlane/lifecycle';
+import { startWorkers } from '@tokenlane/queue';
+import pg from 'pg';
+import { openBenchRuntime, startTokenEndpoint, type Infra } from './infra.js';
+import { completions, seedConnections } from './refresh.js';
+
+/** The provider's answer time in this section: 200 ms ± 50 ms, uniform. */
+export const LATENCY_MS = 200;
+export const JITTER_MS = 50;
+/** Connections fall due at this share of what `concurrency` refreshes in flight can answer. */
+const OFFERED_LOAD = 0.8;
+
+/** One step: one worker process at one refresh concurrency. */
+export interface LatencyStep {
+  readonly concurrency: number;
+  readonly n: number;
+  /** Connections falling due per second. */
+  readonly offeredPerSec: number;
+  readonly perSec: number;
+  readonly cpuMsPerRefresh: number;
+  readonly peakInFlight: number;
+  /** Peak RSS above the step's start, per refresh in flight at the peak. */
+  readonly rssKbPerInFlight: number;
+  readonly p50DueToDoneMs: number;
+  readonly p99DueToDoneMs: number;
+  /** Postgres connections of the worker's database: peak running a query, and open. */
+  readonly pgActivePeak: number;
+  readonly pgOpenPeak: number;
+  readonly refreshed: number;
+}
+
+/**
+ * Section 8: refreshes at a provider's real latency. Each step seeds connections falling due
+ * at a steady rate (80 % of `concurrency` ÷ 250 ms) over `seconds`, sweeps them into delayed
+ * jobs once, and runs the worker's own refresh handler at `concurrency` in this process.
+ * Past the knee, the worker's CPU, not the concurrency, sets the pace, and due → done grows.
+ */
+export async function benchLatency(
+  infra: Infra,
+  steps: readonly number[],
+  seconds: number,
+  timeoutMs: number,
+): Promise<LatencyStep[]> {
+  const endpoint = await startTokenEndpoint([
+    `--latency-ms=${LATENCY_MS}`,
+    `--jitter-ms=${JITTER_MS}`,
+  ]);
+  const { rt, close } = await openBenchRuntime(infra, 'latency', {}, endpoint);
+  const results: LatencyStep[] = [];
+  try {
+    for (const concurrency of steps) {
+      results.push(await step(rt, concurrency, seconds, timeoutMs));
+    }
+    return results;
+  } finally {
+    await close();
+    await endpoint.stop();
+  }
+}
+
+type Runtime = Awaited<ReturnType<typeof openBenchRuntime>>['rt'];
+
+async function step(
+  rt: Runtime,
+  concurrency: number,
+  seconds: number,
+  timeoutMs: number,
+): Promise<LatencyStep> {
+  const offeredPerSec = (OFFERED_LOAD * concurrency) / ((LATENCY_MS + 50) / 1000);
+  const n = Math.round(offeredPerSec * seconds);
+  // Due times start a moment after seeding and the sweep, spread evenly over `seconds`.
+  const start = Date.now() + 3_000 + n / 4;
+  const dueOf = (i: number) => start + (i / n) * seconds * 1000;
+  const ids = await seedConnections(
+    rt,
+    n,
+    (i) => new Date(dueOf(i)),
+    new Date(start + 60_000),
+    `latency${concurrency}`,
+  );
+  const dueAt = new Map(ids.map((id, i) => [id as string, dueOf(i)]));
+  return measure(rt, dueAt, concurrency, offeredPerSec, timeoutMs);
+}
+
+async function measure(
+  rt: Runtime,
+  dueAt: ReadonlyMap<string, number>,
+  concurrency: number,
+  offeredPerSec: number,
+  timeoutMs: number,
+): Promise<LatencyStep> {
+  const n = dueAt.size;
+  const doneAt: number[] = [];
+  let inFlight = 0;
+  let peakInFlight = 0;
+  let refreshed = 0;
+  // The worker's own job, timing each refresh from its due time to done.
+  const timedJob: typeof refreshJob = {
+    ...refreshJob,
+    run: async (deps, payload, control) => {
+      inFlight += 1;
+      peakInFlight = Math.max(peakInFlight, inFlight);
+      try {
+        const outcome = await refreshJob.run(deps, payload, control);
+        if (outcome.status === 'refreshed') refreshed += 1;
+        doneAt.push(Date.now() - (dueAt.get(payload.connectionId) ?? Date.now()));
+        return outcome;
+      } finally {
+        inFlight -= 1;
+      }
+    },
+  };
+  const [worker] = startWorkers([timedJob], rt, {
+    connection: rt.workerConnection,
+    prefix: rt.config.queuePrefix,
+    concurrency: { refresh: concurrency },
+  });
+  if (worker === undefined) throw new Error('no refresh worker');
+  const sampler = startSampling(rt);
+  try {
+    await worker.waitUntilReady();
+    const done = completions(worker, n, timeoutMs);
+    const rssBefore = process.memoryUsage().rss;
+    const cpu = process.cpuUsage();
+    const due = [...dueAt.values()];
+    const first = due.reduce((a, b) => Math.min(a, b));
+    const last = due.reduce((a, b) => Math.max(a, b));
+    // Everything due in the step at once, as delayed jobs: BullMQ releases each at its time.
+    // Swept as of 20 ms ago, so no job can start before its row is due (it would be skipped).
+    const now = new Date(Date.now() - 20);
+    await sweepDueRefreshes(rt, { now, lookAheadMs: last - now.getTime() + 1_000, limit: n });
+    await done;
+    const finished = Date.now();
+    const used = process.cpuUsage(cpu);
+    const samples = await sampler.stop();
+    const sorted = doneAt.sort((a, b) => a - b);
+    return {
+      concurrency,
+      n,
+      offeredPerSec,
+      perSec: n / ((finished - first) / 1000),
+      cpuMsPerRefresh: (used.user + used.system) / 1000 / n,
+      peakInFlight,
+      rssKbPerInFlight: (samples.rssPeak - rssBefore) / 1024 / Math.max(1, peakInFlight),
+      p50DueToDoneMs: percentile(sorted, 0.5),
+      p99DueToDoneMs: percentile(sorted, 0.99),
+      pgActivePeak: samples.pgActivePeak,
+      pgOpenPeak: samples.pgOpenPeak,
+      refreshed,
+    };
+  } finally {
+    await sampler.stop();
+    await worker.close();
+  }
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+}
+
+/** Samples this process's RSS and the database's Postgres connections every 50 ms. */
+function startSampling(rt: Runtime) {
+  const url = rt.config.databaseUrl;
+  if (url === undefined) throw new Error('bench needs a Postgres URL');
+  const client = new pg.Client({ connectionString: url });
+  const connected = client.connect();
+  let rssPeak = 0;
+  let pgActivePeak = 0;
+  let pgOpenPeak = 0;
+  let busy = false;
+  const timer = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    if (busy) return;
+    busy = true;
+    void connected
+      .then(() =>
+        client.query<{ active: string; open: string }>(
+          `select count(*) filter (where state = 'active')::text as active, count(*)::text as open
+           from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+        ),
+      )
+      .then(({ rows }) => {
+        pgActivePeak = Math.max(pgActivePeak, Number(rows[0]?.active ?? 0));
+        pgOpenPeak = Math.max(pgOpenPeak, Number(rows[0]?.open ?? 0));
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        busy = false;
+      });
+  }, 50);
+  let stopped: Promise<{ rssPeak: number; pgActivePeak: number; pgOpenPeak: number }> | undefined;
+  return {
+    stop() {
+      stopped ??= (async () => {
+        clearInterval(timer);
+        await connected.catch(() => undefined);
+        await client.end().catch(() => undefined);
+        return { rssPeak, pgActivePeak, pgOpenPeak };
+      })();
+      return stopped;
+    },
+  };
+}
