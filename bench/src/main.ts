@@ -340,6 +340,6 @@ try {
   await infra.stop();
 }
 console.log(table(rows));
-const path = await writeResults(mode, rows, raw, notes);
+const path = await writeResults(mode, rows, raw, notes, only);
 console.error(`results: ${path}`);
 process.exit(0);
