@@ -18,6 +18,7 @@ import {
 import type { LifecycleContext } from '../context.js';
 import { VaultError } from '@tokenlane/vault';
 import { openTokens } from '../sealing.js';
+import { forgetProxyCredential } from '../proxy/token-cache.js';
 
 /** Who asked: the backend (DELETE), the provider (a verified notice), or an operator. */
 export type RevokeReason = 'api' | 'provider_notice' | 'operator';
@@ -67,7 +68,10 @@ export async function revokeConnection(
   const confirmed = options.callProvider
     ? await revokeAtProvider(ctx, connection, options.finalAttempt)
     : options.reason === 'provider_notice';
-  return wipe(ctx, id, options.reason, confirmed, options.now ?? new Date());
+  const outcome = await wipe(ctx, id, options.reason, confirmed, options.now ?? new Date());
+  // After the commit: a proxied call in this process reads the revoked row from now on.
+  forgetProxyCredential(ctx.db, id);
+  return outcome;
 }
 
 /** Whether the provider confirmed; throws only what the job should retry. */

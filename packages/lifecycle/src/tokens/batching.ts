@@ -8,6 +8,7 @@ import {
   type RefreshWriteRequest,
 } from '@tokenlane/db';
 import type { LifecycleContext } from '../context.js';
+import { forgetProxyCredential } from '../proxy/token-cache.js';
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 
@@ -79,6 +80,10 @@ function createBatches(db: Kysely<Database>): ConnectionBatches {
   );
   return {
     read: (id) => reads.load(id),
-    storeRefresh: (request) => writes.load(request),
+    // A refresh stored here replaces the token a proxied call in this process may hold.
+    storeRefresh: (request) =>
+      writes.load(request).finally(() => {
+        forgetProxyCredential(db, request.connection.id);
+      }),
   };
 }
