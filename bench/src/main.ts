@@ -327,6 +327,12 @@ try {
       },
       {
         section: s,
+        metric: `ingress CPU per proxied call (${proxyIngress}); callers' CPU per call direct / proxied`,
+        value: `${fmt(r.ingressCpuMsPerCall, 3)} ms`,
+        ratio: `${fmt(r.callersCpuMsPerCall.direct, 3)} / ${fmt(r.callersCpuMsPerCall.proxied, 3)} ms`,
+      },
+      {
+        section: s,
         metric: `p50 / p99 at ${fmt(r.pacedProxied.perSec)} req/s: proxied`,
         value: `${fmt(r.pacedProxied.p50Ms, 2)} / ${fmt(r.pacedProxied.p99Ms, 2)} ms`,
         ratio: `${r.pacedProxied.errors} errors`,

@@ -27,6 +27,13 @@ export interface ProxyResult {
   readonly proxied: Latency;
   /** proxied / direct requests per second (goal ≥ 0.6). */
   readonly ratio: number;
+  /**
+   * CPU the ingress's process spent per proxied call of the throughput run, whatever else
+   * the machine did meanwhile (inline: the callers' share is in it too).
+   */
+  readonly ingressCpuMsPerCall: number;
+  /** CPU the callers' process spent per call, direct and proxied. */
+  readonly callersCpuMsPerCall: { readonly direct: number; readonly proxied: number };
   readonly pacedDirect: PacedLatency;
   readonly pacedProxied: PacedLatency;
   /** What the proxy adds at RATE_PER_SEC: p50 and p99 of proxied minus direct (goals 1, 5 ms). */
@@ -90,8 +97,15 @@ export interface ProxyBenchOptions {
 interface RunningIngress {
   readonly port: number;
   readonly id: ConnectionId;
+  /** CPU time (user + system, ms) the ingress's process has used so far. */
+  cpuMs(): Promise<number>;
   close(): Promise<void>;
 }
+
+const cpuMsHere = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 async function inlineIngress(infra: Infra, apiBaseUrl: string): Promise<RunningIngress> {
   const { rt, close } = await openBenchRuntime(infra, 'proxy', { apiBaseUrl });
@@ -109,6 +123,8 @@ async function inlineIngress(infra: Infra, apiBaseUrl: string): Promise<RunningI
   return {
     port,
     id: id!,
+    // Inline, the callers' CPU is in it too.
+    cpuMs: () => Promise.resolve(cpuMsHere()),
     close: async () => {
       await app.close();
       await close();
@@ -143,6 +159,11 @@ async function forkedIngress(
   return {
     port: ready.port,
     id: ready.id,
+    cpuMs: async () => {
+      const answer = once(child, 'message') as Promise<[{ cpuUs: number }]>;
+      child.send('cpu');
+      return (await answer)[0].cpuUs / 1000;
+    },
     close: async () => {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');
@@ -193,14 +214,24 @@ export async function benchProxy(
     // Warm both paths (connections, JIT) before measuring either.
     await load(CALLERS, 500, proxied);
     await load(CALLERS, 500, direct);
+    const directCpu = cpuMsHere();
     const directLoad = await load(CALLERS, requests, direct);
+    const callersDirectCpuMs = cpuMsHere() - directCpu;
+    const [ingressCpu, callersCpu] = [await running.cpuMs(), cpuMsHere()];
     const proxiedLoad = await load(CALLERS, requests, proxied);
+    const ingressCpuMs = (await running.cpuMs()) - ingressCpu;
+    const callersProxiedCpuMs = cpuMsHere() - callersCpu;
     const pacedDirect = await paced(RATE_PER_SEC, pacedSeconds, direct);
     const pacedProxied = await paced(RATE_PER_SEC, pacedSeconds, proxied);
     return {
       direct: directLoad,
       proxied: proxiedLoad,
       ratio: proxiedLoad.perSec / directLoad.perSec,
+      ingressCpuMsPerCall: ingressCpuMs / requests,
+      callersCpuMsPerCall: {
+        direct: callersDirectCpuMs / requests,
+        proxied: callersProxiedCpuMs / requests,
+      },
       pacedDirect,
       pacedProxied,
       addedP50Ms: pacedProxied.p50Ms - pacedDirect.p50Ms,
