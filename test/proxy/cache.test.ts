@@ -46,12 +46,21 @@ describe('the credential cache', () => {
     // Warm: the ingress now holds the credential.
     expect((await call(id)).status).toBe(200);
     expect((await call(id)).status).toBe(200);
-    const revoke = await ps.oidc.stack.api('DELETE', `/v1/connections/${id}`);
-    expect(revoke.status).toBe(202);
-    await until(async () => (await ps.oidc.row(id)).status === 'revoked');
-    // The revocation is committed by now (the worker did it, not the ingress).
+    // Revoked by another replica, as Postgres sees it, while the provider still accepts the
+    // token (its revocation endpoint not called yet): only the bound stops the old token here.
+    await ps.oidc.stack.db.db
+      .updateTable('connections')
+      .set({
+        status: 'revoked',
+        access_token_enc: null,
+        refresh_token_enc: null,
+        refresh_due_at: null,
+        revoked_at: new Date(),
+      })
+      .where('id', '=', id)
+      .execute();
     const committed = Date.now();
-    // Within the bound the old credential may still go out (and be refused by the provider).
+    // Within the bound the old credential may still go out.
     while (Date.now() <= committed + PROXY_CACHE_MS) await call(id);
     ps.api.clear();
     // Past it, every call gets the token API's answer, and nothing is sent.
@@ -59,6 +68,21 @@ describe('the credential cache', () => {
     for (let i = 0; i < 5; i += 1) late.push((await call(id)).status);
     expect(late).toEqual(Array(5).fill(409));
     expect(ps.api.requests()).toEqual([]);
+  });
+
+  it('a connection revoked through the API: a token the provider refused is dropped, not retried', async () => {
+    const id = await ps.oidc.link('cache-revoked-api');
+    expect((await call(id)).status).toBe(200);
+    const revoke = await ps.oidc.stack.api('DELETE', `/v1/connections/${id}`);
+    expect(revoke.status).toBe(202);
+    await until(async () => (await ps.oidc.row(id)).status === 'revoked');
+    // The provider refuses the revoked token at once: a cached one meets a 401, is dropped and
+    // not retried, whatever the bound.
+    ps.api.clear();
+    const first = await call(id);
+    expect([401, 409]).toContain(first.status);
+    expect(ps.api.requests().every((seen) => !seen.authorized)).toBe(true);
+    expect((await call(id)).status).toBe(409);
   });
 
   it('a token refreshed after a 401 replaces the cached one at once', async () => {
