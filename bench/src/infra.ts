@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { openSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -90,17 +91,32 @@ export async function startTokenEndpoint(args: readonly string[] = []): Promise<
   };
 }
 
+/** Every line written synchronously to /dev/null, as pino writes to stdout by default. */
+function devNull(): { write(line: string): void } {
+  const fd = openSync('/dev/null', 'w');
+  return {
+    write: (line) => {
+      writeSync(fd, line);
+    },
+  };
+}
+
 let counter = 0;
 
 /** A fresh database and an in-process runtime on it, with the local provider configured. */
 export async function openBenchRuntime(
-  infra: Infra,
+  infra: Pick<Infra, 'redisUrl' | 'adminUrl' | 'dir'> & { readonly endpoint: { url: string } },
   label: string,
   /** More fields of the bench provider's entry (a `rateLimit`). */
   providerExtras: Record<string, unknown> = {},
-  /** Another token endpoint than the run's (the latency section's slow one). */
-  endpoint: TokenEndpoint = infra.endpoint,
+  options: {
+    /** Another token endpoint than the run's (the latency section's slow one). */
+    readonly endpoint?: { readonly url: string };
+    /** `info` writes every line a deployment would, to /dev/null (section 8); else `error` only. */
+    readonly logLevel?: 'error' | 'info';
+  } = {},
 ): Promise<{ rt: Runtime; redis: Redis; close: () => Promise<void> }> {
+  const { endpoint = infra.endpoint, logLevel = 'error' } = options;
   counter += 1;
   const name = `bench_${label}_${process.pid}_${counter}`;
   const admin = new pg.Client({ connectionString: infra.adminUrl });
@@ -134,9 +150,16 @@ export async function openBenchRuntime(
     TOKENLANE_ALLOWED_RETURN_URLS: 'http://127.0.0.1:9/app/',
     TOKENLANE_QUEUE_PREFIX: `{${name}}`,
     TOKENLANE_DATA_DIR: join(infra.dir, name),
-    LOG_LEVEL: 'error',
+    LOG_LEVEL: logLevel,
   });
-  const logger = createLogger({ level: 'error', name: 'bench' });
+  const logger =
+    logLevel === 'error'
+      ? createLogger({ level: 'error', name: 'bench' })
+      : createLogger({
+          level: logLevel,
+          name: 'bench',
+          destination: devNull(),
+        });
   const rt = await openRuntime({ config, logger, role: 'worker' });
   const redis = new Redis(infra.redisUrl);
   return {

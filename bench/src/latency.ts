@@ -45,7 +45,7 @@ export async function benchLatency(
     `--latency-ms=${LATENCY_MS}`,
     `--jitter-ms=${JITTER_MS}`,
   ]);
-  const { rt, close } = await openBenchRuntime(infra, 'latency', {}, endpoint);
+  const { rt, close } = await openBenchRuntime(infra, 'latency', {}, { endpoint });
   const results: LatencyStep[] = [];
   try {
     for (const concurrency of steps) {

@@ -18,6 +18,12 @@ const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--onl
 const cpuProfile = process.argv
   .find((arg) => arg.startsWith('--cpu-profile='))
   ?.slice('--cpu-profile='.length);
+/** --proxy-ingress=inline runs section 8's ingress in this process (the old way); fork by default. */
+const proxyIngress = process.argv.includes('--proxy-ingress=inline') ? 'inline' : 'fork';
+/** --proxy-profile=<dir>: the forked ingress writes its CPU profile there (bench/src/profile-top.ts reads it). */
+const proxyProfile = process.argv
+  .find((arg) => arg.startsWith('--proxy-profile='))
+  ?.slice('--proxy-profile='.length);
 const mode = quick ? 'quick' : 'full';
 // --refresh-n=<N>: refreshes in section 1's main run (default 2,000 quick, 20,000 full): more
 // of them dilute the JIT's warm-up when comparing CPU per refresh between two commits.
@@ -332,8 +338,11 @@ try {
     }
   });
   await section('8 proxy', async () => {
-    const r = await benchProxy(infra, PROXY_REQUESTS, PROXY_PACED_SECONDS);
-    raw.proxy = r;
+    const r = await benchProxy(infra, PROXY_REQUESTS, PROXY_PACED_SECONDS, {
+      ingress: proxyIngress,
+      profileDir: proxyProfile,
+    });
+    raw.proxy = { ...r, ingress: proxyIngress };
     const s = '8 proxy';
     const c = r.proxied.concurrency;
     rows.push(
@@ -348,6 +357,12 @@ try {
         metric: `direct undici GET req/s, same resource server (c=${c})`,
         value: fmt(r.direct.perSec),
         ratio: '1.00×',
+      },
+      {
+        section: s,
+        metric: `ingress CPU per proxied call (${proxyIngress}); callers' CPU per call direct / proxied`,
+        value: `${fmt(r.ingressCpuMsPerCall, 3)} ms`,
+        ratio: `${fmt(r.callersCpuMsPerCall.direct, 3)} / ${fmt(r.callersCpuMsPerCall.proxied, 3)} ms`,
       },
       {
         section: s,
@@ -367,6 +382,11 @@ try {
         value: `${fmt(r.addedP50Ms, 2)} / ${fmt(r.addedP99Ms, 2)} ms`,
         ratio: 'goal < 1 / < 5 ms',
       },
+    );
+    notes.push(
+      proxyIngress === 'fork'
+        ? 'Section 8: callers in the bench process, the ingress in a process of its own (logging at info to /dev/null), the resource server in a third; both paths use keep-alive connections.'
+        : 'Section 8: callers and ingress share the bench process and its event loop (the ingress logging errors only), so the ratio is partly how one core is split between them.',
     );
   });
 
@@ -402,6 +422,6 @@ try {
   await infra.stop();
 }
 console.log(table(rows));
-const path = await writeResults(mode, rows, raw, notes);
+const path = await writeResults(mode, rows, raw, notes, only);
 console.error(`results: ${path}`);
 process.exit(0);

@@ -1,6 +1,9 @@
 import type { ConnectionId } from '@tokenlane/core';
 import { buildApp } from '@tokenlane/ingress';
 import { freePort } from '@tokenlane/queue';
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { load, percentile, type Latency } from './http.js';
 import { API_KEY, openBenchRuntime, type Infra } from './infra.js';
@@ -24,6 +27,13 @@ export interface ProxyResult {
   readonly proxied: Latency;
   /** proxied / direct requests per second (goal ≥ 0.6). */
   readonly ratio: number;
+  /**
+   * CPU the ingress's process spent per proxied call of the throughput run, whatever else
+   * the machine did meanwhile (inline: the callers' share is in it too).
+   */
+  readonly ingressCpuMsPerCall: number;
+  /** CPU the callers' process spent per call, direct and proxied. */
+  readonly callersCpuMsPerCall: { readonly direct: number; readonly proxied: number };
   readonly pacedDirect: PacedLatency;
   readonly pacedProxied: PacedLatency;
   /** What the proxy adds at RATE_PER_SEC: p50 and p99 of proxied minus direct (goals 1, 5 ms). */
@@ -72,24 +82,36 @@ async function paced(
   };
 }
 
-/**
- * Section 8: the provider API proxy against direct undici calls to the same local resource
- * server in the same run: throughput with parallel callers, and the latency it adds at 500
- * requests/s. The ingress runs in this process (as in sections 4 and 5), the resource server
- * in its own.
- */
-export async function benchProxy(
-  infra: Infra,
-  requests: number,
-  pacedSeconds: number,
-): Promise<ProxyResult> {
-  const apiBaseUrl = `${infra.endpoint.url}/api`;
+/** Where section 8's ingress runs. */
+export interface ProxyBenchOptions {
+  /**
+   * `fork` (the default): a process of its own, logging at info to /dev/null as a deployment
+   * would log. `inline`: in the bench's own process and event loop, beside the callers,
+   * logging errors only (how the bench ran until 2026-12-06).
+   */
+  readonly ingress: 'fork' | 'inline';
+  /** With `fork`: write the ingress's V8 CPU profile (`--cpu-prof`) into this directory. */
+  readonly profileDir?: string | undefined;
+}
+
+interface RunningIngress {
+  readonly port: number;
+  readonly id: ConnectionId;
+  /** CPU time (user + system, ms) the ingress's process has used so far. */
+  cpuMs(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const cpuMsHere = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+async function inlineIngress(infra: Infra, apiBaseUrl: string): Promise<RunningIngress> {
   const { rt, close } = await openBenchRuntime(infra, 'proxy', { apiBaseUrl });
   const app = buildApp({ runtime: rt });
   const port = await freePort();
   await app.listen({ port, host: '127.0.0.1' });
-  const ingress = new Pool(`http://127.0.0.1:${port}`, { connections: CALLERS });
-  const resource = new Pool(infra.endpoint.url, { connections: CALLERS });
   const now = Date.now();
   const [id] = await seedConnections(
     rt,
@@ -98,6 +120,81 @@ export async function benchProxy(
     new Date(now + 3_600_000),
     'proxy',
   );
+  return {
+    port,
+    id: id!,
+    // Inline, the callers' CPU is in it too.
+    cpuMs: () => Promise.resolve(cpuMsHere()),
+    close: async () => {
+      await app.close();
+      await close();
+    },
+  };
+}
+
+async function forkedIngress(
+  infra: Infra,
+  profileDir: string | undefined,
+): Promise<RunningIngress> {
+  const file = fileURLToPath(new URL('proxy-ingress.ts', import.meta.url));
+  const execArgv =
+    profileDir === undefined
+      ? process.execArgv
+      : [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  const child = fork(file, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
+  child.send({
+    infra: {
+      redisUrl: infra.redisUrl,
+      adminUrl: infra.adminUrl,
+      dir: infra.dir,
+      endpointUrl: infra.endpoint.url,
+    },
+  });
+  const [ready] = (await Promise.race([
+    once(child, 'message'),
+    once(child, 'exit').then(() => {
+      throw new Error('the forked ingress exited before it was ready');
+    }),
+  ])) as [{ port: number; id: ConnectionId }];
+  return {
+    port: ready.port,
+    id: ready.id,
+    cpuMs: async () => {
+      const answer = once(child, 'message') as Promise<[{ cpuUs: number }]>;
+      child.send('cpu');
+      return (await answer)[0].cpuUs / 1000;
+    },
+    close: async () => {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.send('stop');
+      await exited;
+    },
+  };
+}
+
+/**
+ * Section 8: the provider API proxy against direct undici calls to the same local resource
+ * server in the same run: throughput with parallel callers, and the latency it adds at 500
+ * requests/s. The callers run in this process, the resource server in its own, and the
+ * ingress in its own too unless `inline` is asked for. Both paths use one undici Pool of
+ * CALLERS keep-alive connections from the callers; the ingress reaches the resource server
+ * through undici's global Agent (keep-alive, as many connections as calls in flight).
+ */
+export async function benchProxy(
+  infra: Infra,
+  requests: number,
+  pacedSeconds: number,
+  options: ProxyBenchOptions = { ingress: 'fork' },
+): Promise<ProxyResult> {
+  const apiBaseUrl = `${infra.endpoint.url}/api`;
+  const running =
+    options.ingress === 'inline'
+      ? await inlineIngress(infra, apiBaseUrl)
+      : await forkedIngress(infra, options.profileDir);
+  const { port, id } = running;
+  const ingress = new Pool(`http://127.0.0.1:${port}`, { connections: CALLERS });
+  const resource = new Pool(infra.endpoint.url, { connections: CALLERS });
   const path = 'v2/usercollection/daily_sleep?start_date=2026-12-01';
   const direct = async () => {
     const answer = await resource.request({ method: 'GET', path: `/api/${path}` });
@@ -107,7 +204,7 @@ export async function benchProxy(
   const proxied = async () => {
     const answer = await ingress.request({
       method: 'GET',
-      path: `/v1/connections/${id as ConnectionId}/proxy/${path}`,
+      path: `/v1/connections/${id}/proxy/${path}`,
       headers: { authorization: `Bearer ${API_KEY}` },
     });
     await answer.body.arrayBuffer();
@@ -117,14 +214,24 @@ export async function benchProxy(
     // Warm both paths (connections, JIT) before measuring either.
     await load(CALLERS, 500, proxied);
     await load(CALLERS, 500, direct);
+    const directCpu = cpuMsHere();
     const directLoad = await load(CALLERS, requests, direct);
+    const callersDirectCpuMs = cpuMsHere() - directCpu;
+    const [ingressCpu, callersCpu] = [await running.cpuMs(), cpuMsHere()];
     const proxiedLoad = await load(CALLERS, requests, proxied);
+    const ingressCpuMs = (await running.cpuMs()) - ingressCpu;
+    const callersProxiedCpuMs = cpuMsHere() - callersCpu;
     const pacedDirect = await paced(RATE_PER_SEC, pacedSeconds, direct);
     const pacedProxied = await paced(RATE_PER_SEC, pacedSeconds, proxied);
     return {
       direct: directLoad,
       proxied: proxiedLoad,
       ratio: proxiedLoad.perSec / directLoad.perSec,
+      ingressCpuMsPerCall: ingressCpuMs / requests,
+      callersCpuMsPerCall: {
+        direct: callersDirectCpuMs / requests,
+        proxied: callersProxiedCpuMs / requests,
+      },
       pacedDirect,
       pacedProxied,
       addedP50Ms: pacedProxied.p50Ms - pacedDirect.p50Ms,
@@ -133,7 +240,6 @@ export async function benchProxy(
   } finally {
     await ingress.close();
     await resource.close();
-    await app.close();
-    await close();
+    await running.close();
   }
 }

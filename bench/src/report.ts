@@ -45,17 +45,23 @@ export function resultPath(mode: string, suffix: string): string {
   return `${dir}${date}${mode === 'quick' ? '-quick' : ''}-${suffix}`;
 }
 
-/** Writes bench/results/<date>.md and .json; returns the markdown path. */
+/**
+ * Writes bench/results/<date>[-quick].md and .json; returns the markdown path. A run of one
+ * section (`--only=proxy`) writes `<date>[-quick]-only-proxy.*`, so it never overwrites the
+ * day's whole run.
+ */
 export async function writeResults(
   mode: string,
   rows: readonly Row[],
   raw: Record<string, unknown>,
   notes: readonly string[],
+  only?: string,
 ): Promise<string> {
   const dir = fileURLToPath(new URL('../results/', import.meta.url));
   await mkdir(dir, { recursive: true });
   const date = new Date().toISOString().slice(0, 10);
-  const name = mode === 'quick' ? `${date}-quick` : date;
+  const whole = mode === 'quick' ? `${date}-quick` : date;
+  const name = only === undefined ? whole : `${whole}-only-${only.replaceAll(/[^a-z0-9+]/gi, '_')}`;
   const info = machine();
   const md = [
     `# tokenlane benchmarks, ${date} (${mode})`,

@@ -88,5 +88,6 @@ export { recordTokenRead } from './tokens/token-read.js';
 export { proxyCall } from './proxy/forward.js';
 export type { ProxyAnswer, ProxyCall } from './proxy/forward.js';
 export { REPLAYABLE_BODY_BYTES } from './proxy/body.js';
+export { PROXY_CACHE_ENTRIES, PROXY_CACHE_MS } from './tokens/credential-cache.js';
 export { returnedResponseHeaders } from './proxy/headers.js';
 export { MAX_RETRIES as MAX_PROXY_RETRIES } from './proxy/retries.js';

@@ -21,7 +21,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { migrationRoutes } from './routes/migrations.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { providerRoutes } from './routes/providers.js';
-import { proxyRoutes } from './routes/proxy.js';
+import { PROXY_ROUTE, proxyRoutes } from './routes/proxy.js';
 import { relinkRoutes } from './routes/relink.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
@@ -82,10 +82,13 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   if (runtime.config.internalPort !== undefined) splitListeners(app);
   app.addHook('onRequest', apiKeyHook(parseApiKeys(runtime.apiKeys)));
   app.addHook('onResponse', (request, reply, done) => {
-    request.log.info(
-      { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
-      'request completed',
-    );
+    // A proxied call writes its own one line (`proxied call`, routes/proxy.ts): not two.
+    if (request.routeOptions.url !== PROXY_ROUTE) {
+      request.log.info(
+        { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
+        'request completed',
+      );
+    }
     if (isApiRequest(request)) {
       runtime.metrics.apiRequests.inc({
         key: request.apiKey?.name ?? 'none',

@@ -99,6 +99,70 @@ export async function takeBudget(
   return wait > 0 ? wait : 0;
 }
 
+// A provider's 429 hold-back (KEYS[1]), then TAKE over the windows (KEYS[2..]): a proxied
+// call's whole budget check in one round trip.
+const SPEND_PROXY = `
+local held = redis.call('PTTL', KEYS[1])
+if held > 0 then return held end
+local n = #KEYS - 1
+for i = 1, n do
+  local count = tonumber(redis.call('GET', KEYS[i + 1]) or '0')
+  if count >= tonumber(ARGV[n + i]) then
+    local ttl = redis.call('PTTL', KEYS[i + 1])
+    if ttl < 1 then ttl = tonumber(ARGV[i]) end
+    return ttl
+  end
+end
+for i = 1, n do
+  local count = redis.call('INCR', KEYS[i + 1])
+  if count == 1 then redis.call('PEXPIRE', KEYS[i + 1], ARGV[i]) end
+end
+return 0`;
+const SPEND_PROXY_SHA = createHash('sha1').update(SPEND_PROXY).digest('hex');
+
+/** EVALSHA, and EVAL once when the server has not seen the script (a restart, a failover). */
+async function runScript(
+  redis: RedisClient,
+  script: string,
+  sha: string,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
+  try {
+    return await redis.evalsha(sha, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return redis.eval(script, keys.length, ...keys, ...args);
+  }
+}
+
+/**
+ * A proxied call's draw on the provider's budget, in one round trip: 0 when it may go,
+ * else ms to wait, for a provider's 429 hold-back or a window without room for proxied
+ * calls (the refresh reserve stays). Nothing is counted when it may not go.
+ */
+export async function spendProxyBudget(
+  redis: RedisClient,
+  prefix: string,
+  provider: Provider,
+  connectionId: string,
+  reserve: number,
+): Promise<number> {
+  const windows = windowsOf(provider);
+  const keys = [
+    holdKey(prefix, provider, connectionId),
+    ...windows.map((window) =>
+      windowKey(prefix, provider.id, window, scopeOf(window, connectionId)),
+    ),
+  ];
+  const args = [
+    ...windows.map((window) => window.perSeconds * 1000),
+    ...windows.map((window) => allowance(window, 'proxy', reserve)),
+  ];
+  const wait = Number(await runScript(redis, SPEND_PROXY, SPEND_PROXY_SHA, keys, args));
+  return wait > 0 ? wait : 0;
+}
+
 /** A window's name in `GET /v1/providers` and the gauge: its length, as in its Redis key. */
 export function windowName(window: RateWindow): string {
   return `${String(window.perSeconds)}s`;

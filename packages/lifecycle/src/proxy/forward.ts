@@ -13,9 +13,10 @@ import { getUsableToken, type UsableToken } from '../tokens/token-access.js';
 import { prepareBody, replayable, type ProxyBody } from './body.js';
 import { authorizationFor, unsignableForm } from './credentials.js';
 import { forwardedRequestHeaders } from './headers.js';
-import { DEFAULT_HOLD_MS, heldBackFor, holdBack, takeBudget } from '../providers/budget.js';
+import { DEFAULT_HOLD_MS, heldBackFor, holdBack, spendProxyBudget } from '../providers/budget.js';
 import { idempotent, retryAfterMs, retryDelayMs, retryableStatus } from './retries.js';
 import { sendUpstream, type UpstreamResponse } from './send.js';
+import { proxyCredentialCache, type CachedCredential } from '../tokens/credential-cache.js';
 import { upstreamUrl } from './upstream-url.js';
 
 /** How long a proxied call waits on the connection's refresh (as long as the token API). */
@@ -93,7 +94,10 @@ function canRefresh(provider: Provider, connection: Connection): boolean {
  * connection to `reauth_required`. Nothing is sent when any check before it fails.
  */
 export async function proxyCall(ctx: LifecycleContext, call: ProxyCall): Promise<ProxyAnswer> {
-  const connection = await readConnection(ctx, call.connectionId);
+  const cache = proxyCredentialCache(ctx.db);
+  const cached = cache.get(call.connectionId, call.minValiditySeconds);
+  const readAt = cache.generation;
+  const connection = cached?.connection ?? (await readConnection(ctx, call.connectionId));
   if (connection === undefined) {
     throw new LifecycleError('connection_not_found', 'connection not found');
   }
@@ -107,11 +111,7 @@ export async function proxyCall(ctx: LifecycleContext, call: ProxyCall): Promise
       `The proxied path is refused (${target.refusal}): it must stay under the provider's API`,
     );
   }
-  const token = await getUsableToken(ctx, connection, {
-    minValiditySeconds: call.minValiditySeconds,
-    waitMs: REFRESH_WAIT_MS,
-    mayRelink: call.mayRelink,
-  });
+  const token = cached?.token ?? (await usableFor(ctx, connection, call, readAt));
   const body = await prepareBody(call.body);
   const contentType = headerText(call.headers['content-type']);
   if (unsignableForm(contentType, body) && provider.kind === 'oauth1') {
@@ -125,18 +125,13 @@ export async function proxyCall(ctx: LifecycleContext, call: ProxyCall): Promise
   const prefix = ctx.config.queuePrefix;
   // The provider's one budget, before anything is sent: a 429 hold-back, then every window.
   const spend = async () => {
-    const held = await heldBackFor(redis, prefix, provider, connection.id);
-    const wait =
-      held > 0
-        ? held
-        : await takeBudget(
-            redis,
-            prefix,
-            provider,
-            connection.id,
-            'proxy',
-            ctx.config.refreshReserve,
-          );
+    const wait = await spendProxyBudget(
+      redis,
+      prefix,
+      provider,
+      connection.id,
+      ctx.config.refreshReserve,
+    );
     if (wait > 0) {
       throw new LifecycleError(
         'rate_limited',
@@ -205,11 +200,14 @@ export async function proxyCall(ctx: LifecycleContext, call: ProxyCall): Promise
   });
   if (!isUnauthorized(provider, first.statusCode)) return answer(first, connection.status);
   if (!canRefresh(provider, connection) || !replayable(body)) {
+    cache.forget(connection.id);
     await reportRefused(ctx, connection, token);
     return answer(first, connection.status);
   }
+  cache.forget(connection.id);
   const renewed = await forceRefresh(ctx, connection.id, token.tokenVersion, call);
   if (renewed === undefined) return answer(first, await statusOf(ctx, connection));
+  cache.put(renewed, renewed.readAt);
   await first.body.dump();
   const second = await sendWithRetries(renewed.token);
   if (!isUnauthorized(provider, second.statusCode)) {
@@ -217,6 +215,7 @@ export async function proxyCall(ctx: LifecycleContext, call: ProxyCall): Promise
   }
   // A token fresh from the provider's own token endpoint refused too: the grant no longer
   // opens the API. Reported as a 401 report would be, for this very token version.
+  cache.forget(connection.id);
   const moved = await requireReauth(
     ctx,
     renewed.connection,
@@ -239,7 +238,8 @@ async function forceRefresh(
   id: ConnectionId,
   refusedVersion: number,
   call: ProxyCall,
-): Promise<{ connection: Connection; token: UsableToken } | undefined> {
+): Promise<(CachedCredential & { readAt: number }) | undefined> {
+  const readAt = proxyCredentialCache(ctx.db).generation;
   let current = await readConnection(ctx, id);
   if (current === undefined) return undefined;
   if (current.tokenVersion === refusedVersion) {
@@ -252,7 +252,27 @@ async function forceRefresh(
     waitMs: REFRESH_WAIT_MS,
     mayRelink: call.mayRelink,
   }).catch(() => undefined);
-  return token === undefined ? undefined : { connection: current, token };
+  return token === undefined ? undefined : { connection: current, token, readAt };
+}
+
+/**
+ * The token for a connection just read: the token API's path (refreshed first when it would
+ * expire within the caller's min-validity), kept for the next calls when the connection is
+ * active and the token is the row's own.
+ */
+async function usableFor(
+  ctx: LifecycleContext,
+  connection: Connection,
+  call: ProxyCall,
+  readAt: number,
+): Promise<UsableToken> {
+  const token = await getUsableToken(ctx, connection, {
+    minValiditySeconds: call.minValiditySeconds,
+    waitMs: REFRESH_WAIT_MS,
+    mayRelink: call.mayRelink,
+  });
+  proxyCredentialCache(ctx.db).put({ connection, token }, readAt);
+  return token;
 }
 
 /** A 401 that cannot be retried goes the way of a backend's 401 report (the reauth job). */

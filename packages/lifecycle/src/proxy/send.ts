@@ -38,8 +38,18 @@ export async function sendUpstream(input: UpstreamRequest): Promise<UpstreamResp
   const timeout = setTimeout(() => {
     timer.abort();
   }, input.timeoutMs);
-  const signal =
-    input.signal === undefined ? timer.signal : AbortSignal.any([timer.signal, input.signal]);
+  // The caller going away aborts the call, its body included, for as long as it streams. One
+  // listener on the caller's own (per-request) signal: cheaper than AbortSignal.any per call.
+  const { signal } = timer;
+  if (input.signal?.aborted === true) timer.abort();
+  else
+    input.signal?.addEventListener(
+      'abort',
+      () => {
+        timer.abort();
+      },
+      { once: true },
+    );
   try {
     return await request(input.url, {
       method: input.method,
@@ -51,10 +61,10 @@ export async function sendUpstream(input: UpstreamRequest): Promise<UpstreamResp
       ...(input.dispatcher === undefined ? {} : { dispatcher: input.dispatcher }),
     });
   } catch (error) {
+    if (input.signal?.aborted === true) throw error;
     if (timer.signal.aborted || error instanceof errors.HeadersTimeoutError) {
       throw new LifecycleError('provider_timeout', 'the provider did not answer in time');
     }
-    if (input.signal?.aborted === true) throw error;
     throw new LifecycleError('provider_unreachable', 'the provider could not be reached');
   } finally {
     clearTimeout(timeout);

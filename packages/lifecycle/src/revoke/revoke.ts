@@ -21,6 +21,7 @@ import { VaultError } from '@tokenlane/vault';
 import { z } from 'zod';
 import { connectionIdSchema } from '../payload-ids.js';
 import { openTokens } from '../sealing.js';
+import { forgetProxyCredential } from '../tokens/credential-cache.js';
 
 /** Who asked: the backend (DELETE), the provider (a verified notice), or an operator. */
 export const REVOKE_REASONS = ['api', 'provider_notice', 'operator'] as const;
@@ -97,7 +98,10 @@ export async function revokeConnection(
   const confirmed = options.callProvider
     ? await revokeAtProvider(ctx, connection, options.finalAttempt)
     : options.reason === 'provider_notice';
-  return wipe(ctx, id, options.reason, confirmed, options.now ?? new Date());
+  const outcome = await wipe(ctx, id, options.reason, confirmed, options.now ?? new Date());
+  // After the commit: a proxied call in this process reads the revoked row from now on.
+  forgetProxyCredential(ctx.db, id);
+  return outcome;
 }
 
 /** Whether the provider confirmed; throws only what the job should retry. */

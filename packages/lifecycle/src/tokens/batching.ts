@@ -10,6 +10,7 @@ import {
   type RefreshWriteRequest,
 } from '@tokenlane/db';
 import type { LifecycleContext } from '../context.js';
+import { forgetProxyCredential } from './credential-cache.js';
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 
@@ -92,6 +93,10 @@ function createBatches(db: Kysely<Database>): ConnectionBatches {
   return {
     read: (id) => reads.load(id),
     readForRefresh: (id) => refreshReads.load(id),
-    storeRefresh: (request) => writes.load(request),
+    // A refresh stored here replaces the token a proxied call in this process may hold.
+    storeRefresh: (request) =>
+      writes.load(request).finally(() => {
+        forgetProxyCredential(db, request.connection.id);
+      }),
   };
 }

@@ -14,6 +14,7 @@ import { LifecycleError } from '../errors.js';
 import { isRelinkProvider } from '../links/relink-provider.js';
 import { checkReturnUrl, prepareLink, writeLink, type LinkStarted } from '../links/start-link.js';
 import { openLinkSecret } from '../sealing.js';
+import { forgetProxyCredential } from './credential-cache.js';
 
 /** What a re-link may choose: the provider (own or successor) and where the user lands. */
 export interface RelinkOptions {
@@ -122,7 +123,7 @@ export async function requireReauth(
   expectedVersion?: number,
   extra: JsonObject = {},
 ): Promise<ReauthRequired> {
-  return ctx.db.transaction().execute(async (trx) => {
+  const outcome = await ctx.db.transaction().execute(async (trx) => {
     const current = await findConnectionForUpdate(trx, connection.id);
     if (current === undefined || current.status === 'revoked')
       return { status: 'lost_race' } as const;
@@ -138,4 +139,7 @@ export async function requireReauth(
     );
     return { status: 'reauth_required', code } as const;
   });
+  // After the commit: a proxied call in this process reads the new status from now on.
+  if (outcome.status === 'reauth_required') forgetProxyCredential(ctx.db, connection.id);
+  return outcome;
 }

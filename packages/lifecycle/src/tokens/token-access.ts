@@ -1,29 +1,14 @@
 import { isRefreshable } from '@tokenlane/core';
 import type { Connection } from '@tokenlane/db';
 import type { LifecycleContext } from '../context.js';
-import type { Secret } from '@tokenlane/vault';
 import { LifecycleError } from '../errors.js';
 import { openTokens } from '../sealing.js';
 import { startRelink } from './relink.js';
 import { refreshAndWait } from './request-refresh.js';
 import { refreshWait, type RefreshWait } from './refresh-wait.js';
+import type { UsableToken } from './usable-token.js';
 
-/** A token ready for the backend to use at the provider. */
-export type UsableToken =
-  | {
-      readonly kind: 'oauth2';
-      readonly accessToken: Secret;
-      readonly tokenType: string;
-      readonly expiresAt: Date | null;
-      /** The connection's token version this token is (a 401 about it names the version). */
-      readonly tokenVersion: number;
-    }
-  | {
-      readonly kind: 'oauth1';
-      readonly token: Secret;
-      readonly tokenSecret: Secret;
-      readonly tokenVersion: number;
-    };
+export type { UsableToken } from './usable-token.js';
 
 export interface TokenAccessOptions {
   /** Seconds the token must stay valid; refreshed first when it would expire sooner. */

@@ -1,0 +1,46 @@
+// Section 8's ingress in a process of its own, started by `fork` from proxy.ts: the callers
+// and the ingress then do not share one event loop, and `--cpu-prof` can profile it alone.
+// Asked over IPC with the run's infrastructure; answers with its port and the connection id.
+import { once } from 'node:events';
+import { buildApp } from '@tokenlane/ingress';
+import { freePort } from '@tokenlane/queue';
+import { openBenchRuntime, type Infra } from './infra.js';
+import { seedConnections } from './refresh.js';
+
+interface Start {
+  readonly infra: Pick<Infra, 'redisUrl' | 'adminUrl' | 'dir'> & { readonly endpointUrl: string };
+}
+
+const [message] = (await once(process, 'message')) as [Start];
+const { endpointUrl, ...rest } = message.infra;
+const infra = { ...rest, endpoint: { url: endpointUrl } };
+const { rt, close } = await openBenchRuntime(
+  infra,
+  'proxy',
+  { apiBaseUrl: `${endpointUrl}/api` },
+  { logLevel: 'info' },
+);
+const app = buildApp({ runtime: rt });
+const port = await freePort();
+await app.listen({ port, host: '127.0.0.1' });
+const now = Date.now();
+const [id] = await seedConnections(
+  rt,
+  1,
+  new Date(now + 3_000_000),
+  new Date(now + 3_600_000),
+  'proxy',
+);
+process.send?.({ port, id });
+// 'cpu': the CPU time this process has used so far (µs); 'stop': close and exit.
+await new Promise<void>((resolve) => {
+  process.on('message', (asked: string) => {
+    if (asked === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ cpuUs: user + system });
+    } else resolve();
+  });
+});
+await app.close();
+await close();
+process.exit(0);
