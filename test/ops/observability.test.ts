@@ -166,9 +166,11 @@ describe('docker compose observability profile', () => {
     const compose = parse(await readFile(join(root, 'docker-compose.yml'), 'utf8')) as {
       services: Record<string, ComposeService>;
     };
-    const { prometheus, grafana, ...core } = compose.services;
+    const { prometheus, grafana, jaeger, ...core } = compose.services;
     for (const [name, service] of Object.entries(core))
       expect(service.profiles, name).toBeUndefined();
+    // Traces are their own opt-in profile (docs/operations.md, "Traces").
+    expect(jaeger?.profiles).toEqual(['traces']);
     expect(prometheus?.profiles).toEqual(['observability']);
     expect(grafana?.profiles).toEqual(['observability']);
     const binds = [...(prometheus?.volumes ?? []), ...(grafana?.volumes ?? [])]
