@@ -2,14 +2,15 @@ import type { ConnectionId } from '@tokenlane/core';
 import { findConnection } from '@tokenlane/db';
 import { openTokens } from '@tokenlane/lifecycle';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeInteraction, startOidcPeer, type OidcPeer } from '../peers/oidc-peer.js';
+import { completeInteraction, type OidcPeer } from '../peers/oidc-peer.js';
 import { LinkBrowser, viaHttp } from '../support/link-browser.js';
 import {
   startOtlpReceiver,
   type OtlpReceiver,
   type ReceivedSpan,
 } from '../support/otlp-receiver.js';
-import { RETURN_URL, startStack, type Stack } from '../support/stack.js';
+import { startOidcStack, type OidcStack } from '../support/oidc-stack.js';
+import { RETURN_URL, type Stack } from '../support/stack.js';
 import {
   CLIENT,
   CONSUMER,
@@ -23,17 +24,17 @@ import {
   traceWhen,
 } from './spans.js';
 
-const CLIENT_SECRET = 'traced-client-secret-5b2e8f';
-
 let receiver: OtlpReceiver;
+let oidc: OidcStack;
 let peer: OidcPeer;
 let stack: Stack;
 /** Every secret and query value the link below saw: none may reach a span. */
-const secrets = new Set<string>([CLIENT_SECRET]);
+const secrets = new Set<string>();
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  stack = await startStack({
+  oidc = await startOidcStack({
+    clientId: 'tokenlane-traces',
     env: {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
@@ -41,38 +42,13 @@ beforeAll(async () => {
       OTEL_BSP_SCHEDULE_DELAY: '100',
       TOKENLANE_SWEEP_INTERVAL_MS: '500',
     },
-    providers: async (ingressUrl) => {
-      peer = await startOidcPeer({
-        requirePkce: true,
-        clients: [
-          {
-            clientId: 'tokenlane-traces',
-            clientSecret: CLIENT_SECRET,
-            redirectUris: [`${ingressUrl}/oauth/callback`],
-            tokenEndpointAuthMethod: 'client_secret_basic',
-          },
-        ],
-      });
-      return {
-        acme: {
-          kind: 'oauth2',
-          authorizationUrl: peer.authorizationUrl,
-          tokenUrl: peer.tokenUrl,
-          clientId: 'tokenlane-traces',
-          clientSecret: CLIENT_SECRET,
-          scopes: ['openid', 'offline_access'],
-          authorizationParams: { prompt: 'consent' },
-          tokenEndpointAuthMethod: 'client_secret_basic',
-          pkce: true,
-        },
-      };
-    },
   });
+  ({ peer, stack } = oidc);
+  secrets.add(oidc.clientSecret);
 }, 90_000);
 
 afterAll(async () => {
-  await stack.stop();
-  await peer.close();
+  await oidc.close();
   await receiver.close();
 });
 
