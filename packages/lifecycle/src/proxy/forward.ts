@@ -86,6 +86,12 @@ function canRefresh(provider: Provider, connection: Connection): boolean {
   return provider.kind === 'oauth2' && connection.refreshTokenEnc !== null;
 }
 
+/** What a proxied call touches. */
+type ProxyDeps = Pick<
+  LifecycleContext,
+  'db' | 'keyRing' | 'providers' | 'queues' | 'redis' | 'config'
+>;
+
 /**
  * Calls the provider's API for one connection (docs/proxy.md): checks the path stays under
  * the provider's API, gets a token valid long enough through the connection's single
@@ -93,7 +99,7 @@ function canRefresh(provider: Provider, connection: Connection): boolean {
  * refresh through the same single-flight path and one retry; a retry refused too moves the
  * connection to `reauth_required`. Nothing is sent when any check before it fails.
  */
-export async function proxyCall(ctx: LifecycleContext, call: ProxyCall): Promise<ProxyAnswer> {
+export async function proxyCall(ctx: ProxyDeps, call: ProxyCall): Promise<ProxyAnswer> {
   const cache = proxyCredentialCache(ctx.db);
   const cached = cache.get(call.connectionId, call.minValiditySeconds);
   const readAt = cache.generation;
@@ -261,7 +267,7 @@ async function forceRefresh(
  * active and the token is the row's own.
  */
 async function usableFor(
-  ctx: LifecycleContext,
+  ctx: ProxyDeps,
   connection: Connection,
   call: ProxyCall,
   readAt: number,
