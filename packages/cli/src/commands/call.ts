@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
-import { isUuid, type ConnectionId } from '@tokenlane/core';
+import { isUuid, namedConnectionId } from '@tokenlane/core';
 import type { Command } from 'commander';
 import { CliError, EXIT_CODES, notFoundError, usageError } from '../errors.js';
 import type { OutputStream } from '../output.js';
@@ -108,7 +108,7 @@ export function registerCall(program: Command, open: OpenSession): void {
         const status = await session.withRuntime((runtime) =>
           untilInterrupted(session, async (signal) => {
             const answer = await proxyCall(runtime, {
-              connectionId: id as ConnectionId,
+              connectionId: namedConnectionId(id),
               method,
               rawPath: target.path.slice(1),
               rawQuery: target.query,

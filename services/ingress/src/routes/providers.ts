@@ -1,4 +1,4 @@
-import { isUuid, type ConnectionId } from '@tokenlane/core';
+import { isUuid, namedConnectionId } from '@tokenlane/core';
 import {
   providerBudgets,
   readBudget,
@@ -101,7 +101,7 @@ export function toProviderView(
 async function connectionWindows(runtime: Runtime, id: string): Promise<[string, WindowBudget[]]> {
   if (!isUuid(id))
     throw new HttpError(400, 'invalid_request', 'connectionId must be a connection id');
-  const connection = await readConnection(runtime, id as ConnectionId);
+  const connection = await readConnection(runtime, namedConnectionId(id));
   if (connection === undefined) throw new HttpError(404, 'not_found', 'Connection not found');
   const provider = runtime.providers.get(connection.provider);
   // A connection of a provider no longer configured: nothing to read.
