@@ -2,6 +2,7 @@ import { newConnectionId, newEventId, type EventId } from '@tokenlane/core';
 import { listEvents } from '@tokenlane/db';
 import { DeliveryError, deliverEvent, notifyJob, relayOutbox } from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestRuntime } from '../support/runtime.js';
 import { startReceiver, type Receiver } from './receiver.js';
@@ -129,6 +130,28 @@ describe('relayOutbox', () => {
     const waiting = await rt.queues.queue('notify').getWaitingCount();
     await relayOutbox(rt);
     expect(await rt.queues.queue('notify').getWaitingCount()).toBe(waiting);
+  });
+});
+
+describe('relayOutbox and a notify job that can never run', () => {
+  it('frees an old head whose job lost its place in the queue (a failover), and no young one', async () => {
+    const connection = newConnectionId();
+    const head = await append(rt, connection, 'connection.created');
+    await relayOutbox(rt);
+    const queue = rt.queues.queue('notify');
+    const jobId = notifyJob.jobId({ eventId: head.id });
+    // What a failover can leave: the job's hash without its entry in the wait list.
+    expect(await rt.redis.lrem(queue.keys.wait!, 0, jobId)).toBe(1);
+    expect(await notifyJobState(head.id)).toBe('unknown');
+    // Written just now: left alone (its job may be about to run).
+    await relayOutbox(rt);
+    expect(await notifyJobState(head.id)).toBe('unknown');
+    // Undelivered for longer than STUCK_HEAD_MS: its job is made anew, and runs.
+    await sql`update events set created_at = now() - interval '2 minutes' where id = ${head.id}`.execute(
+      rt.db,
+    );
+    await relayOutbox(rt);
+    expect(await notifyJobState(head.id)).toBe('waiting');
   });
 });
 
