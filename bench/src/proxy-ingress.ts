@@ -2,10 +2,8 @@
 // and the ingress then do not share one event loop, and `--cpu-prof` can profile it alone.
 // Asked over IPC with the run's infrastructure; answers with its port and the connection id.
 import { once } from 'node:events';
-import { buildApp } from '@tokenlane/ingress';
-import { freePort } from '@tokenlane/queue';
-import { openBenchRuntime, type Infra } from './infra.js';
-import { seedConnections } from './refresh.js';
+import type { Infra } from './infra.js';
+import { startProxyTarget } from './proxy-target.js';
 
 interface Start {
   readonly infra: Pick<Infra, 'redisUrl' | 'adminUrl' | 'dir'> & { readonly endpointUrl: string };
@@ -14,23 +12,8 @@ interface Start {
 const [message] = (await once(process, 'message')) as [Start];
 const { endpointUrl, ...rest } = message.infra;
 const infra = { ...rest, endpoint: { url: endpointUrl } };
-const { rt, close } = await openBenchRuntime(
-  infra,
-  'proxy',
-  { apiBaseUrl: `${endpointUrl}/api` },
-  { logLevel: 'info' },
-);
-const app = buildApp({ runtime: rt });
-const port = await freePort();
-await app.listen({ port, host: '127.0.0.1' });
-const now = Date.now();
-const [id] = await seedConnections(
-  rt,
-  1,
-  new Date(now + 3_000_000),
-  new Date(now + 3_600_000),
-  'proxy',
-);
+const target = await startProxyTarget(infra, 'info');
+const { port, id } = target;
 process.send?.({ port, id });
 // 'cpu': the CPU time this process has used so far (µs); 'stop': close and exit.
 await new Promise<void>((resolve) => {
@@ -41,6 +24,5 @@ await new Promise<void>((resolve) => {
     } else resolve();
   });
 });
-await app.close();
-await close();
+await target.close();
 process.exit(0);

@@ -1,13 +1,11 @@
 import type { ConnectionId } from '@tokenlane/core';
-import { buildApp } from '@tokenlane/ingress';
-import { freePort } from '@tokenlane/queue';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { load, percentile, type Latency } from './http.js';
-import { API_KEY, openBenchRuntime, type Infra } from './infra.js';
-import { seedConnections } from './refresh.js';
+import { API_KEY, type Infra } from './infra.js';
+import { startProxyTarget } from './proxy-target.js';
 
 /** Parallel callers for the throughput comparison. */
 const CALLERS = 32;
@@ -107,29 +105,10 @@ const cpuMsHere = () => {
   return (user + system) / 1000;
 };
 
-async function inlineIngress(infra: Infra, apiBaseUrl: string): Promise<RunningIngress> {
-  const { rt, close } = await openBenchRuntime(infra, 'proxy', { apiBaseUrl });
-  const app = buildApp({ runtime: rt });
-  const port = await freePort();
-  await app.listen({ port, host: '127.0.0.1' });
-  const now = Date.now();
-  const [id] = await seedConnections(
-    rt,
-    1,
-    new Date(now + 3_000_000),
-    new Date(now + 3_600_000),
-    'proxy',
-  );
-  return {
-    port,
-    id: id!,
-    // Inline, the callers' CPU is in it too.
-    cpuMs: () => Promise.resolve(cpuMsHere()),
-    close: async () => {
-      await app.close();
-      await close();
-    },
-  };
+async function inlineIngress(infra: Infra): Promise<RunningIngress> {
+  const target = await startProxyTarget(infra, 'error');
+  // Inline, the callers' CPU is in it too.
+  return { ...target, cpuMs: () => Promise.resolve(cpuMsHere()) };
 }
 
 async function forkedIngress(
@@ -187,10 +166,9 @@ export async function benchProxy(
   pacedSeconds: number,
   options: ProxyBenchOptions = { ingress: 'fork' },
 ): Promise<ProxyResult> {
-  const apiBaseUrl = `${infra.endpoint.url}/api`;
   const running =
     options.ingress === 'inline'
-      ? await inlineIngress(infra, apiBaseUrl)
+      ? await inlineIngress(infra)
       : await forkedIngress(infra, options.profileDir);
   const { port, id } = running;
   const ingress = new Pool(`http://127.0.0.1:${port}`, { connections: CALLERS });
