@@ -136,58 +136,61 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     },
   });
 
+  /** A gauge set afresh on each scrape from `read`; a failed read empties it and is reported. */
+  const scrapedGauge = <L extends string, R>(
+    collector: Collector,
+    config: { name: string; help: string; labelNames: readonly L[] },
+    read: () => Promise<readonly R[]>,
+    sample: (row: R) => [Partial<Record<L, string>>, number],
+  ): Gauge<L> =>
+    new Gauge({
+      ...config,
+      registers,
+      async collect() {
+        try {
+          const rows = await read();
+          this.reset();
+          for (const row of rows) this.set(...sample(row));
+        } catch (error) {
+          this.reset();
+          onCollectError(collector, error);
+        }
+      },
+    });
+
   const readConnections = cached(options.connectionCounts, options.connectionsCacheMs ?? 5_000);
-  const connections = new Gauge({
-    name: 'tokenlane_connections',
-    help: 'Connections by provider and status (read on scrape, cached a few seconds).',
-    labelNames: ['provider', 'status'] as const,
-    registers,
-    async collect() {
-      try {
-        const rows = await readConnections();
-        this.reset();
-        for (const row of rows) this.set({ provider: row.provider, status: row.status }, row.count);
-      } catch (error) {
-        this.reset();
-        onCollectError('connections', error);
-      }
+  const connections = scrapedGauge(
+    'connections',
+    {
+      name: 'tokenlane_connections',
+      help: 'Connections by provider and status (read on scrape, cached a few seconds).',
+      labelNames: ['provider', 'status'] as const,
     },
-  });
+    readConnections,
+    (row) => [{ provider: row.provider, status: row.status }, row.count],
+  );
 
-  const providerHealthy = new Gauge({
-    name: 'tokenlane_provider_healthy',
-    help: 'Whether refreshes at a provider run (1) or are paused by its breaker (0), read on scrape.',
-    labelNames: ['provider'] as const,
-    registers,
-    async collect() {
-      try {
-        const rows = (await options.providerHealth?.()) ?? [];
-        this.reset();
-        for (const row of rows) this.set({ provider: row.provider }, row.healthy ? 1 : 0);
-      } catch (error) {
-        this.reset();
-        onCollectError('providers', error);
-      }
+  const providerHealthy = scrapedGauge(
+    'providers',
+    {
+      name: 'tokenlane_provider_healthy',
+      help: 'Whether refreshes at a provider run (1) or are paused by its breaker (0), read on scrape.',
+      labelNames: ['provider'] as const,
     },
-  });
+    async () => (await options.providerHealth?.()) ?? [],
+    (row) => [{ provider: row.provider }, row.healthy ? 1 : 0],
+  );
 
-  const rateBudgetRemaining = new Gauge({
-    name: 'tokenlane_rate_budget_remaining',
-    help: "Calls left in each app-wide window of a provider's rate budget (read on scrape from Redis).",
-    labelNames: ['provider', 'window'] as const,
-    registers,
-    async collect() {
-      try {
-        const rows = (await options.rateBudgets?.()) ?? [];
-        this.reset();
-        for (const row of rows)
-          this.set({ provider: row.provider, window: row.window }, row.remaining);
-      } catch (error) {
-        this.reset();
-        onCollectError('budgets', error);
-      }
+  const rateBudgetRemaining = scrapedGauge(
+    'budgets',
+    {
+      name: 'tokenlane_rate_budget_remaining',
+      help: "Calls left in each app-wide window of a provider's rate budget (read on scrape from Redis).",
+      labelNames: ['provider', 'window'] as const,
     },
-  });
+    async () => (await options.rateBudgets?.()) ?? [],
+    (row) => [{ provider: row.provider, window: row.window }, row.remaining],
+  );
 
   const outcomeLabels = ['provider', 'outcome', 'code'] as const;
   const metrics: Metrics = {
