@@ -116,33 +116,54 @@ export async function send(request_: HttpRequest, options: CallOptions = {}) {
   try {
     const response = await request(request_.url, {
       method: request_.method,
-      headers: { 'user-agent': 'tokenlane', ...request_.headers },
+      headers: request_.headers === undefined ? USER_AGENT : { ...USER_AGENT, ...request_.headers },
       body: request_.body ?? null,
       dispatcher: options.dispatcher ?? getHttpDispatcher(),
       signal: options.signal ?? null,
     });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-      const buffer = chunk as Buffer;
-      size += buffer.length;
-      if (size > MAX_BODY_BYTES) {
-        response.body.destroy();
-        throw new ProviderError('invalid_response', 'provider answer exceeds 1 MiB', {
+    const text = await readCapped(
+      response.body,
+      () =>
+        new ProviderError('invalid_response', 'provider answer exceeds 1 MiB', {
           status: response.statusCode,
           ...(options.providerId === undefined ? {} : { providerId: options.providerId }),
-        });
-      }
-      chunks.push(buffer);
-    }
-    return {
-      status: response.statusCode,
-      headers: response.headers,
-      text: Buffer.concat(chunks).toString('utf8'),
-    } satisfies HttpResponse;
+        }),
+    );
+    return { status: response.statusCode, headers: response.headers, text } satisfies HttpResponse;
   } catch (error) {
     throw transportError(error, request_, options.providerId);
   }
+}
+
+const USER_AGENT: Readonly<Record<string, string>> = { 'user-agent': 'tokenlane' };
+
+/**
+ * The body as UTF-8 text, destroyed and refused past {@link MAX_BODY_BYTES}. Listeners rather
+ * than `for await`: an async iterator costs a promise per chunk, and every refresh reads one
+ * answer (bench/, section 1).
+ */
+function readCapped(body: Dispatcher.ResponseData['body'], tooLarge: () => Error) {
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        body.destroy();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.on('error', reject);
+    body.on('end', () => {
+      resolve(
+        chunks.length === 1
+          ? (chunks[0]?.toString('utf8') ?? '')
+          : Buffer.concat(chunks).toString('utf8'),
+      );
+    });
+  });
 }
 
 /** The value of one response header, first occurrence. */

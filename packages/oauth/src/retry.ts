@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import pRetry from 'p-retry';
 import { assertNever, ProviderError } from './errors.js';
 import { failedBeforeSending, type CallOptions, type RetryPolicy } from './http.js';
 
@@ -34,7 +33,11 @@ function mayResend(mode: RetryMode, error: ProviderError): boolean {
   }
 }
 
-/** Runs `attempt` with p-retry, honoring `Retry-After` up to the policy's cap. */
+/**
+ * Runs `attempt`, and again after a transient failure the mode allows to re-send: exponential
+ * backoff with jitter, or the provider's `Retry-After` up to the policy's cap. A plain loop:
+ * nearly every call succeeds at once, and this wraps every refresh.
+ */
 export async function withRetry<T>(
   mode: RetryMode,
   options: CallOptions,
@@ -42,20 +45,33 @@ export async function withRetry<T>(
 ): Promise<T> {
   if (options.retry === false) return attempt();
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-  return pRetry(attempt, {
-    retries: mode === 'refresh' ? Math.min(1, policy.retries) : policy.retries,
-    minTimeout: policy.minTimeoutMs,
-    maxTimeout: policy.maxTimeoutMs,
-    randomize: true,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    shouldRetry: async ({ error }) => {
-      if (!(error instanceof ProviderError) || !error.retryable) return false;
-      if (!mayResend(mode, error)) return false;
-      if (error.code === 'rate_limited' && error.retryAfterMs === undefined) return false;
-      if (error.retryAfterMs === undefined) return true;
-      if (error.retryAfterMs > policy.maxRetryAfterMs) return false;
-      await sleep(error.retryAfterMs, undefined, { signal: options.signal });
-      return true;
-    },
-  });
+  const retries = mode === 'refresh' ? Math.min(1, policy.retries) : policy.retries;
+  for (let retry = 0; ; retry += 1) {
+    options.signal?.throwIfAborted();
+    try {
+      return await attempt();
+    } catch (error) {
+      const wait = retry < retries ? waitBeforeRetry(mode, policy, error, retry) : undefined;
+      if (wait === undefined) throw error;
+      await sleep(wait, undefined, { signal: options.signal });
+    }
+  }
+}
+
+/** How long to wait before re-sending after `error`, or undefined when it must not be re-sent. */
+function waitBeforeRetry(
+  mode: RetryMode,
+  policy: RetryPolicy,
+  error: unknown,
+  retry: number,
+): number | undefined {
+  if (!(error instanceof ProviderError) || !error.retryable) return undefined;
+  if (!mayResend(mode, error)) return undefined;
+  if (error.retryAfterMs !== undefined) {
+    return error.retryAfterMs > policy.maxRetryAfterMs ? undefined : error.retryAfterMs;
+  }
+  // A 429 without Retry-After: the caller's own backoff knows better than a guess here.
+  if (error.code === 'rate_limited') return undefined;
+  const backoff = policy.minTimeoutMs * 2 ** retry * (1 + Math.random());
+  return Math.min(backoff, policy.maxTimeoutMs);
 }

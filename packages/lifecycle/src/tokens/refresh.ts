@@ -155,7 +155,9 @@ async function callProvider(
   // The provider may have rotated the refresh token: the new one exists only in memory now.
   // Ride out a database blip here (a restart takes seconds) rather than lose it to a retry
   // that would replay the spent token.
-  const written = await pRetry(() => connectionBatches(ctx.db).storeRefresh(request), STORE_RETRY);
+  const store = () => connectionBatches(ctx.db).storeRefresh(request);
+  // The first attempt bare: it nearly always succeeds, and p-retry's set-up is per refresh.
+  const written = await store().catch(() => pRetry(store, STORE_RETRY));
   // Only once the new tokens are safe: a probe's success closes the provider's breaker.
   await recordProviderAnswer(ctx, provider.id, { probe: context.probe });
   return observed.done(
