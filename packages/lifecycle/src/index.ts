@@ -35,6 +35,7 @@ export { providerHealth } from './providers/breaker.js';
 export {
   providerBudgets,
   readBudget,
+  takeBudget,
   type ProviderBudget,
   type WindowBudget,
 } from './providers/budget.js';

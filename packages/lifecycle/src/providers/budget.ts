@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Provider } from '@tokenlane/providers';
 import { defineScript, type RedisClient } from '@tokenlane/queue';
+import DataLoader from 'dataloader';
 import type { LifecycleContext } from '../context.js';
 
 /** One of a provider's documented limits: `requests` per `perSeconds`, app-wide or per user. */
@@ -27,25 +28,41 @@ export function windowsOf(provider: Limited): readonly RateWindow[] {
   return provider.rateLimit === undefined ? [] : [{ ...provider.rateLimit, per: 'app' }];
 }
 
-// Checks every window first and counts in all of them only when each has room, so a call
-// refused by one window spends nothing from the others. Returns 0, or ms until room.
-const TAKE = defineScript(
-  'budget_take',
+// Takes for many calls in one round trip, in order, each as one take would: check every window
+// of the call first and count in all of them only when each has room, so a call refused by
+// one window spends nothing from the others. ARGV: the number of calls, then per call its
+// number of windows and, per window, its length in ms and its allowance; KEYS: per call, its
+// windows' counters. Returns per call 0, or ms until room.
+const TAKE_EACH = defineScript(
+  'budget_take_each',
   `
-local n = #KEYS
-for i = 1, n do
-  local count = tonumber(redis.call('GET', KEYS[i]) or '0')
-  if count >= tonumber(ARGV[n + i]) then
-    local ttl = redis.call('PTTL', KEYS[i])
-    if ttl < 1 then ttl = tonumber(ARGV[i]) end
-    return ttl
+local waits = {}
+local k = 1
+local a = 2
+for call = 1, tonumber(ARGV[1]) do
+  local n = tonumber(ARGV[a])
+  a = a + 1
+  local wait = 0
+  for i = 0, n - 1 do
+    local count = tonumber(redis.call('GET', KEYS[k + i]) or '0')
+    if count >= tonumber(ARGV[a + 2 * i + 1]) then
+      wait = redis.call('PTTL', KEYS[k + i])
+      if wait < 1 then wait = tonumber(ARGV[a + 2 * i]) end
+      break
+    end
   end
+  if wait == 0 then
+    for i = 0, n - 1 do
+      if redis.call('INCR', KEYS[k + i]) == 1 then
+        redis.call('PEXPIRE', KEYS[k + i], ARGV[a + 2 * i])
+      end
+    end
+  end
+  waits[call] = wait
+  k = k + n
+  a = a + 2 * n
 end
-for i = 1, n do
-  local count = redis.call('INCR', KEYS[i])
-  if count == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[i]) end
-end
-return 0`,
+return waits`,
 );
 
 /** Connection ids stay out of Redis key names in the clear (counters only, rule of keys.ts). */
@@ -73,35 +90,73 @@ function allowance(window: RateWindow, use: BudgetUse, reserve: number): number 
   }
 }
 
+/** One call's draw, as {@link takeBudget} is asked for it. */
+interface Take {
+  readonly provider: Limited;
+  readonly connectionId: string;
+  readonly use: BudgetUse;
+  readonly reserve: number;
+}
+
 /**
  * Takes one call from every window of the provider (app-wide and this connection's), shared
  * by every replica through Redis. Returns 0 when allowed, else how many ms until a window has
- * room again; nothing is counted then.
+ * room again; nothing is counted then. The takes of one tick (a worker's concurrent
+ * refreshes) go to Redis together, in one round trip, as if one after the other.
  */
 export async function takeBudget(
   redis: RedisClient,
   prefix: string,
-  provider: Provider,
+  provider: Limited,
   connectionId: string,
   use: BudgetUse,
   reserve: number,
 ): Promise<number> {
-  const windows = windowsOf(provider);
-  if (windows.length === 0) return 0;
-  const keys = windows.map((window) =>
-    windowKey(prefix, provider.id, window, scopeOf(window, connectionId)),
-  );
-  const args = [
-    ...windows.map((window) => window.perSeconds * 1000),
-    ...windows.map((window) => allowance(window, use, reserve)),
-  ];
-  const wait = (await TAKE(redis, keys, args)) as number;
-  return wait > 0 ? wait : 0;
+  if (windowsOf(provider).length === 0) return 0;
+  return takesOf(redis, prefix).load({ provider, connectionId, use, reserve });
 }
 
-// A provider's 429 hold-back (KEYS[1]), then TAKE over the windows (KEYS[2..]): a proxied
-// call's whole budget check in one round trip.
-const SPEND_PROXY = `
+const takeLoaders = new WeakMap<RedisClient, Map<string, DataLoader<Take, number>>>();
+
+/** The per-tick batch of takes on one Redis client under one prefix. */
+function takesOf(redis: RedisClient, prefix: string): DataLoader<Take, number> {
+  let byPrefix = takeLoaders.get(redis);
+  if (byPrefix === undefined) {
+    byPrefix = new Map();
+    takeLoaders.set(redis, byPrefix);
+  }
+  let loader = byPrefix.get(prefix);
+  if (loader === undefined) {
+    loader = new DataLoader((takes) => takeEach(redis, prefix, takes), {
+      cache: false,
+      maxBatchSize: 200,
+      batchScheduleFn: (run) => setImmediate(run),
+    });
+    byPrefix.set(prefix, loader);
+  }
+  return loader;
+}
+
+async function takeEach(redis: RedisClient, prefix: string, takes: readonly Take[]) {
+  const keys: string[] = [];
+  const args: number[] = [takes.length];
+  for (const { provider, connectionId, use, reserve } of takes) {
+    const windows = windowsOf(provider);
+    args.push(windows.length);
+    for (const window of windows) {
+      keys.push(windowKey(prefix, provider.id, window, scopeOf(window, connectionId)));
+      args.push(window.perSeconds * 1000, allowance(window, use, reserve));
+    }
+  }
+  const waits = (await TAKE_EACH(redis, keys, args)) as number[];
+  return takes.map((_, i) => Math.max(0, waits[i] ?? 0));
+}
+
+// A provider's 429 hold-back (KEYS[1]), then one call's take over the windows (KEYS[2..]) as
+// in TAKE_EACH: a proxied call's whole budget check in one round trip.
+const SPEND_PROXY = defineScript(
+  'budget_spend_proxy',
+  `
 local held = redis.call('PTTL', KEYS[1])
 if held > 0 then return held end
 local n = #KEYS - 1
@@ -117,24 +172,8 @@ for i = 1, n do
   local count = redis.call('INCR', KEYS[i + 1])
   if count == 1 then redis.call('PEXPIRE', KEYS[i + 1], ARGV[i]) end
 end
-return 0`;
-const SPEND_PROXY_SHA = createHash('sha1').update(SPEND_PROXY).digest('hex');
-
-/** EVALSHA, and EVAL once when the server has not seen the script (a restart, a failover). */
-async function runScript(
-  redis: RedisClient,
-  script: string,
-  sha: string,
-  keys: readonly string[],
-  args: readonly (string | number)[],
-): Promise<unknown> {
-  try {
-    return await redis.evalsha(sha, keys.length, ...keys, ...args);
-  } catch (error) {
-    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-    return redis.eval(script, keys.length, ...keys, ...args);
-  }
-}
+return 0`,
+);
 
 /**
  * A proxied call's draw on the provider's budget, in one round trip: 0 when it may go,
@@ -159,7 +198,7 @@ export async function spendProxyBudget(
     ...windows.map((window) => window.perSeconds * 1000),
     ...windows.map((window) => allowance(window, 'proxy', reserve)),
   ];
-  const wait = Number(await runScript(redis, SPEND_PROXY, SPEND_PROXY_SHA, keys, args));
+  const wait = Number(await SPEND_PROXY(redis, keys, args));
   return wait > 0 ? wait : 0;
 }
 
