@@ -2,6 +2,7 @@ import { refreshJob, sweepDueRefreshes } from '@tokenlane/lifecycle';
 import { startWorkers } from '@tokenlane/queue';
 import pg from 'pg';
 import { openBenchRuntime, startTokenEndpoint, type Infra } from './infra.js';
+import { liveBytes } from './live-memory.js';
 import { completions, seedConnections } from './refresh.js';
 
 /** The provider's answer time in this section: 200 ms ± 50 ms, uniform. */
@@ -19,8 +20,15 @@ export interface LatencyStep {
   readonly perSec: number;
   readonly cpuMsPerRefresh: number;
   readonly peakInFlight: number;
-  /** Peak RSS above the step's start, per refresh in flight at the peak. */
+  /** Peak RSS above the step's start (jobs queued, none due yet), per refresh in flight at the peak. */
   readonly rssKbPerInFlight: number;
+  /** Peak RSS of the worker process in the step, in MB (for the growth from step to step). */
+  readonly rssPeakMb: number;
+  /**
+   * Memory held per refresh in flight: live memory (after a full collection) with the
+   * concurrency in flight, less live memory before the first was due; NaN in a timed step.
+   */
+  readonly liveKbPerInFlight: number;
   readonly p50DueToDoneMs: number;
   readonly p99DueToDoneMs: number;
   /** Postgres connections of the worker's database: peak running a query, and open. */
@@ -40,7 +48,7 @@ export async function benchLatency(
   steps: readonly number[],
   seconds: number,
   timeoutMs: number,
-): Promise<LatencyStep[]> {
+): Promise<LatencyResult> {
   const endpoint = await startTokenEndpoint([
     `--latency-ms=${LATENCY_MS}`,
     `--jitter-ms=${JITTER_MS}`,
@@ -51,11 +59,24 @@ export async function benchLatency(
     for (const concurrency of steps) {
       results.push(await step(rt, concurrency, seconds, timeoutMs));
     }
-    return results;
+    // Live memory takes full collections, which would skew a timed step's CPU (and shrink the
+    // young generation it had grown): a pass of its own at the largest concurrency.
+    const largest = Math.max(...steps);
+    const held = await step(rt, largest, 2, timeoutMs, true);
+    return {
+      steps: results,
+      live: { concurrency: largest, kbPerInFlight: held.liveKbPerInFlight },
+    };
   } finally {
     await close();
     await endpoint.stop();
   }
+}
+
+/** The timed steps, and the memory one refresh in flight holds. */
+export interface LatencyResult {
+  readonly steps: readonly LatencyStep[];
+  readonly live: { readonly concurrency: number; readonly kbPerInFlight: number };
 }
 
 type Runtime = Awaited<ReturnType<typeof openBenchRuntime>>['rt'];
@@ -65,6 +86,8 @@ async function step(
   concurrency: number,
   seconds: number,
   timeoutMs: number,
+  /** Take live memory with the concurrency in flight (full collections: not a timed step). */
+  live = false,
 ): Promise<LatencyStep> {
   const offeredPerSec = (OFFERED_LOAD * concurrency) / ((LATENCY_MS + 50) / 1000);
   const n = Math.round(offeredPerSec * seconds);
@@ -76,10 +99,10 @@ async function step(
     n,
     (i) => new Date(dueOf(i)),
     new Date(start + 60_000),
-    `latency${concurrency}`,
+    `latency${concurrency}${live ? '-live' : ''}`,
   );
   const dueAt = new Map(ids.map((id, i) => [id as string, dueOf(i)]));
-  return measure(rt, dueAt, concurrency, offeredPerSec, timeoutMs);
+  return measure(rt, dueAt, concurrency, offeredPerSec, timeoutMs, live);
 }
 
 async function measure(
@@ -88,18 +111,29 @@ async function measure(
   concurrency: number,
   offeredPerSec: number,
   timeoutMs: number,
+  measuresLive: boolean,
 ): Promise<LatencyStep> {
   const n = dueAt.size;
   const doneAt: number[] = [];
   let inFlight = 0;
   let peakInFlight = 0;
   let refreshed = 0;
+  const live = { before: 0, held: Number.NaN, inFlight: 0 };
+  // Once, when (nearly) the whole concurrency is in flight: live memory then.
+  const measureLive = () => {
+    live.inFlight = inFlight;
+    live.held = liveBytes() - live.before;
+  };
   // The worker's own job, timing each refresh from its due time to done.
   const timedJob: typeof refreshJob = {
     ...refreshJob,
     run: async (deps, payload, control) => {
       inFlight += 1;
       peakInFlight = Math.max(peakInFlight, inFlight);
+      if (measuresLive && live.inFlight === 0 && inFlight >= Math.floor(concurrency * 0.95)) {
+        live.inFlight = -1;
+        setImmediate(measureLive);
+      }
       try {
         const outcome = await refreshJob.run(deps, payload, control);
         if (outcome.status === 'refreshed') refreshed += 1;
@@ -120,7 +154,6 @@ async function measure(
   try {
     await worker.waitUntilReady();
     const done = completions(worker, n, timeoutMs);
-    const rssBefore = process.memoryUsage().rss;
     const cpu = process.cpuUsage();
     const due = [...dueAt.values()];
     const first = due.reduce((a, b) => Math.min(a, b));
@@ -129,6 +162,9 @@ async function measure(
     // Swept as of 20 ms ago, so no job can start before its row is due (it would be skipped).
     const now = new Date(Date.now() - 20);
     await sweepDueRefreshes(rt, { now, lookAheadMs: last - now.getTime() + 1_000, limit: n });
+    // The baselines: jobs queued, none due yet (the first falls due seconds after seeding).
+    if (measuresLive) live.before = liveBytes();
+    const rssBefore = process.memoryUsage().rss;
     await done;
     const finished = Date.now();
     const used = process.cpuUsage(cpu);
@@ -142,6 +178,8 @@ async function measure(
       cpuMsPerRefresh: (used.user + used.system) / 1000 / n,
       peakInFlight,
       rssKbPerInFlight: (samples.rssPeak - rssBefore) / 1024 / Math.max(1, peakInFlight),
+      rssPeakMb: samples.rssPeak / 1024 / 1024,
+      liveKbPerInFlight: live.held / 1024 / Math.max(1, live.inFlight),
       p50DueToDoneMs: percentile(sorted, 0.5),
       p99DueToDoneMs: percentile(sorted, 0.99),
       pgActivePeak: samples.pgActivePeak,

@@ -391,8 +391,13 @@ try {
   });
 
   await section('9 latency', async () => {
-    const steps = await benchLatency(infra, LATENCY_STEPS, LATENCY_SECONDS, SECTION_TIMEOUT_MS);
-    raw.latency = steps;
+    const { steps, live } = await benchLatency(
+      infra,
+      LATENCY_STEPS,
+      LATENCY_SECONDS,
+      SECTION_TIMEOUT_MS,
+    );
+    raw.latency = { steps, live };
     const s = `9 latency ${LATENCY_MS}±${JITTER_MS} ms`;
     for (const r of steps) {
       rows.push(
@@ -404,7 +409,7 @@ try {
         },
         {
           section: s,
-          metric: `c=${fmt(r.concurrency)}: worker CPU/refresh, RSS/in-flight (peak ${fmt(r.peakInFlight)})`,
+          metric: `c=${fmt(r.concurrency)}: worker CPU/refresh, RSS growth/in-flight (peak ${fmt(r.peakInFlight)})`,
           value: `${fmt(r.cpuMsPerRefresh, 3)} ms, ${fmt(r.rssKbPerInFlight, 1)} KB`,
           ratio: 'RSS goal ≤ 25 KB',
         },
@@ -416,7 +421,25 @@ try {
         },
       );
     }
-    rows.push({ section: s, metric: 'knee', value: knee(steps), ratio: '' });
+    for (const [i, r] of steps.entries()) {
+      const below = steps[i - 1];
+      if (below === undefined) continue;
+      rows.push({
+        section: s,
+        metric: `peak RSS c=${fmt(below.concurrency)} → c=${fmt(r.concurrency)}`,
+        value: `${fmt(below.rssPeakMb)} → ${fmt(r.rssPeakMb)} MB`,
+        ratio: `${fmt(((r.rssPeakMb - below.rssPeakMb) * 1024) / (r.concurrency - below.concurrency), 1)} KB per added refresh in flight`,
+      });
+    }
+    rows.push(
+      {
+        section: s,
+        metric: `memory held per refresh in flight (c=${fmt(live.concurrency)}, live after a full GC)`,
+        value: `${fmt(live.kbPerInFlight, 1)} KB`,
+        ratio: 'goal ≤ 25 KB',
+      },
+      { section: s, metric: 'knee', value: knee(steps), ratio: '' },
+    );
   });
 } finally {
   await infra.stop();
