@@ -62,30 +62,25 @@ export async function storeRefreshedTokens(
 ): Promise<(RefreshWrite | undefined)[]> {
   if (requests.length === 0) return [];
   const eventIds = requests.map(() => newEventId());
-  // One JSON parameter rather than an array per column: JSON.stringify is native, where the
-  // driver escapes every element of every array (and formats every date) in JavaScript; this
-  // statement runs for every batch of refreshes.
-  const input = requests.map((request, index) => ({
-    id: request.connection.id,
-    expected_version: request.connection.tokenVersion,
-    access_token_enc: request.tokens.accessTokenEnc,
-    refresh_token_enc: request.tokens.refreshTokenEnc,
-    token_type: request.tokens.tokenType,
-    expires_at: request.tokens.expiresAt,
-    refresh_token_expires_at: request.tokens.refreshTokenExpiresAt,
-    scopes: request.tokens.scopes,
-    refresh_due_at: request.tokens.refreshDueAt,
-    refreshed_at: request.tokens.refreshedAt,
-    event_id: eventIds[index],
-    event_data: eventData(request),
-  }));
+  const column = <T>(pick: (request: RefreshWriteRequest) => T) => requests.map(pick);
   const { rows } = await sql<{ id: EventId }>`
     with input as (
-      select * from jsonb_to_recordset(${jsonb(input)}::jsonb) as input(
-        id uuid, expected_version integer, access_token_enc text, refresh_token_enc text,
-        token_type text, expires_at timestamptz, refresh_token_expires_at timestamptz,
-        scopes jsonb, refresh_due_at timestamptz, refreshed_at timestamptz, event_id uuid,
-        event_data jsonb)
+      select * from unnest(
+        ${column((r) => r.connection.id)}::uuid[],
+        ${column((r) => r.connection.tokenVersion)}::integer[],
+        ${column((r) => r.tokens.accessTokenEnc)}::text[],
+        ${column((r) => r.tokens.refreshTokenEnc)}::text[],
+        ${column((r) => r.tokens.tokenType)}::text[],
+        ${column((r) => r.tokens.expiresAt)}::timestamptz[],
+        ${column((r) => r.tokens.refreshTokenExpiresAt)}::timestamptz[],
+        ${column((r) => (r.tokens.scopes === undefined ? null : jsonb(r.tokens.scopes)))}::jsonb[],
+        ${column((r) => r.tokens.refreshDueAt)}::timestamptz[],
+        ${column((r) => r.tokens.refreshedAt)}::timestamptz[],
+        ${eventIds}::uuid[],
+        ${column((r) => jsonb(eventData(r)))}::jsonb[]
+      ) as input(id, expected_version, access_token_enc, refresh_token_enc, token_type,
+                 expires_at, refresh_token_expires_at, scopes, refresh_due_at, refreshed_at,
+                 event_id, event_data)
     ),
     written as (
       update connections c set
