@@ -115,7 +115,13 @@ export async function openBenchRuntime(
     /** `info` writes every line a deployment would, to /dev/null (section 8); else `error` only. */
     readonly logLevel?: 'error' | 'info';
   } = {},
-): Promise<{ rt: Runtime; redis: Redis; close: () => Promise<void> }> {
+): Promise<{
+  rt: Runtime;
+  redis: Redis;
+  /** The runtime's settings, for another process to attach to the same database and keys. */
+  env: Readonly<Record<string, string>>;
+  close: () => Promise<void>;
+}> {
   const { endpoint = infra.endpoint, logLevel = 'error' } = options;
   counter += 1;
   const name = `bench_${label}_${process.pid}_${counter}`;
@@ -140,7 +146,7 @@ export async function openBenchRuntime(
       },
     }),
   );
-  const config = loadConfig({
+  const env = {
     PUBLIC_URL: 'http://127.0.0.1:9',
     DATABASE_URL: url.toString(),
     REDIS_URL: infra.redisUrl,
@@ -151,20 +157,13 @@ export async function openBenchRuntime(
     TOKENLANE_QUEUE_PREFIX: `{${name}}`,
     TOKENLANE_DATA_DIR: join(infra.dir, name),
     LOG_LEVEL: logLevel,
-  });
-  const logger =
-    logLevel === 'error'
-      ? createLogger({ level: 'error', name: 'bench' })
-      : createLogger({
-          level: logLevel,
-          name: 'bench',
-          destination: devNull(),
-        });
-  const rt = await openRuntime({ config, logger, role: 'worker' });
+  };
+  const rt = await attachBenchRuntime(env);
   const redis = new Redis(infra.redisUrl);
   return {
     rt,
     redis,
+    env,
     close: async () => {
       redis.disconnect();
       await rt.close();
@@ -177,6 +176,19 @@ export async function openBenchRuntime(
       await dropper.end();
     },
   };
+}
+
+/**
+ * A runtime on a bench database made by {@link openBenchRuntime} (its `env`): another process
+ * (section 9's worker) reads and refreshes the same connections, sealed under the same keys.
+ */
+export async function attachBenchRuntime(env: Readonly<Record<string, string>>): Promise<Runtime> {
+  const level = env.LOG_LEVEL === 'info' ? 'info' : 'error';
+  const logger =
+    level === 'error'
+      ? createLogger({ level, name: 'bench' })
+      : createLogger({ level, name: 'bench', destination: devNull() });
+  return openRuntime({ config: loadConfig(env), logger, role: 'worker' });
 }
 
 /** Redis `used_memory` in bytes. */

@@ -1,9 +1,11 @@
-import { refreshJob, sweepDueRefreshes } from '@tokenlane/lifecycle';
-import { startWorkers } from '@tokenlane/queue';
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { sweepDueRefreshes } from '@tokenlane/lifecycle';
 import pg from 'pg';
 import { openBenchRuntime, startTokenEndpoint, type Infra } from './infra.js';
-import { liveBytes } from './live-memory.js';
-import { completions, seedConnections } from './refresh.js';
+import type { WorkerFigures, WorkerStep } from './latency-worker.js';
+import { seedConnections } from './refresh.js';
 
 /** The provider's answer time in this section: 200 ms ± 50 ms, uniform. */
 export const LATENCY_MS = 200;
@@ -20,9 +22,10 @@ export interface LatencyStep {
   readonly perSec: number;
   readonly cpuMsPerRefresh: number;
   readonly peakInFlight: number;
-  /** Peak RSS above the step's start (jobs queued, none due yet), per refresh in flight at the peak. */
+  /** The worker's peak RSS above its RSS when ready, per refresh in flight at the peak. */
   readonly rssKbPerInFlight: number;
-  /** Peak RSS of the worker process in the step, in MB (for the growth from step to step). */
+  /** RSS of the step's worker process when it was ready (nothing due yet), and its peak, MB. */
+  readonly rssReadyMb: number;
   readonly rssPeakMb: number;
   /**
    * Memory held per refresh in flight: live memory (after a full collection) with the
@@ -38,10 +41,11 @@ export interface LatencyStep {
 }
 
 /**
- * Section 8: refreshes at a provider's real latency. Each step seeds connections falling due
+ * Section 9: refreshes at a provider's real latency. Each step seeds connections falling due
  * at a steady rate (80 % of `concurrency` ÷ 250 ms) over `seconds`, sweeps them into delayed
- * jobs once, and runs the worker's own refresh handler at `concurrency` in this process.
- * Past the knee, the worker's CPU, not the concurrency, sets the pace, and due → done grows.
+ * jobs once, and runs the worker's own refresh handler at `concurrency` in a fresh process of
+ * its own (latency-worker.ts), whose CPU and RSS are the figures. Past the knee, the worker's
+ * CPU, not the concurrency, sets the pace, and due → done grows.
  */
 export async function benchLatency(
   infra: Infra,
@@ -53,21 +57,23 @@ export async function benchLatency(
     `--latency-ms=${LATENCY_MS}`,
     `--jitter-ms=${JITTER_MS}`,
   ]);
-  const { rt, close } = await openBenchRuntime(infra, 'latency', {}, { endpoint });
+  const { rt, env, close } = await openBenchRuntime(infra, 'latency', {}, { endpoint });
+  const worker = forkWorker();
   const results: LatencyStep[] = [];
   try {
     for (const concurrency of steps) {
-      results.push(await step(rt, concurrency, seconds, timeoutMs));
+      results.push(await step(rt, worker, env, concurrency, seconds, timeoutMs));
     }
     // Live memory takes full collections, which would skew a timed step's CPU (and shrink the
     // young generation it had grown): a pass of its own at the largest concurrency.
     const largest = Math.max(...steps);
-    const held = await step(rt, largest, 2, timeoutMs, true);
+    const held = await step(rt, worker, env, largest, 2, timeoutMs, true);
     return {
       steps: results,
       live: { concurrency: largest, kbPerInFlight: held.liveKbPerInFlight },
     };
   } finally {
+    await worker.stop();
     await close();
     await endpoint.stop();
   }
@@ -83,6 +89,8 @@ type Runtime = Awaited<ReturnType<typeof openBenchRuntime>>['rt'];
 
 async function step(
   rt: Runtime,
+  worker: LatencyWorker,
+  env: Readonly<Record<string, string>>,
   concurrency: number,
   seconds: number,
   timeoutMs: number,
@@ -102,11 +110,13 @@ async function step(
     `latency${concurrency}${live ? '-live' : ''}`,
   );
   const dueAt = new Map(ids.map((id, i) => [id as string, dueOf(i)]));
-  return measure(rt, dueAt, concurrency, offeredPerSec, timeoutMs, live);
+  return measure(rt, worker, env, dueAt, concurrency, offeredPerSec, timeoutMs, live);
 }
 
 async function measure(
   rt: Runtime,
+  worker: LatencyWorker,
+  env: Readonly<Record<string, string>>,
   dueAt: ReadonlyMap<string, number>,
   concurrency: number,
   offeredPerSec: number,
@@ -114,47 +124,17 @@ async function measure(
   measuresLive: boolean,
 ): Promise<LatencyStep> {
   const n = dueAt.size;
-  const doneAt: number[] = [];
-  let inFlight = 0;
-  let peakInFlight = 0;
-  let refreshed = 0;
-  const live = { before: 0, held: Number.NaN, inFlight: 0 };
-  // Once, when (nearly) the whole concurrency is in flight: live memory then.
-  const measureLive = () => {
-    live.inFlight = inFlight;
-    live.held = liveBytes() - live.before;
-  };
-  // The worker's own job, timing each refresh from its due time to done.
-  const timedJob: typeof refreshJob = {
-    ...refreshJob,
-    run: async (deps, payload, control) => {
-      inFlight += 1;
-      peakInFlight = Math.max(peakInFlight, inFlight);
-      if (measuresLive && live.inFlight === 0 && inFlight >= Math.floor(concurrency * 0.95)) {
-        live.inFlight = -1;
-        setImmediate(measureLive);
-      }
-      try {
-        const outcome = await refreshJob.run(deps, payload, control);
-        if (outcome.status === 'refreshed') refreshed += 1;
-        doneAt.push(Date.now() - (dueAt.get(payload.connectionId) ?? Date.now()));
-        return outcome;
-      } finally {
-        inFlight -= 1;
-      }
-    },
-  };
-  const [worker] = startWorkers([timedJob], rt, {
-    connection: rt.workerConnection,
-    prefix: rt.config.queuePrefix,
-    concurrency: { refresh: concurrency },
-  });
-  if (worker === undefined) throw new Error('no refresh worker');
   const sampler = startSampling(rt);
   try {
-    await worker.waitUntilReady();
-    const done = completions(worker, n, timeoutMs);
-    const cpu = process.cpuUsage();
+    const step: WorkerStep = {
+      env,
+      concurrency,
+      dueAt: [...dueAt],
+      timeoutMs,
+      live: measuresLive,
+    };
+    worker.child.send(step);
+    await worker.next();
     const due = [...dueAt.values()];
     const first = due.reduce((a, b) => Math.min(a, b));
     const last = due.reduce((a, b) => Math.max(a, b));
@@ -162,35 +142,58 @@ async function measure(
     // Swept as of 20 ms ago, so no job can start before its row is due (it would be skipped).
     const now = new Date(Date.now() - 20);
     await sweepDueRefreshes(rt, { now, lookAheadMs: last - now.getTime() + 1_000, limit: n });
-    // The baselines: jobs queued, none due yet (the first falls due seconds after seeding).
-    if (measuresLive) live.before = liveBytes();
-    const rssBefore = process.memoryUsage().rss;
-    await done;
+    const figures = (await worker.next()) as WorkerFigures;
     const finished = Date.now();
-    const used = process.cpuUsage(cpu);
     const samples = await sampler.stop();
-    const sorted = doneAt.sort((a, b) => a - b);
+    const sorted = figures.dueToDoneMs;
     return {
       concurrency,
       n,
       offeredPerSec,
       perSec: n / ((finished - first) / 1000),
-      cpuMsPerRefresh: (used.user + used.system) / 1000 / n,
-      peakInFlight,
-      rssKbPerInFlight: (samples.rssPeak - rssBefore) / 1024 / Math.max(1, peakInFlight),
-      rssPeakMb: samples.rssPeak / 1024 / 1024,
-      liveKbPerInFlight: live.held / 1024 / Math.max(1, live.inFlight),
+      cpuMsPerRefresh: figures.cpuUs / 1000 / n,
+      peakInFlight: figures.peakInFlight,
+      rssKbPerInFlight:
+        (figures.rssPeak - figures.rssReady) / 1024 / Math.max(1, figures.peakInFlight),
+      rssReadyMb: figures.rssReady / 1024 / 1024,
+      rssPeakMb: figures.rssPeak / 1024 / 1024,
+      liveKbPerInFlight: figures.liveHeld / 1024 / Math.max(1, figures.liveInFlight),
       p50DueToDoneMs: percentile(sorted, 0.5),
       p99DueToDoneMs: percentile(sorted, 0.99),
       pgActivePeak: samples.pgActivePeak,
       pgOpenPeak: samples.pgOpenPeak,
-      refreshed,
+      refreshed: figures.refreshed,
     };
   } finally {
     await sampler.stop();
-    await worker.close();
   }
 }
+
+/** The section's worker process (latency-worker.ts), with the same Node flags as this one. */
+function forkWorker() {
+  const file = fileURLToPath(new URL('latency-worker.ts', import.meta.url));
+  const child = fork(file, [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: process.execArgv,
+  });
+  const exited = once(child, 'exit').then(() => {
+    throw new Error('the latency worker exited before it answered');
+  });
+  exited.catch(() => undefined);
+  return {
+    child,
+    /** Its next message, or a rejection if it exits first. */
+    next: async () => ((await Promise.race([once(child, 'message'), exited])) as [unknown])[0],
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const gone = once(child, 'exit');
+      child.send('stop');
+      await gone;
+    },
+  };
+}
+
+type LatencyWorker = ReturnType<typeof forkWorker>;
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
