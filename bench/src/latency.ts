@@ -34,7 +34,7 @@ export interface LatencyStep {
   readonly liveKbPerInFlight: number;
   readonly p50DueToDoneMs: number;
   readonly p99DueToDoneMs: number;
-  /** Postgres connections of the worker's database: peak running a query, and open. */
+  /** Postgres connections of the database (the worker's pool and the bench process's): peak running a query, and open. */
   readonly pgActivePeak: number;
   readonly pgOpenPeak: number;
   readonly refreshed: number;

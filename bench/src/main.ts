@@ -417,7 +417,7 @@ try {
           section: s,
           metric: `c=${fmt(r.concurrency)}: due → done p50 / p99; Postgres active / open`,
           value: `${fmt(r.p50DueToDoneMs)} / ${fmt(r.p99DueToDoneMs)} ms; ${r.pgActivePeak} / ${r.pgOpenPeak}`,
-          ratio: 'p99 goal ≤ 2,000 ms; pool max 10',
+          ratio: 'p99 goal ≤ 2,000 ms; pools of 10 (worker, bench)',
         },
       );
     }
