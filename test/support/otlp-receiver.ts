@@ -23,6 +23,8 @@ export interface ReceivedSpan {
 export interface OtlpReceiver {
   /** For `OTEL_EXPORTER_OTLP_ENDPOINT` (the exporter appends `/v1/traces`). */
   readonly endpoint: string;
+  /** What a service needs to export here as JSON, within a fraction of a second (not 5 s). */
+  readonly exporterEnv: Readonly<Record<string, string>>;
   readonly spans: ReceivedSpan[];
   close(): Promise<void>;
 }
@@ -117,8 +119,14 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
+    exporterEnv: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    },
     spans,
     close: () =>
       new Promise((resolve) => {

@@ -35,13 +35,7 @@ beforeAll(async () => {
   receiver = await startOtlpReceiver();
   oidc = await startOidcStack({
     clientId: 'tokenlane-traces',
-    env: {
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      // Export within a fraction of a second, not the default 5 s.
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      TOKENLANE_SWEEP_INTERVAL_MS: '500',
-    },
+    env: { ...receiver.exporterEnv, TOKENLANE_SWEEP_INTERVAL_MS: '500' },
   });
   ({ peer, stack } = oidc);
   secrets.add(oidc.clientSecret);

@@ -12,11 +12,7 @@ beforeAll(async () => {
   receiver = await startOtlpReceiver();
   ps = await startProxyStack({
     clientId: 'proxy-traces',
-    env: {
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-    },
+    env: receiver.exporterEnv,
   });
 }, 90_000);
 

@@ -16,7 +16,7 @@ export type { LinkPreview } from './links/open-link.js';
 export type { OpenedLink } from './links/open-link.js';
 export { CodeSpentError, exchangeLink, failExchange } from './links/exchange.js';
 export { exchangeJob } from './links/exchange.job.js';
-export type { ExchangeOutcome } from './links/exchange.js';
+export type { ExchangeDeps, ExchangeOutcome } from './links/exchange.js';
 export { resolvePendingIdentity } from './links/identity.js';
 export { identityJob, sweepIdentityLookups } from './links/identity.job.js';
 export type { IdentityFailure, IdentityOutcome } from './links/identity.js';
@@ -29,7 +29,12 @@ export { readConnection } from './tokens/batching.js';
 export { refreshConnection } from './tokens/refresh.js';
 export { refreshJob } from './tokens/refresh.job.js';
 export type { RefreshPayload } from './tokens/refresh.job.js';
-export type { RefreshOptions, RefreshOutcome, RefreshTrigger } from './tokens/refresh.js';
+export type {
+  RefreshDeps,
+  RefreshOptions,
+  RefreshOutcome,
+  RefreshTrigger,
+} from './tokens/refresh.js';
 export { INTERRUPTED_REFRESH_CODE } from './tokens/refresh-failure.js';
 export { providerHealth } from './providers/breaker.js';
 export {

@@ -116,7 +116,7 @@ export async function send(request_: HttpRequest, options: CallOptions = {}) {
   try {
     const response = await request(request_.url, {
       method: request_.method,
-      headers: request_.headers === undefined ? USER_AGENT : { ...USER_AGENT, ...request_.headers },
+      headers: { 'user-agent': 'tokenlane', ...request_.headers },
       body: request_.body ?? null,
       dispatcher: options.dispatcher ?? getHttpDispatcher(),
       signal: options.signal ?? null,
@@ -134,8 +134,6 @@ export async function send(request_: HttpRequest, options: CallOptions = {}) {
     throw transportError(error, request_, options.providerId);
   }
 }
-
-const USER_AGENT: Readonly<Record<string, string>> = { 'user-agent': 'tokenlane' };
 
 /**
  * The body as UTF-8 text, destroyed and refused past {@link MAX_BODY_BYTES}. Listeners rather
@@ -157,11 +155,7 @@ function readCapped(body: Dispatcher.ResponseData['body'], tooLarge: () => Error
     });
     body.on('error', reject);
     body.on('end', () => {
-      resolve(
-        chunks.length === 1
-          ? (chunks[0]?.toString('utf8') ?? '')
-          : Buffer.concat(chunks).toString('utf8'),
-      );
+      resolve(Buffer.concat(chunks).toString('utf8'));
     });
   });
 }

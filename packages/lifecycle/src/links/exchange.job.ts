@@ -3,7 +3,7 @@ import { defineJob } from '@tokenlane/queue';
 import { z } from 'zod';
 import type { LifecycleContext } from '../context.js';
 import { linkSessionIdSchema } from '../payload-ids.js';
-import { CodeSpentError, exchangeLink, failExchange } from './exchange.js';
+import { CodeSpentError, exchangeLink, failExchange, type ExchangeDeps } from './exchange.js';
 import type { ExchangeOutcome } from './outcomes.js';
 
 /**
@@ -25,14 +25,7 @@ export const exchangeJob = defineJob({
   lockMs: 10_000,
   // Wide: codes are short-lived, so a burst of callbacks must not queue behind each other.
   concurrency: 50,
-  async run(
-    ctx: Pick<
-      LifecycleContext,
-      'db' | 'keyRing' | 'providers' | 'redis' | 'metrics' | 'logger' | 'config' | 'policy'
-    >,
-    { linkSessionId: id },
-    control,
-  ) {
+  async run(ctx: ExchangeDeps, { linkSessionId: id }, control) {
     try {
       return await exchangeLink(ctx, id);
     } catch (error) {

@@ -61,19 +61,19 @@ interface Exchanged {
   revoke(): Promise<unknown>;
 }
 
+/** What a link's code exchange uses of the lifecycle context. */
+export type ExchangeDeps = Pick<
+  LifecycleContext,
+  'db' | 'keyRing' | 'providers' | 'redis' | 'metrics' | 'logger' | 'config' | 'policy'
+>;
+
 /**
  * The `exchange` job: trades the code (or PIN, or verifier) stored on a link session for tokens,
  * runs the provider's post-link step, then writes the connection, consumes the session and
  * writes `connection.created` in one transaction. A provider refusal ends the link; a code is
  * never sent twice (docs/architecture.md, rule 5). Replays of a finished session return its outcome.
  */
-export async function exchangeLink(
-  ctx: Pick<
-    LifecycleContext,
-    'db' | 'keyRing' | 'providers' | 'redis' | 'metrics' | 'logger' | 'config' | 'policy'
-  >,
-  id: LinkSessionId,
-): Promise<ExchangeOutcome> {
+export async function exchangeLink(ctx: ExchangeDeps, id: LinkSessionId): Promise<ExchangeOutcome> {
   const session = await findLinkSession(ctx.db, id);
   if (session === undefined) return { status: 'failed', code: 'link_not_found' };
   if (session.status === 'completed' && session.resultConnectionId !== null) {

@@ -90,12 +90,10 @@ function allowance(window: RateWindow, use: BudgetUse, reserve: number): number 
   }
 }
 
-/** One call's draw, as {@link takeBudget} is asked for it. */
+/** One call's draw: its windows' counters, and per window its length in ms and allowance. */
 interface Take {
-  readonly provider: Limited;
-  readonly connectionId: string;
-  readonly use: BudgetUse;
-  readonly reserve: number;
+  readonly keys: readonly string[];
+  readonly args: readonly number[];
 }
 
 /**
@@ -112,44 +110,34 @@ export async function takeBudget(
   use: BudgetUse,
   reserve: number,
 ): Promise<number> {
-  if (windowsOf(provider).length === 0) return 0;
-  return takesOf(redis, prefix).load({ provider, connectionId, use, reserve });
+  const windows = windowsOf(provider);
+  if (windows.length === 0) return 0;
+  return takesOn(redis).load({
+    keys: windows.map((window) =>
+      windowKey(prefix, provider.id, window, scopeOf(window, connectionId)),
+    ),
+    args: windows.flatMap((window) => [window.perSeconds * 1000, allowance(window, use, reserve)]),
+  });
 }
 
-const takeLoaders = new WeakMap<RedisClient, Map<string, DataLoader<Take, number>>>();
+const takeLoaders = new WeakMap<RedisClient, DataLoader<Take, number>>();
 
-/** The per-tick batch of takes on one Redis client under one prefix. */
-function takesOf(redis: RedisClient, prefix: string): DataLoader<Take, number> {
-  let byPrefix = takeLoaders.get(redis);
-  if (byPrefix === undefined) {
-    byPrefix = new Map();
-    takeLoaders.set(redis, byPrefix);
-  }
-  let loader = byPrefix.get(prefix);
+/** The per-tick batch of takes on one Redis client: one TAKE_EACH call. */
+function takesOn(redis: RedisClient): DataLoader<Take, number> {
+  let loader = takeLoaders.get(redis);
   if (loader === undefined) {
-    loader = new DataLoader((takes) => takeEach(redis, prefix, takes), {
-      cache: false,
-      maxBatchSize: 200,
-      batchScheduleFn: (run) => setImmediate(run),
-    });
-    byPrefix.set(prefix, loader);
+    loader = new DataLoader(
+      async (takes) => {
+        const keys = takes.flatMap((take) => take.keys);
+        const args = [takes.length, ...takes.flatMap((take) => [take.keys.length, ...take.args])];
+        const waits = (await TAKE_EACH(redis, keys, args)) as number[];
+        return takes.map((_, i) => Math.max(0, waits[i] ?? 0));
+      },
+      { cache: false, maxBatchSize: 200, batchScheduleFn: (run) => setImmediate(run) },
+    );
+    takeLoaders.set(redis, loader);
   }
   return loader;
-}
-
-async function takeEach(redis: RedisClient, prefix: string, takes: readonly Take[]) {
-  const keys: string[] = [];
-  const args: number[] = [takes.length];
-  for (const { provider, connectionId, use, reserve } of takes) {
-    const windows = windowsOf(provider);
-    args.push(windows.length);
-    for (const window of windows) {
-      keys.push(windowKey(prefix, provider.id, window, scopeOf(window, connectionId)));
-      args.push(window.perSeconds * 1000, allowance(window, use, reserve));
-    }
-  }
-  const waits = (await TAKE_EACH(redis, keys, args)) as number[];
-  return takes.map((_, i) => Math.max(0, waits[i] ?? 0));
 }
 
 // A provider's 429 hold-back (KEYS[1]), then one call's take over the windows (KEYS[2..]) as

@@ -1,9 +1,8 @@
 import { defineJob } from '@tokenlane/queue';
 import { z } from 'zod';
-import type { LifecycleContext } from '../context.js';
 import { connectionIdSchema } from '../payload-ids.js';
 import { REFRESH_TRIGGERS } from './outcomes.js';
-import { refreshConnection } from './refresh.js';
+import { refreshConnection, type RefreshDeps } from './refresh.js';
 
 /** Spread of deferred jobs waking together, so they do not arrive at Redis in one burst. */
 const WAKE_SPREAD_MS = 2_000;
@@ -37,14 +36,7 @@ export const refreshJob = defineJob({
   // Refreshes are I/O bound (one provider call, one small transaction). The worker pool uses
   // TOKENLANE_REFRESH_CONCURRENCY instead (docs/operations.md, "Sizing the refresh workers").
   concurrency: 50,
-  async run(
-    ctx: Pick<
-      LifecycleContext,
-      'db' | 'keyRing' | 'providers' | 'redis' | 'metrics' | 'logger' | 'config' | 'policy'
-    >,
-    { connectionId, trigger, tokenVersion },
-    control,
-  ) {
+  async run(ctx: RefreshDeps, { connectionId, trigger, tokenVersion }, control) {
     const outcome = await refreshConnection(ctx, connectionId, {
       trigger,
       ...(tokenVersion === undefined ? {} : { expectedVersion: tokenVersion }),

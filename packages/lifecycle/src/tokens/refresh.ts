@@ -30,6 +30,12 @@ export interface RefreshOptions {
   readonly interrupted?: boolean;
 }
 
+/** What a refresh uses of the lifecycle context. */
+export type RefreshDeps = Pick<
+  LifecycleContext,
+  'db' | 'keyRing' | 'providers' | 'redis' | 'metrics' | 'logger' | 'config' | 'policy'
+>;
+
 /**
  * Refreshes one connection's tokens: reads the row (batched), passes the provider's breaker
  * and rate limit, calls the token endpoint, and writes the new tokens with compare-and-set on
@@ -39,10 +45,7 @@ export interface RefreshOptions {
  * @see RFC 6749 §6
  */
 export async function refreshConnection(
-  ctx: Pick<
-    LifecycleContext,
-    'db' | 'keyRing' | 'providers' | 'redis' | 'metrics' | 'logger' | 'config' | 'policy'
-  >,
+  ctx: RefreshDeps,
   id: ConnectionId,
   options: RefreshOptions = {},
 ): Promise<RefreshOutcome> {
@@ -155,9 +158,7 @@ async function callProvider(
   // The provider may have rotated the refresh token: the new one exists only in memory now.
   // Ride out a database blip here (a restart takes seconds) rather than lose it to a retry
   // that would replay the spent token.
-  const store = () => connectionBatches(ctx.db).storeRefresh(request);
-  // The first attempt bare: it nearly always succeeds, and p-retry's set-up is per refresh.
-  const written = await store().catch(() => pRetry(store, STORE_RETRY));
+  const written = await pRetry(() => connectionBatches(ctx.db).storeRefresh(request), STORE_RETRY);
   // Only once the new tokens are safe: a probe's success closes the provider's breaker.
   await recordProviderAnswer(ctx, provider.id, { probe: context.probe });
   return observed.done(
