@@ -43,6 +43,8 @@ describe('docs/architecture.md tables match the code', () => {
       migrationId: '<migrationId>',
       trigger: 'schedule',
       reason: 'api',
+      claim: '<claimId>',
+      ids: ['<connectionId>'],
     };
     for (const [queue, jobId, attempts] of rows) {
       const job = jobNamed(queue!)!;

@@ -38,6 +38,23 @@ async function link({ stack }: World, provider: string, user: string): Promise<C
 
 const row = async ({ stack }: World, id: ConnectionId) => (await findConnection(stack.db.db, id))!;
 
+/**
+ * Tokens issued 60 s ago with 20 s left, so a caller asking 40 s of validity needs a refresh
+ * (the margin is capped at half the lifetime), and due `dueInMs` from now.
+ */
+async function needRefreshForCallers({ stack }: World, ids: ConnectionId[], dueInMs: number) {
+  const now = Date.now();
+  await stack.db.db
+    .updateTable('connections')
+    .set({
+      last_refreshed_at: new Date(now - 60_000),
+      expires_at: new Date(now + 20_000),
+      refresh_due_at: new Date(now + dueInMs),
+    })
+    .where('id', 'in', ids)
+    .execute();
+}
+
 const eventsOf = ({ stack }: World, type: EventType) =>
   stack.db.db.selectFrom('events').selectAll().where('type', '=', type).orderBy('seq').execute();
 
@@ -219,29 +236,27 @@ describe('a paused provider recovers, and callers inside the look-ahead get fres
     expect(recovered[0]).toMatchObject({ connection_id: null, data: { provider: 'flaky' } });
   }, 60_000);
 
-  it('50 callers needing a refresh while the sweeper’s job waits get a fresh token at once', async () => {
+  it('50 callers needing a refresh while the sweep’s batch waits get a fresh token at once', async () => {
     const ids = await Promise.all(
       [0, 1, 2, 3, 4].map((i) => link(world, 'steady', `u-steady-${i}`)),
     );
     const { stack } = world;
-    // Each token needs a refresh for a caller asking 40 s of validity (issued 60 s ago, 20 s
-    // left), while the sweeper's job for it already waits in the look-ahead, due in 8 s.
-    const now = Date.now();
-    await stack.db.db
-      .updateTable('connections')
-      .set({
-        last_refreshed_at: new Date(now - 60_000),
-        expires_at: new Date(now + 20_000),
-        refresh_due_at: new Date(now + 8_000),
-      })
-      .where('id', 'in', ids)
-      .execute();
+    // Each token needs a refresh for a caller asking 40 s of validity, while the sweep's
+    // batch for it already waits in the look-ahead, due in 8 s.
+    await needRefreshForCallers(world, ids, 8_000);
+    // The sweep has claimed them: their batch waits in the look-ahead.
     await vi.waitFor(
       async () => {
-        const jobs = await Promise.all(
-          ids.map((id) => stack.redis.exists(`${stack.prefix}:refresh:refresh-${id}`)),
-        );
-        expect(jobs).toEqual([1, 1, 1, 1, 1]);
+        const leases = await stack.db.db
+          .selectFrom('connections')
+          .select(['refresh_lease_owner', 'refresh_lease_started'])
+          .where('id', 'in', ids)
+          .execute();
+        expect(leases).toHaveLength(5);
+        for (const lease of leases) {
+          expect(lease.refresh_lease_owner).toMatch(/^[0-9a-f-]{36}$/);
+          expect(lease.refresh_lease_started).toBe(false);
+        }
       },
       { timeout: 10_000, interval: 100 },
     );
@@ -254,12 +269,46 @@ describe('a paused provider recovers, and callers inside the look-ahead get fres
     );
     const elapsed = Date.now() - started;
     expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 50 }, () => 200));
-    // Before the fix the joined job ran as the schedule's, found nothing due, and the callers
-    // waited out the 10 s limit; the due time (8 s) would also be too late.
+    // The callers' refresh takes the lease from the batch that has not started: they do not
+    // wait for its due time (8 s), nor for the 10 s limit.
     expect(elapsed).toBeLessThan(5_000);
     const after = await Promise.all(ids.map(async (id) => (await row(world, id)).tokenVersion));
     // One refresh per connection, however many callers.
     expect(after).toEqual(versions.map((version) => version + 1));
+    // The batch runs at the due time and finds none of its rows its own any more.
+    await new Promise((resolve) => setTimeout(resolve, 9_000));
+    const later = await Promise.all(ids.map(async (id) => (await row(world, id)).tokenVersion));
+    expect(later).toEqual(after);
+  }, 60_000);
+  it('a caller asking while the batch’s refresh is in flight joins it: the provider sees one request', async () => {
+    const id = await link(world, 'steady', 'u-racing');
+    world.peer.script('u-racing', 'slow');
+    const { stack } = world;
+    const before = (await row(world, id)).tokenVersion;
+    // Due now: the next sweep claims it and its batch calls the provider, which takes 2 s.
+    await needRefreshForCallers(world, [id], 0);
+    await vi.waitFor(
+      () => {
+        expect(world.peer.refreshes('u-racing')).toHaveLength(1);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    const lease = await stack.db.db
+      .selectFrom('connections')
+      .select(['refresh_lease_owner', 'refresh_lease_started'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(lease).toMatchObject({ refresh_lease_started: true });
+    expect(lease.refresh_lease_owner).toMatch(/^[0-9a-f-]{36}$/);
+    // The caller needs more validity than is left, so it asks for a refresh of its own.
+    const answer = await stack.api('GET', `/v1/connections/${id}/token?minValidity=40`);
+    expect(answer.status).toBe(200);
+    expect((await row(world, id)).tokenVersion).toBe(before + 1);
+    world.peer.script('u-racing', 'ok');
+    // Nothing else follows: the caller's own job found the lease in flight and sent nothing.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(world.peer.refreshes('u-racing')).toHaveLength(1);
+    expect(await row(world, id)).toMatchObject({ tokenVersion: before + 1, status: 'active' });
   }, 60_000);
   it('a connection refused for our credentials again, outside a probe, backs off on its own', async () => {
     const id = await link(world, 'bound', 'u-bound');

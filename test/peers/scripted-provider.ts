@@ -18,7 +18,12 @@ export type RefreshAnswer =
   /** 503: the provider is down. */
   | 'unavailable'
   /** 400 `invalid_grant`: the user revoked access. */
-  | 'invalid_grant';
+  | 'invalid_grant'
+  /** `ok`, after {@link SLOW_ANSWER_MS}: a refresh that is in flight long enough to race. */
+  | 'slow';
+
+/** How long a `slow` answer takes. */
+export const SLOW_ANSWER_MS = 2_000;
 
 /**
  * A small OAuth 2.0 provider of our own whose refresh answers are chosen per user by the test,
@@ -124,7 +129,12 @@ export async function startScriptedProvider(
       return;
     }
     refreshTokens.delete(presented);
-    send(res, 200, issue(user));
+    const tokens = issue(user);
+    if (answer === 'slow') {
+      setTimeout(() => {
+        send(res, 200, tokens);
+      }, SLOW_ANSWER_MS);
+    } else send(res, 200, tokens);
   };
 
   const server = createServer((req, res) => {

@@ -59,6 +59,8 @@ describe('scheduleFault: what a lost schedule looks like from Redis', () => {
 });
 
 const SWEEP_INTERVAL_MS = 1_000;
+/** How long a refresh lease outlives its lost holder here. */
+const LEASE_MS = 5_000;
 /** The worker's schedule watch (services/worker/src/schedule-watch.ts). */
 const WATCH_MS = 5_000;
 
@@ -72,6 +74,7 @@ describe('recurring work lost from Redis comes back on its own', () => {
       clientId: 'schedule-loss',
       env: {
         TOKENLANE_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS),
+        TOKENLANE_REFRESH_LEASE_MS: String(LEASE_MS),
         TOKENLANE_WEBHOOK_URL: receiver.url,
         TOKENLANE_WEBHOOK_SECRET: WEBHOOK_SECRET,
       },
@@ -152,4 +155,66 @@ describe('recurring work lost from Redis comes back on its own', () => {
       await Promise.all([sweep.close(), outbox.close(), refresh.close()]);
     }
   }, 120_000);
+
+  it('a batch lost from Redis after the sweep claimed its rows costs them one lease, then one refresh each', async () => {
+    const ids = await linkConcurrently(oidc, 'claimed', 6);
+    const { stack } = oidc;
+    const batches = new Queue('refresh-batch', {
+      connection: stack.redis.duplicate(),
+      prefix: stack.prefix,
+    });
+    try {
+      const versions = new Map((await oidc.rows(ids)).map((r) => [r.id, r.token_version]));
+      // Due in 1.5 s: inside the sweep's look-ahead, so it claims them and a batch waits.
+      const dueAt = Date.now() + 1_500;
+      await stack.db.db
+        .updateTable('connections')
+        .set({ refresh_due_at: new Date(dueAt) })
+        .where('id', 'in', ids)
+        .execute();
+      await vi.waitFor(
+        async () => {
+          const claimed = await stack.db.db
+            .selectFrom('connections')
+            .select('refresh_lease_owner')
+            .where('id', 'in', ids)
+            .where('refresh_lease_owner', 'is not', null)
+            .execute();
+          expect(claimed).toHaveLength(ids.length);
+        },
+        { timeout: 5_000, interval: 50 },
+      );
+      // The failover that lost the batch before it ran: nothing in Redis holds these rows now.
+      await batches.drain(true);
+      expect(Date.now()).toBeLessThan(dueAt);
+      const refreshedAt = new Map<ConnectionId, number>();
+      await vi.waitFor(
+        async () => {
+          for (const row of await oidc.rows(ids)) {
+            if (row.token_version > versions.get(row.id)! && !refreshedAt.has(row.id)) {
+              refreshedAt.set(row.id, Date.now() - dueAt);
+            }
+          }
+          expect(refreshedAt.size).toBe(ids.length);
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+      const late = [...refreshedAt.values()];
+      // Not before the claim lapsed (due time + one lease): nobody else took a claimed row...
+      expect(Math.min(...late)).toBeGreaterThanOrEqual(LEASE_MS - 200);
+      // ...and then at the next sweeps, with slack for a loaded machine.
+      expect(Math.max(...late)).toBeLessThan(LEASE_MS + 2 * SWEEP_INTERVAL_MS + 6_000);
+      // One refresh each: rotation is on, and a second one would have ended in reauth_required.
+      const after = await oidc.rows(ids);
+      expect(after.map((row) => row.token_version - versions.get(row.id)!)).toEqual(
+        ids.map(() => 1),
+      );
+      expect(after.every((row) => row.status === 'active')).toBe(true);
+      console.log(
+        `a lost batch of ${ids.length}: refreshed ${Math.min(...late)}-${Math.max(...late)} ms after their due time (lease ${LEASE_MS} ms)`,
+      );
+    } finally {
+      await batches.close();
+    }
+  }, 60_000);
 });

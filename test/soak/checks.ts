@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openTokens } from '@tokenlane/lifecycle';
-import { JOB_NAMES, refreshJob, type JobName } from '@tokenlane/lifecycle';
+import { JOB_NAMES, refreshBatchJob, refreshJob, type JobName } from '@tokenlane/lifecycle';
 import { activeAtPeer } from '../support/oidc-stack.js';
 import type { MemorySample, Overdue } from './monitor.js';
 import type { SoakWorld } from './world.js';
@@ -104,8 +104,8 @@ interface LoggedFailure {
 }
 
 /**
- * No job fails silently: each job in a failed set was logged by a worker, and no refresh job
- * failed its last attempt (a refresh's failures are retried by the job, then by the sweeper).
+ * No job fails silently: each job in a failed set was logged by a worker, and no refresh or
+ * refresh-batch job failed its last attempt (a refresh's failures are retried by the job, then by the sweeper).
  */
 export async function jobCheck(world: SoakWorld): Promise<Check> {
   const logged = loggedFailures(world);
@@ -120,7 +120,9 @@ export async function jobCheck(world: SoakWorld): Promise<Check> {
     }
   }
   const finalRefresh = logged.filter(
-    (failure) => failure.queue === 'refresh' && failure.attempt >= refreshJob.attempts,
+    (failure) =>
+      (failure.queue === refreshJob.name && failure.attempt >= refreshJob.attempts) ||
+      (failure.queue === refreshBatchJob.name && failure.attempt >= refreshBatchJob.attempts),
   );
   const byQueue = new Map<string, number>();
   for (const failure of logged) byQueue.set(failure.queue, (byQueue.get(failure.queue) ?? 0) + 1);

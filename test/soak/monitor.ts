@@ -1,15 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import { DISTURBS, type FaultKind } from './faults.js';
-import { SWEEP_INTERVAL_MS, type SoakWorld } from './world.js';
+import { refreshBatchJob } from '@tokenlane/lifecycle';
+import { REFRESH_LEASE_MS, SWEEP_INTERVAL_MS, type SoakWorld } from './world.js';
 
 /** How often the invariants are sampled while the faults run. */
 const SAMPLE_MS = 3_000;
 /**
  * How far past its `refresh_due_at` (which already holds any backoff) a connection may be
- * once every fault has cleared: one sweep, a dead worker's lock (10 s) and slack.
+ * once every fault has cleared: the longer of the two ways lost work comes back, then one sweep
+ * and slack. A killed worker's jobs are taken back once their locks lapse and the next stalled
+ * check (every half lock) sees them; its rows, and a batch's lost with Redis, are freed when
+ * their refresh leases lapse, for the next sweep.
  */
-export const OVERDUE_MS = SWEEP_INTERVAL_MS + 12_000;
+export const OVERDUE_MS =
+  Math.max(refreshBatchJob.lockMs * 1.5, REFRESH_LEASE_MS) + SWEEP_INTERVAL_MS + 4_000;
 
 /** One overdue connection seen while no fault held refreshes up. */
 export interface Overdue {

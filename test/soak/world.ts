@@ -14,6 +14,8 @@ import {
 /** Access tokens live this long at the peer: each connection refreshes about every 15 s. */
 export const ACCESS_TOKEN_TTL_S = 30;
 export const SWEEP_INTERVAL_MS = 2_000;
+/** A refresh lease lapses this soon after its holder is lost (a killed worker, a wiped batch). */
+export const REFRESH_LEASE_MS = 6_000;
 export const WEBHOOK_SECRET = 'whsec_c29hay10ZXN0LXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm';
 
 /** Everything the soak runs and breaks: tokenlane as in production, and every peer it needs. */
@@ -62,6 +64,7 @@ export async function startSoakWorld(connections: number): Promise<SoakWorld> {
         TOKENLANE_QUEUE_PREFIX: prefix,
         TOKENLANE_CALLBACK_WAIT_MS: '15000',
         TOKENLANE_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS),
+        TOKENLANE_REFRESH_LEASE_MS: String(REFRESH_LEASE_MS),
         // A paused provider is probed again within seconds of a burst's end.
         TOKENLANE_PROVIDER_PROBE_SECONDS: '3',
         TOKENLANE_PROVIDER_TIMEOUT_MS: '5000',

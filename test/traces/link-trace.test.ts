@@ -179,7 +179,7 @@ describe('traces (OTLP http/json to a local receiver)', () => {
     expect(writes.map((span) => span.service)).toContain('tokenlane-worker');
   });
 
-  it('makes a refresh the sweeper starts a trace of its own, rooted at its consumer span', async () => {
+  it('makes a batch of refreshes the sweeper starts a trace of its own, rooted at its consumer span', async () => {
     const before = new Set(receiver.spans.map((span) => span.traceId));
     await stack.db.db
       .updateTable('connections')
@@ -188,7 +188,8 @@ describe('traces (OTLP http/json to a local receiver)', () => {
       .execute();
     const consumer = () =>
       receiver.spans.find(
-        (span) => !before.has(span.traceId) && span.kind === CONSUMER && isQueue('refresh')(span),
+        (span) =>
+          !before.has(span.traceId) && span.kind === CONSUMER && isQueue('refresh-batch')(span),
       );
     const trace = await traceWhen(
       receiver,

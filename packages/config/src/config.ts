@@ -61,10 +61,16 @@ export interface Config {
   /** Hours of failing refreshes after which a connection is `reauth_required`. */
   readonly refreshGiveUpHours: number;
   /**
-   * Refreshes one worker process runs at once. Each mostly waits on its provider (150–400 ms),
-   * so a process's refreshes/s is this ÷ the provider's latency, up to its CPU.
+   * Scheduled refreshes one worker process runs at once, across its batches (callers' own
+   * refresh jobs have as many again). Each mostly waits on its provider (150–400 ms), so a
+   * process's refreshes/s is this ÷ the provider's latency, up to its CPU.
    */
   readonly refreshConcurrency: number;
+  /**
+   * How long a refresh lease lasts without renewal. Live holders renew it; a lost batch job or
+   * a killed worker's refreshes are taken up again once it lapses.
+   */
+  readonly refreshLeaseMs: number;
   /** Share of each provider rate window kept for refreshes (proxied calls may not take it). */
   readonly refreshReserve: number;
   /** First wait before a paused provider is probed (doubling per failed probe, up to 1 h). */

@@ -37,7 +37,8 @@ import {
  * | `TOKENLANE_REDIS_CLUSTER_NODES` | — | more cluster nodes to start from, `host:port,…`: a process still starts while `REDIS_URL`'s node is down |
  * | `TOKENLANE_LOG_FORMAT` | unset | `json` or `pretty`; unset: readable lines for `npm start` on a terminal outside production, JSON otherwise |
  * | `TOKENLANE_REFRESH_GIVE_UP_HOURS` | `168` (1–8760) | how long refreshes may keep failing before the connection is `reauth_required` / `refresh_exhausted` |
- * | `TOKENLANE_REFRESH_CONCURRENCY` | `500` (1–5000) | refreshes one worker process holds in flight (docs/operations.md, "Sizing the refresh workers") |
+ * | `TOKENLANE_REFRESH_CONCURRENCY` | `500` (1–5000) | scheduled refreshes one worker process holds in flight, across its batches; callers' refreshes have as many again (docs/operations.md, "Sizing the refresh workers") |
+ * | `TOKENLANE_REFRESH_LEASE_MS` | `15000` (3000–600000) | how long a refresh's lease outlives a dead holder: a lost batch or a killed worker's refreshes are taken up again this long after it (docs/architecture.md, "The refresh lease") |
  * | `TOKENLANE_REFRESH_RESERVE` | `0.2` (0–0.9) | share of each provider rate window that proxied calls may not take: kept for refreshes |
  * | `TOKENLANE_AUDIT_TOKEN_READS` | `false` | `true`: every token read writes a `connection.token_read` event naming the API key |
  * | `TOKENLANE_EVENT_RETENTION_DAYS` | `30` (1–3650) | delivered events older than this are deleted (undelivered ones are kept) |
@@ -109,6 +110,7 @@ export const envSchema = z.object({
   TOKENLANE_REFRESH_GIVE_UP_HOURS: integer(1, 8_760).default(168),
   TOKENLANE_PROVIDER_PROBE_SECONDS: integer(1, 3_600).default(60),
   TOKENLANE_REFRESH_CONCURRENCY: integer(1, 5_000).default(500),
+  TOKENLANE_REFRESH_LEASE_MS: integer(3_000, 600_000).default(15_000),
   TOKENLANE_REFRESH_RESERVE: fraction(0, 0.9).default(0.2),
   TOKENLANE_AUDIT_TOKEN_READS: oneOf(['true', 'false']).default('false'),
   TOKENLANE_EVENT_RETENTION_DAYS: integer(1, 3_650).default(30),

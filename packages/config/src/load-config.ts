@@ -83,6 +83,7 @@ function toConfig(env: ParsedEnv): Config {
     queuePrefix: env.TOKENLANE_QUEUE_PREFIX,
     refreshGiveUpHours: env.TOKENLANE_REFRESH_GIVE_UP_HOURS,
     refreshConcurrency: env.TOKENLANE_REFRESH_CONCURRENCY,
+    refreshLeaseMs: env.TOKENLANE_REFRESH_LEASE_MS,
     refreshReserve: env.TOKENLANE_REFRESH_RESERVE,
     providerProbeSeconds: env.TOKENLANE_PROVIDER_PROBE_SECONDS,
     auditTokenReads: env.TOKENLANE_AUDIT_TOKEN_READS === 'true',

@@ -51,7 +51,14 @@ export {
 export type { MigrationItem } from './migration-items.js';
 export type { MigrationCounts, ProviderMigration } from './provider-migrations.js';
 export type { Connection, ConnectionPatch, NewConnection } from './connection-rows.js';
-export { findRefreshCandidates } from './refresh-read.js';
+export {
+  claimDueRefreshes,
+  extendRefreshLeases,
+  releaseRefreshLeases,
+  startClaimedRefreshes,
+  startOneOffRefresh,
+} from './refresh-lease.js';
+export type { ClaimedRefresh, LeasedRefresh, LeaseRelease } from './refresh-lease.js';
 export type { RefreshCandidate } from './refresh-read.js';
 export {
   countConnectionsByProviderAndStatus,

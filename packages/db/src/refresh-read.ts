@@ -1,7 +1,5 @@
-import { isUuid, type ConnectionId } from '@tokenlane/core';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Connection } from './connection-rows.js';
-import type { DbExecutor } from './schema.js';
 
 /**
  * What a refresh reads of a connection: what decides whether and how to refresh, and what a
@@ -26,22 +24,35 @@ export type RefreshCandidate = Pick<
   | 'migrationTo'
 >;
 
-/** Several refresh candidates in one query (one array parameter); unknown ids are absent. */
-export async function findRefreshCandidates(
-  db: DbExecutor,
-  ids: readonly ConnectionId[],
-): Promise<RefreshCandidate[]> {
-  const valid = ids.filter((id) => isUuid(id));
-  if (valid.length === 0) return [];
-  // A fixed text rather than the query builder: this runs for every batch of refreshes, and
-  // rebuilding the query each time showed in the refresh profile (kysely's select parsing).
-  // Columns are named as the domain object's fields, so rows need no mapping.
-  const { rows } = await sql<RefreshCandidate>`
-    select id, user_id as "userId", provider, status, refresh_token_enc as "refreshTokenEnc",
-           scopes, expires_at as "expiresAt", refresh_token_expires_at as "refreshTokenExpiresAt",
-           refresh_due_at as "refreshDueAt", token_version as "tokenVersion",
-           refresh_attempts as "refreshAttempts", last_error_code as "lastErrorCode",
-           failing_since as "failingSince", migration_to as "migrationTo"
-    from connections where id = any(${valid}::uuid[])`.execute(db);
-  return rows;
+const CANDIDATE_COLUMNS: readonly (readonly [column: string, field: keyof RefreshCandidate])[] = [
+  ['id', 'id'],
+  ['user_id', 'userId'],
+  ['provider', 'provider'],
+  ['status', 'status'],
+  ['refresh_token_enc', 'refreshTokenEnc'],
+  ['scopes', 'scopes'],
+  ['expires_at', 'expiresAt'],
+  ['refresh_token_expires_at', 'refreshTokenExpiresAt'],
+  ['refresh_due_at', 'refreshDueAt'],
+  ['token_version', 'tokenVersion'],
+  ['refresh_attempts', 'refreshAttempts'],
+  ['last_error_code', 'lastErrorCode'],
+  ['failing_since', 'failingSince'],
+  ['migration_to', 'migrationTo'],
+];
+const columnsOf = new Map<string, RawBuilder<unknown>>();
+
+/**
+ * A refresh candidate's columns of table (or alias) `from`, named as the domain object's
+ * fields so rows need no mapping: for the batched read and the lease statements alike.
+ */
+export function refreshCandidateColumns(from: 'connections' | 'c'): RawBuilder<unknown> {
+  let columns = columnsOf.get(from);
+  if (columns === undefined) {
+    columns = sql.raw(
+      CANDIDATE_COLUMNS.map(([column, field]) => `${from}.${column} as "${field}"`).join(', '),
+    );
+    columnsOf.set(from, columns);
+  }
+  return columns;
 }

@@ -77,6 +77,11 @@ export interface ConnectionsTable {
   identity_attempts: Generated<number>;
   /** When the next look-up of a pending identity is due. */
   identity_next_lookup_at: Generated<Date | null>;
+  /** The refresh lease (migration 0010; db/src/refresh-lease.ts): who may refresh now. */
+  refresh_lease_owner: Generated<string | null>;
+  refresh_lease_until: Generated<Date | null>;
+  refresh_lease_started: Generated<boolean>;
+  refresh_interrupted: Generated<boolean>;
   created_at: ColumnType<Date, never, never>;
   updated_at: Generated<Date>;
 }

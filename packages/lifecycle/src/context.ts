@@ -18,6 +18,8 @@ export type LifecycleSettings = Pick<
   | 'publicUrl'
   | 'queuePrefix'
   | 'refreshGiveUpHours'
+  | 'refreshConcurrency'
+  | 'refreshLeaseMs'
   | 'refreshReserve'
   | 'expiringNoticeDays'
   | 'sweepIntervalMs'

@@ -29,6 +29,18 @@ export { readConnection } from './tokens/batching.js';
 export { refreshConnection } from './tokens/refresh.js';
 export { refreshJob } from './tokens/refresh.job.js';
 export type { RefreshPayload } from './tokens/refresh.job.js';
+export {
+  BATCH_WINDOW_MS,
+  REFRESH_BATCH_MAX,
+  refreshBatchConcurrency,
+  refreshBatchJob,
+  refreshesInFlight,
+} from './tokens/refresh-batch.job.js';
+export type {
+  RefreshBatchDeps,
+  RefreshBatchPayload,
+  RefreshBatchResult,
+} from './tokens/refresh-batch.job.js';
 export type {
   RefreshDeps,
   RefreshOptions,
@@ -51,7 +63,7 @@ export type { ReauthOutcome } from './tokens/reauth.js';
 export { requireReauth, startRelink } from './tokens/relink.js';
 export type { ReauthRequired } from './tokens/relink.js';
 export { requestRefresh } from './tokens/request-refresh.js';
-export { sweepDueRefreshes } from './tokens/sweep.js';
+export { batchesOf, sweepDueRefreshes } from './tokens/sweep.js';
 export type { SweepOptions } from './tokens/sweep.js';
 export { getUsableToken } from './tokens/token-access.js';
 export type { TokenAccessOptions, UsableToken } from './tokens/token-access.js';

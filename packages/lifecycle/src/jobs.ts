@@ -9,6 +9,7 @@ import { retentionJob } from './retention/retention.js';
 import { revokeJob } from './revoke/revoke.js';
 import { sweepJob } from './sweep.job.js';
 import { reauthJob } from './tokens/reauth.js';
+import { refreshBatchJob } from './tokens/refresh-batch.job.js';
 import { refreshJob } from './tokens/refresh.job.js';
 
 /**
@@ -18,6 +19,7 @@ import { refreshJob } from './tokens/refresh.job.js';
 export const JOBS = [
   exchangeJob,
   refreshJob,
+  refreshBatchJob,
   reauthJob,
   revokeJob,
   notifyJob,

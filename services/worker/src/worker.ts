@@ -1,5 +1,11 @@
 import { startWorkers, type AnyJob, type WorkerOptions } from '@tokenlane/queue';
-import { JOBS, resumeMigrations, type JobName, type LifecycleContext } from '@tokenlane/lifecycle';
+import {
+  JOBS,
+  refreshBatchConcurrency,
+  resumeMigrations,
+  type JobName,
+  type LifecycleContext,
+} from '@tokenlane/lifecycle';
 import type { Runtime } from '@tokenlane/runtime';
 import type { Worker } from 'bullmq';
 import { Cluster } from 'ioredis';
@@ -43,9 +49,10 @@ export async function startWorkerPool(
   rt: Runtime,
   options: WorkerPoolOptions = {},
 ): Promise<WorkerPool> {
-  // The refresh width is a deployment's setting (TOKENLANE_REFRESH_CONCURRENCY).
+  // The refresh width is a deployment's setting (TOKENLANE_REFRESH_CONCURRENCY), in rows.
   const concurrency = concurrencyOf({
     refresh: rt.config.refreshConcurrency,
+    'refresh-batch': refreshBatchConcurrency(rt.config.refreshConcurrency),
     ...options.concurrency,
   });
   const watch = new StallWatch(STALLED_CHECKS);

@@ -8,6 +8,7 @@ import { providerMigrations } from './0006_migrations.js';
 import { migrationPause } from './0007_migration_pause.js';
 import { identityPending } from './0008_identity_pending.js';
 import { linkTraceparent } from './0009_link_traceparent.js';
+import { refreshLease } from './0010_refresh_lease.js';
 
 /** Every migration, by name; names sort in the order they run. Never edit one once shipped. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -20,4 +21,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007_migration_pause': migrationPause,
   '0008_identity_pending': identityPending,
   '0009_link_traceparent': linkTraceparent,
+  '0010_refresh_lease': refreshLease,
 };

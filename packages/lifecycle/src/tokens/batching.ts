@@ -1,11 +1,9 @@
 import type { ConnectionId } from '@tokenlane/core';
 import {
   findConnections,
-  findRefreshCandidates,
   storeRefreshedTokens,
   type Connection,
   type Database,
-  type RefreshCandidate,
   type RefreshWrite,
   type RefreshWriteRequest,
 } from '@tokenlane/db';
@@ -24,8 +22,6 @@ import type { Kysely } from 'kysely';
 export interface ConnectionBatches {
   /** The connection, or undefined: batched with every other read of this tick. */
   read(id: ConnectionId): Promise<Connection | undefined>;
-  /** What a refresh needs of the connection (no access token, no metadata): batched too. */
-  readForRefresh(id: ConnectionId): Promise<RefreshCandidate | undefined>;
   /** Stores one refresh (compare-and-set): batched with every other of this tick. */
   storeRefresh(request: RefreshWriteRequest): Promise<RefreshWrite | undefined>;
 }
@@ -69,7 +65,6 @@ function readLoader<T extends { readonly id: ConnectionId }>(
 
 function createBatches(db: Kysely<Database>): ConnectionBatches {
   const reads = readLoader((ids) => findConnections(db, ids));
-  const refreshReads = readLoader((ids) => findRefreshCandidates(db, ids));
   const writes = new DataLoader<RefreshWriteRequest, RefreshWrite | undefined>(
     async (requests) => {
       try {
@@ -92,7 +87,6 @@ function createBatches(db: Kysely<Database>): ConnectionBatches {
   );
   return {
     read: (id) => reads.load(id),
-    readForRefresh: (id) => refreshReads.load(id),
     // A refresh stored here replaces the token a proxied call in this process may hold.
     storeRefresh: (request) =>
       writes.load(request).finally(() => {

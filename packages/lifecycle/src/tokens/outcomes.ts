@@ -11,7 +11,12 @@ export type RefreshOutcome =
   | { readonly status: 'refreshed'; readonly tokenVersion: number }
   | {
       readonly status: 'skipped';
-      readonly reason: 'not_found' | 'not_refreshable' | 'not_due' | 'backing_off';
+      /**
+       * `in_flight`: another run holds the connection's refresh lease; `lease_lost`: this run's
+       * lease lapsed before its provider call (the row is another run's now).
+       */
+      readonly reason:
+        'not_found' | 'not_refreshable' | 'not_due' | 'backing_off' | 'in_flight' | 'lease_lost';
     }
   /** Someone else rotated the tokens first: nothing to do. */
   | { readonly status: 'lost_race' }

@@ -5,14 +5,16 @@ import { REFRESH_TRIGGERS } from './outcomes.js';
 import { refreshConnection, type RefreshDeps } from './refresh.js';
 
 /** Spread of deferred jobs waking together, so they do not arrive at Redis in one burst. */
-const WAKE_SPREAD_MS = 2_000;
+export const WAKE_SPREAD_MS = 2_000;
 
 /**
- * `refresh`: one refresh of one connection; one job per connection at a time
- * (docs/architecture.md, rule 4). A refresh the provider's rate limit or breaker defers goes
- * back to waiting, costing no attempt. A provider refusal completes the job: its next attempt
- * is on the row (`refresh_due_at`, found by the sweeper), so backoff persists across jobs. Only
- * our own failures (database, a bug) throw, for the queue to retry.
+ * `refresh`: the connection's own refresh job, one per connection at a time (its job id): a
+ * caller's refresh (token API, a 401, an operator), or a scheduled one a batch deferred. It
+ * takes the connection's refresh lease like any run (docs/architecture.md, "The refresh
+ * lease"). A refresh the provider's rate limit or breaker defers goes back to waiting, costing
+ * no attempt. A provider refusal completes the job: its next attempt is on the row
+ * (`refresh_due_at`, found by the sweeper), so backoff persists across jobs. Only our own
+ * failures (database, a bug) throw, for the queue to retry.
  */
 export const refreshJob = defineJob({
   name: 'refresh',

@@ -1,5 +1,5 @@
 import { REFRESHABLE_STATUSES, refreshDueAt, type ConnectionId } from '@tokenlane/core';
-import type { RefreshCandidate } from '@tokenlane/db';
+import { startOneOffRefresh, type RefreshCandidate } from '@tokenlane/db';
 import { observeRefresh } from '@tokenlane/metrics';
 import { isRetired, ProviderError, refreshTokens, type OAuth2Provider } from '@tokenlane/providers';
 import pRetry from 'p-retry';
@@ -8,6 +8,7 @@ import { passBreaker, recordProviderAnswer, releaseProbe } from '../providers/br
 import { takeBudget } from '../providers/budget.js';
 import { openRefreshToken, sealTokenSet } from '../sealing.js';
 import { connectionBatches } from './batching.js';
+import { LeaseRun } from './lease-run.js';
 import { handleRefusal } from './refresh-failure.js';
 import { requireReauth } from './relink.js';
 import { retireConnection } from './retire.js';
@@ -19,10 +20,20 @@ export type { RefreshOutcome, RefreshTrigger };
 export interface RefreshOptions {
   /** Default `schedule`: only a due connection is refreshed; any other trigger forces it. */
   readonly trigger?: RefreshTrigger;
+  /**
+   * A scheduled refresh may run this much before its due time: a batch starts at its first
+   * row's due time and runs the rows due within its window with it.
+   */
+  readonly earlyMs?: number;
+  /**
+   * Whether the caller still holds the connection's refresh lease, asked just before the
+   * provider call: a run that lost it (a lapse) leaves the row to its new holder.
+   */
+  readonly holds?: () => boolean;
   /** Only refresh if the stored tokens are still at this version. */
   readonly expectedVersion?: number;
   /**
-   * An earlier run of this refresh was cut off mid-flight (its worker died holding the job):
+   * An earlier run of this refresh was cut off mid-flight (its worker died holding the lease):
    * a refusal now most likely means the provider rotated the token on that run and its
    * answer was lost, reported as `refresh_interrupted` rather than `invalid_grant` (as after
    * an attempt that timed out waiting for the answer).
@@ -37,23 +48,58 @@ export type RefreshDeps = Pick<
 >;
 
 /**
- * Refreshes one connection's tokens: reads the row (batched), passes the provider's breaker
- * and rate limit, calls the token endpoint, and writes the new tokens with compare-and-set on
- * `token_version` together with `connection.refreshed` (batched). A refusal goes to
- * {@link handleRefusal}, where its class decides what follows (docs/api.md, "Failure
- * policy"). Only a failure of our own (database, a bug) is thrown, for the job to retry.
- * @see RFC 6749 §6
+ * Refreshes one connection as its own job does (a caller's refresh, or one the budget deferred):
+ * takes the connection's refresh lease, refreshes, and gives the lease up (held back for the
+ * job's next run when deferred). A run holding the lease already wins: this returns
+ * `in_flight`, and the caller sees that run's tokens.
  */
 export async function refreshConnection(
   ctx: RefreshDeps,
   id: ConnectionId,
   options: RefreshOptions = {},
 ): Promise<RefreshOutcome> {
+  const run = new LeaseRun(ctx);
+  const sentAt = Date.now();
+  const leased = await startOneOffRefresh(ctx.db, {
+    id,
+    run: run.id,
+    leaseMs: ctx.config.refreshLeaseMs,
+  });
+  if (leased === undefined) return { status: 'skipped', reason: 'not_found' };
+  if (leased === 'in_flight') return { status: 'skipped', reason: 'in_flight' };
+  run.hold([id], sentAt);
+  let outcome: RefreshOutcome;
+  try {
+    outcome = await refreshLeased(ctx, leased, {
+      ...options,
+      interrupted: options.interrupted === true || leased.interrupted,
+      holds: () => run.holds(id),
+    });
+  } catch (error) {
+    // A failure of our own keeps the lease started until it lapses: the provider may have
+    // answered, so whoever takes it next refreshes as interrupted.
+    run.abandon();
+    throw error;
+  }
+  await run.release([{ id, outcome }]);
+  return outcome;
+}
+
+/**
+ * Refreshes one connection whose refresh lease the caller holds: passes the provider's breaker
+ * and rate limit, calls the token endpoint, and writes the new tokens with compare-and-set on
+ * `token_version` together with `connection.refreshed` (batched). A refusal goes to
+ * {@link handleRefusal}, where its class decides what follows (docs/api.md, "Failure
+ * policy"). Only a failure of our own (database, a bug) is thrown, for the job to retry.
+ * @see RFC 6749 §6
+ */
+export async function refreshLeased(
+  ctx: RefreshDeps,
+  connection: RefreshCandidate,
+  options: RefreshOptions = {},
+): Promise<RefreshOutcome> {
   const now = new Date();
   const trigger = options.trigger ?? 'schedule';
-  const batches = connectionBatches(ctx.db);
-  const connection = await batches.readForRefresh(id);
-  if (connection === undefined) return { status: 'skipped', reason: 'not_found' };
   if (
     options.expectedVersion !== undefined &&
     connection.tokenVersion !== options.expectedVersion
@@ -72,7 +118,7 @@ export async function refreshConnection(
   if (connection.refreshTokenExpiresAt !== null && connection.refreshTokenExpiresAt <= now) {
     return requireReauth(ctx, connection, 'refresh_token_expired', connection.tokenVersion);
   }
-  if (!isDue(connection, now)) {
+  if (!isDue(connection, now.getTime() + (options.earlyMs ?? 0))) {
     if (trigger === 'schedule') return { status: 'skipped', reason: 'not_due' };
     // A connection backing off from failures is not retried sooner by a caller: only an
     // operator may cut its backoff short.
@@ -100,6 +146,10 @@ export async function refreshConnection(
       if (probe) await releaseProbe(ctx, provider.id);
       return { status: 'deferred', reason: 'rate_limited', retryInMs: wait };
     }
+  }
+  if (options.holds?.() === false) {
+    if (probe) await releaseProbe(ctx, provider.id);
+    return { status: 'skipped', reason: 'lease_lost' };
   }
   return callProvider(ctx, connection, provider, {
     probe,
@@ -178,6 +228,6 @@ function refreshable(connection: RefreshCandidate): boolean {
   );
 }
 
-function isDue(connection: RefreshCandidate, now: Date): boolean {
-  return connection.refreshDueAt !== null && connection.refreshDueAt.getTime() <= now.getTime();
+function isDue(connection: RefreshCandidate, byMs: number): boolean {
+  return connection.refreshDueAt !== null && connection.refreshDueAt.getTime() <= byMs;
 }
