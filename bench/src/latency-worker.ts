@@ -4,12 +4,13 @@
 // bench database's settings; answers `ready` once that step's refresh worker listens, then
 // the step's figures once every connection was refreshed; `stop` ends it.
 import { on } from 'node:events';
-import { refreshJob } from '@tokenlane/lifecycle';
+import { refreshBatchConcurrency, refreshBatchJob, refreshesInFlight } from '@tokenlane/lifecycle';
 import { startWorkers } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
+import { sql } from 'kysely';
 import { attachBenchRuntime } from './infra.js';
 import { liveBytes } from './live-memory.js';
-import { completions } from './refresh.js';
+import { rowCompletions } from './refresh.js';
 
 /** What the bench process asks for. */
 export interface WorkerStep {
@@ -48,61 +49,58 @@ for await (const [asked] of steps) {
 await rt?.close();
 process.exit(0);
 
-/** One step: a refresh worker at the step's concurrency until every connection was refreshed. */
+/**
+ * One step: the refresh-batch worker at the step's concurrency (rows in flight) until every
+ * connection was refreshed. Due → done is read from each row's `last_refreshed_at` (the
+ * provider's answer) once the step is over, so timing costs the worker nothing meanwhile.
+ */
 async function runStep(rt: Runtime, step: WorkerStep): Promise<WorkerFigures> {
   const dueAt = new Map(step.dueAt);
-  const doneAt: number[] = [];
-  let inFlight = 0;
   let peakInFlight = 0;
   let refreshed = 0;
   const live = { before: 0, held: Number.NaN, inFlight: 0 };
-  // The worker's own job, timing each refresh from its due time to done.
-  const timedJob: typeof refreshJob = {
-    ...refreshJob,
+  const rows = rowCompletions(dueAt.size, step.timeoutMs);
+  // The worker's own job, counting the rows each batch ended.
+  const countedJob: typeof refreshBatchJob = {
+    ...refreshBatchJob,
     run: async (deps, payload, control) => {
-      inFlight += 1;
-      peakInFlight = Math.max(peakInFlight, inFlight);
-      if (step.live && live.inFlight === 0 && inFlight >= Math.floor(step.concurrency * 0.95)) {
-        live.inFlight = -1;
-        // Once, when (nearly) the whole concurrency is in flight.
-        setImmediate(() => {
-          live.inFlight = inFlight;
-          live.held = liveBytes() - live.before;
-        });
-      }
-      try {
-        const outcome = await refreshJob.run(deps, payload, control);
-        if (outcome.status === 'refreshed') refreshed += 1;
-        doneAt.push(Date.now() - (dueAt.get(payload.connectionId) ?? Date.now()));
-        return outcome;
-      } finally {
-        inFlight -= 1;
-      }
+      const result = await refreshBatchJob.run(deps, payload, control);
+      refreshed += result.refreshed;
+      rows.ended(result.started);
+      return result;
     },
   };
-  const [worker] = startWorkers([timedJob], rt, {
+  // The step's refresh width, as TOKENLANE_REFRESH_CONCURRENCY sets it in a deployed worker.
+  const deps = { ...rt, config: { ...rt.config, refreshConcurrency: step.concurrency } };
+  const [worker] = startWorkers([countedJob], deps, {
     connection: rt.workerConnection,
     prefix: rt.config.queuePrefix,
-    concurrency: { refresh: step.concurrency },
+    concurrency: { [refreshBatchJob.name]: refreshBatchConcurrency(step.concurrency) },
   });
-  if (worker === undefined) throw new Error('no refresh worker');
+  if (worker === undefined) throw new Error('no refresh-batch worker');
   try {
     await worker.waitUntilReady();
-    const done = completions(worker, dueAt.size, step.timeoutMs);
     if (step.live) live.before = liveBytes();
     let rssPeak = process.memoryUsage().rss;
     const rssReady = rssPeak;
     const sampler = setInterval(() => {
       rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-    }, 50);
+      const inFlight = refreshesInFlight();
+      peakInFlight = Math.max(peakInFlight, inFlight);
+      // Once, when (nearly) the whole concurrency is in flight.
+      if (step.live && live.inFlight === 0 && inFlight >= Math.floor(step.concurrency * 0.95)) {
+        live.inFlight = inFlight;
+        live.held = liveBytes() - live.before;
+      }
+    }, 20);
     const cpu = process.cpuUsage();
     process.send?.('ready');
-    await done;
+    await rows.done;
     const used = process.cpuUsage(cpu);
     clearInterval(sampler);
     return {
       cpuUs: used.user + used.system,
-      dueToDoneMs: doneAt.sort((a, b) => a - b),
+      dueToDoneMs: await dueToDone(rt, dueAt),
       peakInFlight,
       refreshed,
       rssReady,
@@ -113,4 +111,15 @@ async function runStep(rt: Runtime, step: WorkerStep): Promise<WorkerFigures> {
   } finally {
     await worker.close();
   }
+}
+
+/** Each refreshed row's due → answered time, ms, sorted. */
+async function dueToDone(rt: Runtime, dueAt: ReadonlyMap<string, number>): Promise<number[]> {
+  const { rows } = await sql<{ id: string; at: Date | null }>`
+    select id, last_refreshed_at as at from connections where id = any(${[...dueAt.keys()]}::uuid[])`.execute(
+    rt.db,
+  );
+  return rows
+    .flatMap((row) => (row.at === null ? [] : [row.at.getTime() - (dueAt.get(row.id) ?? 0)]))
+    .sort((a, b) => a - b);
 }

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ConnectionId } from '@tokenlane/core';
-import { refreshJob, sealTokenSet, sweepDueRefreshes } from '@tokenlane/lifecycle';
+import {
+  refreshBatchConcurrency,
+  refreshBatchJob,
+  sealTokenSet,
+  sweepDueRefreshes,
+} from '@tokenlane/lifecycle';
 import { startWorkers } from '@tokenlane/queue';
 import type { Runtime } from '@tokenlane/runtime';
 import { Secret } from '@tokenlane/vault';
@@ -100,6 +105,25 @@ export function completions(worker: Worker, count: number, timeoutMs: number): P
     worker.on('completed', finish);
     worker.on('failed', finish);
   });
+}
+
+/** Counts the rows batch jobs ended: `done` settles once `count` did, or fails after `timeoutMs`. */
+export function rowCompletions(count: number, timeoutMs: number) {
+  let rows = 0;
+  let finish: (() => void) | undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    setTimeout(() => {
+      reject(new Error(`only ${rows}/${count} refreshes ended in ${timeoutMs} ms`));
+    }, timeoutMs).unref();
+  });
+  return {
+    done,
+    ended(n: number) {
+      rows += n;
+      if (rows >= count) finish?.();
+    },
+  };
 }
 
 /** Times `run` (which resolves when all `n` jobs are done): jobs/s and this process's CPU/job. */
@@ -216,24 +240,27 @@ async function measureRefresh(
   const grantsBefore = await infra.endpoint.grants();
   const commitsBefore = await transactions(rt);
   let refreshed = 0;
-  // The worker's own job, counting what it refreshed.
-  const counted: typeof refreshJob = {
-    ...refreshJob,
+  const rows = rowCompletions(n, timeoutMs);
+  // The worker's own job, counting the rows each batch ended.
+  const counted: typeof refreshBatchJob = {
+    ...refreshBatchJob,
     run: async (deps, payload, control) => {
-      const outcome = await refreshJob.run(deps, payload, control);
-      if (outcome.status === 'refreshed') refreshed += 1;
-      return outcome;
+      const result = await refreshBatchJob.run(deps, payload, control);
+      refreshed += result.refreshed;
+      rows.ended(result.started);
+      return result;
     },
   };
-  const [worker] = startWorkers([counted], rt, {
+  // `concurrency` refreshes in flight, as TOKENLANE_REFRESH_CONCURRENCY sets it in a worker.
+  const deps = { ...rt, config: { ...rt.config, refreshConcurrency: concurrency } };
+  const [worker] = startWorkers([counted], deps, {
     connection: rt.workerConnection,
     prefix: rt.config.queuePrefix,
-    concurrency: { refresh: concurrency },
+    concurrency: { [refreshBatchJob.name]: refreshBatchConcurrency(concurrency) },
   });
-  if (worker === undefined) throw new Error('no refresh worker');
+  if (worker === undefined) throw new Error('no refresh-batch worker');
   try {
     await worker.waitUntilReady();
-    const done = completions(worker, n, timeoutMs);
     const run = await profiled(cpuProfile, () =>
       timed(n, concurrency, async () => {
         let enqueued = 0;
@@ -242,7 +269,7 @@ async function measureRefresh(
           if (swept.enqueued === 0) break;
           enqueued += swept.enqueued;
         }
-        await done;
+        await rows.done;
       }),
     );
     const statements = (await transactions(rt)) - commitsBefore;
