@@ -1,7 +1,7 @@
 import type { ConnectionId } from '@tokenlane/core';
 import { sql, type RawBuilder } from 'kysely';
 import { REFRESHABLE_STATUSES_SQL } from './connections.js';
-import { refreshCandidateColumns, type RefreshCandidate } from './refresh-read.js';
+import { REFRESH_CANDIDATE_COLUMNS, type RefreshCandidate } from './refresh-read.js';
 import type { DbExecutor } from './schema.js';
 
 /**
@@ -78,7 +78,7 @@ export async function startClaimedRefreshes(
     where c.id = any(${options.ids}::uuid[])
       and c.refresh_lease_owner = ${options.claim}
       and not c.refresh_lease_started
-    returning ${refreshCandidateColumns('c')}, c.refresh_interrupted as interrupted`.execute(db);
+    returning ${REFRESH_CANDIDATE_COLUMNS}, c.refresh_interrupted as interrupted`.execute(db);
   return rows;
 }
 
@@ -99,7 +99,7 @@ export async function startOneOffRefresh(
       refresh_lease_until = now() + ${millis(options.leaseMs)}
     where c.id = ${options.id}::uuid
       and (not c.refresh_lease_started or c.refresh_lease_until < now())
-    returning ${refreshCandidateColumns('c')}, c.refresh_interrupted as interrupted`.execute(db);
+    returning ${REFRESH_CANDIDATE_COLUMNS}, c.refresh_interrupted as interrupted`.execute(db);
   if (rows[0] !== undefined) return rows[0];
   const exists = await sql`select 1 from connections where id = ${options.id}::uuid`.execute(db);
   return exists.rows.length > 0 ? 'in_flight' : undefined;

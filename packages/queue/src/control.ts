@@ -7,8 +7,6 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 export interface JobControl {
   /** This is the job's final attempt: a failure now is not retried. */
   readonly lastAttempt: boolean;
-  /** An earlier run of this job lost its lock while a worker held it (a kill, a long pause). */
-  readonly interrupted: boolean;
   /** Ends this run and parks the job until `atMs` (epoch ms), spending no attempt. */
   deferUntil(atMs: number): Promise<never>;
   /** Ends the job for good, failed, with no further attempt. */
@@ -19,8 +17,6 @@ export interface JobControl {
 export function controlOf(job: Job, token: string | undefined): JobControl {
   return {
     lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
-    // BullMQ counts how often this job's lock lapsed while a worker held it.
-    interrupted: job.stalledCounter > 0,
     async deferUntil(atMs) {
       await job.moveToDelayed(atMs, token);
       throw new DelayedError();

@@ -42,7 +42,6 @@ export const refreshJob = defineJob({
     const outcome = await refreshConnection(ctx, connectionId, {
       trigger,
       ...(tokenVersion === undefined ? {} : { expectedVersion: tokenVersion }),
-      interrupted: control.interrupted,
     });
     if (outcome.status === 'deferred') {
       await control.deferUntil(
