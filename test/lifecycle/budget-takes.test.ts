@@ -1,6 +1,6 @@
 import { takeBudget } from '@tokenlane/lifecycle';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { testRedisUrl, uniquePrefix } from '../support/harness.js';
 
 const redis = new Redis(testRedisUrl());
@@ -23,6 +23,18 @@ function countCommands(): { sent: () => number } {
 /** `count` takes started in one tick: they reach Redis as one batch. */
 const takeAtOnce = (count: number, take: (i: number) => Promise<number>) =>
   Promise.all(Array.from({ length: count }, (_, i) => take(i)));
+
+// A window is numbered from the clock: each test reads it frozen, at a moment of its choosing,
+// so none straddles a window's end by chance.
+const MINUTE = 60_000;
+const midMinute = Math.floor(Date.now() / MINUTE) * MINUTE + MINUTE / 2;
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(midMinute);
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('takeBudget, batched per tick', () => {
   it('grants the window in order and refuses the rest with the time until room', async () => {
@@ -77,5 +89,28 @@ describe('takeBudget, batched per tick', () => {
     const fourth = await takeBudget(redis, prefix, provider, 'c', 'lookup', 0.7);
     expect(fourth).toBeGreaterThan(0);
     expect(await takeBudget(redis, prefix, provider, 'c', 'refresh', 0.7)).toBe(0);
+  });
+
+  it('a take in the last moments of a window counts in the next one too', async () => {
+    const prefix = uniquePrefix('budget');
+    const provider = { id: 'edge', rateLimits: [{ requests: 4, perSeconds: 60 }] };
+    const windowEnd = midMinute + MINUTE / 2;
+    // 100 ms before the end, within the margin: the provider may see these in its next window.
+    vi.setSystemTime(windowEnd - 100);
+    const late = await takeAtOnce(4, () => takeBudget(redis, prefix, provider, 'c', 'refresh', 0));
+    expect(late).toEqual([0, 0, 0, 0]);
+    const next = `${prefix}:budget:edge:60s:app:${String(windowEnd / MINUTE)}`;
+    expect(await redis.get(next)).toBe('4');
+    // Just into the next window there is no room, until that window ends: the counter lives
+    // 100 ms + a window from the takes (in Redis's real time; only our clock jumped).
+    vi.setSystemTime(windowEnd + 50);
+    const wait = await takeBudget(redis, prefix, provider, 'c', 'refresh', 0);
+    expect(wait).toBeGreaterThan(MINUTE - 1_000);
+    expect(wait).toBeLessThanOrEqual(MINUTE + 100);
+    // A take outside the margin counts in its own window only.
+    vi.setSystemTime(windowEnd + MINUTE + MINUTE / 2);
+    expect(await takeBudget(redis, prefix, provider, 'c', 'refresh', 0)).toBe(0);
+    const after = `${prefix}:budget:edge:60s:app:${String(windowEnd / MINUTE + 2)}`;
+    expect(await redis.exists(after)).toBe(0);
   });
 });

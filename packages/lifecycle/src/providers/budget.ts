@@ -28,11 +28,11 @@ export function windowsOf(provider: Limited): readonly RateWindow[] {
   return provider.rateLimit === undefined ? [] : [{ ...provider.rateLimit, per: 'app' }];
 }
 
-// Takes for many calls in one round trip, in order, each as one take would: check every window
+// Takes for many calls in one round trip, in order, each as one take would: check every counter
 // of the call first and count in all of them only when each has room, so a call refused by
 // one window spends nothing from the others. ARGV: the number of calls, then per call its
-// number of windows and, per window, its length in ms and its allowance; KEYS: per call, its
-// windows' counters. Returns per call 0, or ms until room.
+// number of counters and, per counter, ms to its window's end and its allowance; KEYS: per
+// call, its counters. Returns per call 0, or ms until room.
 const TAKE_EACH = defineScript(
   'budget_take_each',
   `
@@ -71,10 +71,64 @@ function scopeOf(window: RateWindow, connectionId: string): string {
   return createHash('sha256').update(connectionId).digest('hex').slice(0, 16);
 }
 
-function windowKey(prefix: string, provider: string, window: RateWindow, scope: string) {
+function windowKey(prefix: string, provider: string, window: RateWindow, scope: string, n: number) {
+  return `${prefix}:budget:${provider}:${String(window.perSeconds)}s:${scope}:${String(n)}`;
+}
+
+/**
+ * How close to its window's end a take also counts in the next window. We count a call when
+ * it is taken, by our clock; the provider counts it when it arrives, by its own. A take in
+ * the last moments of a window can land in the next, so it counts in both: then no window of
+ * the provider's sees more than its allowance while the lag from take to arrival (with any
+ * clock skew) stays under this margin. A fifth of the window, at most 250 ms.
+ */
+export function landingMarginMs(window: RateWindow): number {
+  return Math.min(250, (window.perSeconds * 1000) / 5);
+}
+
+/** A counter a take counts in, and how long it must live: to its window's end. */
+interface Counter {
+  readonly key: string;
+  readonly ttlMs: number;
+}
+
+/** The counters a take at `now` counts in: its window's, and the next's near the end. */
+function countersOf(
+  prefix: string,
+  provider: string,
+  window: RateWindow,
+  scope: string,
+  now: number,
+): Counter[] {
   const windowMs = window.perSeconds * 1000;
-  const number = Math.floor(Date.now() / windowMs);
-  return `${prefix}:budget:${provider}:${String(window.perSeconds)}s:${scope}:${String(number)}`;
+  const n = Math.floor(now / windowMs);
+  // A TTL counted from `now` ends no earlier than the window by our clock: the script runs later.
+  const untilEnd = (n + 1) * windowMs - now;
+  const counters = [{ key: windowKey(prefix, provider, window, scope, n), ttlMs: untilEnd }];
+  if (untilEnd <= landingMarginMs(window)) {
+    counters.push({
+      key: windowKey(prefix, provider, window, scope, n + 1),
+      ttlMs: untilEnd + windowMs,
+    });
+  }
+  return counters;
+}
+
+/** A call's counters over all of the provider's windows, each with its allowance for `use`. */
+function drawOf(
+  prefix: string,
+  provider: Limited,
+  connectionId: string,
+  use: BudgetUse,
+  reserve: number,
+): (Counter & { readonly allowance: number })[] {
+  const now = Date.now();
+  return windowsOf(provider).flatMap((window) =>
+    countersOf(prefix, provider.id, window, scopeOf(window, connectionId), now).map((counter) => ({
+      ...counter,
+      allowance: allowance(window, use, reserve),
+    })),
+  );
 }
 
 /** How many calls of a window a use may spend: proxied calls leave the refresh reserve. */
@@ -90,7 +144,7 @@ function allowance(window: RateWindow, use: BudgetUse, reserve: number): number 
   }
 }
 
-/** One call's draw: its windows' counters, and per window its length in ms and allowance. */
+/** One call's draw: its counters, and per counter ms to its window's end and its allowance. */
 interface Take {
   readonly keys: readonly string[];
   readonly args: readonly number[];
@@ -110,13 +164,11 @@ export async function takeBudget(
   use: BudgetUse,
   reserve: number,
 ): Promise<number> {
-  const windows = windowsOf(provider);
-  if (windows.length === 0) return 0;
+  if (windowsOf(provider).length === 0) return 0;
+  const counters = drawOf(prefix, provider, connectionId, use, reserve);
   return takesOn(redis).load({
-    keys: windows.map((window) =>
-      windowKey(prefix, provider.id, window, scopeOf(window, connectionId)),
-    ),
-    args: windows.flatMap((window) => [window.perSeconds * 1000, allowance(window, use, reserve)]),
+    keys: counters.map((counter) => counter.key),
+    args: counters.flatMap((counter) => [counter.ttlMs, counter.allowance]),
   });
 }
 
@@ -140,7 +192,7 @@ function takesOn(redis: RedisClient): DataLoader<Take, number> {
   return loader;
 }
 
-// A provider's 429 hold-back (KEYS[1]), then one call's take over the windows (KEYS[2..]) as
+// A provider's 429 hold-back (KEYS[1]), then one call's take over its counters (KEYS[2..]) as
 // in TAKE_EACH: a proxied call's whole budget check in one round trip.
 const SPEND_PROXY = defineScript(
   'budget_spend_proxy',
@@ -175,16 +227,11 @@ export async function spendProxyBudget(
   connectionId: string,
   reserve: number,
 ): Promise<number> {
-  const windows = windowsOf(provider);
-  const keys = [
-    holdKey(prefix, provider, connectionId),
-    ...windows.map((window) =>
-      windowKey(prefix, provider.id, window, scopeOf(window, connectionId)),
-    ),
-  ];
+  const counters = drawOf(prefix, provider, connectionId, 'proxy', reserve);
+  const keys = [holdKey(prefix, provider, connectionId), ...counters.map((counter) => counter.key)];
   const args = [
-    ...windows.map((window) => window.perSeconds * 1000),
-    ...windows.map((window) => allowance(window, 'proxy', reserve)),
+    ...counters.map((counter) => counter.ttlMs),
+    ...counters.map((counter) => counter.allowance),
   ];
   const wait = Number(await SPEND_PROXY(redis, keys, args));
   return wait > 0 ? wait : 0;
@@ -219,9 +266,18 @@ export async function readBudget(
   const readable = windows.map(
     (window) => window.per !== 'connection' || connectionId !== undefined,
   );
+  const now = Date.now();
   const keys = windows
     .filter((_, i) => readable[i])
-    .map((window) => windowKey(prefix, provider.id, window, scopeOf(window, connectionId ?? '')));
+    .map((window) =>
+      windowKey(
+        prefix,
+        provider.id,
+        window,
+        scopeOf(window, connectionId ?? ''),
+        Math.floor(now / (window.perSeconds * 1000)),
+      ),
+    );
   const counts = keys.length === 0 ? [] : await redis.mget(...keys);
   let read = 0;
   return windows.map((window, i) => {
