@@ -182,6 +182,7 @@ async function measureParts(
   n: number,
   concurrency: number,
   timeoutMs: number,
+  cpuProfile?: string,
 ): Promise<Throughput> {
   const name = `parts-${concurrency}`;
   const parts = await startSumOfParts(
@@ -197,17 +198,19 @@ async function measureParts(
   );
   try {
     const done = completions(parts.worker, n, timeoutMs);
-    return await timed(n, concurrency, async () => {
-      for (let i = 0; i < n; i += 1000) {
-        const batch = Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({
-          name,
-          data: { id: ids[(i + k) % ids.length] },
-          opts: { removeOnComplete: true },
-        }));
-        await parts.queue.addBulk(batch);
-      }
-      await done;
-    });
+    return await profiled(cpuProfile, () =>
+      timed(n, concurrency, async () => {
+        for (let i = 0; i < n; i += 1000) {
+          const batch = Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({
+            name,
+            data: { id: ids[(i + k) % ids.length] },
+            opts: { removeOnComplete: true },
+          }));
+          await parts.queue.addBulk(batch);
+        }
+        await done;
+      }),
+    );
   } finally {
     await parts.close();
   }
@@ -303,7 +306,9 @@ export async function benchRefresh(
     const noop = await measureNoop(rt, n, CONCURRENCY, timeoutMs);
     const refresh = await measureRefresh(rt, infra, n, CONCURRENCY, timeoutMs, cpuProfile);
     const ids = (await rt.db.selectFrom('connections').select('id').execute()).map((row) => row.id);
-    const parts = await measureParts(rt, infra, ids, n, CONCURRENCY, timeoutMs);
+    // The bound's own profile beside the refresh's: where the two differ is what a refresh adds.
+    const partsProfile = cpuProfile?.replace(/(\.cpuprofile)?$/, '.parts.cpuprofile');
+    const parts = await measureParts(rt, infra, ids, n, CONCURRENCY, timeoutMs, partsProfile);
     const updatePerSec = await bareUpdates(dbUrl(rt), ids, CONCURRENCY);
     const grantPerSec = await bareGrants(infra.endpoint.url, n, CONCURRENCY);
     const curve = [];

@@ -1,4 +1,4 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { ProviderError } from './errors.js';
 
 export interface HttpAgentOptions {
@@ -114,11 +114,16 @@ export function transportError(error: unknown, request: HttpRequest, providerId?
 /** Sends one request and reads the whole (size-capped) body; transport failures throw. */
 export async function send(request_: HttpRequest, options: CallOptions = {}) {
   try {
-    const response = await request(request_.url, {
+    const { origin, path } = dispatchTarget(request_.url);
+    // The dispatcher's own `request`, with its options built here: undici's top-level
+    // `request(url, …)` re-parses and re-spreads them on every call, which cost about a
+    // quarter of each call's CPU in our client (bench/, section 1).
+    const response = await (options.dispatcher ?? getHttpDispatcher()).request({
+      origin,
+      path,
       method: request_.method,
       headers: { 'user-agent': 'tokenlane', ...request_.headers },
       body: request_.body ?? null,
-      dispatcher: options.dispatcher ?? getHttpDispatcher(),
       signal: options.signal ?? null,
     });
     const text = await readCapped(
@@ -133,6 +138,15 @@ export async function send(request_: HttpRequest, options: CallOptions = {}) {
   } catch (error) {
     throw transportError(error, request_, options.providerId);
   }
+}
+
+/** A URL as undici's dispatchers take it: its origin, and its path with the query. */
+function dispatchTarget(url: string): { origin: string; path: string } {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new TypeError(`not an http(s) URL: ${parsed.protocol}`);
+  }
+  return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
 }
 
 /**

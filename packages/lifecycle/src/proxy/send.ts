@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { errors, request, type Dispatcher } from 'undici';
+import { errors, getGlobalDispatcher, type Dispatcher } from 'undici';
 import { LifecycleError } from '../errors.js';
 import type { ProxyBody } from './body.js';
 
@@ -51,14 +51,17 @@ export async function sendUpstream(input: UpstreamRequest): Promise<UpstreamResp
       { once: true },
     );
   try {
-    return await request(input.url, {
+    // The dispatcher's own `request`: undici's top-level one re-parses the URL and re-spreads
+    // the options on every call (a quarter of a provider call's CPU, bench/ section 1).
+    return await (input.dispatcher ?? getGlobalDispatcher()).request({
+      origin: input.url.origin,
+      path: `${input.url.pathname}${input.url.search}`,
       method: input.method,
       headers: input.headers,
       body: bodyOf(input.body),
       signal,
       headersTimeout: input.timeoutMs,
       bodyTimeout: input.timeoutMs,
-      ...(input.dispatcher === undefined ? {} : { dispatcher: input.dispatcher }),
     });
   } catch (error) {
     if (input.signal?.aborted === true) throw error;
