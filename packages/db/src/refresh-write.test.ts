@@ -59,6 +59,29 @@ describe.each(TEST_DIALECTS)('storeRefreshedTokens on $kind', (dialect) => {
     ]);
   });
 
+  it('keeps who asked and how long the provider took in the event, and a null expiry', async () => {
+    const connection = await insertConnection(handle.db, connectionInput());
+    const [written] = await storeRefreshedTokens(handle.db, [
+      {
+        connection,
+        tokens: refreshedTokens({ expiresAt: null }),
+        attempt: { trigger: 'token_request', durationMs: 231 },
+      },
+    ]);
+    expect(written).toBeDefined();
+    expect((await refreshedEvents(connection.id)).map((event) => event.data)).toEqual([
+      {
+        connectionId: connection.id,
+        userId: connection.userId,
+        provider: connection.provider,
+        status: 'active',
+        expiresAt: null,
+        trigger: 'token_request',
+        durationMs: 231,
+      },
+    ]);
+  });
+
   it('brings a degraded connection back to active', async () => {
     const connection = await insertConnection(handle.db, connectionInput());
     const degraded = await handle.db.transaction().execute((trx) =>

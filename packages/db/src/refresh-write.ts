@@ -63,6 +63,10 @@ export async function storeRefreshedTokens(
   if (requests.length === 0) return [];
   const eventIds = requests.map(() => newEventId());
   const column = <T>(pick: (request: RefreshWriteRequest) => T) => requests.map(pick);
+  // Timestamps go as ISO text (Date.toISOString is native, pg's formatting is JavaScript), and
+  // the event's data is built by the statement from the row and a few columns: no JSON of
+  // ours to stringify, escape into an array and send (bench/, section 1).
+  const iso = (date: Date | null) => date?.toISOString() ?? null;
   const { rows } = await sql<{ id: EventId }>`
     with input as (
       select * from unnest(
@@ -71,16 +75,17 @@ export async function storeRefreshedTokens(
         ${column((r) => r.tokens.accessTokenEnc)}::text[],
         ${column((r) => r.tokens.refreshTokenEnc)}::text[],
         ${column((r) => r.tokens.tokenType)}::text[],
-        ${column((r) => r.tokens.expiresAt)}::timestamptz[],
-        ${column((r) => r.tokens.refreshTokenExpiresAt)}::timestamptz[],
+        ${column((r) => iso(r.tokens.expiresAt))}::text[],
+        ${column((r) => iso(r.tokens.refreshTokenExpiresAt))}::timestamptz[],
         ${column((r) => (r.tokens.scopes === undefined ? null : jsonb(r.tokens.scopes)))}::jsonb[],
-        ${column((r) => r.tokens.refreshDueAt)}::timestamptz[],
-        ${column((r) => r.tokens.refreshedAt)}::timestamptz[],
+        ${column((r) => iso(r.tokens.refreshDueAt))}::timestamptz[],
+        ${column((r) => iso(r.tokens.refreshedAt))}::timestamptz[],
         ${eventIds}::uuid[],
-        ${column((r) => jsonb(eventData(r)))}::jsonb[]
+        ${column((r) => r.attempt?.trigger ?? null)}::text[],
+        ${column((r) => r.attempt?.durationMs ?? null)}::integer[]
       ) as input(id, expected_version, access_token_enc, refresh_token_enc, token_type,
                  expires_at, refresh_token_expires_at, scopes, refresh_due_at, refreshed_at,
-                 event_id, event_data)
+                 event_id, trigger, duration_ms)
     ),
     written as (
       update connections c set
@@ -88,7 +93,7 @@ export async function storeRefreshedTokens(
         refresh_token_enc = input.refresh_token_enc,
         token_secret_enc = null,
         token_type = input.token_type,
-        expires_at = input.expires_at,
+        expires_at = input.expires_at::timestamptz,
         refresh_token_expires_at = input.refresh_token_expires_at,
         scopes = coalesce(input.scopes, c.scopes),
         refresh_due_at = input.refresh_due_at,
@@ -105,8 +110,15 @@ export async function storeRefreshedTokens(
         and previous.id = c.id
         and c.token_version = input.expected_version
         and c.status in (${writableStatuses})
-      returning c.id, c.user_id, c.provider, input.event_id, input.event_data,
-                previous.status as previous_status
+      returning c.id, c.user_id, c.provider, input.event_id,
+        -- The event's data: the row's identity and the answer; expiresAt as the ISO text sent.
+        jsonb_build_object(
+          'connectionId', c.id, 'userId', c.user_id, 'provider', c.provider,
+          'status', 'active', 'expiresAt', input.expires_at
+        ) || case when input.trigger is null then '{}'::jsonb else jsonb_build_object(
+          'trigger', input.trigger, 'durationMs', input.duration_ms
+        ) end as event_data,
+        previous.status as previous_status
     )
     insert into events (id, type, connection_id, user_id, provider, data)
     select event_id, 'connection.refreshed', id, user_id, provider, event_data from written
@@ -123,15 +135,4 @@ export async function storeRefreshedTokens(
       ? { tokenVersion: request.connection.tokenVersion + 1, eventId }
       : undefined;
   });
-}
-
-function eventData({ connection, tokens, attempt }: RefreshWriteRequest) {
-  return {
-    connectionId: connection.id,
-    userId: connection.userId,
-    provider: connection.provider,
-    status: 'active',
-    expiresAt: tokens.expiresAt?.toISOString() ?? null,
-    ...(attempt === undefined ? {} : { trigger: attempt.trigger, durationMs: attempt.durationMs }),
-  };
 }

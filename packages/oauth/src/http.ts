@@ -141,12 +141,28 @@ export async function send(request_: HttpRequest, options: CallOptions = {}) {
 }
 
 /** A URL as undici's dispatchers take it: its origin, and its path with the query. */
-function dispatchTarget(url: string): { origin: string; path: string } {
-  const parsed = new URL(url);
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new TypeError(`not an http(s) URL: ${parsed.protocol}`);
+interface DispatchTarget {
+  readonly origin: string;
+  readonly path: string;
+}
+
+// Provider calls go to a handful of URLs (token, revocation, identity endpoints), each parsed
+// once; bounded, since proxied calls and tests may name many more.
+const targets = new Map<string, DispatchTarget>();
+const MAX_TARGETS = 256;
+
+function dispatchTarget(url: string): DispatchTarget {
+  let target = targets.get(url);
+  if (target === undefined) {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+      throw new TypeError(`not an http(s) URL: ${parsed.protocol}`);
+    }
+    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    if (targets.size === MAX_TARGETS) targets.clear();
+    targets.set(url, target);
   }
-  return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+  return target;
 }
 
 /**
