@@ -63,10 +63,9 @@ export async function storeRefreshedTokens(
   if (requests.length === 0) return [];
   const eventIds = requests.map(() => newEventId());
   const column = <T>(pick: (request: RefreshWriteRequest) => T) => requests.map(pick);
-  // Timestamps go as ISO text (Date.toISOString is native, pg's formatting is JavaScript), and
-  // the event's data is built by the statement from the row and a few columns: no JSON of
-  // ours to stringify, escape into an array and send (bench/, section 1).
-  const iso = (date: Date | null) => date?.toISOString() ?? null;
+  // The event's data is built by the statement from the row and a few columns: no JSON of
+  // ours to stringify, escape into an array and send per row (bench/, section 1). Its
+  // `expiresAt` is the ISO text sent here, as events have always carried it.
   const { rows } = await sql<{ id: EventId }>`
     with input as (
       select * from unnest(
@@ -75,11 +74,11 @@ export async function storeRefreshedTokens(
         ${column((r) => r.tokens.accessTokenEnc)}::text[],
         ${column((r) => r.tokens.refreshTokenEnc)}::text[],
         ${column((r) => r.tokens.tokenType)}::text[],
-        ${column((r) => iso(r.tokens.expiresAt))}::text[],
-        ${column((r) => iso(r.tokens.refreshTokenExpiresAt))}::timestamptz[],
+        ${column((r) => r.tokens.expiresAt?.toISOString() ?? null)}::text[],
+        ${column((r) => r.tokens.refreshTokenExpiresAt)}::timestamptz[],
         ${column((r) => (r.tokens.scopes === undefined ? null : jsonb(r.tokens.scopes)))}::jsonb[],
-        ${column((r) => iso(r.tokens.refreshDueAt))}::timestamptz[],
-        ${column((r) => iso(r.tokens.refreshedAt))}::timestamptz[],
+        ${column((r) => r.tokens.refreshDueAt)}::timestamptz[],
+        ${column((r) => r.tokens.refreshedAt)}::timestamptz[],
         ${eventIds}::uuid[],
         ${column((r) => r.attempt?.trigger ?? null)}::text[],
         ${column((r) => r.attempt?.durationMs ?? null)}::integer[]
