@@ -14,7 +14,8 @@ import { benchLatency, JITTER_MS, LATENCY_MS, type LatencyStep } from './latency
 const quick = process.argv.includes('--quick');
 // --only=refresh|sweep|http|outage|console|proxy|latency runs one part (for profiling); results are still written.
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
-// --cpu-profile=<file> writes a V8 CPU profile of section 1's main refresh run (profile-top.ts).
+// --cpu-profile=<file> writes V8 CPU profiles of section 1's last round: the refresh run there, and
+// the sum-of-parts run beside it as <name>.parts.cpuprofile (read them with profile-top.ts).
 const cpuProfile = process.argv
   .find((arg) => arg.startsWith('--cpu-profile='))
   ?.slice('--cpu-profile='.length);

@@ -310,7 +310,7 @@ export async function benchRefresh(
   n: number,
   curveN: number,
   timeoutMs: number,
-  /** Where to write a CPU profile of the main refresh run (none when undefined). */
+  /** Where to write CPU profiles of the last round's refresh and parts runs (none when undefined). */
   cpuProfile?: string,
 ): Promise<RefreshResult> {
   const { rt, close } = await openBenchRuntime(infra, 'refresh');
@@ -321,8 +321,9 @@ export async function benchRefresh(
     const rounds: Round[] = [];
     let ids: string[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
-      // Only the first round is profiled: the profiler's cost stays out of the other rounds.
-      const profile = round === 0;
+      // Only the last round is profiled: the warmest, and the profiler's cost stays out of
+      // the others.
+      const profile = round === ROUNDS - 1;
       const noop = await measureNoop(rt, per, CONCURRENCY, timeoutMs);
       const refresh = await measureRefresh(
         rt,
