@@ -112,18 +112,7 @@ describe('recurring work lost from Redis comes back on its own', () => {
       await oidc.makeDue(ids);
 
       // Nothing in Redis would ever refresh them now; the watch re-derives it from Postgres.
-      const refreshedAt = new Map<ConnectionId, number>();
-      await vi.waitFor(
-        async () => {
-          for (const row of await oidc.rows(ids)) {
-            if (row.token_version > versions.get(row.id)! && !refreshedAt.has(row.id)) {
-              refreshedAt.set(row.id, Date.now() - lostAt);
-            }
-          }
-          expect(refreshedAt.size).toBe(ids.length);
-        },
-        { timeout: 30_000, interval: 200 },
-      );
+      const refreshedAt = await refreshedAfter(oidc, ids, versions, lostAt, 200);
       const slowest = Math.max(...refreshedAt.values());
       // One watch period to notice, one sweep interval to run, and slack for a loaded machine.
       expect(slowest).toBeLessThan(WATCH_MS + SWEEP_INTERVAL_MS + 8_000);
@@ -187,18 +176,7 @@ describe('recurring work lost from Redis comes back on its own', () => {
       // The failover that lost the batch before it ran: nothing in Redis holds these rows now.
       await batches.drain(true);
       expect(Date.now()).toBeLessThan(dueAt);
-      const refreshedAt = new Map<ConnectionId, number>();
-      await vi.waitFor(
-        async () => {
-          for (const row of await oidc.rows(ids)) {
-            if (row.token_version > versions.get(row.id)! && !refreshedAt.has(row.id)) {
-              refreshedAt.set(row.id, Date.now() - dueAt);
-            }
-          }
-          expect(refreshedAt.size).toBe(ids.length);
-        },
-        { timeout: 30_000, interval: 100 },
-      );
+      const refreshedAt = await refreshedAfter(oidc, ids, versions, dueAt, 100);
       const late = [...refreshedAt.values()];
       // Not before the claim lapsed (due time + one lease): nobody else took a claimed row...
       expect(Math.min(...late)).toBeGreaterThanOrEqual(LEASE_MS - 200);
@@ -218,3 +196,29 @@ describe('recurring work lost from Redis comes back on its own', () => {
     }
   }, 60_000);
 });
+
+/**
+ * Waits until every row's token version moved past `versions`, polling every `intervalMs`;
+ * returns when each was first seen refreshed, in ms after `from`.
+ */
+async function refreshedAfter(
+  oidc: OidcStack,
+  ids: readonly ConnectionId[],
+  versions: ReadonlyMap<ConnectionId, number>,
+  from: number,
+  intervalMs: number,
+): Promise<Map<ConnectionId, number>> {
+  const refreshedAt = new Map<ConnectionId, number>();
+  await vi.waitFor(
+    async () => {
+      for (const row of await oidc.rows(ids)) {
+        if (row.token_version > versions.get(row.id)! && !refreshedAt.has(row.id)) {
+          refreshedAt.set(row.id, Date.now() - from);
+        }
+      }
+      expect(refreshedAt.size).toBe(ids.length);
+    },
+    { timeout: 30_000, interval: intervalMs },
+  );
+  return refreshedAt;
+}

@@ -82,7 +82,7 @@ function windowKey(prefix: string, provider: string, window: RateWindow, scope: 
  * the provider's sees more than its allowance while the lag from take to arrival (with any
  * clock skew) stays under this margin. A fifth of the window, at most 250 ms.
  */
-export function landingMarginMs(window: RateWindow): number {
+function landingMarginMs(window: RateWindow): number {
   return Math.min(250, (window.perSeconds * 1000) / 5);
 }
 
